@@ -1,0 +1,62 @@
+# teacher-id. `make run` and `make test` work on a machine with only Node.js, npm and apt:
+# Bun comes from the npm registry into .tools/ when it is not on PATH.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BUN_VERSION := 1.4.4
+BUN := $(shell command -v bun 2>/dev/null || echo $(CURDIR)/.tools/node_modules/.bin/bun)
+BINARY := dist/teacher-id
+SOURCES := $(shell find src db templates -type f 2>/dev/null) package.json bun.lock
+
+.PHONY: help run test test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(CURDIR)/.tools/node_modules/.bin/bun:
+	@echo "Installing Bun $(BUN_VERSION) from the npm registry into .tools/"
+	@mkdir -p .tools && { [ -f .tools/package.json ] || echo "{\"private\":true}" > .tools/package.json; }
+	@cd .tools && npm install --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+bun: $(BUN) ## Install Bun when missing
+
+node_modules/.installed: package.json bun.lock | $(BUN)
+	$(BUN) install --frozen-lockfile
+	@touch $@
+
+deps: node_modules/.installed ## Install dependencies from the lockfile
+
+browser: ## Install Debian's Chromium for the browser tests when missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing chromium from Debian's packages"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+$(BINARY): node_modules/.installed $(SOURCES)
+	@mkdir -p dist
+	$(BUN) build src/main.ts --compile --bytecode --format=esm --minify-syntax --minify-identifiers \
+	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile $(BINARY)
+
+build: $(BINARY) ## Build the single executable dist/teacher-id
+
+run: $(BINARY) ## Install what is missing, build, and start all three services
+	$(BINARY) serve
+
+test: node_modules/.installed browser $(BINARY) ## Install what is missing and run every test
+	$(BUN) test
+
+test-unit: node_modules/.installed ## Only the fast unit tests
+	$(BUN) test test/unit
+
+typecheck: node_modules/.installed ## Type-check with TypeScript
+	$(BUN) x tsc --noEmit -p .
+
+bench: node_modules/.installed $(BINARY) ## Run the benchmarks (see README "Benchmarks")
+	$(BUN) run bench/run.ts
+
+db-generate: node_modules/.installed ## After changing a src/<service>/db/schema.ts: write its migration
+	for s in identity records access; do $(BUN) x drizzle-kit generate --config drizzle.$$s.config.ts; done
+	$(BUN) scripts/embed-migrations.ts
+
+clean: ## Remove build output (not data/)
+	rm -rf dist

@@ -1,0 +1,45 @@
+// Opens one service's SQLite file with the pragmas that make it safe and fast (see STACK-NOTES),
+// and applies that service's embedded migrations.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { MigrationMeta } from "drizzle-orm/migrator";
+
+export type AppDatabase<TSchema extends Record<string, unknown>> = BunSQLiteDatabase<TSchema> & { $client: Database };
+
+export function openSqlite(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path, { create: true, strict: true });
+  // WAL + synchronous=NORMAL: a commit is durable against a process crash (kill -9) and fast.
+  sqlite.run("PRAGMA journal_mode = WAL");
+  sqlite.run("PRAGMA synchronous = NORMAL");
+  sqlite.run("PRAGMA busy_timeout = 5000");
+  sqlite.run("PRAGMA foreign_keys = ON");
+  return sqlite;
+}
+
+export function openDatabase<TSchema extends Record<string, unknown>>(
+  path: string,
+  schema: TSchema,
+  migrations: MigrationMeta[],
+): AppDatabase<TSchema> {
+  const sqlite = openSqlite(path);
+  const db = drizzle({ client: sqlite, schema }) as AppDatabase<TSchema>;
+  applyMigrations(db, migrations);
+  return db;
+}
+
+/** Applies migrations not yet recorded in __drizzle_migrations; a rerun does nothing. */
+export function applyMigrations(db: BunSQLiteDatabase<any>, migrations: MigrationMeta[]): void {
+  // The dialect migrator is what drizzle's folder migrator calls after reading files from disk;
+  // we hand it the embedded copies so the compiled binary needs no db/ folder beside it.
+  (db as any).dialect.migrate(migrations, (db as any).session, {});
+}
+
+/** Lists applied migration hashes; used by `teacher-id migrate` and its tests. */
+export function appliedMigrationCount(sqlite: Database): number {
+  const table = sqlite.query("SELECT name FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'").get();
+  if (!table) return 0;
+  return (sqlite.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n;
+}

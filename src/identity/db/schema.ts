@@ -1,0 +1,182 @@
+// identity's tables. Times are unix milliseconds; secrets are stored only as SHA-256 hex
+// (columns named *_hash). Dates of birth are ISO yyyy-mm-dd strings.
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+export { outbox } from "../../outbox/schema";
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const clients = sqliteTable("clients", {
+  clientId: text("client_id").primaryKey(),
+  name: text("name").notNull(),
+  secretHash: text("secret_hash").notNull(),
+  /** JSON arrays of exact strings. */
+  redirectUris: text("redirect_uris").notNull().default("[]"),
+  postLogoutRedirectUris: text("post_logout_redirect_uris").notNull().default("[]"),
+  initiateLoginUri: text("initiate_login_uri"),
+  grantTypes: text("grant_types").notNull().default("[]"),
+  scopes: text("scopes").notNull().default("[]"),
+  createdAt: integer("created_at").notNull(),
+  secretRotatedAt: integer("secret_rotated_at"),
+});
+
+export const signingKeys = sqliteTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg", { enum: ["ES256", "RS256"] }).notNull(),
+  privateJwk: text("private_jwk").notNull(),
+  publicJwk: text("public_jwk").notNull(),
+  createdAt: integer("created_at").notNull(),
+  /** Set when a newer key takes over signing; the public key stays published until expires. */
+  retiredAt: integer("retired_at"),
+  /** When the last token this key could have signed expires; after that it leaves the JWKS. */
+  publishUntil: integer("publish_until"),
+});
+
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    /** Lower-cased. */
+    email: text("email").notNull().unique(),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    phoneNumber: text("phone_number"),
+    phoneNumberVerified: integer("phone_number_verified", { mode: "boolean" }).notNull().default(false),
+    givenName: text("given_name"),
+    familyName: text("family_name"),
+    preferredName: text("preferred_name"),
+    birthdate: text("birthdate"),
+    /** At most one account per TRN. */
+    trn: text("trn").unique(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    authTime: integer("auth_time").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_account").on(t.accountId)],
+);
+
+/** A validated /authorize request waiting for the user to sign in or register. */
+export const authorizationRequests = sqliteTable("authorization_requests", {
+  id: text("id").primaryKey(),
+  clientId: text("client_id").notNull(),
+  redirectUri: text("redirect_uri").notNull(),
+  scope: text("scope").notNull(),
+  state: text("state"),
+  nonce: text("nonce"),
+  codeChallenge: text("code_challenge").notNull(),
+  prompt: text("prompt"),
+  maxAge: integer("max_age"),
+  /** SHA-256 of the trn_token parameter, when the request carried one. */
+  trnTokenHash: text("trn_token_hash"),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  completedAt: integer("completed_at"),
+});
+
+/** A grant ties the tokens issued from one authorization together, so reuse can revoke them all. */
+export const grants = sqliteTable("grants", {
+  id: text("id").primaryKey(),
+  clientId: text("client_id").notNull(),
+  accountId: text("account_id"),
+  scope: text("scope").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const authorizationCodes = sqliteTable("authorization_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  grantId: text("grant_id")
+    .notNull()
+    .references(() => grants.id),
+  clientId: text("client_id").notNull(),
+  accountId: text("account_id").notNull(),
+  redirectUri: text("redirect_uri").notNull(),
+  scope: text("scope").notNull(),
+  nonce: text("nonce"),
+  codeChallenge: text("code_challenge").notNull(),
+  authTime: integer("auth_time").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  consumedAt: integer("consumed_at"),
+});
+
+export const refreshTokens = sqliteTable("refresh_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  grantId: text("grant_id")
+    .notNull()
+    .references(() => grants.id),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  /** Set when rotated; presenting a rotated token again revokes the grant. */
+  consumedAt: integer("consumed_at"),
+});
+
+export const trnTokens = sqliteTable(
+  "trn_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    trn: text("trn").notNull(),
+    /** Lower-cased. */
+    email: text("email").notNull(),
+    /** The API client that asked for it. */
+    clientId: text("client_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    consumedAt: integer("consumed_at"),
+    /** The account it was bound to when consumed. */
+    accountId: text("account_id"),
+  },
+  (t) => [index("trn_tokens_trn").on(t.trn)],
+);
+
+/** 6-digit security codes sent by email or SMS. */
+export const securityCodes = sqliteTable(
+  "security_codes",
+  {
+    id: text("id").primaryKey(),
+    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification"] }).notNull(),
+    /** Lower-cased email address or E.164 phone number. */
+    destination: text("destination").notNull(),
+    codeHash: text("code_hash").notNull(),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    consumedAt: integer("consumed_at"),
+  },
+  (t) => [index("security_codes_destination").on(t.purpose, t.destination)],
+);
+
+/** Server-side state of one sign-in or registration journey; the browser holds only its id. */
+export const journeys = sqliteTable("journeys", {
+  idHash: text("id_hash").primaryKey(),
+  authorizationRequestId: text("authorization_request_id").references(() => authorizationRequests.id),
+  /** JSON: the answers so far and the step reached. */
+  state: text("state").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+/** Fixed-window counters for rate limits, keyed by e.g. "email-code:ip:203.0.113.9". */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [uniqueIndex("rate_limits_key_window").on(t.key, t.windowStart)],
+);

@@ -1,0 +1,59 @@
+// Starts the chosen services, each on its own port, with their background workers, and stops
+// them gracefully: no new requests, in-flight ones finish, workers finish their iteration, then
+// the databases close.
+import type { Server } from "bun";
+import type { Config, ServiceName } from "../config/config";
+import type { Logger } from "../log/logger";
+import { createAccessService } from "../access/service";
+import { createIdentityService } from "../identity/service";
+import { createRecordsService } from "../records/service";
+import type { ServiceFactory, ServiceInstance } from "./service";
+
+const factories: Record<ServiceName, ServiceFactory> = {
+  identity: createIdentityService,
+  records: createRecordsService,
+  access: createAccessService,
+};
+
+export interface RunningSystem {
+  /** The address each started service listens on (port 0 in config becomes a real port here). */
+  listening: Partial<Record<ServiceName, string>>;
+  announce: string[];
+  stop(): Promise<void>;
+}
+
+export async function startServices(config: Config, logger: Logger, only: ServiceName[]): Promise<RunningSystem> {
+  const started: { name: ServiceName; instance: ServiceInstance; server: Server<unknown> }[] = [];
+  const listening: RunningSystem["listening"] = {};
+  const announce: string[] = [];
+  try {
+    for (const name of only) {
+      const instance = await factories[name]({ config, logger, running: only });
+      instance.app.listen({ hostname: config.BIND_HOST, port: config.ports[name] });
+      const server = instance.app.server as Server<unknown>;
+      started.push({ name, instance, server });
+      listening[name] = `http://${config.BIND_HOST}:${server.port}`;
+      announce.push(...(instance.announce ?? []));
+      logger.info("service_started", { service: name, listen: listening[name], url: config.urls[name] });
+    }
+    for (const { instance } of started) for (const worker of instance.workers) worker.start();
+  } catch (error) {
+    await stopAll(started, logger);
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return { listening, announce, stop: () => (stopping ??= stopAll(started, logger)) };
+}
+
+async function stopAll(
+  started: { name: ServiceName; instance: ServiceInstance; server: Server<unknown> }[],
+  logger: Logger,
+): Promise<void> {
+  // Stop accepting and let in-flight requests finish; workers finish their current message.
+  await Promise.all(started.map(({ server }) => server.stop(false)));
+  await Promise.all(started.flatMap(({ instance }) => instance.workers.map((w) => w.stop())));
+  for (const { name, instance } of started) {
+    instance.close();
+    logger.info("service_stopped", { service: name });
+  }
+}

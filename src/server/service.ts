@@ -1,0 +1,30 @@
+// What each service module gives the server: its Elysia app and its background workers.
+import type { AnyElysia } from "elysia";
+import type { Config, ServiceName } from "../config/config";
+import type { Logger } from "../log/logger";
+
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  /** The services started in this process (all three for the default `serve`). */
+  running: ServiceName[];
+}
+
+/** A loop that runs in the background of `serve`, e.g. an outbox worker. */
+export interface BackgroundWorker {
+  name: string;
+  start(): void;
+  /** Resolves when the current iteration has finished; no new one starts. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceInstance {
+  app: AnyElysia;
+  workers: BackgroundWorker[];
+  /** Lines for the start-up banner a person reads (never secrets that were already shown once). */
+  announce?: string[];
+  /** Closes the database; called after the HTTP server and workers have stopped. */
+  close(): void;
+}
+
+export type ServiceFactory = (context: ServiceContext) => Promise<ServiceInstance>;

@@ -1,0 +1,130 @@
+// The Elysia instance each service starts from: security headers, embedded assets, CSRF on every
+// form POST, one JSON log line per request, GOV.UK error pages or problem+json, and /health.
+import { Elysia } from "elysia";
+import { html } from "@elysiajs/html";
+import type { Logger } from "../log/logger";
+import { assetResponse } from "./assets";
+import { csrfFieldName, csrfTokenFor, isFormSubmission, isValidCsrf } from "./csrf";
+import { FormExpiredPage, NotFoundPage, ServerErrorPage } from "./error-pages";
+import { htmlResponse } from "./html";
+import type { ServiceBrand } from "./layout";
+import { problemResponse } from "./problem";
+import { applySecurityHeaders } from "./security-headers";
+
+export interface ServiceAppOptions {
+  service: string;
+  brand: ServiceBrand;
+  logger: Logger;
+  /** True when the public URL is https: cookies get Secure, responses get HSTS. */
+  secure: boolean;
+  /** Paths (prefixes) that are JSON APIs: their errors are problem+json, never pages. */
+  apiPrefixes: string[];
+  /** Form-encoded POST endpoints that are protocol APIs, not forms (e.g. OAuth's /token). */
+  csrfExemptPaths?: string[];
+  /** Returns normally when the service can serve; throws when it cannot (e.g. its database). */
+  healthCheck: () => void;
+}
+
+const startTimes = new WeakMap<Request, number>();
+
+export function isApiRequest(request: Request, apiPrefixes: string[]): boolean {
+  const path = new URL(request.url).pathname;
+  if (apiPrefixes.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")))
+    return true;
+  const accept = request.headers.get("accept") ?? "";
+  return accept.includes("json") && !accept.includes("text/html");
+}
+
+export function createServiceApp(options: ServiceAppOptions) {
+  const { service, brand, logger, secure, apiPrefixes } = options;
+  const csrfExempt = new Set(options.csrfExemptPaths ?? []);
+  const isApi = (request: Request) => isApiRequest(request, apiPrefixes);
+
+  return new Elysia({ name: `${service}-base` })
+    .use(html({ autoDetect: true }))
+    .onRequest(async ({ request, set }) => {
+      startTimes.set(request, performance.now());
+      applySecurityHeaders(set.headers as Record<string, unknown>, secure);
+      if (request.method === "GET" || request.method === "HEAD") {
+        const path = new URL(request.url).pathname;
+        if (path.startsWith("/assets/")) return await assetResponse(path);
+      }
+    })
+    .derive({ as: "global" }, ({ request, set }) => {
+      // The CSRF token for forms on this page; issued when the browser has none yet.
+      const csrf = csrfTokenFor(request.headers.get("cookie"), service, secure);
+      if (csrf.setCookie) appendSetCookie(set.headers as Record<string, unknown>, csrf.setCookie);
+      return { csrfToken: csrf.token };
+    })
+    .onBeforeHandle({ as: "global" }, ({ request, body }) => {
+      if (!isFormSubmission(request)) return;
+      if (csrfExempt.has(new URL(request.url).pathname)) return;
+      const submitted = (body as Record<string, unknown> | undefined)?.[csrfFieldName];
+      if (isValidCsrf(request.headers.get("cookie"), service, submitted)) return;
+      logger.warn("csrf_rejected", { path: new URL(request.url).pathname });
+      const back = request.headers.get("referer");
+      return htmlResponse(<FormExpiredPage brand={brand} retryHref={back && back.startsWith(brand.url) ? back : brand.url} />, 403);
+    })
+    .onError({ as: "global" }, ({ code, error, request }) => {
+      if (code === "NOT_FOUND") {
+        return isApi(request)
+          ? problemResponse({ title: "Not found", status: 404, detail: "There is no resource at this address." })
+          : htmlResponse(<NotFoundPage brand={brand} />, 404);
+      }
+      if (code === "VALIDATION") {
+        const errors = zodLikeErrors(error);
+        return isApi(request)
+          ? problemResponse({ title: "One or more validation errors occurred.", status: 400, errors })
+          : htmlResponse(<NotFoundPage brand={brand} />, 400);
+      }
+      if (code === "PARSE") {
+        return isApi(request)
+          ? problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send valid JSON." })
+          : htmlResponse(<ServerErrorPage brand={brand} />, 400);
+      }
+      logger.error("unhandled_error", { path: new URL(request.url).pathname, code: String(code), error: error as Error });
+      return isApi(request)
+        ? problemResponse({ title: "Internal server error", status: 500 })
+        : htmlResponse(<ServerErrorPage brand={brand} />, 500);
+    })
+    .onAfterResponse({ as: "global" }, ({ request, set }) => {
+      const started = startTimes.get(request);
+      logger.info("request", {
+        method: request.method,
+        // Path only: query strings carry tokens (trn_token, code).
+        path: new URL(request.url).pathname,
+        status: typeof set.status === "number" ? set.status : Number(set.status) || 200,
+        ms: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
+      });
+    })
+    .get("/health", () => {
+      try {
+        options.healthCheck();
+        return new Response(JSON.stringify({ status: "ok", service }), {
+          headers: { "content-type": "application/json", "cache-control": "no-store" },
+        });
+      } catch (error) {
+        logger.error("health_check_failed", { error: error as Error });
+        return problemResponse({ title: "Service unavailable", status: 503, detail: `${service} cannot reach its database.` });
+      }
+    });
+}
+
+function appendSetCookie(headers: Record<string, unknown>, cookie: string) {
+  const existing = headers["set-cookie"];
+  if (existing === undefined) headers["set-cookie"] = cookie;
+  else headers["set-cookie"] = Array.isArray(existing) ? [...existing, cookie] : [existing as string, cookie];
+}
+
+/** Elysia's validation error -> { field: [messages] } without leaking schema internals. */
+function zodLikeErrors(error: unknown): Record<string, string[]> {
+  const all = (error as { all?: { path?: string; summary?: string; message?: string }[] }).all;
+  if (!Array.isArray(all)) return { body: ["is not valid"] };
+  const errors: Record<string, string[]> = {};
+  for (const item of all) {
+    const field = (item.path ?? "").replace(/^\//, "").replace(/\//g, ".") || "body";
+    (errors[field] ??= []).push(item.summary ?? item.message ?? "is not valid");
+  }
+  return errors;
+}
+
