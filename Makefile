@@ -43,6 +43,7 @@ run: $(BINARY) ## Install what is missing, build, and start all three services
 	$(BINARY) serve
 
 test: node_modules/.installed browser $(BINARY) ## Install what is missing and run every test
+	$(BUN) x tsc --noEmit -p .
 	$(BUN) test
 
 test-unit: node_modules/.installed ## Only the fast unit tests

@@ -23,7 +23,7 @@ const files: Record<string, { path: string; type: string }> = {
   "/assets/images/govuk-crest.svg": { path: crest, type: "image/svg+xml" },
   "/assets/images/govuk-icon-180.png": { path: icon180, type: "image/png" },
   "/assets/images/govuk-icon-mask.svg": { path: iconMask, type: "image/svg+xml" },
-  "/assets/manifest.json": { path: manifest, type: "application/manifest+json" },
+  "/assets/manifest.json": { path: manifest as unknown as string, type: "application/manifest+json" },
 };
 
 // Read once at start-up: the files are small and served on every page view.

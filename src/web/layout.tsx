@@ -1,5 +1,6 @@
 // The GOV.UK page template every service renders into. No JavaScript: pages work without it.
 // Children are NOT escaped by @kitajs/html: mark user input `safe` (<p safe>{x}</p>) or escapeHtml it.
+import type { Children } from "@kitajs/html";
 import logo from "../../templates/govuk/logo.svg" with { type: "text" };
 import footerCrown from "../../templates/govuk/footer-crown.svg" with { type: "text" };
 import licenceLogo from "../../templates/govuk/licence-logo.svg" with { type: "text" };
@@ -19,7 +20,7 @@ export interface PageProps {
   backLink?: string;
   /** Links shown at the end of the service navigation, e.g. "Sign out". */
   navigation?: { text: string; href: string }[];
-  children?: JSX.Element;
+  children?: Children;
 }
 
 export function Page(props: PageProps): JSX.Element {
@@ -35,7 +36,7 @@ export function Page(props: PageProps): JSX.Element {
           <meta name="theme-color" content="#1d70b8" />
           <link rel="icon" sizes="48x48" href="/assets/images/favicon.ico" />
           <link rel="icon" sizes="any" href="/assets/images/favicon.svg" type="image/svg+xml" />
-          <link rel="mask-icon" href="/assets/images/govuk-icon-mask.svg" color="#1d70b8" />
+          <link rel="mask-icon" href="/assets/images/govuk-icon-mask.svg"/>
           <link rel="apple-touch-icon" href="/assets/images/govuk-icon-180.png" />
           <link rel="manifest" href="/assets/manifest.json" />
           <link rel="stylesheet" href="/assets/govuk-frontend.min.css" />

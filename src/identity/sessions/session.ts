@@ -1,0 +1,51 @@
+// identity's browser sessions. The cookie holds a random id; the database holds only its hash.
+import { and, eq, gt } from "drizzle-orm";
+import { randomToken, sha256 } from "../../security/tokens";
+import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
+import type { IdentityDatabase } from "../db/database";
+import { sessions } from "../db/schema";
+
+export const sessionCookieName = "identity_session";
+/** Sessions end after this long, whatever the activity: sign-in is cheap, a stolen cookie is not. */
+export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
+
+export interface IdentitySession {
+  idHash: string;
+  accountId: string;
+  /** When the user last proved who they are (for max_age and auth_time). */
+  authTime: number;
+}
+
+/** Creates a session for an account that has just signed in; returns its Set-Cookie header. */
+export function createSession(
+  db: IdentityDatabase,
+  accountId: string,
+  options: { secure: boolean; now?: number },
+): { session: IdentitySession; setCookie: string } {
+  const now = options.now ?? Date.now();
+  const id = randomToken();
+  const session = { idHash: sha256(id), accountId, authTime: now };
+  db.insert(sessions).values({ ...session, createdAt: now, expiresAt: now + sessionLifetimeMs }).run();
+  return {
+    session,
+    setCookie: serializeCookie(sessionCookieName, id, { secure: options.secure, maxAgeSeconds: sessionLifetimeMs / 1000 }),
+  };
+}
+
+export function readSession(db: IdentityDatabase, cookieHeader: string | null, now = Date.now()): IdentitySession | null {
+  const id = readCookie(cookieHeader, sessionCookieName);
+  if (!id) return null;
+  const row = db
+    .select({ idHash: sessions.idHash, accountId: sessions.accountId, authTime: sessions.authTime })
+    .from(sessions)
+    .where(and(eq(sessions.idHash, sha256(id)), gt(sessions.expiresAt, now)))
+    .get();
+  return row ?? null;
+}
+
+/** Ends the browser's session (if any); returns the Set-Cookie header that clears it. */
+export function destroySession(db: IdentityDatabase, cookieHeader: string | null, secure: boolean): string {
+  const id = readCookie(cookieHeader, sessionCookieName);
+  if (id) db.delete(sessions).where(eq(sessions.idHash, sha256(id))).run();
+  return clearCookie(sessionCookieName, { secure });
+}

@@ -1,0 +1,50 @@
+// Putting a message in the outbox. Call it inside the same synchronous transaction as the change
+// that causes the message, so both commit or neither does.
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { outbox } from "./schema";
+
+/** Payload of kind "email". */
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** Payload of kind "sms": `to` is E.164, e.g. +447700900123. */
+export interface SmsMessage {
+  to: string;
+  text: string;
+}
+
+type AnySqliteDb = BaseSQLiteDatabase<"sync", unknown, any, any>;
+
+/**
+ * Inserts a pending message due now. With a dedupeKey, a second enqueue with the same key is a
+ * no-op (returns undefined), which makes repeated API calls safe.
+ */
+export function enqueueMessage(
+  db: AnySqliteDb,
+  message: { kind: string; payload: unknown; dedupeKey?: string },
+  now = Date.now(),
+): number | undefined {
+  const row = db
+    .insert(outbox)
+    .values({
+      kind: message.kind,
+      payload: JSON.stringify(message.payload),
+      dedupeKey: message.dedupeKey,
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id })
+    .get();
+  return row?.id;
+}
+
+export const enqueueEmail = (db: AnySqliteDb, email: EmailMessage, now?: number) =>
+  enqueueMessage(db, { kind: "email", payload: email }, now);
+
+export const enqueueSms = (db: AnySqliteDb, sms: SmsMessage, now?: number) =>
+  enqueueMessage(db, { kind: "sms", payload: sms }, now);

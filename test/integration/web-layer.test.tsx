@@ -1,0 +1,192 @@
+// The shared web layer, through a real HTTP server: headers, error pages, CSRF, /health.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createLogger } from "../../src/log/logger";
+import { createServiceApp } from "../../src/web/create-service-app";
+import { CsrfField, Page } from "../../src/web/layout";
+import { htmlResponse, seeOther } from "../../src/web/html";
+import { startTestSystem, type TestSystem } from "../helpers/system";
+
+const saved: string[] = [];
+const logLines: string[] = [];
+const brand = { name: "Test service", url: "http://127.0.0.1" };
+const app = createServiceApp({
+  service: "demo",
+  brand,
+  logger: createLogger({ write: (l) => logLines.push(l) }),
+  secure: false,
+  apiPrefixes: ["/api"],
+  csrfExemptPaths: ["/token"],
+  healthCheck: () => {},
+})
+  .get("/form", ({ csrfToken }) =>
+    htmlResponse(
+      <Page title="Form" brand={brand}>
+        <form method="post" action="/form">
+          <CsrfField token={csrfToken} />
+          <input name="thing" />
+        </form>
+      </Page>,
+    ),
+  )
+  .post("/form", ({ body }) => {
+    saved.push((body as { thing: string }).thing);
+    return seeOther("/form");
+  })
+  .post("/token", () => ({ ok: true }))
+  .get("/boom", () => {
+    throw new Error("secret internal detail");
+  })
+  .get("/api/boom", () => {
+    throw new Error("secret internal detail");
+  })
+  .listen({ hostname: "127.0.0.1", port: 0 });
+const base = `http://127.0.0.1:${app.server!.port}`;
+afterAll(() => app.stop());
+
+function csrfFrom(response: Response): { cookie: string; token: string } {
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith("demo_csrf="))!;
+  const cookie = setCookie.split(";")[0];
+  return { cookie, token: decodeURIComponent(cookie.split("=")[1]) };
+}
+
+describe("CSRF", () => {
+  test("a form POST without the token is refused with a page and changes nothing", async () => {
+    const page = await fetch(`${base}/form`);
+    const { cookie } = csrfFrom(page);
+    const response = await fetch(`${base}/form`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: "thing=hacked",
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("This form has expired");
+    expect(saved).toEqual([]);
+  });
+
+  test("a token from another browser is refused", async () => {
+    const { cookie } = csrfFrom(await fetch(`${base}/form`));
+    const { token: otherToken } = csrfFrom(await fetch(`${base}/form`));
+    const response = await fetch(`${base}/form`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: `_csrf=${otherToken}&thing=hacked`,
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+    expect(saved).toEqual([]);
+  });
+
+  test("the form's own token is accepted", async () => {
+    const page = await fetch(`${base}/form`);
+    const { cookie, token } = csrfFrom(page);
+    expect(await page.text()).toContain(`name="_csrf" value="${token}"`);
+    const response = await fetch(`${base}/form`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: `_csrf=${encodeURIComponent(token)}&thing=ok`,
+      redirect: "manual",
+    });
+    expect(response.status).toBe(303);
+    expect(saved).toEqual(["ok"]);
+  });
+
+  test("the CSRF cookie is HttpOnly and SameSite=Lax", async () => {
+    const setCookie = (await fetch(`${base}/form`)).headers.getSetCookie().join("\n");
+    expect(setCookie).toMatch(/demo_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+  });
+
+  test("protocol endpoints listed as exempt take form posts without a token", async () => {
+    const response = await fetch(`${base}/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials",
+    });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe("errors", () => {
+  test("an unknown page path gives the GOV.UK 404 page", async () => {
+    const response = await fetch(`${base}/no-such-page`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const body = await response.text();
+    expect(body).toContain("Page not found");
+    expect(body).toContain("govuk-header");
+  });
+
+  test("an unknown API path gives problem+json", async () => {
+    const response = await fetch(`${base}/api/nothing`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ title: "Not found", status: 404 });
+  });
+
+  test("a crash shows no internals, on pages or APIs", async () => {
+    const page = await fetch(`${base}/boom`);
+    expect(page.status).toBe(500);
+    const pageBody = await page.text();
+    expect(pageBody).toContain("Sorry, there is a problem with the service");
+    expect(pageBody).not.toContain("secret internal detail");
+    const api = await fetch(`${base}/api/boom`);
+    expect(api.status).toBe(500);
+    expect(JSON.stringify(await api.json())).not.toContain("secret internal detail");
+  });
+});
+
+describe("request logs", () => {
+  test("one JSON line per request, with the path but never the query string", async () => {
+    logLines.length = 0;
+    await fetch(`${base}/form?trn_token=supersecretvalue`);
+    await Bun.sleep(20);
+    const entries = logLines.map((l) => JSON.parse(l)).filter((e) => e.event === "request");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ method: "GET", path: "/form", status: 200 });
+    expect(logLines.join("\n")).not.toContain("supersecretvalue");
+  });
+});
+
+describe("the three services", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(() => system.stop());
+
+  test.each(["identity", "records", "access"] as const)("%s: /health is 200 and checks its database", async (name) => {
+    const response = await fetch(`${system.urls[name]}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", service: name });
+  });
+
+  test.each(["identity", "records", "access"] as const)("%s: security headers on pages, APIs and 404s", async (name) => {
+    for (const path of ["/", "/health", "/no-such-thing"]) {
+      const response = await fetch(`${system.urls[name]}${path}`);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'self'");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+
+  test.each(["identity", "records", "access"] as const)("%s: start page uses GOV.UK Frontend served from the service", async (name) => {
+    const page = await (await fetch(`${system.urls[name]}/`)).text();
+    expect(page).toContain('href="/assets/govuk-frontend.min.css"');
+    expect(page).toContain('class="govuk-skip-link"');
+    expect(page).toContain("govuk-phase-banner");
+    const css = await fetch(`${system.urls[name]}/assets/govuk-frontend.min.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get("content-type")).toContain("text/css");
+    const font = await fetch(`${system.urls[name]}/assets/fonts/bold-b542beb274-v2.woff2`);
+    expect(font.status).toBe(200);
+    expect((await font.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+  });
+
+  test("records' unknown API paths get problem+json", async () => {
+    const response = await fetch(`${system.urls.records}/v2/unknown`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
