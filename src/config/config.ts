@@ -25,6 +25,14 @@ const commonSettings = z.object({
     z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
   ),
   MAIL_FROM: z.string().min(3).default("Teacher ID <no-reply@teacher-id.localhost>"),
+  // Credentials each service uses to call the others (src/config/internal-clients.ts). Leave unset
+  // for the all-in-one `serve`, which provisions them.
+  RECORDS_CLIENT_ID: optionalString(),
+  RECORDS_CLIENT_SECRET: optionalString(),
+  IDENTITY_CLIENT_ID: optionalString(),
+  IDENTITY_CLIENT_SECRET: optionalString(),
+  ACCESS_CLIENT_ID: optionalString(),
+  ACCESS_CLIENT_SECRET: optionalString(),
 });
 
 const settingsSchema = commonSettings
