@@ -5,6 +5,7 @@ import { baseUrl, boolean, optionalString, port } from "./env-schema";
 import { identitySettings } from "../identity/settings";
 import { recordsSettings } from "../records/settings";
 import { accessSettings } from "../access/settings";
+import { mailSettings } from "../mail/settings";
 
 export const serviceNames = ["identity", "records", "access"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -39,7 +40,11 @@ const settingsSchema = commonSettings
   .extend(identitySettings.shape)
   .extend(recordsSettings.shape)
   .extend(accessSettings.shape)
+  .extend(mailSettings.shape)
   .superRefine((settings, ctx) => {
+    if (settings.NOTIFY_API_KEY && !settings.NOTIFY_SMS_TEMPLATE_ID) {
+      ctx.addIssue({ code: "custom", path: ["NOTIFY_SMS_TEMPLATE_ID"], message: "is required when NOTIFY_API_KEY is set" });
+    }
     if (settings.ENVIRONMENT !== "production") return;
     for (const key of ["IDENTITY_URL", "RECORDS_URL", "ACCESS_URL"] as const) {
       if (!settings[key].startsWith("https://")) {

@@ -1,0 +1,122 @@
+// The mailer: where a service's email and SMS go. Email: SMTP (nodemailer, from SMTP_URL, STARTTLS
+// and AUTH as the URL says) or, in development without SMTP_URL, the dev mailbox. SMS: GOV.UK
+// Notify when NOTIFY_API_KEY is set, else the dev mailbox (refused in production).
+import nodemailer from "nodemailer";
+import type { Config } from "../config/config";
+import type { Logger } from "../log/logger";
+import { maskEmail } from "../log/logger";
+import type { EmailMessage, SmsMessage } from "../outbox/enqueue";
+import { PermanentFailure, type OutboxHandler } from "../outbox/worker";
+import { openDevMailbox, type DevMailbox } from "./dev-mailbox";
+import { createNotifySmsSender } from "./notify-sms";
+
+export interface Mailer {
+  /** Where email goes: "smtp" or "dev-mailbox". */
+  emailTransport: "smtp" | "dev-mailbox";
+  smsTransport: "notify" | "dev-mailbox";
+  sendEmail(email: EmailMessage): Promise<void>;
+  sendSms(sms: SmsMessage): Promise<void>;
+  /** The dev mailbox, when either channel uses it (records lists it at /dev/mailbox). */
+  devMailbox?: DevMailbox;
+  close(): void;
+}
+
+export type MailConfig = Pick<
+  Config,
+  "ENVIRONMENT" | "DATA_DIR" | "SMTP_URL" | "MAIL_FROM" | "NOTIFY_API_KEY" | "NOTIFY_SMS_TEMPLATE_ID" | "NOTIFY_BASE_URL"
+>;
+
+export function createMailer(config: MailConfig, logger: Logger): Mailer {
+  const useNotify = Boolean(config.NOTIFY_API_KEY && config.NOTIFY_SMS_TEMPLATE_ID);
+  const needsMailbox = !config.SMTP_URL || !useNotify;
+  // openDevMailbox throws in production, so a production service without SMTP or Notify will not start.
+  const devMailbox = needsMailbox ? openDevMailbox(config.DATA_DIR, config.ENVIRONMENT) : undefined;
+
+  let sendEmail: (email: EmailMessage) => Promise<void>;
+  let closeSmtp = () => {};
+  if (config.SMTP_URL) {
+    const transport = nodemailer.createTransport({
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 5,
+      // Bounded well below the outbox claim timeout, so a hung server fails the attempt instead.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as any);
+    closeSmtp = () => transport.close();
+    sendEmail = async (email) => {
+      try {
+        await transport.sendMail({ from: config.MAIL_FROM, to: email.to, subject: email.subject, text: email.text, html: email.html });
+      } catch (error) {
+        const e = error as { code?: string; responseCode?: number; message?: string };
+        // A recipient the server rejects for good (5xx at RCPT) will never be accepted.
+        if (e.code === "EENVELOPE" && (e.responseCode ?? 0) >= 500) {
+          throw new PermanentFailure(`SMTP server rejected the recipient (${e.responseCode})`);
+        }
+        throw error;
+      }
+    };
+  } else {
+    sendEmail = async (email) => {
+      devMailbox!.add({ channel: "email", to: email.to, from: config.MAIL_FROM, subject: email.subject, text: email.text, html: email.html ?? null });
+    };
+  }
+
+  let sendSms: (sms: SmsMessage) => Promise<void>;
+  if (useNotify) {
+    const notify = createNotifySmsSender({
+      apiKey: config.NOTIFY_API_KEY!,
+      templateId: config.NOTIFY_SMS_TEMPLATE_ID!,
+      baseUrl: config.NOTIFY_BASE_URL,
+    });
+    sendSms = async (sms) => {
+      await notify(sms);
+    };
+  } else {
+    sendSms = async (sms) => {
+      devMailbox!.add({ channel: "sms", to: sms.to, from: null, subject: null, text: sms.text, html: null });
+    };
+  }
+
+  logger.info("mailer_ready", {
+    email: config.SMTP_URL ? "smtp" : "dev-mailbox",
+    sms: useNotify ? "notify" : "dev-mailbox",
+  });
+
+  return {
+    emailTransport: config.SMTP_URL ? "smtp" : "dev-mailbox",
+    smsTransport: useNotify ? "notify" : "dev-mailbox",
+    sendEmail,
+    sendSms,
+    devMailbox,
+    close() {
+      closeSmtp();
+      devMailbox?.close();
+    },
+  };
+}
+
+/**
+ * Outbox handlers for kinds "email" and "sms" (what enqueueEmail / enqueueSms store). Wire them
+ * into a service's outbox worker: `createOutboxWorker({ ..., handlers: mailHandlers(mailer, log) })`.
+ */
+export function mailHandlers(mailer: Mailer, logger: Logger): Record<"email" | "sms", OutboxHandler> {
+  return {
+    email: async (payload: EmailMessage) => {
+      if (!payload?.to || !payload.subject || !payload.text) throw new PermanentFailure("email payload lacks to, subject or text");
+      await mailer.sendEmail(payload);
+      logger.info("email_sent", { to: maskEmail(payload.to), via: mailer.emailTransport });
+    },
+    sms: async (payload: SmsMessage) => {
+      if (!payload?.to || !payload.text) throw new PermanentFailure("sms payload lacks to or text");
+      await mailer.sendSms(payload);
+      logger.info("sms_sent", { to: maskPhone(payload.to), via: mailer.smsTransport });
+    },
+  };
+}
+
+/** `+447700900123` -> `+44*******123`. */
+export function maskPhone(phone: string): string {
+  return phone.length <= 5 ? "***" : phone.slice(0, 3) + "*".repeat(phone.length - 6) + phone.slice(-3);
+}

@@ -1,0 +1,273 @@
+// The outbox worker: sends what enqueue() stored, at least once, in the background of `serve`.
+//
+// A message is claimed (claimed_until set in a synchronous transaction) before its handler runs,
+// so two loops never work on it at once. If the process dies between claim and send, the claim
+// expires (OUTBOX_CLAIM_TIMEOUT) and the message is tried again. A failure is retried with
+// exponential backoff and jitter until the message is older than OUTBOX_MAX_AGE; then it is marked
+// failed and logged as an error (`teacher-id <service> outbox retry ID` puts it back).
+import { and, asc, eq, isNull, lte, lt, or, sql } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { Logger } from "../log/logger";
+import type { BackgroundWorker } from "../server/service";
+import { outbox } from "./schema";
+
+type AnySqliteDb = BaseSQLiteDatabase<"sync", unknown, any, any>;
+
+export interface OutboxHandlerContext {
+  id: number;
+  kind: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** Stores a new payload now, before anything else happens (e.g. a link a retry must reuse). */
+  updatePayload(payload: unknown): void;
+}
+
+/**
+ * Does the work for one message; throwing means "try again later". A handler may return a payload
+ * to store with the sent message (e.g. with a secret link removed).
+ */
+export type OutboxHandler = (payload: any, context: OutboxHandlerContext) => Promise<void | { storePayload?: unknown }>;
+
+/** Throw this for a message that can never be sent (e.g. an invalid address): no more retries. */
+export class PermanentFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentFailure";
+  }
+}
+
+export interface OutboxTiming {
+  /** Give up (status failed) when a message is older than this after a failed attempt. */
+  maxAgeMs: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** How long one attempt holds its claim. */
+  claimTimeoutMs: number;
+  /** How often to look for due messages when nobody nudges. */
+  pollIntervalMs: number;
+  /** Messages claimed and handled concurrently per round. */
+  batchSize: number;
+}
+
+export const defaultOutboxTiming: OutboxTiming = {
+  maxAgeMs: 3 * 86_400_000,
+  retryMinMs: 2_000,
+  retryMaxMs: 15 * 60_000,
+  claimTimeoutMs: 120_000,
+  pollIntervalMs: 500,
+  batchSize: 32,
+};
+
+/** The timing settings from configuration (src/mail/settings.ts). */
+export function outboxTimingFromConfig(config: {
+  OUTBOX_MAX_AGE: number;
+  OUTBOX_RETRY_MIN: number;
+  OUTBOX_RETRY_MAX: number;
+  OUTBOX_CLAIM_TIMEOUT: number;
+}): Partial<OutboxTiming> {
+  return {
+    maxAgeMs: config.OUTBOX_MAX_AGE,
+    retryMinMs: config.OUTBOX_RETRY_MIN,
+    retryMaxMs: Math.max(config.OUTBOX_RETRY_MAX, config.OUTBOX_RETRY_MIN),
+    claimTimeoutMs: config.OUTBOX_CLAIM_TIMEOUT,
+  };
+}
+
+export interface OutboxWorkerOptions {
+  name: string;
+  db: AnySqliteDb;
+  logger: Logger;
+  handlers: Record<string, OutboxHandler>;
+  timing?: Partial<OutboxTiming>;
+  /** For tests: the clock. */
+  now?: () => number;
+}
+
+export interface OutboxWorker extends BackgroundWorker {
+  /** Look for due messages now (call after committing an enqueue). */
+  nudge(): void;
+  /** One round: claim due messages and handle them. Returns how many were handled. */
+  runOnce(): Promise<number>;
+}
+
+interface ClaimedMessage {
+  id: number;
+  kind: string;
+  payload: string;
+  attempts: number;
+  createdAt: number;
+}
+
+/** Delay before retry number `attempts` (1 = after the first failure): exponential, full jitter on half. */
+export function retryDelay(attempts: number, timing: Pick<OutboxTiming, "retryMinMs" | "retryMaxMs">, random = Math.random): number {
+  const exponential = Math.min(timing.retryMaxMs, timing.retryMinMs * 2 ** Math.min(attempts - 1, 30));
+  // Half fixed, half random: spreads retries after an outage without ever retrying at once.
+  return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+/** Claims up to `limit` due messages atomically; an expired claim counts as due. */
+export function claimDueMessages(db: AnySqliteDb, limit: number, now: number, claimTimeoutMs: number, skip: Set<number> = new Set()): ClaimedMessage[] {
+  return db.transaction((tx) => {
+    const due = tx
+      .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload, attempts: outbox.attempts, createdAt: outbox.createdAt })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, "pending"),
+          lte(outbox.nextAttemptAt, now),
+          or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
+        ),
+      )
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(limit + skip.size)
+      .all()
+      .filter((row) => !skip.has(row.id))
+      .slice(0, limit);
+    for (const row of due) {
+      tx.update(outbox).set({ claimedUntil: now + claimTimeoutMs }).where(eq(outbox.id, row.id)).run();
+    }
+    return due;
+  }, { behavior: "immediate" });
+}
+
+/** Error text safe for logs: no email addresses, bounded length. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? `${error.name === "Error" ? "" : error.name + ": "}${error.message}` : String(error);
+  return message
+    .replace(/([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)/g, "$1***@$2")
+    .slice(0, 500);
+}
+
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { name, db, handlers } = options;
+  const logger = options.logger.child({ worker: name });
+  const timing: OutboxTiming = { ...defaultOutboxTiming, ...options.timing };
+  const now = options.now ?? Date.now;
+  const inFlight = new Set<number>();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let nudged = false;
+
+  async function handle(message: ClaimedMessage): Promise<void> {
+    const handler = handlers[message.kind];
+    const started = now();
+    try {
+      if (!handler) throw new Error(`no handler for kind ${message.kind}`);
+      const result = await handler(JSON.parse(message.payload), {
+        id: message.id,
+        kind: message.kind,
+        attempts: message.attempts,
+        updatePayload(payload) {
+          db.update(outbox).set({ payload: JSON.stringify(payload) }).where(eq(outbox.id, message.id)).run();
+        },
+      });
+      const sentAt = now();
+      db.update(outbox)
+        .set({
+          status: "sent",
+          sentAt,
+          claimedUntil: null,
+          lastError: null,
+          attempts: message.attempts + 1,
+          ...(result && result.storePayload !== undefined ? { payload: JSON.stringify(result.storePayload) } : {}),
+        })
+        .where(eq(outbox.id, message.id))
+        .run();
+      logger.info("outbox_message_sent", { id: message.id, kind: message.kind, attempts: message.attempts + 1, ms: sentAt - started });
+    } catch (error) {
+      const attempts = message.attempts + 1;
+      const failedAt = now();
+      const reason = describeError(error);
+      const giveUp = error instanceof PermanentFailure || failedAt - message.createdAt >= timing.maxAgeMs;
+      if (giveUp) {
+        db.update(outbox)
+          .set({ status: "failed", attempts, claimedUntil: null, lastError: reason })
+          .where(eq(outbox.id, message.id))
+          .run();
+        logger.error("outbox_message_failed", {
+          id: message.id,
+          kind: message.kind,
+          attempts,
+          error: reason,
+          because: error instanceof PermanentFailure ? "permanent" : "max_age",
+        });
+      } else {
+        const delay = retryDelay(attempts, timing);
+        db.update(outbox)
+          .set({ attempts, nextAttemptAt: failedAt + delay, claimedUntil: null, lastError: reason })
+          .where(eq(outbox.id, message.id))
+          .run();
+        logger.warn("outbox_attempt_failed", { id: message.id, kind: message.kind, attempts, retryInMs: delay, error: reason });
+      }
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const claimed = claimDueMessages(db, timing.batchSize, now(), timing.claimTimeoutMs, inFlight);
+    if (claimed.length === 0) return 0;
+    for (const message of claimed) inFlight.add(message.id);
+    try {
+      await Promise.all(claimed.map((message) => handle(message).finally(() => inFlight.delete(message.id))));
+    } catch (error) {
+      // handle() records its own failures; this is a database error (e.g. disk full).
+      logger.error("outbox_round_failed", { error: describeError(error) });
+    }
+    return claimed.length;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (nudged) {
+      nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let handled = 0;
+      try {
+        handled = await runOnce();
+      } catch (error) {
+        logger.error("outbox_round_failed", { error: describeError(error) });
+      }
+      // A full batch suggests more are due: go again at once.
+      if (running && handled < timing.batchSize) await sleep(timing.pollIntervalMs);
+    }
+  }
+
+  return {
+    name,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = undefined;
+    },
+    nudge() {
+      if (wake) wake();
+      else nudged = true;
+    },
+    runOnce,
+  };
+}
+
+/** Counts by status, for `outbox list` and tests. */
+export function outboxCounts(db: AnySqliteDb): Record<string, number> {
+  const rows = db.select({ status: outbox.status, n: sql<number>`count(*)` }).from(outbox).groupBy(outbox.status).all();
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
