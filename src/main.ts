@@ -1,13 +1,14 @@
 #!/usr/bin/env bun
 // teacher-id: one executable for the three services. `teacher-id --help` lists the commands.
 import { ConfigError } from "./config/config";
+import { backupCommand } from "./cli/backup-command";
 import type { Command, CommandIO } from "./cli/command";
 import { migrateCommand } from "./cli/migrate-command";
 import { serveCommand } from "./cli/serve-command";
 import { identityCommands } from "./identity/cli";
 import { recordsCommands } from "./records/cli";
 
-const commands: Command[] = [serveCommand, migrateCommand, identityCommands, recordsCommands];
+const commands: Command[] = [serveCommand, migrateCommand, identityCommands, recordsCommands, backupCommand];
 
 function usage(): string {
   return [

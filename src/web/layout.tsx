@@ -24,7 +24,9 @@ export interface PageProps {
 }
 
 export function Page(props: PageProps): JSX.Element {
-  const title = `${props.hasErrors ? "Error: " : ""}${props.title} - ${props.brand.name} - GOV.UK`;
+  // A service's start page is titled once ("Teacher ID - GOV.UK"), not "Teacher ID - Teacher ID".
+  const service = props.title === props.brand.name ? "" : ` - ${props.brand.name}`;
+  const title = `${props.hasErrors ? "Error: " : ""}${props.title}${service} - GOV.UK`;
   return (
     <>
       {"<!DOCTYPE html>"}

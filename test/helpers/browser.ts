@@ -1,0 +1,160 @@
+// Real-browser testing: playwright-core driving Debian's Chromium (`make browser` installs it),
+// screenshots into test-artifacts/screenshots/, and axe-core accessibility checks.
+//
+// Pages keep their real Content-Security-Policy (script-src 'self'): axe is injected with
+// page.evaluate, which the DevTools protocol runs outside CSP, instead of addScriptTag (an inline
+// <script>, refused by that CSP) or bypassCSP (which would hide CSP breakage from these tests).
+// Any CSP violation a page causes by itself is collected and fails `expectNoPageProblems`.
+import { mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+// Code passed to page.evaluate runs in the page; tsconfig has no DOM lib (the app is server-side),
+// so the few browser globals used here are declared for this module only.
+declare const window: any;
+declare const document: any;
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const screenshotDir = resolve(import.meta.dir, "../../test-artifacts/screenshots");
+
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh context (own cookie jar) and page; problems the page reports are collected. */
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<TestPage>;
+  close(): Promise<void>;
+}
+
+export interface TestPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors (CSP violations, failed loads) and uncaught page errors, in order. */
+  problems: string[];
+}
+
+/**
+ * Starts Chromium. playwright's launch() gives it a fresh temporary --user-data-dir and deletes
+ * it on close (it refuses one passed in args); every newPage() is also its own context, so
+ * cookies never leak between journeys.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const contexts: BrowserContext[] = [];
+  return {
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1024, height: 768 },
+        locale: "en-GB",
+        timezoneId: "Europe/London",
+        acceptDownloads: true,
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (message) => {
+        // A 404 or 400 page logs "Failed to load resource" for its own document; failed
+        // sub-resources are caught below, with their address.
+        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+          problems.push(`console error on ${page.url()}: ${message.text()}`);
+        }
+      });
+      page.on("response", (response) => {
+        const request = response.request();
+        if (response.status() >= 400 && !request.isNavigationRequest()) {
+          problems.push(`${request.resourceType()} ${response.url()} answered ${response.status()} on ${page.url()}`);
+        }
+      });
+      page.on("requestfailed", (request) => {
+        // A download or a navigation the test moves away from is aborted on purpose.
+        if (request.failure()?.errorText === "net::ERR_ABORTED") return;
+        problems.push(`${request.resourceType()} ${request.url()} failed (${request.failure()?.errorText}) on ${page.url()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
+      return { page, context, problems };
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close();
+    },
+  };
+}
+
+/** Full-page PNG at test-artifacts/screenshots/{name}.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name.replace(/[^a-z0-9._-]+/gi, "-")}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+let axeSource: string | undefined;
+
+export interface AccessibilityViolation {
+  id: string;
+  impact: string;
+  help: string;
+  helpUrl: string;
+  targets: string[];
+}
+
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page; returns every violation. */
+export async function accessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  axeSource ??= readFileSync(resolve(import.meta.dir, "../../node_modules/axe-core/axe.min.js"), "utf8");
+  const loaded = await page.evaluate(() => typeof window.axe === "object");
+  if (!loaded) await page.evaluate(axeSource);
+  const results = await page.evaluate(async () => {
+    const run = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+      resultTypes: ["violations"],
+    });
+    return run.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact ?? "unknown",
+      help: v.help,
+      helpUrl: v.helpUrl,
+      targets: v.nodes.map((n: any) => (Array.isArray(n.target) ? n.target.join(" ") : String(n.target))),
+    }));
+  });
+  return results as AccessibilityViolation[];
+}
+
+/**
+ * Fails when axe finds a serious or critical violation, naming each rule and the elements it hit.
+ * Minor and moderate findings are returned so a test can look at them, but do not fail.
+ */
+export async function checkAccessibility(page: Page): Promise<AccessibilityViolation[]> {
+  const violations = await accessibilityViolations(page);
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (blocking.length > 0) {
+    const list = blocking
+      .map((v) => `  - [${v.impact}] ${v.id}: ${v.help}\n      on ${v.targets.join(", ")}\n      see ${v.helpUrl}`)
+      .join("\n");
+    throw new Error(`Accessibility violations on ${page.url()} (${await page.title()}):\n${list}`);
+  }
+  return violations;
+}
+
+/** Fails when the page logged a console error (e.g. a CSP violation) or threw. */
+export function expectNoPageProblems(testPage: TestPage): void {
+  if (testPage.problems.length > 0) {
+    throw new Error(`The page reported problems:\n${testPage.problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Screenshot plus accessibility and console checks: what every visited page should pass. */
+export async function checkPage(testPage: TestPage, name: string): Promise<void> {
+  await screenshot(testPage.page, name);
+  await checkAccessibility(testPage.page);
+  expectNoPageProblems(testPage);
+}

@@ -1,0 +1,89 @@
+// Runs `dist/teacher-id serve` as an operator would (a copy in a directory of its own, free
+// ports, a fresh data directory) and keeps what it prints: stderr is the banner a person reads
+// (URLs, the demo client's secret), stdout is JSON log lines.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import type { ServiceName } from "../../src/config/config";
+import { binaryInFreshDir, waitForHealthy } from "./binary";
+import { testEnv } from "./system";
+
+export interface ServedBinary {
+  dir: string;
+  binary: string;
+  dataDir: string;
+  env: Record<string, string>;
+  urls: Record<ServiceName, string>;
+  process: Subprocess<"ignore", "pipe", "pipe">;
+  /** Everything written to stderr so far (the start-up banner). */
+  stderr(): string;
+  /** Every JSON log line written to stdout so far, parsed. */
+  logs(): Record<string, unknown>[];
+  /** Runs another command of the same binary with the same environment (e.g. `identity clients add`). */
+  run(args: string[]): { code: number; stdout: string; stderr: string };
+  stop(): Promise<number>;
+}
+
+export interface ServeOptions {
+  env?: Record<string, string>;
+  /** Runs before `serve` starts, with the same environment (e.g. to provision a client). */
+  beforeStart?: (run: ServedBinary["run"]) => void;
+}
+
+export async function serveBinary(options: ServeOptions = {}): Promise<ServedBinary> {
+  const { dir, binary } = binaryInFreshDir();
+  const dataDir = join(dir, "data");
+  const { env } = testEnv({ dataDir, env: { LOG_LEVEL: "info", ...options.env } });
+  const fullEnv = { PATH: process.env.PATH ?? "", ...env };
+  const run: ServedBinary["run"] = (args) => {
+    const result = Bun.spawnSync([binary, ...args], { cwd: dir, env: fullEnv });
+    return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+  };
+  options.beforeStart?.(run);
+  const child = Bun.spawn([binary, "serve"], { cwd: dir, env: fullEnv, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  let stdoutText = "";
+  let stderrText = "";
+  const drain = async (stream: ReadableStream<Uint8Array>, append: (text: string) => void) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) append(decoder.decode(chunk, { stream: true }));
+  };
+  const drained = Promise.all([
+    drain(child.stdout, (t) => (stdoutText += t)),
+    drain(child.stderr, (t) => (stderrText += t)),
+  ]);
+  const urls = { identity: env.IDENTITY_URL, records: env.RECORDS_URL, access: env.ACCESS_URL };
+  try {
+    for (const url of Object.values(urls)) await waitForHealthy(url, child);
+  } catch (error) {
+    child.kill("SIGKILL");
+    await drained.catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`serve did not start: ${(error as Error).message}\n--- stderr ---\n${stderrText}\n--- stdout ---\n${stdoutText}`);
+  }
+  // The banner is written just after the listeners start; wait for it so callers can read it.
+  for (let i = 0; i < 200 && !stderrText.includes("Press Ctrl+C"); i++) await Bun.sleep(10);
+  let stopped: Promise<number> | undefined;
+  return {
+    dir,
+    binary,
+    dataDir,
+    env,
+    urls,
+    process: child,
+    stderr: () => stderrText,
+    logs: () =>
+      stdoutText
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line)),
+    run,
+    stop: () =>
+      (stopped ??= (async () => {
+        child.kill("SIGTERM");
+        const code = await child.exited;
+        await drained.catch(() => {});
+        rmSync(dir, { recursive: true, force: true });
+        return code;
+      })()),
+  };
+}
