@@ -1,35 +1,55 @@
 // identity (Teacher ID): accounts, TRN tokens, the OpenID Connect provider and its pages.
+import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { openIdentityDatabase } from "./db/database";
+import { openSigningKeyStore } from "./keys/signing-keys";
+import { oidcSettings, type OidcContext } from "./oidc/context";
+import { oidcRoutes } from "./oidc/routes";
+import { provisionClients } from "./provisioning/provision-clients";
+import { trnTokenRoutes } from "./trn-tokens/routes";
 
 export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/jwks"];
 
-export const createIdentityService: ServiceFactory = async ({ config, logger }) => {
+export const createIdentityService: ServiceFactory = async ({ config, logger, running }) => {
   const log = logger.child({ service: "identity" });
   const db = openIdentityDatabase(config.DATA_DIR);
   const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity };
+  const keys = await openSigningKeyStore(db);
+  const settings = oidcSettings(config);
+  const oidc: OidcContext = {
+    ...settings,
+    db,
+    keys,
+    accessTokens: createAccessTokenVerifier({ issuer: settings.issuer, audience: settings.issuer, keys: keys.verificationKey }),
+    brand,
+    logger: log,
+  };
+  const announce = provisionClients(db, config, running, log);
   const app = createServiceApp({
     service: "identity",
     brand,
     logger: log,
-    secure: config.urls.identity.startsWith("https://"),
+    secure: settings.secure,
     apiPrefixes: identityApiPrefixes,
     csrfExemptPaths: ["/token", "/userinfo", "/revoke"],
     healthCheck: () => db.$client.query("SELECT 1").get(),
-  }).get("/", () =>
-    htmlResponse(
-      <Page title="Teacher ID" brand={brand}>
-        <h1 class="govuk-heading-xl">Teacher ID</h1>
-        <p class="govuk-body">
-          A Teacher ID account lets you sign in to Department for Education services for teachers, such as Access
-          your teaching qualifications.
-        </p>
-        <p class="govuk-body">If you have been awarded qualified teacher status, we will email you a link to create your account.</p>
-      </Page>,
-    ),
-  );
-  return { app, workers: [], close: () => db.$client.close() };
+  })
+    .use(oidcRoutes(oidc))
+    .use(trnTokenRoutes(oidc))
+    .get("/", () =>
+      htmlResponse(
+        <Page title="Teacher ID" brand={brand}>
+          <h1 class="govuk-heading-xl">Teacher ID</h1>
+          <p class="govuk-body">
+            A Teacher ID account lets you sign in to Department for Education services for teachers, such as Access
+            your teaching qualifications.
+          </p>
+          <p class="govuk-body">If you have been awarded qualified teacher status, we will email you a link to create your account.</p>
+        </Page>,
+      ),
+    );
+  return { app, workers: [], announce, close: () => db.$client.close() };
 };

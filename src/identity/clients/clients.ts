@@ -1,0 +1,170 @@
+// The OAuth client registry. A client's secret is shown once, when made, and stored only as its
+// SHA-256: secrets are 256 random bits, so a fast hash is safe (no brute force can reach them)
+// and keeps POST /token fast.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
+import { changedRows } from "../oidc/changed-rows";
+import type { IdentityDatabase } from "../db/database";
+import { clients } from "../db/schema";
+
+/** Scopes for people (authorization code) and for machines (client credentials). */
+export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
+export const machineScopes = ["trn_token:write", "itt_outcome:write", "teachers:read"] as const;
+export const knownScopes: readonly string[] = [...userScopes, ...machineScopes];
+export const grantTypes = ["authorization_code", "refresh_token", "client_credentials"] as const;
+export type GrantType = (typeof grantTypes)[number];
+
+export interface Client {
+  clientId: string;
+  name: string;
+  secretHash: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  initiateLoginUri: string | null;
+  grantTypes: GrantType[];
+  scopes: string[];
+  createdAt: number;
+  secretRotatedAt: number | null;
+}
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** An absolute URL without a fragment; https unless it points at this machine (development). */
+const clientUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      if (url.hash || value.includes("#")) return false;
+      if (url.protocol === "https:") return true;
+      return url.protocol === "http:" && loopbackHosts.has(url.hostname);
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an absolute https:// URL without a #fragment (http:// only for localhost or 127.0.0.1)" },
+);
+
+export const newClientSchema = z
+  .object({
+    clientId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, "must be 3 to 64 letters, digits, dots, dashes or underscores"),
+    name: z.string().trim().min(1, "must not be empty").max(100, "must be 100 characters or fewer"),
+    grantTypes: z
+      .array(z.enum(grantTypes, { error: `must each be one of ${grantTypes.join(", ")}` }))
+      .min(1, "must name at least one grant type"),
+    scopes: z
+      .array(z.string().refine((s) => knownScopes.includes(s), { message: `must each be one of ${knownScopes.join(", ")}` }))
+      .min(1, "must name at least one scope"),
+    redirectUris: z.array(clientUrl).default([]),
+    postLogoutRedirectUris: z.array(clientUrl).default([]),
+    initiateLoginUri: clientUrl.optional(),
+  })
+  .superRefine((client, ctx) => {
+    const browser = client.grantTypes.includes("authorization_code");
+    if (browser && client.redirectUris.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["redirectUris"], message: "are required for the authorization_code grant" });
+    }
+    if (browser && !client.scopes.includes("openid")) {
+      ctx.addIssue({ code: "custom", path: ["scopes"], message: "must include openid for the authorization_code grant" });
+    }
+    if (client.grantTypes.includes("refresh_token") && !browser) {
+      ctx.addIssue({ code: "custom", path: ["grantTypes"], message: "refresh_token needs authorization_code too" });
+    }
+    if (!browser && (client.redirectUris.length || client.postLogoutRedirectUris.length || client.initiateLoginUri)) {
+      ctx.addIssue({ code: "custom", path: ["redirectUris"], message: "are only for clients with the authorization_code grant" });
+    }
+    const userScopeOnMachine = client.scopes.find((s) => (userScopes as readonly string[]).includes(s));
+    if (!browser && userScopeOnMachine) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["scopes"],
+        message: `'${userScopeOnMachine}' is a scope for signed-in users: it needs the authorization_code grant`,
+      });
+    }
+  });
+export type NewClient = z.input<typeof newClientSchema>;
+
+type ClientRow = typeof clients.$inferSelect;
+
+function fromRow(row: ClientRow): Client {
+  return {
+    clientId: row.clientId,
+    name: row.name,
+    secretHash: row.secretHash,
+    redirectUris: JSON.parse(row.redirectUris),
+    postLogoutRedirectUris: JSON.parse(row.postLogoutRedirectUris),
+    initiateLoginUri: row.initiateLoginUri,
+    grantTypes: JSON.parse(row.grantTypes),
+    scopes: JSON.parse(row.scopes),
+    createdAt: row.createdAt,
+    secretRotatedAt: row.secretRotatedAt,
+  };
+}
+
+export function findClient(db: IdentityDatabase, clientId: string): Client | null {
+  const row = db.select().from(clients).where(eq(clients.clientId, clientId)).get();
+  return row ? fromRow(row) : null;
+}
+
+export function listClients(db: IdentityDatabase): Client[] {
+  return db.select().from(clients).orderBy(clients.clientId).all().map(fromRow);
+}
+
+export class ClientExistsError extends Error {
+  constructor(clientId: string) {
+    super(`A client with id '${clientId}' already exists.`);
+    this.name = "ClientExistsError";
+  }
+}
+
+/**
+ * Registers a client (input must already have passed newClientSchema). Returns the secret, the
+ * only time it exists outside the caller's hands; `secret` lets an operator supply their own.
+ */
+export function createClient(
+  db: IdentityDatabase,
+  input: z.output<typeof newClientSchema>,
+  options: { secret?: string; now?: number } = {},
+): { client: Client; secret: string } {
+  const secret = options.secret ?? randomToken();
+  const now = options.now ?? Date.now();
+  const row: ClientRow = {
+    clientId: input.clientId,
+    name: input.name,
+    secretHash: sha256(secret),
+    redirectUris: JSON.stringify(input.redirectUris),
+    postLogoutRedirectUris: JSON.stringify(input.postLogoutRedirectUris),
+    initiateLoginUri: input.initiateLoginUri ?? null,
+    grantTypes: JSON.stringify([...new Set(input.grantTypes)]),
+    scopes: JSON.stringify([...new Set(input.scopes)]),
+    createdAt: now,
+    secretRotatedAt: null,
+  };
+  const inserted = db.insert(clients).values(row).onConflictDoNothing().run();
+  if (changedRows(inserted) === 0) throw new ClientExistsError(input.clientId);
+  return { client: fromRow(row), secret };
+}
+
+/** Removes a client; its tokens stop working at identity as they expire (at most ACCESS_TOKEN_TTL). */
+export function removeClient(db: IdentityDatabase, clientId: string): boolean {
+  return changedRows(db.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
+}
+
+/** Replaces a client's secret; the old one stops working at once. Returns the new secret, or null. */
+export function rotateClientSecret(db: IdentityDatabase, clientId: string, options: { secret?: string; now?: number } = {}): string | null {
+  const secret = options.secret ?? randomToken();
+  const changed = changedRows(
+    db
+      .update(clients)
+      .set({ secretHash: sha256(secret), secretRotatedAt: options.now ?? Date.now() })
+      .where(eq(clients.clientId, clientId))
+      .run(),
+  );
+  return changed > 0 ? secret : null;
+}
+
+export function secretMatches(client: Client, presented: string): boolean {
+  return constantTimeEqual(sha256(presented), client.secretHash);
+}

@@ -1,0 +1,36 @@
+// Which user claims each scope grants (ID token and /userinfo).
+import { eq } from "drizzle-orm";
+import type { IdentityDatabase } from "../db/database";
+import { accounts } from "../db/schema";
+
+export type Account = typeof accounts.$inferSelect;
+
+export function findAccount(db: IdentityDatabase, accountId: string): Account | undefined {
+  return db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+}
+
+/** Claims for `scopes`, leaving out any the account does not have. */
+export function claimsForScopes(account: Account, scopes: string[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  const put = (name: string, value: unknown) => {
+    if (value !== null && value !== undefined && value !== "") claims[name] = value;
+  };
+  if (scopes.includes("email")) {
+    put("email", account.email);
+    put("email_verified", account.emailVerified);
+  }
+  if (scopes.includes("phone") && account.phoneNumber) {
+    put("phone_number", account.phoneNumber);
+    put("phone_number_verified", account.phoneNumberVerified);
+  }
+  if (scopes.includes("profile")) {
+    put("given_name", account.givenName);
+    put("family_name", account.familyName);
+    const name = [account.givenName, account.familyName].filter(Boolean).join(" ");
+    put("name", name);
+    put("preferred_name", account.preferredName);
+    put("birthdate", account.birthdate);
+  }
+  if (scopes.includes("trn") || scopes.includes("dqt:read")) put("trn", account.trn);
+  return claims;
+}

@@ -1,0 +1,42 @@
+// What the protocol code needs from the running identity service, in one value.
+import type { Config } from "../../config/config";
+import type { Logger } from "../../log/logger";
+import type { AccessTokenVerifier } from "../../auth/verify-access-token";
+import type { IdentityDatabase } from "../db/database";
+import type { SigningKeyStore } from "../keys/signing-keys";
+import type { ServiceBrand } from "../../web/layout";
+
+export interface OidcContext {
+  db: IdentityDatabase;
+  keys: SigningKeyStore;
+  /** Verifies access tokens identity issued, for identity's own APIs (audience IDENTITY_URL). */
+  accessTokens: AccessTokenVerifier;
+  /** IDENTITY_URL: the `iss` of every token. */
+  issuer: string;
+  recordsUrl: string;
+  accessTokenTtlMs: number;
+  idTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  trnTokenTtlMs: number;
+  /** Cookies get Secure when the public URL is https. */
+  secure: boolean;
+  brand: ServiceBrand;
+  logger: Logger;
+}
+
+/** Authorization codes live this long: the client redeems them at once (RFC 6749 suggests ≤10 min). */
+export const authorizationCodeTtlMs = 60_000;
+/** A sign-in or registration journey started by /authorize must finish within this time. */
+export const authorizationRequestTtlMs = 60 * 60_000;
+
+export function oidcSettings(config: Config) {
+  return {
+    issuer: config.urls.identity,
+    recordsUrl: config.urls.records,
+    accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
+    idTokenTtlMs: config.ID_TOKEN_TTL,
+    refreshTokenTtlMs: config.REFRESH_TOKEN_TTL,
+    trnTokenTtlMs: config.TRN_TOKEN_TTL,
+    secure: config.urls.identity.startsWith("https://"),
+  };
+}

@@ -1,0 +1,72 @@
+// Signing access tokens (RFC 9068 JWTs) and ID tokens.
+import { SignJWT } from "jose";
+import type { SigningAlgorithm } from "../keys/signing-keys";
+import type { OidcContext } from "./context";
+
+/** Scopes whose tokens `records` accepts: such tokens name RECORDS_URL in `aud` too. */
+export const recordsScopes = ["itt_outcome:write", "teachers:read", "dqt:read"];
+
+export function accessTokenAudience(ctx: Pick<OidcContext, "issuer" | "recordsUrl">, scopes: string[]): string[] {
+  return scopes.some((s) => recordsScopes.includes(s)) ? [ctx.issuer, ctx.recordsUrl] : [ctx.issuer];
+}
+
+export interface AccessTokenSubject {
+  /** The account id for a user, the client_id for client credentials. */
+  sub: string;
+  clientId: string;
+  scopes: string[];
+  trn?: string | null;
+  grantId?: string;
+  authTime?: number;
+}
+
+export async function signAccessToken(
+  ctx: Pick<OidcContext, "issuer" | "recordsUrl" | "accessTokenTtlMs" | "keys">,
+  subject: AccessTokenSubject,
+  now = Date.now(),
+): Promise<{ accessToken: string; expiresIn: number; scope: string }> {
+  const { kid, alg, key } = await ctx.keys.signingKey("ES256");
+  const iat = Math.floor(now / 1000);
+  const expiresIn = Math.floor(ctx.accessTokenTtlMs / 1000);
+  const scope = subject.scopes.join(" ");
+  const claims: Record<string, unknown> = { scope, client_id: subject.clientId };
+  if (subject.trn && (subject.scopes.includes("trn") || subject.scopes.includes("dqt:read"))) claims.trn = subject.trn;
+  if (subject.grantId) claims.grant_id = subject.grantId;
+  if (subject.authTime !== undefined) claims.auth_time = Math.floor(subject.authTime / 1000);
+  const accessToken = await new SignJWT(claims)
+    .setProtectedHeader({ alg, kid, typ: "at+jwt" })
+    .setIssuer(ctx.issuer)
+    .setSubject(subject.sub)
+    .setAudience(accessTokenAudience(ctx, subject.scopes))
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + expiresIn)
+    .setJti(crypto.randomUUID())
+    .sign(key);
+  return { accessToken, expiresIn, scope };
+}
+
+export async function signIdToken(
+  ctx: Pick<OidcContext, "issuer" | "idTokenTtlMs" | "keys">,
+  input: {
+    sub: string;
+    clientId: string;
+    nonce?: string | null;
+    authTime: number;
+    claims: Record<string, unknown>;
+    alg?: SigningAlgorithm;
+  },
+  now = Date.now(),
+): Promise<string> {
+  const { kid, alg, key } = await ctx.keys.signingKey(input.alg ?? "ES256");
+  const iat = Math.floor(now / 1000);
+  const payload: Record<string, unknown> = { ...input.claims, auth_time: Math.floor(input.authTime / 1000) };
+  if (input.nonce) payload.nonce = input.nonce;
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg, kid, typ: "JWT" })
+    .setIssuer(ctx.issuer)
+    .setSubject(input.sub)
+    .setAudience(input.clientId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Math.floor(ctx.idTokenTtlMs / 1000))
+    .sign(key);
+}

@@ -1,0 +1,194 @@
+// POST /token: client_credentials, authorization_code (PKCE S256, single use) and refresh_token
+// (rotated; a reused refresh token or code revokes its whole grant).
+import { and, eq, isNull } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
+import type { Client } from "../clients/clients";
+import { authorizationCodes, grants, refreshTokens } from "../db/schema";
+import { changedRows } from "./changed-rows";
+import { authenticateClient } from "./client-authentication";
+import { claimsForScopes, findAccount } from "./claims";
+import type { OidcContext } from "./context";
+import { signAccessToken, signIdToken } from "./jwt-tokens";
+import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
+
+export async function handleTokenRequest(ctx: OidcContext, authorization: string | null, form: URLSearchParams): Promise<Response> {
+  const grantType = param(form, "grant_type");
+  if (!grantType) throw new OAuthError("invalid_request", "The parameter grant_type is required.");
+  const client = authenticateClient(ctx.db, authorization, form);
+  switch (grantType) {
+    case "client_credentials":
+      return clientCredentials(ctx, client, form);
+    case "authorization_code":
+      return authorizationCode(ctx, client, form);
+    case "refresh_token":
+      return refreshToken(ctx, client, form);
+    default:
+      throw new OAuthError("unsupported_grant_type", `The grant type '${grantType}' is not supported.`);
+  }
+}
+
+function requireGrantType(client: Client, grantType: Client["grantTypes"][number]) {
+  if (!client.grantTypes.includes(grantType)) {
+    throw new OAuthError("unauthorized_client", `This client may not use the ${grantType} grant.`);
+  }
+}
+
+/** The requested scopes, each of which must be within `allowed`; `allowed` when none are requested. */
+function requestedScopes(form: URLSearchParams, allowed: string[]): string[] {
+  const raw = param(form, "scope");
+  if (raw === undefined) return allowed;
+  const scopes = [...new Set(raw.split(" ").filter(Boolean))];
+  const notAllowed = scopes.filter((s) => !allowed.includes(s));
+  if (notAllowed.length) throw new OAuthError("invalid_scope", `This client may not have the scope '${notAllowed[0]}'.`);
+  if (scopes.length === 0) throw new OAuthError("invalid_scope", "The scope parameter is empty.");
+  return scopes;
+}
+
+async function clientCredentials(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
+  requireGrantType(client, "client_credentials");
+  const scopes = requestedScopes(form, client.scopes);
+  const { accessToken, expiresIn, scope } = await signAccessToken(ctx, { sub: client.clientId, clientId: client.clientId, scopes });
+  return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope });
+}
+
+const verifierPattern = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+export function pkceS256(verifier: string): string {
+  return createHash("sha256").update(verifier).digest("base64url");
+}
+
+async function authorizationCode(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
+  requireGrantType(client, "authorization_code");
+  const code = requiredParam(form, "code");
+  const redirectUri = requiredParam(form, "redirect_uri");
+  const verifier = param(form, "code_verifier");
+  const now = Date.now();
+  const codeHash = sha256(code);
+
+  // Consume the code with a conditional update: of two concurrent redemptions, one wins.
+  const outcome = ctx.db.transaction((tx) => {
+    const row = tx.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash)).get();
+    if (!row) return { kind: "unknown" as const };
+    const consumed = changedRows(
+      tx
+        .update(authorizationCodes)
+        .set({ consumedAt: now })
+        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt)))
+        .run(),
+    );
+    if (consumed === 0) {
+      // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it issued.
+      tx.update(grants).set({ revokedAt: now }).where(and(eq(grants.id, row.grantId), isNull(grants.revokedAt))).run();
+      return { kind: "reused" as const, row };
+    }
+    const grant = tx.select().from(grants).where(eq(grants.id, row.grantId)).get();
+    return { kind: "fresh" as const, row, grant };
+  });
+
+  if (outcome.kind === "unknown") throw new OAuthError("invalid_grant", "The authorization code is not valid.");
+  if (outcome.kind === "reused") {
+    ctx.logger.warn("authorization_code_reused", { client_id: client.clientId, grant_id: outcome.row.grantId });
+    throw new OAuthError("invalid_grant", "The authorization code has already been used.");
+  }
+  const { row, grant } = outcome;
+  if (row.clientId !== client.clientId) throw new OAuthError("invalid_grant", "The authorization code was issued to another client.");
+  if (row.expiresAt < now) throw new OAuthError("invalid_grant", "The authorization code has expired.");
+  if (row.redirectUri !== redirectUri) throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request.");
+  if (!verifier) throw new OAuthError("invalid_grant", "code_verifier is required (PKCE).");
+  if (!verifierPattern.test(verifier) || !constantTimeEqual(pkceS256(verifier), row.codeChallenge)) {
+    throw new OAuthError("invalid_grant", "code_verifier does not match the code_challenge.");
+  }
+  if (!grant || grant.revokedAt !== null) throw new OAuthError("invalid_grant", "The authorization has been revoked.");
+  const account = findAccount(ctx.db, row.accountId);
+  if (!account) throw new OAuthError("invalid_grant", "The account no longer exists.");
+
+  const scopes = row.scope.split(" ");
+  const { accessToken, expiresIn, scope } = await signAccessToken(ctx, {
+    sub: account.id,
+    clientId: client.clientId,
+    scopes,
+    trn: account.trn,
+    grantId: grant.id,
+    authTime: row.authTime,
+  });
+  const body: Record<string, unknown> = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope };
+  if (scopes.includes("openid")) {
+    body.id_token = await signIdToken(ctx, {
+      sub: account.id,
+      clientId: client.clientId,
+      nonce: row.nonce,
+      authTime: row.authTime,
+      claims: claimsForScopes(account, scopes),
+    });
+  }
+  if (client.grantTypes.includes("refresh_token")) {
+    const refresh = randomToken();
+    ctx.db
+      .insert(refreshTokens)
+      .values({ tokenHash: sha256(refresh), grantId: grant.id, createdAt: now, expiresAt: grant.createdAt + ctx.refreshTokenTtlMs })
+      .run();
+    body.refresh_token = refresh;
+  }
+  ctx.logger.info("tokens_issued", { grant_type: "authorization_code", client_id: client.clientId, grant_id: grant.id });
+  return jsonNoStore(body);
+}
+
+async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
+  requireGrantType(client, "refresh_token");
+  const presented = requiredParam(form, "refresh_token");
+  const now = Date.now();
+  const tokenHash = sha256(presented);
+  const next = randomToken();
+
+  const outcome = ctx.db.transaction((tx) => {
+    const row = tx
+      .select({ token: refreshTokens, grant: grants })
+      .from(refreshTokens)
+      .innerJoin(grants, eq(grants.id, refreshTokens.grantId))
+      .where(eq(refreshTokens.tokenHash, tokenHash))
+      .get();
+    if (!row || row.grant.clientId !== client.clientId) return { kind: "unknown" as const };
+    const consumed = changedRows(
+      tx
+        .update(refreshTokens)
+        .set({ consumedAt: now })
+        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.consumedAt)))
+        .run(),
+    );
+    if (consumed === 0) {
+      // A rotated refresh token presented again: one of the two holders is an attacker.
+      tx.update(grants).set({ revokedAt: now }).where(and(eq(grants.id, row.grant.id), isNull(grants.revokedAt))).run();
+      return { kind: "reused" as const, grantId: row.grant.id };
+    }
+    if (row.grant.revokedAt !== null) return { kind: "revoked" as const };
+    if (row.token.expiresAt < now) return { kind: "expired" as const };
+    // Throws invalid_scope, which rolls back the consumption above.
+    const scopes = requestedScopes(form, row.grant.scope.split(" "));
+    tx.insert(refreshTokens).values({ tokenHash: sha256(next), grantId: row.grant.id, createdAt: now, expiresAt: row.token.expiresAt }).run();
+    return { kind: "rotated" as const, grant: row.grant, scopes };
+  });
+
+  switch (outcome.kind) {
+    case "unknown":
+      throw new OAuthError("invalid_grant", "The refresh token is not valid.");
+    case "reused":
+      ctx.logger.warn("refresh_token_reused", { client_id: client.clientId, grant_id: outcome.grantId });
+      throw new OAuthError("invalid_grant", "The refresh token has already been used.");
+    case "revoked":
+      throw new OAuthError("invalid_grant", "The authorization has been revoked.");
+    case "expired":
+      throw new OAuthError("invalid_grant", "The refresh token has expired.");
+  }
+  const { grant, scopes } = outcome;
+  const account = grant.accountId ? findAccount(ctx.db, grant.accountId) : undefined;
+  if (!account) throw new OAuthError("invalid_grant", "The account no longer exists.");
+  const { accessToken, expiresIn, scope } = await signAccessToken(ctx, {
+    sub: account.id,
+    clientId: client.clientId,
+    scopes,
+    trn: account.trn,
+    grantId: grant.id,
+  });
+  return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope, refresh_token: next });
+}
