@@ -1,28 +1,70 @@
 // access (Access your teaching qualifications): where a teacher signs in and downloads their QTS certificate.
+import { internalClientCredentials } from "../config/internal-clients";
+import type { BackgroundWorker, ServiceFactory } from "../server/service";
 import { createServiceApp } from "../web/create-service-app";
-import { htmlResponse } from "../web/html";
-import { Page, type ServiceBrand } from "../web/layout";
-import type { ServiceFactory } from "../server/service";
-import { openAccessDatabase } from "./db/database";
+import type { ServiceBrand } from "../web/layout";
+import type { AccessContext } from "./context";
+import { openAccessDatabase, type AccessDatabase } from "./db/database";
+import { identityProvider } from "./oidc/identity-provider";
+import { qualificationsRoutes } from "./qualifications/qualifications-routes";
+import { purgeExpiredSessions } from "./sessions/session";
+import { purgeExpiredLoginAttempts } from "./sign-in/login-attempts";
+import { signInRoutes } from "./sign-in/sign-in-routes";
+import { signOutRoutes } from "./sign-out/sign-out-routes";
+import { startRoutes } from "./start/start-routes";
 
 export const createAccessService: ServiceFactory = async ({ config, logger }) => {
   const log = logger.child({ service: "access" });
   const db = openAccessDatabase(config.DATA_DIR);
   const brand: ServiceBrand = { name: "Access your teaching qualifications", url: config.urls.access };
+  const secure = config.urls.access.startsWith("https://");
+  const ctx: AccessContext = {
+    config,
+    db,
+    log,
+    brand,
+    secure,
+    identity: identityProvider(config.urls.identity, log),
+    clientCredentials: () => internalClientCredentials(config, "access"),
+    callbackUrl: `${config.urls.access}/sign-in/callback`,
+    signedOutUrl: `${config.urls.access}/signed-out`,
+  };
   const app = createServiceApp({
     service: "access",
     brand,
     logger: log,
-    secure: config.urls.access.startsWith("https://"),
+    secure,
     apiPrefixes: [],
     healthCheck: () => db.$client.query("SELECT 1").get(),
-  }).get("/", () =>
-    htmlResponse(
-      <Page title="Access your teaching qualifications" brand={brand}>
-        <h1 class="govuk-heading-xl">Access your teaching qualifications</h1>
-        <p class="govuk-body">Use this service to view your teaching qualifications and download your certificates.</p>
-      </Page>,
-    ),
-  );
-  return { app, workers: [], close: () => db.$client.close() };
+  })
+    .use(startRoutes(ctx))
+    .use(signInRoutes(ctx))
+    .use(qualificationsRoutes(ctx))
+    .use(signOutRoutes(ctx));
+  return { app, workers: [cleanupWorker(db, log)], close: () => db.$client.close() };
 };
+
+/** Deletes ended sessions and sign-ins every few minutes so the tables stay small. */
+function cleanupWorker(db: AccessDatabase, log: AccessContext["log"]): BackgroundWorker {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const run = () => {
+    try {
+      const attempts = purgeExpiredLoginAttempts(db);
+      const sessions = purgeExpiredSessions(db);
+      if (attempts || sessions) log.debug("access_cleanup", { login_attempts: attempts, sessions });
+    } catch (error) {
+      log.error("access_cleanup_failed", { error: error as Error });
+    }
+  };
+  return {
+    name: "access-cleanup",
+    start() {
+      run();
+      timer = setInterval(run, 5 * 60 * 1000);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

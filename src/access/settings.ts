@@ -1,4 +1,10 @@
 // Settings that only the access service reads. Names are environment variables; see README "Configuration".
 import { z } from "zod";
+import { duration } from "../config/env-schema";
 
-export const accessSettings = z.object({});
+export const accessSettings = z.object({
+  /** How long a teacher stays signed in to access, however active (their access token may end sooner). */
+  ACCESS_SESSION_LIFETIME: duration("8h"),
+  /** How long a sign-in started at access may take at identity (registering includes email and SMS codes). */
+  ACCESS_SIGN_IN_TIMEOUT: duration("1h"),
+});

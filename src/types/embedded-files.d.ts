@@ -36,3 +36,7 @@ declare module "*.png" {
   const path: string;
   export default path;
 }
+declare module "*.ttf" {
+  const path: string;
+  export default path;
+}

@@ -1,7 +1,47 @@
-// access's tables. Times are unix milliseconds.
-import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+// access's tables. Times are unix milliseconds. Nothing here is usable on its own: ids, states and
+// nonces are stored as SHA-256 hex; tokens the service must use again (the PKCE verifier, the
+// teacher's access and ID tokens) are sealed with a key derived from a value only the browser or
+// the URL holds (see src/access/sessions/seal.ts).
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/** One sign-in started at identity and not yet finished; consumed once by the callback. */
+export const loginAttempts = sqliteTable(
+  "login_attempts",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    /** SHA-256 of the access_login cookie: the callback must come back to the same browser. */
+    browserHash: text("browser_hash").notNull(),
+    /** The PKCE verifier sealed with a key derived from `state`; wiped when consumed. */
+    codeVerifierSealed: text("code_verifier_sealed"),
+    nonceHash: text("nonce_hash").notNull(),
+    /** Local path to show after sign-in. */
+    returnTo: text("return_to").notNull(),
+    viaTrnToken: integer("via_trn_token", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    consumedAt: integer("consumed_at"),
+  },
+  (t) => [index("login_attempts_expires").on(t.expiresAt)],
+);
+
+/** A signed-in teacher's session; the access_session cookie holds the id, this row its hash. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    sub: text("sub").notNull(),
+    trn: text("trn"),
+    name: text("name"),
+    /** JSON { accessToken, idToken } sealed with a key derived from the cookie value. */
+    tokensSealed: text("tokens_sealed").notNull(),
+    accessTokenExpiresAt: integer("access_token_expires_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_expires").on(t.expiresAt)],
+);

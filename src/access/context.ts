@@ -1,0 +1,33 @@
+// What access's features share: built once in service.tsx and passed to each routes file.
+import type { Config } from "../config/config";
+import type { ClientCredentials } from "../config/internal-clients";
+import type { Logger } from "../log/logger";
+import type { ServiceBrand } from "../web/layout";
+import type { AccessDatabase } from "./db/database";
+import type { IdentityProvider } from "./oidc/identity-provider";
+
+export interface AccessContext {
+  config: Config;
+  db: AccessDatabase;
+  log: Logger;
+  brand: ServiceBrand;
+  /** True under https: cookies get Secure. */
+  secure: boolean;
+  /** identity's discovery document and keys (cached). */
+  identity: () => Promise<IdentityProvider>;
+  /** access's own client at identity; read when first needed, so serve can provision it first. */
+  clientCredentials: () => ClientCredentials;
+  /** The redirect URI registered at identity for access. */
+  callbackUrl: string;
+  /** Where identity sends the browser after RP-initiated logout. */
+  signedOutUrl: string;
+}
+
+/** Scopes access asks for: who the teacher is, their TRN, and reading their record at records. */
+export const accessScopes = ["openid", "email", "profile", "dqt:read", "trn"];
+
+/** Navigation shown to a signed-in teacher. */
+export const signedInNavigation = [
+  { text: "Your qualifications", href: "/qualifications" },
+  { text: "Sign out", href: "/sign-out" },
+];

@@ -1,0 +1,86 @@
+// identity as seen from access: its discovery document and signing keys, fetched over HTTP and
+// cached. A failed refresh keeps the last good copy, so a blip at identity does not sign anyone out.
+import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import type { Logger } from "../../log/logger";
+
+const metadataSchema = z
+  .object({
+    issuer: z.string().min(1),
+    authorization_endpoint: z.url(),
+    token_endpoint: z.url(),
+    jwks_uri: z.url(),
+    end_session_endpoint: z.url().optional(),
+    authorization_response_iss_parameter_supported: z.boolean().optional(),
+    id_token_signing_alg_values_supported: z.array(z.string()).optional(),
+  })
+  .loose();
+
+export type ProviderMetadata = z.output<typeof metadataSchema>;
+
+export interface IdentityProvider {
+  metadata: ProviderMetadata;
+  /** Keys by `kid`; refetched by jose when a token names a kid it has not seen. */
+  keys: JWTVerifyGetKey;
+}
+
+/** identity cannot be reached or answered with something that is not its discovery document. */
+export class IdentityUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "IdentityUnavailableError";
+  }
+}
+
+const refreshAfterMs = 60 * 60 * 1000;
+const timeoutMs = 5000;
+
+/** Returns a function giving identity's current metadata and keys. */
+export function identityProvider(identityUrl: string, logger: Logger): () => Promise<IdentityProvider> {
+  let current: { provider: IdentityProvider; fetchedAt: number } | undefined;
+  let inFlight: Promise<IdentityProvider> | undefined;
+
+  const fetchProvider = async (): Promise<IdentityProvider> => {
+    const url = `${identityUrl}/.well-known/openid-configuration`;
+    let body: unknown;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/json" } });
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+      body = await response.json();
+    } catch (cause) {
+      throw new IdentityUnavailableError(`could not fetch ${url}`, { cause });
+    }
+    const parsed = metadataSchema.safeParse(body);
+    if (!parsed.success) throw new IdentityUnavailableError(`${url} is not an OpenID Connect discovery document`);
+    // OpenID Connect Discovery 1.0 section 4.3: the issuer must be the URL the document came from.
+    if (parsed.data.issuer.replace(/\/+$/, "") !== identityUrl) {
+      throw new IdentityUnavailableError(`issuer ${parsed.data.issuer} is not IDENTITY_URL ${identityUrl}`);
+    }
+    const previous = current?.provider;
+    const keys =
+      previous && previous.metadata.jwks_uri === parsed.data.jwks_uri
+        ? previous.keys
+        : createRemoteJWKSet(new URL(parsed.data.jwks_uri), { timeoutDuration: timeoutMs, cooldownDuration: 30_000 });
+    return { metadata: parsed.data, keys };
+  };
+
+  return async () => {
+    if (current && Date.now() - current.fetchedAt < refreshAfterMs) return current.provider;
+    inFlight ??= fetchProvider()
+      .then((provider) => {
+        current = { provider, fetchedAt: Date.now() };
+        return provider;
+      })
+      .catch((error) => {
+        if (current) {
+          logger.warn("identity_discovery_refresh_failed", { error: error as Error });
+          return current.provider;
+        }
+        throw error;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+}

@@ -1,0 +1,94 @@
+// access's browser sessions. The access_session cookie holds a random id; the database holds its
+// hash, and the teacher's tokens sealed with a key derived from the id (see seal.ts).
+import { eq, lt } from "drizzle-orm";
+import { randomToken, sha256 } from "../../security/tokens";
+import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
+import type { AccessDatabase } from "../db/database";
+import { changedRows } from "../db/changed-rows";
+import { sessions } from "../db/schema";
+import { seal, unseal } from "./seal";
+
+export const sessionCookieName = "access_session";
+const tokensPurpose = "session-tokens";
+
+export interface AccessSession {
+  idHash: string;
+  sub: string;
+  trn: string | null;
+  name: string | null;
+  accessToken: string;
+  idToken: string;
+  accessTokenExpiresAt: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface NewSession {
+  sub: string;
+  trn: string | null;
+  name: string | null;
+  accessToken: string;
+  idToken: string;
+  accessTokenExpiresAt: number;
+}
+
+/** Starts a session; returns its Set-Cookie header. */
+export function createSession(
+  db: AccessDatabase,
+  input: NewSession,
+  options: { secure: boolean; lifetimeMs: number; now?: number },
+): { setCookie: string } {
+  const now = options.now ?? Date.now();
+  const id = randomToken();
+  db.insert(sessions)
+    .values({
+      idHash: sha256(id),
+      sub: input.sub,
+      trn: input.trn,
+      name: input.name,
+      tokensSealed: seal(id, tokensPurpose, JSON.stringify({ accessToken: input.accessToken, idToken: input.idToken })),
+      accessTokenExpiresAt: input.accessTokenExpiresAt,
+      createdAt: now,
+      expiresAt: now + options.lifetimeMs,
+    })
+    .run();
+  return {
+    setCookie: serializeCookie(sessionCookieName, id, {
+      secure: options.secure,
+      maxAgeSeconds: Math.ceil(options.lifetimeMs / 1000),
+    }),
+  };
+}
+
+/** The browser's session, or null when it has none, it has ended, or the row cannot be opened. */
+export function readSession(db: AccessDatabase, cookieHeader: string | null, now = Date.now()): AccessSession | null {
+  const id = readCookie(cookieHeader, sessionCookieName);
+  if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
+  const row = db.select().from(sessions).where(eq(sessions.idHash, sha256(id))).get();
+  if (!row || row.expiresAt <= now) return null;
+  const opened = unseal(id, tokensPurpose, row.tokensSealed);
+  if (opened === null) return null;
+  const tokens = JSON.parse(opened) as { accessToken: string; idToken: string };
+  return {
+    idHash: row.idHash,
+    sub: row.sub,
+    trn: row.trn,
+    name: row.name,
+    accessToken: tokens.accessToken,
+    idToken: tokens.idToken,
+    accessTokenExpiresAt: row.accessTokenExpiresAt,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** Ends the browser's session (if any); returns the Set-Cookie header that clears the cookie. */
+export function destroySession(db: AccessDatabase, cookieHeader: string | null, secure: boolean): string {
+  const id = readCookie(cookieHeader, sessionCookieName);
+  if (id) db.delete(sessions).where(eq(sessions.idHash, sha256(id))).run();
+  return clearCookie(sessionCookieName, { secure });
+}
+
+export function purgeExpiredSessions(db: AccessDatabase, now = Date.now()): number {
+  return changedRows(db.delete(sessions).where(lt(sessions.expiresAt, now)).run());
+}

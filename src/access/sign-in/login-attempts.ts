@@ -1,0 +1,80 @@
+// The server-side half of a sign-in in progress: state, PKCE verifier, nonce and where to return.
+// The browser holds only the access_login cookie; identity carries only `state`. The callback
+// consumes the attempt once, atomically, so a replayed callback finds nothing to use.
+import { and, eq, isNull, lt } from "drizzle-orm";
+import { generateCodeVerifier } from "arctic";
+import { randomToken, sha256 } from "../../security/tokens";
+import { readCookie, serializeCookie } from "../../web/cookies";
+import type { AccessDatabase } from "../db/database";
+import { changedRows } from "../db/changed-rows";
+import { loginAttempts } from "../db/schema";
+import { seal, unseal } from "../sessions/seal";
+
+export const loginCookieName = "access_login";
+const verifierPurpose = "pkce-verifier";
+
+/** The browser's sign-in binding: reused while present so sign-ins in two tabs both work. */
+export function browserBinding(cookieHeader: string | null, secure: boolean, maxAgeMs: number): { id: string; setCookie?: string } {
+  const existing = readCookie(cookieHeader, loginCookieName);
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return { id: existing };
+  const id = randomToken();
+  return { id, setCookie: serializeCookie(loginCookieName, id, { secure, maxAgeSeconds: Math.ceil(maxAgeMs / 1000) }) };
+}
+
+export function startLoginAttempt(
+  db: AccessDatabase,
+  input: { browserId: string; returnTo: string; viaTrnToken: boolean; timeoutMs: number; now?: number },
+): { state: string; codeVerifier: string; nonce: string } {
+  const now = input.now ?? Date.now();
+  const state = randomToken();
+  const nonce = randomToken();
+  const codeVerifier = generateCodeVerifier();
+  db.insert(loginAttempts)
+    .values({
+      stateHash: sha256(state),
+      browserHash: sha256(input.browserId),
+      codeVerifierSealed: seal(state, verifierPurpose, codeVerifier),
+      nonceHash: sha256(nonce),
+      returnTo: input.returnTo,
+      viaTrnToken: input.viaTrnToken,
+      createdAt: now,
+      expiresAt: now + input.timeoutMs,
+    })
+    .run();
+  return { state, codeVerifier, nonce };
+}
+
+export type ConsumedLoginAttempt =
+  | { ok: true; codeVerifier: string; nonceHash: string; returnTo: string; viaTrnToken: boolean }
+  | { ok: false; reason: "unknown_state" | "other_browser" | "already_used" | "expired" };
+
+/** Uses up the attempt `state` names, if this browser started it and it is still open. */
+export function consumeLoginAttempt(
+  db: AccessDatabase,
+  input: { state: string; browserId: string | undefined; now?: number },
+): ConsumedLoginAttempt {
+  const now = input.now ?? Date.now();
+  const stateHash = sha256(input.state);
+  return db.transaction((tx) => {
+    const row = tx.select().from(loginAttempts).where(eq(loginAttempts.stateHash, stateHash)).get();
+    if (!row) return { ok: false, reason: "unknown_state" } as const;
+    if (!input.browserId || sha256(input.browserId) !== row.browserHash) return { ok: false, reason: "other_browser" } as const;
+    if (row.consumedAt !== null) return { ok: false, reason: "already_used" } as const;
+    if (row.expiresAt <= now) return { ok: false, reason: "expired" } as const;
+    // Conditional update: of two callbacks racing with the same state, exactly one wins.
+    const result = tx
+      .update(loginAttempts)
+      .set({ consumedAt: now, codeVerifierSealed: null })
+      .where(and(eq(loginAttempts.stateHash, stateHash), isNull(loginAttempts.consumedAt)))
+      .run();
+    if (changedRows(result) !== 1 || !row.codeVerifierSealed) return { ok: false, reason: "already_used" } as const;
+    const codeVerifier = unseal(input.state, verifierPurpose, row.codeVerifierSealed);
+    if (codeVerifier === null) return { ok: false, reason: "unknown_state" } as const;
+    return { ok: true, codeVerifier, nonceHash: row.nonceHash, returnTo: row.returnTo, viaTrnToken: row.viaTrnToken } as const;
+  });
+}
+
+/** Deletes attempts that can no longer be used; consumed ones are kept until then to name replays. */
+export function purgeExpiredLoginAttempts(db: AccessDatabase, now = Date.now()): number {
+  return changedRows(db.delete(loginAttempts).where(lt(loginAttempts.expiresAt, now)).run());
+}

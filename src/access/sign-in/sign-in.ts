@@ -1,0 +1,135 @@
+// Signing a teacher in at identity (authorization code flow, PKCE S256, state, nonce) and
+// finishing it in the callback. Plain functions; sign-in-routes.tsx turns results into responses.
+import { CodeChallengeMethod, OAuth2Client, OAuth2RequestError } from "arctic";
+import type { AccessContext } from "../context";
+import { accessScopes } from "../context";
+import { IdentityUnavailableError } from "../oidc/identity-provider";
+import { createSession, destroySession } from "../sessions/session";
+import { IdTokenRejectedError, verifyIdToken } from "./id-token";
+import { browserBinding, consumeLoginAttempt, startLoginAttempt } from "./login-attempts";
+import type { SignInProblem } from "./sign-in-pages";
+
+/** A TRN token as identity issues them: base64url, long enough to be random, short enough to be sane. */
+export const trnTokenPattern = /^[A-Za-z0-9_-]{16,256}$/;
+
+export type BeginResult =
+  | { ok: true; location: string; setCookie?: string }
+  | { ok: false; reason: "identity_unavailable" };
+
+export async function beginSignIn(
+  ctx: AccessContext,
+  input: { cookieHeader: string | null; returnTo: string; trnToken?: string },
+): Promise<BeginResult> {
+  let authorizationEndpoint: string;
+  let clientId: string;
+  try {
+    authorizationEndpoint = (await ctx.identity()).metadata.authorization_endpoint;
+    clientId = ctx.clientCredentials().clientId;
+  } catch (error) {
+    ctx.log.error("sign_in_unavailable", { error: error as Error });
+    return { ok: false, reason: "identity_unavailable" };
+  }
+  const timeoutMs = ctx.config.ACCESS_SIGN_IN_TIMEOUT;
+  const browser = browserBinding(input.cookieHeader, ctx.secure, timeoutMs);
+  const attempt = startLoginAttempt(ctx.db, {
+    browserId: browser.id,
+    returnTo: input.returnTo,
+    viaTrnToken: input.trnToken !== undefined,
+    timeoutMs,
+  });
+  const client = new OAuth2Client(clientId, null, ctx.callbackUrl);
+  const url = client.createAuthorizationURLWithPKCE(
+    authorizationEndpoint,
+    attempt.state,
+    CodeChallengeMethod.S256,
+    attempt.codeVerifier,
+    accessScopes,
+  );
+  url.searchParams.set("nonce", attempt.nonce);
+  if (input.trnToken !== undefined) url.searchParams.set("trn_token", input.trnToken);
+  ctx.log.info("sign_in_started", { via_trn_token: input.trnToken !== undefined });
+  return { ok: true, location: url.toString(), setCookie: browser.setCookie };
+}
+
+export interface CallbackInput {
+  cookieHeader: string | null;
+  code?: string;
+  state?: string;
+  iss?: string;
+  error?: string;
+  /** The login binding cookie's value. */
+  browserId?: string;
+}
+
+export type CallbackResult =
+  | { ok: true; returnTo: string; setCookie: string }
+  | { ok: false; problem: SignInProblem; status: number }
+  | { ok: false; problem: "identity_unavailable"; status: number };
+
+export async function completeSignIn(ctx: AccessContext, input: CallbackInput): Promise<CallbackResult> {
+  const refuse = (problem: SignInProblem, reason: string, status = 400): CallbackResult => {
+    ctx.log.warn("sign_in_refused", { reason });
+    return { ok: false, problem, status };
+  };
+  if (!input.state) return refuse("not_completed", "missing_state");
+  const attempt = consumeLoginAttempt(ctx.db, { state: input.state, browserId: input.browserId });
+  if (!attempt.ok) {
+    const problem = attempt.reason === "already_used" ? "already_used" : attempt.reason === "expired" ? "expired" : "not_completed";
+    return refuse(problem, attempt.reason);
+  }
+  try {
+    const provider = await ctx.identity();
+    const { metadata } = provider;
+    // RFC 9207: the response must say it came from identity (defends against mix-up attacks).
+    if (input.iss !== undefined ? input.iss !== metadata.issuer : metadata.authorization_response_iss_parameter_supported) {
+      return refuse("not_completed", "iss_mismatch");
+    }
+    if (input.error !== undefined) {
+      return input.error === "access_denied"
+        ? refuse("access_denied", "access_denied")
+        : refuse("identity_error", `identity_error:${input.error.slice(0, 40)}`);
+    }
+    if (!input.code) return refuse("not_completed", "missing_code");
+    const credentials = ctx.clientCredentials();
+    const client = new OAuth2Client(credentials.clientId, credentials.clientSecret, ctx.callbackUrl);
+    let tokens;
+    try {
+      tokens = await client.validateAuthorizationCode(metadata.token_endpoint, input.code, attempt.codeVerifier);
+    } catch (error) {
+      if (error instanceof OAuth2RequestError) return refuse("not_completed", `token_error:${error.code}`);
+      throw new IdentityUnavailableError("token request failed", { cause: error });
+    }
+    const data = tokens.data as Record<string, unknown>;
+    if (typeof data.id_token !== "string" || typeof data.access_token !== "string") {
+      return refuse("not_completed", "token_response_incomplete");
+    }
+    let claims;
+    try {
+      claims = await verifyIdToken(data.id_token, { provider, clientId: credentials.clientId, nonceHash: attempt.nonceHash });
+    } catch (error) {
+      if (error instanceof IdTokenRejectedError) return refuse("not_completed", `id_token:${error.reason}`);
+      throw error;
+    }
+    // A new sign-in replaces whatever session this browser had.
+    destroySession(ctx.db, input.cookieHeader, ctx.secure);
+    const now = Date.now();
+    const expiresIn = typeof data.expires_in === "number" && data.expires_in > 0 ? data.expires_in : 300;
+    const { setCookie } = createSession(
+      ctx.db,
+      {
+        sub: claims.sub,
+        trn: claims.trn ?? null,
+        name: claims.name ?? ([claims.given_name, claims.family_name].filter(Boolean).join(" ") || null),
+        accessToken: data.access_token,
+        idToken: data.id_token,
+        accessTokenExpiresAt: now + expiresIn * 1000,
+      },
+      { secure: ctx.secure, lifetimeMs: ctx.config.ACCESS_SESSION_LIFETIME, now },
+    );
+    ctx.log.info("sign_in_completed", { sub: claims.sub, via_trn_token: attempt.viaTrnToken });
+    return { ok: true, returnTo: attempt.returnTo, setCookie };
+  } catch (error) {
+    ctx.log.error("sign_in_unavailable", { error: error as Error });
+    return { ok: false, problem: "identity_unavailable", status: 503 };
+  }
+}
