@@ -283,37 +283,60 @@ describe("sessions", () => {
 });
 
 describe("signing out", () => {
-  test("ends the session at access, then at identity, and lands on 'You have signed out'", async () => {
+  test("the Sign out link signs out at identity and then at access, landing on 'You have signed out'", async () => {
     resetIssuer();
     const browser = await signedIn();
-    const page = await browser.request(`${access}/sign-out`);
-    expect(page.status).toBe(200);
+    const { response, hops, url } = await browser.follow(`${access}/sign-out`);
+    expect(hops[0].status).toBe(303);
+    const endSession = issuer.endSessionRequests.at(-1)!;
+    expect(hops[1].url).toStartWith(`${issuer.url}/end-session?`);
+    expect(endSession.get("post_logout_redirect_uri")).toBe(`${access}/signed-out`);
+    expect(endSession.get("id_token_hint")!.split(".")).toHaveLength(3);
+    expect(endSession.get("client_id")).toBe(issuer.client.id);
+    expect(url).toBe(`${access}/signed-out?state=${endSession.get("state")}`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("You have signed out");
+    expect(browser.cookies.has("access_session")).toBe(false);
+    const after = await browser.request(`${access}/qualifications`);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toStartWith("/sign-in");
+  });
+
+  test("another site cannot sign a teacher out by linking to /signed-out", async () => {
+    resetIssuer();
+    const browser = await signedIn();
+    for (const forged of [`${access}/signed-out`, `${access}/signed-out?state=${"A".repeat(43)}`]) {
+      const response = await browser.request(forged);
+      expect(response.status).toBe(200);
+      // It asks instead, with a CSRF-protected form.
+      expect(await response.text()).toContain('action="/sign-out"');
+      expect(browser.cookies.has("access_session")).toBe(true);
+      expect((await browser.request(`${access}/qualifications`)).status).toBe(503);
+    }
+  });
+
+  test("the sign-out form needs its CSRF field; with it the session ends here and at identity", async () => {
+    resetIssuer();
+    const browser = await signedIn();
+    const page = await browser.request(`${access}/signed-out`);
     const csrf = csrfFieldIn(await page.text());
-    // Without the CSRF field the form is refused and the teacher stays signed in.
     const forged = await browser.submit(`${access}/sign-out`, {});
     expect(forged.response.status).toBe(403);
     expect(browser.cookies.has("access_session")).toBe(true);
 
-    const { response, hops, url } = await browser.submit(`${access}/sign-out`, { _csrf: csrf });
-    expect(url).toBe(`${access}/signed-out?state=${issuer.endSessionRequests.at(-1)!.get("state")}`);
+    const before = issuer.endSessionRequests.length;
+    const { response } = await browser.submit(`${access}/sign-out`, { _csrf: csrf });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("You have signed out");
-    expect(hops[0].status).toBe(303);
-    const endSession = issuer.endSessionRequests.at(-1)!;
-    expect(endSession.get("post_logout_redirect_uri")).toBe(`${access}/signed-out`);
-    expect(endSession.get("id_token_hint")!.split(".")).toHaveLength(3);
-    expect(endSession.get("client_id")).toBe(issuer.client.id);
+    expect(issuer.endSessionRequests.length).toBe(before + 1);
     expect(browser.cookies.has("access_session")).toBe(false);
-    const after = await browser.request(`${access}/qualifications`);
-    expect(after.status).toBe(302);
   });
 
   test("a stolen session cookie is useless after sign-out", async () => {
     resetIssuer();
     const browser = await signedIn();
     const stolen = browser.cookies.get("access_session")!;
-    const csrf = csrfFieldIn(await (await browser.request(`${access}/sign-out`)).text());
-    await browser.submit(`${access}/sign-out`, { _csrf: csrf });
+    await browser.follow(`${access}/sign-out`);
     const thief = new HttpBrowser();
     thief.cookies.set("access_session", stolen);
     const response = await thief.request(`${access}/qualifications/certificates/qts`);

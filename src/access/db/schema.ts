@@ -40,6 +40,8 @@ export const sessions = sqliteTable(
     /** JSON { accessToken, idToken } sealed with a key derived from the cookie value. */
     tokensSealed: text("tokens_sealed").notNull(),
     accessTokenExpiresAt: integer("access_token_expires_at").notNull(),
+    /** SHA-256 of the `state` sent with RP-initiated logout: only identity's answer to it ends the session. */
+    logoutStateHash: text("logout_state_hash"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },

@@ -88,15 +88,7 @@ export function QualificationsPage(props: { brand: ServiceBrand; teacher: Teache
       >
         <Row label="Date awarded" value={teacher.qtsDate ? formatDate(teacher.qtsDate) : "Not awarded"} />
       </Card>
-      {teacher.qtsDate ? (
-        <p class="govuk-body">
-          <a class="govuk-link" href={certificatePath} download="">
-            Download QTS certificate (PDF)
-          </a>
-        </p>
-      ) : (
-        <p class="govuk-body">When you are awarded QTS, you will be able to download your certificate here.</p>
-      )}
+      {teacher.qtsDate ? "" : <p class="govuk-body">When you are awarded QTS, you will be able to download your certificate here.</p>}
       {(teacher.initialTeacherTraining ?? []).map((itt) => (
         <IttCard itt={itt} />
       ))}

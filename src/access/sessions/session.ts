@@ -1,7 +1,7 @@
 // access's browser sessions. The access_session cookie holds a random id; the database holds its
 // hash, and the teacher's tokens sealed with a key derived from the id (see seal.ts).
 import { eq, lt } from "drizzle-orm";
-import { randomToken, sha256 } from "../../security/tokens";
+import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { AccessDatabase } from "../db/database";
 import { changedRows } from "../db/changed-rows";
@@ -19,6 +19,7 @@ export interface AccessSession {
   accessToken: string;
   idToken: string;
   accessTokenExpiresAt: number;
+  logoutStateHash: string | null;
   createdAt: number;
   expiresAt: number;
 }
@@ -77,6 +78,7 @@ export function readSession(db: AccessDatabase, cookieHeader: string | null, now
     accessToken: tokens.accessToken,
     idToken: tokens.idToken,
     accessTokenExpiresAt: row.accessTokenExpiresAt,
+    logoutStateHash: row.logoutStateHash,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
   };
@@ -91,4 +93,16 @@ export function destroySession(db: AccessDatabase, cookieHeader: string | null, 
 
 export function purgeExpiredSessions(db: AccessDatabase, now = Date.now()): number {
   return changedRows(db.delete(sessions).where(lt(sessions.expiresAt, now)).run());
+}
+
+/** Starts RP-initiated logout: returns the `state` whose return from identity may end this session. */
+export function startLogout(db: AccessDatabase, session: AccessSession): string {
+  const state = randomToken();
+  db.update(sessions).set({ logoutStateHash: sha256(state) }).where(eq(sessions.idHash, session.idHash)).run();
+  return state;
+}
+
+/** True when `state` is the one this session sent to identity to sign out. */
+export function isLogoutReturn(session: AccessSession, state: string | undefined): boolean {
+  return !!state && !!session.logoutStateHash && constantTimeEqual(sha256(state), session.logoutStateHash);
 }

@@ -1,42 +1,68 @@
-// GET /sign-out (confirm), POST /sign-out (end the session here, then RP-initiated logout at
-// identity), GET /signed-out (where identity sends the browser back).
+// Signing out: of access and, through RP-initiated logout, of identity.
+//
+// GET /sign-out (the "Sign out" link) sends the browser to identity's end-session endpoint with
+// id_token_hint, post_logout_redirect_uri and a fresh `state`; identity asks the teacher to
+// confirm (its own CSRF-protected form), then returns to GET /signed-out?state=..., which ends the
+// access session only when `state` is the one this session sent. So one confirmation, and another
+// site cannot sign a teacher out by linking to either address.
+// POST /sign-out (CSRF-protected form, shown when identity cannot be reached) ends the access
+// session at once and then tries identity.
 import { Elysia } from "elysia";
-import { randomToken } from "../../security/tokens";
 import { htmlResponse, seeOther } from "../../web/html";
 import type { AccessContext } from "../context";
-import { destroySession, readSession } from "../sessions/session";
+import { destroySession, isLogoutReturn, readSession, startLogout, type AccessSession } from "../sessions/session";
 import { SignedOutPage, SignOutPage } from "./sign-out-pages";
 
 export function signOutRoutes(ctx: AccessContext) {
+  /** identity's end-session address for this session, or undefined when identity cannot be reached. */
+  const endSessionUrl = async (session: AccessSession, state?: string): Promise<string | undefined> => {
+    let endpoint: string | undefined;
+    try {
+      endpoint = (await ctx.identity()).metadata.end_session_endpoint;
+    } catch (error) {
+      ctx.log.warn("end_session_unavailable", { error: error as Error });
+      return undefined;
+    }
+    if (!endpoint) return undefined;
+    const url = new URL(endpoint);
+    url.searchParams.set("id_token_hint", session.idToken);
+    url.searchParams.set("client_id", ctx.clientCredentials().clientId);
+    url.searchParams.set("post_logout_redirect_uri", ctx.signedOutUrl);
+    if (state) url.searchParams.set("state", state);
+    return url.toString();
+  };
+  const csrfOf = (context: object) => (context as { csrfToken: string }).csrfToken;
+
   return new Elysia({ name: "access-sign-out" })
-    .get("/sign-out", (context) => {
-      if (!readSession(ctx.db, context.request.headers.get("cookie"))) return seeOther("/signed-out");
-      // csrfToken comes from the base app's global derive (src/web/create-service-app.tsx).
-      const { csrfToken } = context as typeof context & { csrfToken: string };
-      return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfToken} />);
+    .get("/sign-out", async (context) => {
+      const session = readSession(ctx.db, context.request.headers.get("cookie"));
+      if (!session) return seeOther("/signed-out");
+      const location = await endSessionUrl(session, startLogout(ctx.db, session));
+      // identity is down: sign out of access here, with our own confirmation form.
+      if (!location) return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfOf(context)} />);
+      ctx.log.info("sign_out_started", { sub: session.sub });
+      return seeOther(location);
     })
     .post("/sign-out", async ({ request }) => {
       const cookieHeader = request.headers.get("cookie");
       const session = readSession(ctx.db, cookieHeader);
       const clearCookie = destroySession(ctx.db, cookieHeader, ctx.secure);
       if (!session) return seeOther("/signed-out", { "set-cookie": clearCookie });
-      ctx.log.info("signed_out", { sub: session.sub });
-      let endSession: string | undefined;
-      try {
-        endSession = (await ctx.identity()).metadata.end_session_endpoint;
-      } catch (error) {
-        // Signed out here at least; identity's session ends when it expires.
-        ctx.log.warn("end_session_unavailable", { error: error as Error });
-      }
-      if (!endSession) return seeOther("/signed-out", { "set-cookie": clearCookie });
-      const url = new URL(endSession);
-      url.searchParams.set("id_token_hint", session.idToken);
-      url.searchParams.set("client_id", ctx.clientCredentials().clientId);
-      url.searchParams.set("post_logout_redirect_uri", ctx.signedOutUrl);
-      url.searchParams.set("state", randomToken(16));
-      return seeOther(url.toString(), { "set-cookie": clearCookie });
+      ctx.log.info("signed_out", { sub: session.sub, at_identity: "attempted" });
+      return seeOther((await endSessionUrl(session)) ?? "/signed-out", { "set-cookie": clearCookie });
     })
-    .get("/signed-out", () =>
-      htmlResponse(<SignedOutPage brand={ctx.brand} />, 200, { "set-cookie": destroySession(ctx.db, null, ctx.secure) }),
-    );
+    .get("/signed-out", (context) => {
+      const cookieHeader = context.request.headers.get("cookie");
+      const session = readSession(ctx.db, cookieHeader);
+      if (!session) return htmlResponse(<SignedOutPage brand={ctx.brand} />);
+      const states = new URL(context.request.url).searchParams.getAll("state");
+      if (states.length === 1 && isLogoutReturn(session, states[0])) {
+        ctx.log.info("signed_out", { sub: session.sub, at_identity: true });
+        return htmlResponse(<SignedOutPage brand={ctx.brand} />, 200, {
+          "set-cookie": destroySession(ctx.db, cookieHeader, ctx.secure),
+        });
+      }
+      // Not identity answering our sign-out (a stale or forged link): ask before signing out.
+      return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfOf(context)} />);
+    });
 }

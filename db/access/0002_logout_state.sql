@@ -1,0 +1,1 @@
+ALTER TABLE `sessions` ADD `logout_state_hash` text;
