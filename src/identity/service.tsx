@@ -6,10 +6,12 @@ import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { openIdentityDatabase } from "./db/database";
 import { openSigningKeyStore } from "./keys/signing-keys";
+import { registerIssuer } from "./oidc/authorize";
 import { oidcSettings, type OidcContext } from "./oidc/context";
 import { oidcRoutes } from "./oidc/routes";
 import { provisionClients } from "./provisioning/provision-clients";
 import { trnTokenRoutes } from "./trn-tokens/routes";
+import { createJourneys } from "./journey/journey-service";
 
 export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/jwks"];
 
@@ -27,7 +29,10 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     brand,
     logger: log,
   };
+  registerIssuer(db, settings.issuer);
   const announce = provisionClients(db, config, running, log);
+  // Sign-in and registration pages (/interaction, /sign-in, /register) and identity's outbox worker.
+  const journeys = createJourneys({ config, logger: log, db, brand });
   const app = createServiceApp({
     service: "identity",
     brand,
@@ -39,6 +44,7 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
   })
     .use(oidcRoutes(oidc))
     .use(trnTokenRoutes(oidc))
+    .use(journeys.routes)
     .get("/", () =>
       htmlResponse(
         <Page title="Teacher ID" brand={brand}>
@@ -51,5 +57,13 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
         </Page>,
       ),
     );
-  return { app, workers: [], announce, close: () => db.$client.close() };
+  return {
+    app,
+    workers: [...journeys.workers],
+    announce,
+    close: () => {
+      journeys.close();
+      db.$client.close();
+    },
+  };
 };

@@ -1,0 +1,32 @@
+// POST /revoke (RFC 7009). Revoking a refresh token or a user's access token revokes the grant
+// they came from: its refresh tokens stop working and /userinfo refuses its access tokens.
+import { and, eq, isNull } from "drizzle-orm";
+import { sha256 } from "../../security/tokens";
+import { grants, refreshTokens } from "../db/schema";
+import { authenticateClient } from "./client-authentication";
+import type { OidcContext } from "./context";
+import { jsonNoStore, requiredParam } from "./oauth-errors";
+
+export async function revoke(ctx: OidcContext, authorization: string | null, form: URLSearchParams): Promise<Response> {
+  const client = authenticateClient(ctx.db, authorization, form);
+  const token = requiredParam(form, "token");
+  let grantId: string | undefined;
+  const refresh = ctx.db
+    .select({ grantId: refreshTokens.grantId, clientId: grants.clientId })
+    .from(refreshTokens)
+    .innerJoin(grants, eq(grants.id, refreshTokens.grantId))
+    .where(eq(refreshTokens.tokenHash, sha256(token)))
+    .get();
+  if (refresh) {
+    if (refresh.clientId === client.clientId) grantId = refresh.grantId;
+  } else if (token.split(".").length === 3) {
+    const claims = await ctx.accessTokens.verify(`Bearer ${token}`);
+    if (!(claims instanceof Response) && claims.client_id === client.clientId) grantId = claims.grant_id;
+  }
+  if (grantId) {
+    ctx.db.update(grants).set({ revokedAt: Date.now() }).where(and(eq(grants.id, grantId), isNull(grants.revokedAt))).run();
+    ctx.logger.info("grant_revoked", { client_id: client.clientId, grant_id: grantId });
+  }
+  // RFC 7009 §2.2: the same answer whether or not the token was valid.
+  return jsonNoStore({});
+}

@@ -1,0 +1,92 @@
+// The OpenID Connect provider's HTTP endpoints. Thin: each parses, calls a plain function, replies.
+import { Elysia } from "elysia";
+import { htmlResponse, seeOther } from "../../web/html";
+import { destroySession, readSession } from "../sessions/session";
+import { authorize } from "./authorize";
+import type { OidcContext } from "./context";
+import { discoveryDocument } from "./discovery";
+import { checkEndSessionRequest, postLogoutLocation, type EndSessionParams } from "./end-session";
+import { OAuthError, oauthErrorResponse, readForm } from "./oauth-errors";
+import { AuthorizeErrorPage, SignOutConfirmPage, SignOutErrorPage, SignedOutPage } from "./pages";
+import { revoke } from "./revocation";
+import { handleTokenRequest } from "./token-endpoint";
+import { userinfo } from "./userinfo";
+
+const cacheable = (body: unknown) =>
+  new Response(JSON.stringify(body), {
+    headers: { "content-type": "application/json", "cache-control": "public, max-age=300", "access-control-allow-origin": "*" },
+  });
+
+async function oauth(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof OAuthError) return oauthErrorResponse(error);
+    throw error;
+  }
+}
+
+const single = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+export function oidcRoutes(ctx: OidcContext) {
+  const discovery = discoveryDocument(ctx.issuer);
+
+  async function endSessionPage(params: EndSessionParams, cookie: string | null, csrfToken: string): Promise<Response> {
+    const check = await checkEndSessionRequest(ctx, params);
+    if (!check.ok) return htmlResponse(<SignOutErrorPage brand={ctx.brand} reason={check.reason} />, 400);
+    if (!readSession(ctx.db, cookie)) {
+      // Nobody to sign out: go straight back.
+      const location = postLogoutLocation(check);
+      return location ? seeOther(location) : htmlResponse(<SignedOutPage brand={ctx.brand} />);
+    }
+    const form = { clientId: check.client?.clientId, postLogoutRedirectUri: check.postLogoutRedirectUri, state: check.state };
+    return htmlResponse(<SignOutConfirmPage brand={ctx.brand} csrfToken={csrfToken} form={form} clientName={check.client?.name} />);
+  }
+
+  return new Elysia({ name: "identity-oidc" })
+    .get("/.well-known/openid-configuration", () => cacheable(discovery))
+    .get("/.well-known/jwks.json", async () => cacheable(await ctx.keys.jwks()))
+    .post(
+      "/token",
+      ({ request }) => oauth(async () => handleTokenRequest(ctx, request.headers.get("authorization"), await readForm(request))),
+      { parse: "none" },
+    )
+    .post("/revoke", ({ request }) => oauth(async () => revoke(ctx, request.headers.get("authorization"), await readForm(request))), {
+      parse: "none",
+    })
+    .get("/authorize", ({ request }) => {
+      const outcome = authorize(ctx.db, ctx.issuer, new URL(request.url).searchParams, request.headers.get("cookie"));
+      if (outcome.kind === "error_page") return htmlResponse(<AuthorizeErrorPage brand={ctx.brand} reason={outcome.reason} />, 400);
+      return seeOther(outcome.location);
+    })
+    .get("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")))
+    .post("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")), { parse: "none" })
+    .get("/end-session", ({ query, request, ...rest }) =>
+      endSessionPage(
+        {
+          idTokenHint: single(query.id_token_hint),
+          clientId: single(query.client_id),
+          postLogoutRedirectUri: single(query.post_logout_redirect_uri),
+          state: single(query.state),
+        },
+        request.headers.get("cookie"),
+        // Derived for every route by createServiceApp (not visible in this sub-app's types).
+        (rest as unknown as { csrfToken: string }).csrfToken,
+      ),
+    )
+    .get("/logout", ({ request }) => seeOther(`/end-session${new URL(request.url).search}`))
+    .post("/end-session", async ({ body, request }) => {
+      const form = (body ?? {}) as Record<string, unknown>;
+      const check = await checkEndSessionRequest(ctx, {
+        clientId: single(form.client_id),
+        postLogoutRedirectUri: single(form.post_logout_redirect_uri),
+        state: single(form.state),
+      });
+      if (!check.ok) return htmlResponse(<SignOutErrorPage brand={ctx.brand} reason={check.reason} />, 400);
+      const clearCookie = destroySession(ctx.db, request.headers.get("cookie"), ctx.secure);
+      ctx.logger.info("signed_out", { client_id: check.client?.clientId });
+      const location = postLogoutLocation(check);
+      if (location) return seeOther(location, { "set-cookie": clearCookie });
+      return htmlResponse(<SignedOutPage brand={ctx.brand} />, 200, { "set-cookie": clearCookie });
+    });
+}
