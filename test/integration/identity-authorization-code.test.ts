@@ -193,7 +193,8 @@ describe("when the user must sign in or register (the hand-off to the journeys)"
   test("a session still goes to the journey with a trn_token, prompt=login, or an older sign-in than max_age", async () => {
     const account = identity.addAccount();
     const cookie = identity.signIn(account.id, Date.now() - 10 * 60_000);
-    for (const params of [{ trn_token: "abc" }, { prompt: "login" }, { max_age: "60" }]) {
+    const cases: Record<string, string>[] = [{ trn_token: "abc" }, { prompt: "login" }, { max_age: "60" }];
+    for (const params of cases) {
       const { location } = await startAuthorization({ cookie, params });
       expect(location.pathname).toStartWith("/interaction/");
     }
