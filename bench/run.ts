@@ -1,0 +1,385 @@
+// `make bench`: measures the built binary against DESIGN's "Speed and size" figures, on free
+// loopback ports with a temporary data directory, and compares each figure with a yardstick
+// measured in the same run on the same machine (bench/baseline-server.ts: a bare Bun.serve that
+// hashes a token and inserts a row into WAL SQLite). Prints a table; writes bench/results.json.
+// Never part of the tests: numbers depend on the machine and on what else runs on it.
+//
+// Settings (environment): BENCH_SECONDS (measured seconds per load, default 5),
+// BENCH_CONCURRENCY (requests in flight, default 32), BENCH_TEACHERS (teachers seeded for the
+// itt-outcome run, default 60000).
+import { Database } from "bun:sqlite";
+import { cpus } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+import { freePort } from "../test/helpers/ports";
+import { runLoad, type LoadResult } from "./load";
+import { startSmtpSink } from "./smtp-sink";
+
+const root = resolve(import.meta.dir, "..");
+const binary = join(root, "dist/teacher-id");
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
+const work = mkdtempSync(join(tmpdir(), "teacher-id-bench-"));
+
+interface Row {
+  measure: string;
+  value?: number;
+  unit: string;
+  baseline?: number;
+  target?: string;
+  note?: string;
+  skipped?: string;
+  latency?: { p50Ms: number; p99Ms: number; maxMs: number };
+}
+const rows: Row[] = [];
+const log = (line: string) => process.stderr.write(line + "\n");
+
+// ---------------------------------------------------------------- processes
+
+interface Started {
+  proc: Subprocess<"ignore", "ignore", "pipe">;
+  /** exec to the first 200 from every health URL */
+  startupMs: number;
+  stderr(): string;
+}
+
+async function start(cmd: string[], env: Record<string, string>, healthUrls: string[]): Promise<Started> {
+  let stderr = "";
+  const t0 = performance.now();
+  const proc = Bun.spawn(cmd, { cwd: work, env: { PATH: process.env.PATH ?? "", ...env }, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) stderr += decoder.decode(chunk, { stream: true });
+  })();
+  const pending = new Set(healthUrls);
+  const deadline = t0 + 15_000;
+  while (pending.size > 0) {
+    if (proc.exitCode !== null) throw new Error(`${cmd.join(" ")} exited with ${proc.exitCode}:\n${stderr}`);
+    if (performance.now() > deadline) throw new Error(`${cmd.join(" ")} did not answer on ${[...pending].join(", ")}:\n${stderr}`);
+    await Promise.all(
+      [...pending].map(async (url) => {
+        try {
+          if ((await fetch(url)).status === 200) pending.delete(url);
+        } catch {
+          // not listening yet
+        }
+      }),
+    );
+    if (pending.size > 0) await Bun.sleep(1);
+  }
+  const startupMs = performance.now() - t0;
+  // The banner follows the listeners; give it a moment to arrive.
+  for (let i = 0; i < 100 && cmd[1] === "serve" && !stderr.includes("Press Ctrl+C"); i++) await Bun.sleep(10);
+  return { proc, startupMs, stderr: () => stderr };
+}
+
+async function stop(started: Started): Promise<void> {
+  started.proc.kill("SIGTERM");
+  const timer = setTimeout(() => started.proc.kill("SIGKILL"), 10_000);
+  await started.proc.exited;
+  clearTimeout(timer);
+}
+
+/** Resident memory of a process in MB, from /proc. */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function load(
+  name: string,
+  pid: number,
+  peak: { mb: number },
+  request: (i: number) => Request,
+  expectStatus: number[],
+  maxRequests = 1_000_000,
+): Promise<LoadResult> {
+  log(`  ${name}: ${concurrency} in flight, ${seconds}s measured...`);
+  const result = await runLoad({
+    concurrency,
+    warmupMs: 1000,
+    durationMs: seconds * 1000,
+    maxRequests,
+    request,
+    expectStatus,
+    onTick: () => (peak.mb = Math.max(peak.mb, rssMb(pid))),
+  });
+  if (result.errors > 0) log(`    ${result.errors} unexpected answers, e.g. ${result.errorSamples.join(" | ")}`);
+  return result;
+}
+
+/** One request first: a missing endpoint is skipped with a message rather than measured as errors. */
+async function probe(request: Request, expectStatus: number[]): Promise<string | undefined> {
+  try {
+    const response = await fetch(request);
+    const body = await response.text();
+    if (expectStatus.includes(response.status)) return undefined;
+    if (response.status === 404) return `${request.method} ${new URL(request.url).pathname} is not there yet (404)`;
+    return `${request.method} ${new URL(request.url).pathname} answered ${response.status}: ${body.slice(0, 160)}`;
+  } catch (error) {
+    return `${request.method} ${request.url} failed: ${(error as Error).message}`;
+  }
+}
+
+const note = (r: LoadResult) => (r.errors > 0 ? `${r.errors} errors of ${r.requests}` : undefined);
+const latency = (r: LoadResult) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs });
+
+// ---------------------------------------------------------------- the yardstick
+
+async function measureBaseline(): Promise<{ startupMs: number; idleMb: number; perSecond: number; loadMb: number }> {
+  log("Yardstick: bare Bun.serve + sha256 + WAL SQLite insert");
+  const compiled = join(work, "baseline-server");
+  const build = Bun.spawnSync([process.execPath, "build", join(import.meta.dir, "baseline-server.ts"), "--compile", "--bytecode", "--format=esm", "--outfile", compiled], { cwd: root });
+  if (build.exitCode !== 0) throw new Error(`could not compile the yardstick: ${build.stderr}`);
+  const startups: number[] = [];
+  let running: Started | undefined;
+  for (let i = 0; i < 5; i++) {
+    const port = freePort();
+    running = await start([compiled, String(port), join(work, `baseline-${i}.sqlite`)], {}, [`http://127.0.0.1:${port}/health`]);
+    startups.push(running.startupMs);
+    if (i < 4) await stop(running);
+  }
+  await Bun.sleep(1000);
+  const idleMb = rssMb(running!.proc.pid);
+  await stop(running!);
+  const loadPort = freePort();
+  const served = await start([compiled, String(loadPort), join(work, "baseline-load.sqlite")], {}, [`http://127.0.0.1:${loadPort}/health`]);
+  const peak = { mb: 0 };
+  const result = await load("POST (yardstick)", served.proc.pid, peak, (i) =>
+    new Request(`http://127.0.0.1:${loadPort}/trn-tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ trn: String(1_000_000 + i), email: `teacher${i}@example.com` }),
+    }),
+    [201],
+  );
+  await stop(served);
+  return { startupMs: median(startups), idleMb, perSecond: result.perSecond, loadMb: peak.mb };
+}
+
+// ---------------------------------------------------------------- teacher-id
+
+function serveEnv(dataDir: string, ports: number[], smtpUrl: string): Record<string, string> {
+  const [identity, records, access] = ports;
+  return {
+    ENVIRONMENT: "development",
+    DATA_DIR: dataDir,
+    IDENTITY_PORT: String(identity),
+    RECORDS_PORT: String(records),
+    ACCESS_PORT: String(access),
+    IDENTITY_URL: `http://127.0.0.1:${identity}`,
+    RECORDS_URL: `http://127.0.0.1:${records}`,
+    ACCESS_URL: `http://127.0.0.1:${access}`,
+    SMTP_URL: smtpUrl,
+    LOG_LEVEL: "info",
+  };
+}
+
+const healthUrls = (env: Record<string, string>) => [env.IDENTITY_URL, env.RECORDS_URL, env.ACCESS_URL].map((u) => `${u}/health`);
+
+function seedTeachers(dataDir: string, count: number): string | undefined {
+  const db = new Database(join(dataDir, "records.sqlite"));
+  try {
+    db.run("PRAGMA busy_timeout = 5000");
+    const now = Date.now();
+    const teacher = db.query(
+      `INSERT INTO teachers (trn, first_name, last_name, date_of_birth, email, created_at, updated_at)
+       VALUES (?, 'Bench', ?, '1990-01-01', ?, ?, ?) RETURNING id`,
+    );
+    const itt = db.query(
+      `INSERT INTO itt_records (teacher_id, provider_ukprn, provider_name, subjects, result, updated_at)
+       VALUES (?, '10000001', 'Bench Provider', '["Primary"]', 'InTraining', ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const { id } = teacher.get(benchTrn(i), `Teacher${i}`, `teacher${i}@bench.example`, now, now) as { id: number };
+        itt.run(id, now);
+      }
+    })();
+    return undefined;
+  } catch (error) {
+    return `could not seed teachers into records.sqlite (${(error as Error).message})`;
+  } finally {
+    db.close();
+  }
+}
+const benchTrn = (i: number) => String(3_000_000 + i);
+
+async function clientToken(identityUrl: string, clientId: string, secret: string, scope: string): Promise<string | string[]> {
+  const response = await fetch(`${identityUrl}/token`, {
+    method: "POST",
+    headers: { authorization: `Basic ${btoa(`${clientId}:${secret}`)}`, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", scope }),
+  });
+  if (response.status !== 200) return [`POST /token for ${clientId} answered ${response.status}: ${(await response.text()).slice(0, 160)}`];
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function measureServe(baseline: Awaited<ReturnType<typeof measureBaseline>>) {
+  log("teacher-id serve");
+  const sink = await startSmtpSink();
+  const ports = [freePort(), freePort(), freePort()];
+
+  // Start-up: an empty data directory (migrations, keys, clients), then restarts on it.
+  const fresh: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const env = serveEnv(join(work, `fresh-${i}`), ports, sink.url);
+    const s = await start([binary, "serve"], env, healthUrls(env));
+    fresh.push(s.startupMs);
+    await stop(s);
+  }
+  const dataDir = join(work, "serve-data");
+  const env = serveEnv(dataDir, ports, sink.url);
+  const first = await start([binary, "serve"], env, healthUrls(env));
+  const banner = first.stderr();
+  await stop(first);
+  const restarts: number[] = [];
+  let served: Started | undefined;
+  for (let i = 0; i < 3; i++) {
+    served = await start([binary, "serve"], env, healthUrls(env));
+    restarts.push(served.startupMs);
+    if (i < 2) await stop(served);
+  }
+  const s = served!;
+  rows.push({ measure: "start-up, empty data dir (exec to 200 on all three /health)", value: median(fresh), unit: "ms", baseline: baseline.startupMs, target: "<= 100 ms" });
+  rows.push({ measure: "start-up, existing data dir", value: median(restarts), unit: "ms", baseline: baseline.startupMs, target: "<= 100 ms" });
+
+  await Bun.sleep(2000);
+  rows.push({ measure: "memory of serve, idle (RSS)", value: rssMb(s.proc.pid), unit: "MB", baseline: baseline.idleMb, target: "<= 100 MB" });
+
+  const peak = { mb: 0 };
+  const identity = env.IDENTITY_URL;
+
+  // POST /token, client_credentials, as the demo awarding service.
+  const demoSecret = /client_secret:\s+(\S+)/.exec(banner)?.[1];
+  const tokenRequest = () =>
+    new Request(`${identity}/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`demo-awarding-service:${demoSecret}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials&scope=itt_outcome%3Awrite",
+    });
+  const tokenSkip = demoSecret ? await probe(tokenRequest(), [200]) : "serve printed no demo client secret";
+  if (tokenSkip) rows.push({ measure: "POST /token client_credentials", unit: "req/s", skipped: tokenSkip });
+  else {
+    const r = await load("POST /token", s.proc.pid, peak, tokenRequest, [200]);
+    rows.push({ measure: "POST /token client_credentials", value: r.perSecond, unit: "req/s", baseline: baseline.perSecond, target: ">= 8,000/s (2x oidc-provider's ~4,000)", note: note(r), latency: latency(r) });
+  }
+
+  // POST /trn-tokens, as records does after a Pass.
+  let trnSkip: string | undefined;
+  let trnToken = "";
+  try {
+    const secrets = JSON.parse(readFileSync(join(dataDir, "internal-client-secrets.json"), "utf8"));
+    const token = await clientToken(identity, secrets.records.clientId, secrets.records.clientSecret, "trn_token:write");
+    if (Array.isArray(token)) trnSkip = token[0];
+    else trnToken = token;
+  } catch (error) {
+    trnSkip = `no records client credentials in DATA_DIR (${(error as Error).message})`;
+  }
+  const trnRequest = (i: number) =>
+    new Request(`${identity}/trn-tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${trnToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ trn: String(1_000_000 + (i % 8_999_999)), email: `teacher${i}@example.com` }),
+    });
+  trnSkip ??= await probe(trnRequest(0), [201]);
+  if (trnSkip) rows.push({ measure: "POST /trn-tokens", unit: "req/s", skipped: trnSkip });
+  else {
+    const r = await load("POST /trn-tokens", s.proc.pid, peak, trnRequest, [201]);
+    rows.push({ measure: "POST /trn-tokens", value: r.perSecond, unit: "req/s", baseline: baseline.perSecond, target: ">= 5,000/s", note: note(r), latency: latency(r) });
+  }
+
+  // PUT /v2/teachers/{trn}/itt-outcome Pass, each for a different teacher, each with its invitation.
+  let ittSkip = demoSecret ? seedTeachers(dataDir, teacherCount) : "serve printed no demo client secret";
+  let ittToken = "";
+  if (!ittSkip) {
+    const token = await clientToken(identity, "demo-awarding-service", demoSecret!, "itt_outcome:write");
+    if (Array.isArray(token)) ittSkip = token[0];
+    else ittToken = token;
+  }
+  const ittRequest = (i: number) =>
+    new Request(`${env.RECORDS_URL}/v2/teachers/${benchTrn(i)}/itt-outcome?birthdate=1990-01-01`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ittToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ ittProviderUkprn: "10000001", outcome: "Pass", assessmentDate: "2026-07-01" }),
+    });
+  ittSkip ??= await probe(ittRequest(teacherCount - 1), [200]);
+  if (ittSkip) rows.push({ measure: "PUT /v2/teachers/{trn}/itt-outcome (Pass)", unit: "req/s", skipped: ittSkip });
+  else {
+    const sentBefore = sink.total();
+    const r = await load("PUT itt-outcome", s.proc.pid, peak, ittRequest, [200], teacherCount - 1);
+    rows.push({ measure: "PUT /v2/teachers/{trn}/itt-outcome (Pass)", value: r.perSecond, unit: "req/s", baseline: baseline.perSecond, target: ">= 3,000/s", note: note(r), latency: latency(r) });
+    // Every Pass (plus the probe's) sends one invitation through the outbox to the SMTP sink.
+    const expected = r.totalOk + 1;
+    const waitStart = performance.now();
+    while (sink.total() - sentBefore < expected && performance.now() - waitStart < 60_000) {
+      peak.mb = Math.max(peak.mb, rssMb(s.proc.pid));
+      await Bun.sleep(50);
+    }
+    const delivered = sink.total() - sentBefore;
+    const twice = [...sink.deliveries.values()].filter((n) => n > 1).length;
+    rows.push({
+      measure: `invitations accepted by SMTP (${expected} Passes)`,
+      value: delivered,
+      unit: "emails",
+      target: "all, none twice (10,000 within 30 s)",
+      note: `${twice} recipients got more than one; the last arrived ${((performance.now() - waitStart) / 1000).toFixed(1)} s after the load ended`,
+    });
+  }
+
+  rows.push({ measure: "memory of serve under load (peak RSS)", value: peak.mb || undefined, unit: "MB", baseline: baseline.loadMb, target: "<= 300 MB", skipped: peak.mb ? undefined : "no load ran" });
+  await stop(s);
+  await sink.close();
+}
+
+// ---------------------------------------------------------------- report
+
+function format(value: number | undefined, unit: string): string {
+  if (value === undefined || Number.isNaN(value)) return "-";
+  if (unit === "req/s" || unit === "emails") return Math.round(value).toLocaleString("en-GB");
+  return value.toFixed(1);
+}
+
+function report() {
+  const header = ["measure", "result", "yardstick", "ratio", "target", "p50/p99 ms", "notes"];
+  const table = rows.map((r) => [
+    r.measure,
+    r.skipped ? "skipped" : `${format(r.value, r.unit)} ${r.unit}`,
+    r.baseline === undefined ? "" : `${format(r.baseline, r.unit)} ${r.unit}`,
+    r.baseline && r.value !== undefined && !r.skipped ? `${(r.value / r.baseline).toFixed(2)}x` : "",
+    r.target ?? "",
+    r.latency ? `${r.latency.p50Ms.toFixed(1)}/${r.latency.p99Ms.toFixed(1)}` : "",
+    r.skipped ?? r.note ?? "",
+  ]);
+  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...table.map((row) => row[i].length))));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+  console.log("");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of table) console.log(line(row));
+  console.log("");
+  console.log("yardstick = bench/baseline-server.ts (bare Bun.serve + sha256 + WAL SQLite insert), same run, same load.");
+}
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, bun: Bun.version, platform: process.platform },
+  settings: { seconds, concurrency, teacherCount },
+  rows,
+};
+
+try {
+  const baseline = await measureBaseline();
+  rows.push({ measure: "yardstick POST (hash + WAL insert)", value: baseline.perSecond, unit: "req/s", note: "the ratio column divides by this" });
+  await measureServe(baseline);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+report();
+writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+log(`Wrote ${join(import.meta.dir, "results.json")}`);
