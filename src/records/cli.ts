@@ -1,4 +1,205 @@
 // `teacher-id records ...`: operator commands for the records service.
-import { commandGroup } from "../cli/command";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { desc, eq } from "drizzle-orm";
+import { commandGroup, type Command } from "../cli/command";
+import { loadConfig } from "../config/config";
+import { outbox } from "../outbox/schema";
+import { openRecordsDatabase } from "./db/database";
+import { loadDemoTeachers } from "./demo/demo-teachers";
+import { importTeachers } from "./import/import-teachers";
+import { readTeacherCsv, teacherCsvColumns } from "./import/teacher-csv";
 
-export const recordsCommands = commandGroup("records", "Operate the records service", []);
+const importCommand: Command = {
+  name: "import",
+  summary: "Load teacher records from a CSV file",
+  help: `Usage: teacher-id records import FILE.csv [--dry-run]
+
+Loads teachers and their ITT records into records' database (DATA_DIR/records.sqlite).
+
+The first row names the columns (any order; unknown names are an error):
+  ${teacherCsvColumns.join(", ")}
+Required: trn (7 digits), first_name, last_name, date_of_birth (YYYY-MM-DD, in the past).
+Optional: middle_name, email, qts_date (YYYY-MM-DD), induction_status
+  (RequiredToComplete, InProgress, Passed, Failed, Exempt, None).
+ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result go together):
+  itt_provider_ukprn (8 digits), itt_provider_name, itt_programme_type,
+  itt_subjects (separated by ;), itt_age_range_from, itt_age_range_to (0-19),
+  itt_start_date, itt_end_date (YYYY-MM-DD), itt_result (InTraining, UnderAssessment,
+  Deferred, DeferredForSkillsTests, Pass, Fail, Withdrawn).
+One row per ITT record: rows with the same trn are one teacher and must agree on its details.
+
+Every row is checked first and every problem is printed with its line number. A file with
+any problem loads nothing; a good file loads in one transaction. A teacher whose trn is
+already in records is a problem (import adds new teachers only).
+
+Options:
+  --dry-run   Check the file and report, but load nothing.`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, options: { "dry-run": { type: "boolean" } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) {
+      io.err(`Give one CSV file.\n\n${importCommand.help}`);
+      return 2;
+    }
+    let text: string;
+    try {
+      text = readFileSync(positionals[0], "utf8");
+    } catch (error) {
+      io.err(`Cannot read ${positionals[0]}: ${(error as Error).message}`);
+      return 66; // EX_NOINPUT
+    }
+    const { teachers, problems } = readTeacherCsv(text);
+    if (problems.length === 0 && !values["dry-run"]) {
+      const config = loadConfig(io.env);
+      const db = openRecordsDatabase(config.DATA_DIR);
+      try {
+        const result = importTeachers(db, teachers);
+        if (result.ok) {
+          io.out(`Imported ${result.teachers} teachers and ${result.ittRecords} ITT records from ${positionals[0]}.`);
+          return 0;
+        }
+        problems.push(...result.problems);
+      } finally {
+        db.$client.close();
+      }
+    }
+    if (problems.length) {
+      for (const p of problems.sort((a, b) => a.line - b.line)) io.err(`${positionals[0]}:${p.line}: ${p.message}`);
+      io.err(`${problems.length} problem${problems.length === 1 ? "" : "s"}: nothing was imported.`);
+      return 65; // EX_DATAERR
+    }
+    const itts = teachers.reduce((n, t) => n + t.itt.length, 0);
+    io.out(`${positionals[0]} is valid: ${teachers.length} teachers and ${itts} ITT records (dry run: nothing was imported).`);
+    return 0;
+  },
+};
+
+const demoCommand: Command = {
+  name: "demo",
+  summary: "Load the fictional demo teachers (development)",
+  help: `Usage: teacher-id records demo
+
+Loads a handful of fictional teachers (example.com addresses), several in training, one
+without an email, one already holding QTS. Teachers already present are left alone.
+'serve' does this by itself on a fresh development install.`,
+  async run(_args, io) {
+    const config = loadConfig(io.env);
+    if (config.ENVIRONMENT === "production") {
+      io.err("Demo teachers are for development only (ENVIRONMENT=production).");
+      return 2;
+    }
+    const db = openRecordsDatabase(config.DATA_DIR);
+    try {
+      io.out(`Loaded ${loadDemoTeachers(db)} demo teachers.`);
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};
+
+const outboxList: Command = {
+  name: "list",
+  summary: "List outbox messages (newest first)",
+  help: `Usage: teacher-id records outbox list [--status pending|sent|failed] [--limit N]
+
+Shows records' outbox: invitation emails waiting, sent or failed, with attempts and last error.
+Addresses are masked.`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { status: { type: "string" }, limit: { type: "string" } }, strict: true });
+    const statuses = ["pending", "sent", "failed"] as const;
+    if (values.status !== undefined && !(statuses as readonly string[]).includes(values.status)) {
+      io.err(`--status must be one of ${statuses.join(", ")}`);
+      return 2;
+    }
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      io.err("--limit must be a whole number above 0");
+      return 2;
+    }
+    const config = loadConfig(io.env);
+    const db = openRecordsDatabase(config.DATA_DIR);
+    try {
+      const rows = db
+        .select()
+        .from(outbox)
+        .where(values.status ? eq(outbox.status, values.status as (typeof statuses)[number]) : undefined)
+        .orderBy(desc(outbox.id))
+        .limit(limit)
+        .all();
+      if (rows.length === 0) {
+        io.out("No messages.");
+        return 0;
+      }
+      io.out(["ID", "KIND", "STATUS", "ATTEMPTS", "CREATED (UTC)", "NEXT/SENT (UTC)", "TO", "LAST ERROR"].join("\t"));
+      for (const row of rows) {
+        const payload = JSON.parse(row.payload) as { to?: string; email?: string };
+        const to = payload.email ?? payload.to ?? "";
+        io.out(
+          [
+            row.id,
+            row.kind,
+            row.status,
+            row.attempts,
+            new Date(row.createdAt).toISOString(),
+            new Date(row.status === "sent" ? (row.sentAt ?? 0) : row.nextAttemptAt).toISOString(),
+            to.includes("@") ? `${to[0]}***${to.slice(to.lastIndexOf("@"))}` : to ? `${to.slice(0, 3)}***` : "",
+            row.lastError ?? "",
+          ].join("\t"),
+        );
+      }
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};
+
+const outboxRetry: Command = {
+  name: "retry",
+  summary: "Send a failed or waiting message again now",
+  help: `Usage: teacher-id records outbox retry ID
+
+Puts message ID back in the queue, due now (a failed message gets a fresh maximum age).
+A running 'serve' picks it up within a second. A message already sent is left alone.`,
+  async run(args, io) {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    const id = Number(positionals[0]);
+    if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) {
+      io.err(`Give one message ID (from 'teacher-id records outbox list').\n\n${outboxRetry.help}`);
+      return 2;
+    }
+    const config = loadConfig(io.env);
+    const db = openRecordsDatabase(config.DATA_DIR);
+    try {
+      const row = db.select().from(outbox).where(eq(outbox.id, id)).get();
+      if (!row) {
+        io.err(`There is no outbox message ${id}.`);
+        return 1;
+      }
+      if (row.status === "sent") {
+        io.err(`Message ${id} was already sent at ${new Date(row.sentAt ?? 0).toISOString()}; nothing to do.`);
+        return 1;
+      }
+      const now = Date.now();
+      if (row.status === "pending" && row.claimedUntil !== null && row.claimedUntil > now) {
+        io.err(`Message ${id} is being sent right now; check again with 'teacher-id records outbox list'.`);
+        return 1;
+      }
+      db.update(outbox)
+        .set({ status: "pending", nextAttemptAt: now, claimedUntil: null, ...(row.status === "failed" ? { createdAt: now } : {}) })
+        .where(eq(outbox.id, id))
+        .run();
+      io.out(`Message ${id} (${row.kind}) will be sent again now.`);
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};
+
+export const recordsCommands = commandGroup("records", "Operate the records service", [
+  importCommand,
+  demoCommand,
+  commandGroup("outbox", "See and retry records' outgoing messages", [outboxList, outboxRetry]),
+]);

@@ -1,13 +1,58 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createClientCredentialsTokenSource } from "../auth/client-credentials";
+import { createAccessTokenVerifier } from "../auth/verify-access-token";
+import { internalClientCredentials } from "../config/internal-clients";
+import { createMailer, mailHandlers } from "../mail/mailer";
+import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { openRecordsDatabase } from "./db/database";
+import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
+import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
+import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
+import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
+import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
+import { teacherRoutes } from "./teachers/teacher-routes";
 
 export const createRecordsService: ServiceFactory = async ({ config, logger }) => {
   const log = logger.child({ service: "records" });
+  const freshInstall = !existsSync(join(config.DATA_DIR, "records.sqlite"));
   const db = openRecordsDatabase(config.DATA_DIR);
+  if (freshInstall && config.ENVIRONMENT === "development") {
+    log.info("demo_teachers_loaded", { teachers: loadDemoTeachers(db) });
+  }
+  const mailer = createMailer(config, log);
+  const tokens = createClientCredentialsTokenSource({
+    tokenUrl: `${config.urls.identity}/token`,
+    // Read when a token is needed: in `serve`, identity provisions these after records may have started.
+    credentials: () => internalClientCredentials(config, "records"),
+    scope: "trn_token:write",
+  });
+  const worker = createOutboxWorker({
+    name: "records-outbox",
+    db,
+    logger: log,
+    timing: outboxTimingFromConfig(config),
+    handlers: {
+      ...mailHandlers(mailer, log),
+      [qtsInvitationKind]: createQtsInvitationHandler({
+        identityUrl: config.urls.identity,
+        accessUrl: config.urls.access,
+        tokens,
+        sendEmail: mailer.sendEmail,
+        logger: log,
+      }),
+    },
+  });
+  const verifier = createAccessTokenVerifier({
+    issuer: config.urls.identity,
+    jwksUrl: `${config.urls.identity}/.well-known/jwks.json`,
+    audience: config.urls.records,
+  });
   const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
   const app = createServiceApp({
     service: "records",
@@ -16,16 +61,37 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     secure: config.urls.records.startsWith("https://"),
     apiPrefixes: ["/v2", "/v3"],
     healthCheck: () => db.$client.query("SELECT 1").get(),
-  }).get("/", () =>
-    htmlResponse(
-      <Page title="Qualified Teachers API" brand={brand}>
-        <h1 class="govuk-heading-xl">Qualified Teachers API</h1>
-        <p class="govuk-body">
-          An API for services that record teacher training outcomes and read teaching records. It needs an access
-          token from Teacher ID.
-        </p>
-      </Page>,
-    ),
-  );
-  return { app, workers: [], close: () => db.$client.close() };
+  })
+    .get("/", () =>
+      htmlResponse(
+        <Page title="Qualified Teachers API" brand={brand}>
+          <h1 class="govuk-heading-xl">Qualified Teachers API</h1>
+          <p class="govuk-body">
+            An API for services that record teacher training outcomes and read teaching records. It needs an access
+            token from Teacher ID.
+          </p>
+        </Page>,
+      ),
+    )
+    .use(ittOutcomeRoutes({ db, verifier, logger: log, onInvitationEnqueued: () => worker.nudge() }))
+    .use(teacherRoutes({ db, verifier }))
+    .use(devMailboxRoutes({ mailbox: mailer.devMailbox, brand }));
+  const announce: string[] = [];
+  if (mailer.devMailbox) {
+    announce.push(`  Sent email and text messages (dev mailbox): ${config.urls.records}/dev/mailbox`);
+  }
+  if (config.ENVIRONMENT === "development" && demoTeachersLoaded(db)) {
+    announce.push(
+      `  Demo teacher in training: TRN ${demoTeacher.trn}, born ${demoTeacher.birthdate} (${demoTeacher.name}, ITT provider UKPRN ${demoTeacher.ukprn})`,
+    );
+  }
+  return {
+    app,
+    workers: [worker],
+    announce,
+    close: () => {
+      mailer.close();
+      db.$client.close();
+    },
+  };
 };

@@ -63,7 +63,7 @@ describe("outbox worker", () => {
     expect(afterFailure.nextAttemptAt).toBeGreaterThanOrEqual(now + 500);
     expect(afterFailure.nextAttemptAt).toBeLessThanOrEqual(now + 1000);
     const warning = logs.find((l) => l.event === "outbox_attempt_failed");
-    expect(warning.error).toContain("j***@example.com");
+    expect(warning?.error).toContain("j***@example.com");
     expect(JSON.stringify(logs)).not.toContain("jane@example.com");
     // Not due yet: nothing happens.
     expect(await worker.runOnce()).toBe(0);

@@ -1,0 +1,19 @@
+// The records API's error codes, as the Qualified Teachers API used them, as problem+json.
+import { problemResponse } from "../web/problem";
+
+export const recordsErrors = {
+  teacherNotFound: { errorCode: 10001, status: 404, title: "Teacher with specified TRN not found." },
+  multipleTeachers: { errorCode: 10002, status: 409, title: "Multiple teachers found with specified TRN." },
+  qtsDateConflict: { errorCode: 10003, status: 409, title: "Teacher already has a different QTS date." },
+  noMatchingIttRecord: {
+    errorCode: 10005,
+    status: 400,
+    title: "No ITT record for this provider can take this outcome.",
+  },
+} as const;
+
+export type RecordsError = keyof typeof recordsErrors;
+
+export function recordsErrorResponse(error: RecordsError, detail?: string): Response {
+  return problemResponse({ ...recordsErrors[error], ...(detail ? { detail } : {}) });
+}

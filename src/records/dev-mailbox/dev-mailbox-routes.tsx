@@ -1,0 +1,104 @@
+// GET /dev/mailbox (development only): every email and SMS the services sent to the dev mailbox,
+// newest first, with the links in them clickable. Mounted only when the dev mailbox is in use.
+import { Elysia } from "elysia";
+import { escapeHtml } from "@kitajs/html";
+import type { DevMailbox, DevMailboxEntry } from "../../mail/dev-mailbox";
+import { htmlResponse } from "../../web/html";
+import { Page, type ServiceBrand } from "../../web/layout";
+
+const urlPattern = /https?:\/\/[^\s<>"']+/g;
+
+/** Text with its http(s) links made into anchors; everything else escaped. */
+export function linkify(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(urlPattern)) {
+    const url = match[0].replace(/[.,;:)]+$/, "");
+    out += escapeHtml(text.slice(last, match.index));
+    out += `<a class="govuk-link" href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+    last = match.index + url.length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
+const timeFormat = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+function Message({ entry }: { entry: DevMailboxEntry }): JSX.Element {
+  const heading = entry.channel === "email" ? (entry.subject ?? "(no subject)") : "Text message";
+  return (
+    <div class="govuk-summary-card" id={`message-${entry.id}`}>
+      <div class="govuk-summary-card__title-wrapper">
+        <h2 class="govuk-summary-card__title" safe>
+          {heading}
+        </h2>
+      </div>
+      <div class="govuk-summary-card__content">
+        <dl class="govuk-summary-list">
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key">To</dt>
+            <dd class="govuk-summary-list__value" safe>
+              {entry.to}
+            </dd>
+          </div>
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key">Sent</dt>
+            <dd class="govuk-summary-list__value" safe>
+              {timeFormat.format(new Date(entry.createdAt))}
+            </dd>
+          </div>
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key">Type</dt>
+            <dd class="govuk-summary-list__value">{entry.channel === "email" ? "Email" : "SMS"}</dd>
+          </div>
+        </dl>
+        <p class="govuk-body">{linkify(entry.text).replace(/\n/g, "<br>") as "safe"}</p>
+      </div>
+    </div>
+  );
+}
+
+export function devMailboxRoutes(options: { mailbox: DevMailbox | undefined; brand: ServiceBrand }) {
+  const plugin = new Elysia({ name: "records-dev-mailbox" });
+  const mailbox = options.mailbox;
+  // Without a dev mailbox (SMTP and Notify configured, or production) there is no page at all.
+  if (!mailbox) return plugin;
+  plugin.get("/dev/mailbox", ({ query }) => {
+    const to = typeof query.to === "string" && query.to.trim() ? query.to.trim() : undefined;
+    const entries = mailbox.list({ limit: 200, to });
+    return htmlResponse(
+      <Page title="Dev mailbox" brand={options.brand}>
+        <span class="govuk-caption-l">Development only</span>
+        <h1 class="govuk-heading-l">Dev mailbox</h1>
+        <p class="govuk-body">
+          Every email and text message the services sent while SMTP_URL (or NOTIFY_API_KEY for text messages) is not set.
+          Nothing here left this computer. Newest first.
+        </p>
+        <form method="get" action="/dev/mailbox" class="govuk-!-margin-bottom-6">
+          <div class="govuk-form-group">
+            <label class="govuk-label" for="to">
+              Show messages to (email address or phone number)
+            </label>
+            <input class="govuk-input govuk-!-width-one-half" id="to" name="to" type="text" value={to ?? ""} spellcheck="false" />
+          </div>
+          <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
+            Filter
+          </button>
+        </form>
+        {entries.length === 0 ? (
+          <p class="govuk-body">No messages yet.</p>
+        ) : (
+          entries.map((entry) => <Message entry={entry} />)
+        )}
+      </Page>,
+    );
+  });
+  return plugin;
+}

@@ -1,0 +1,179 @@
+// Teacher records from a CSV file (`teacher-id records import FILE.csv`). One row per ITT record;
+// rows sharing a TRN are one teacher with several ITT records (their teacher columns must agree).
+// Every row is checked and every problem reported with its line number; a file with any problem
+// loads nothing (one transaction).
+import { z } from "zod";
+import { inductionStatuses, ittResults } from "../db/schema";
+import { isIsoDate, todayInUk } from "../dates";
+import { parseCsv } from "./csv";
+
+export const teacherCsvColumns = [
+  "trn",
+  "first_name",
+  "middle_name",
+  "last_name",
+  "date_of_birth",
+  "email",
+  "qts_date",
+  "induction_status",
+  "itt_provider_ukprn",
+  "itt_provider_name",
+  "itt_programme_type",
+  "itt_subjects",
+  "itt_age_range_from",
+  "itt_age_range_to",
+  "itt_start_date",
+  "itt_end_date",
+  "itt_result",
+] as const;
+const requiredColumns = ["trn", "first_name", "last_name", "date_of_birth"] as const;
+
+export interface ImportedTeacher {
+  line: number;
+  trn: string;
+  firstName: string;
+  middleName: string | null;
+  lastName: string;
+  dateOfBirth: string;
+  email: string | null;
+  qtsDate: string | null;
+  inductionStatus: (typeof inductionStatuses)[number] | null;
+  itt: {
+    line: number;
+    providerUkprn: string;
+    providerName: string;
+    programmeType: string | null;
+    subjects: string[];
+    ageRangeFrom: number | null;
+    ageRangeTo: number | null;
+    startDate: string | null;
+    endDate: string | null;
+    result: (typeof ittResults)[number];
+  }[];
+}
+
+export interface CsvProblem {
+  line: number;
+  message: string;
+}
+
+const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToNull, schema.nullable());
+
+const date = (name: string) => z.string().refine(isIsoDate, `${name} must be a real date in the format YYYY-MM-DD`);
+const age = (name: string) =>
+  z.string().regex(/^\d{1,2}$/, `${name} must be a whole number of years from 0 to 19`).transform(Number).refine((n) => n <= 19, `${name} must be a whole number of years from 0 to 19`);
+
+const rowSchema = z
+  .object({
+    trn: z.string().trim().regex(/^\d{7}$/, "trn must be 7 digits"),
+    first_name: z.string().trim().min(1, "first_name is required").max(100, "first_name must be 100 characters or fewer"),
+    middle_name: optional(z.string().max(100, "middle_name must be 100 characters or fewer")),
+    last_name: z.string().trim().min(1, "last_name is required").max(100, "last_name must be 100 characters or fewer"),
+    date_of_birth: z
+      .string()
+      .trim()
+      .refine(isIsoDate, "date_of_birth must be a real date in the format YYYY-MM-DD")
+      .refine((d) => d < todayInUk(), "date_of_birth must be in the past"),
+    email: optional(z.email("email must be a valid email address").max(254).transform((e) => e.toLowerCase())),
+    qts_date: optional(date("qts_date").refine((d) => d <= todayInUk(), "qts_date must not be in the future")),
+    induction_status: optional(z.enum(inductionStatuses, { error: `induction_status must be one of ${inductionStatuses.join(", ")}` })),
+    itt_provider_ukprn: optional(z.string().regex(/^\d{8}$/, "itt_provider_ukprn must be 8 digits")),
+    itt_provider_name: optional(z.string().max(200, "itt_provider_name must be 200 characters or fewer")),
+    itt_programme_type: optional(z.string().max(100)),
+    itt_subjects: optional(z.string()),
+    itt_age_range_from: optional(age("itt_age_range_from")),
+    itt_age_range_to: optional(age("itt_age_range_to")),
+    itt_start_date: optional(date("itt_start_date")),
+    itt_end_date: optional(date("itt_end_date")),
+    itt_result: optional(z.enum(ittResults, { error: `itt_result must be one of ${ittResults.join(", ")}` })),
+  })
+  .superRefine((row, ctx) => {
+    const anyItt = [row.itt_provider_ukprn, row.itt_provider_name, row.itt_programme_type, row.itt_subjects, row.itt_age_range_from, row.itt_age_range_to, row.itt_start_date, row.itt_end_date, row.itt_result].some((v) => v !== null);
+    if (anyItt) {
+      for (const key of ["itt_provider_ukprn", "itt_provider_name", "itt_result"] as const) {
+        if (row[key] === null) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required when a row has ITT details` });
+      }
+    }
+    if (row.itt_age_range_from !== null && row.itt_age_range_to !== null && row.itt_age_range_from > row.itt_age_range_to) {
+      ctx.addIssue({ code: "custom", path: ["itt_age_range_to"], message: "itt_age_range_to must not be less than itt_age_range_from" });
+    }
+    if (row.itt_start_date && row.itt_end_date && row.itt_end_date < row.itt_start_date) {
+      ctx.addIssue({ code: "custom", path: ["itt_end_date"], message: "itt_end_date must not be before itt_start_date" });
+    }
+  });
+
+/** Reads and checks a whole file; returns the teachers, or every problem found. */
+export function readTeacherCsv(text: string): { teachers: ImportedTeacher[]; problems: CsvProblem[] } {
+  const problems: CsvProblem[] = [];
+  const parsed = parseCsv(text);
+  if (parsed.error) problems.push(parsed.error);
+  const [header, ...rows] = parsed.records;
+  if (!header) return { teachers: [], problems: [{ line: 1, message: "the file is empty: it needs a header row" }] };
+  const columns = header.fields.map((f) => f.trim().toLowerCase());
+  const unknown = columns.filter((c) => !(teacherCsvColumns as readonly string[]).includes(c));
+  const missing = requiredColumns.filter((c) => !columns.includes(c));
+  const duplicated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (unknown.length) problems.push({ line: header.line, message: `unknown column(s): ${unknown.join(", ")} (known: ${teacherCsvColumns.join(", ")})` });
+  if (missing.length) problems.push({ line: header.line, message: `missing required column(s): ${missing.join(", ")}` });
+  if (duplicated.length) problems.push({ line: header.line, message: `repeated column(s): ${[...new Set(duplicated)].join(", ")}` });
+  if (problems.length) return { teachers: [], problems };
+  if (rows.length === 0) return { teachers: [], problems: [{ line: header.line, message: "the file has a header but no rows" }] };
+
+  const byTrn = new Map<string, ImportedTeacher>();
+  for (const row of rows) {
+    if (row.fields.length !== columns.length) {
+      problems.push({ line: row.line, message: `has ${row.fields.length} fields, but the header has ${columns.length}` });
+      continue;
+    }
+    const input = Object.fromEntries(teacherCsvColumns.map((c) => [c, columns.includes(c) ? row.fields[columns.indexOf(c)] : ""]));
+    const result = rowSchema.safeParse(input);
+    if (!result.success) {
+      for (const issue of result.error.issues) problems.push({ line: row.line, message: issue.message });
+      continue;
+    }
+    const r = result.data;
+    const teacher: ImportedTeacher = {
+      line: row.line,
+      trn: r.trn,
+      firstName: r.first_name,
+      middleName: r.middle_name,
+      lastName: r.last_name,
+      dateOfBirth: r.date_of_birth,
+      email: r.email,
+      qtsDate: r.qts_date,
+      inductionStatus: r.induction_status,
+      itt: [],
+    };
+    const existing = byTrn.get(r.trn);
+    if (existing) {
+      const differs = (["firstName", "middleName", "lastName", "dateOfBirth", "email", "qtsDate", "inductionStatus"] as const).filter(
+        (k) => existing[k] !== teacher[k],
+      );
+      if (differs.length) {
+        problems.push({
+          line: row.line,
+          message: `trn ${r.trn} is also on line ${existing.line} with different teacher details (${differs.join(", ")})`,
+        });
+        continue;
+      }
+    } else {
+      byTrn.set(r.trn, teacher);
+    }
+    if (r.itt_provider_ukprn && r.itt_provider_name && r.itt_result) {
+      (existing ?? teacher).itt.push({
+        line: row.line,
+        providerUkprn: r.itt_provider_ukprn,
+        providerName: r.itt_provider_name,
+        programmeType: r.itt_programme_type,
+        subjects: (r.itt_subjects ?? "").split(";").map((s) => s.trim()).filter(Boolean),
+        ageRangeFrom: r.itt_age_range_from,
+        ageRangeTo: r.itt_age_range_to,
+        startDate: r.itt_start_date,
+        endDate: r.itt_end_date,
+        result: r.itt_result,
+      });
+    }
+  }
+  return { teachers: problems.length ? [] : [...byTrn.values()], problems };
+}

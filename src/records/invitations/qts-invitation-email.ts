@@ -1,0 +1,87 @@
+// The invitation email's text and HTML, from templates/email/qts-invitation.{txt,html}.
+// No tracking: no images, no pixels, no redirecting links.
+import textTemplate from "../../../templates/email/qts-invitation.txt" with { type: "text" };
+import htmlFile from "../../../templates/email/qts-invitation.html" with { type: "text" };
+import type { EmailMessage } from "../../outbox/enqueue";
+
+// bun-types declares *.html imports as HTML bundles; with type "text" it is the file's text.
+const htmlTemplate = htmlFile as unknown as string;
+
+export interface QtsInvitationEmailInput {
+  to: string;
+  firstName: string;
+  lastName: string;
+  trn: string;
+  qtsDate: string;
+  link: string;
+  expiresUtc: string;
+  accessUrl: string;
+  now?: Date;
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+function fill(template: string, values: Record<string, string>, escape: (v: string) => string): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`template placeholder {{${name}}} has no value`);
+    return escape(values[name]);
+  });
+}
+
+/** 2026-07-01 -> "1 July 2026" (GOV.UK style). */
+export function formatDate(isoDate: string): string {
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
+}
+
+/** An instant as UK time, GOV.UK style: "5:30pm on 1 July 2026". */
+export function formatUkDateTime(instant: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/London",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      hour12: true,
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  const time = parts.minute === "00" ? `${parts.hour}${parts.dayPeriod}` : `${parts.hour}:${parts.minute}${parts.dayPeriod}`;
+  return `${time.toLowerCase().replace(/\s/g, "")} on ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** "30 days", "1 day", or hours when less than a day is left. */
+export function describeValidity(expires: Date, now: Date): string {
+  const ms = Math.max(0, expires.getTime() - now.getTime());
+  const days = Math.floor(ms / 86_400_000);
+  if (days >= 1) return days === 1 ? "1 day" : `${days} days`;
+  const hours = Math.max(1, Math.floor(ms / 3_600_000));
+  return hours === 1 ? "1 hour" : `${hours} hours`;
+}
+
+export function qtsInvitationEmail(input: QtsInvitationEmailInput): EmailMessage {
+  const expires = new Date(input.expiresUtc);
+  if (Number.isNaN(expires.getTime())) throw new Error("expiresUtc is not a date");
+  const values = {
+    name: `${input.firstName} ${input.lastName}`,
+    trn: input.trn,
+    qtsDate: formatDate(input.qtsDate),
+    link: input.link,
+    validFor: describeValidity(expires, input.now ?? new Date()),
+    expiresAt: formatUkDateTime(expires),
+    accessUrl: input.accessUrl,
+  };
+  const filled = fill(textTemplate, values, (v) => v);
+  const [subjectLine, ...body] = filled.split("\n");
+  return {
+    to: input.to,
+    subject: subjectLine.replace(/^Subject:\s*/, "").trim(),
+    text: body.join("\n").trim() + "\n",
+    html: fill(htmlTemplate, values, escapeHtml),
+  };
+}

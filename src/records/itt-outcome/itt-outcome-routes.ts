@@ -1,0 +1,59 @@
+// PUT /v2/teachers/{trn}/itt-outcome?birthdate=YYYY-MM-DD (scope itt_outcome:write).
+import { Elysia } from "elysia";
+import { z } from "zod";
+import type { AccessTokenVerifier } from "../../auth/verify-access-token";
+import type { Logger } from "../../log/logger";
+import type { RecordsDatabase } from "../db/database";
+import { recordsErrorResponse } from "../api-errors";
+import { maskTrn, parseRequestParts } from "../api-input";
+import { ittOutcomeBody, ittOutcomeQuery, trnSchema } from "./itt-outcome-schemas";
+import { recordIttOutcome } from "./record-itt-outcome";
+
+export interface IttOutcomeRoutesOptions {
+  db: RecordsDatabase;
+  verifier: AccessTokenVerifier;
+  logger: Logger;
+  /** Called after an invitation was committed to the outbox (wakes the worker). */
+  onInvitationEnqueued: () => void;
+}
+
+const bodyObject = z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), {
+  message: "The body must be a JSON object (Content-Type: application/json).",
+});
+
+export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
+  const { db, verifier, logger } = options;
+  return new Elysia({ name: "records-itt-outcome" }).put("/v2/teachers/:trn/itt-outcome", async ({ params, query, body, request }) => {
+    const claims = await verifier.verify(request.headers.get("authorization"), "itt_outcome:write");
+    if (claims instanceof Response) return claims;
+    const parsed = parseRequestParts({
+      trn: [trnSchema, params.trn],
+      query: [ittOutcomeQuery, query],
+      body: [bodyObject.pipe(ittOutcomeBody), body ?? null],
+    });
+    if (!parsed.ok) return parsed.response;
+    const { trn, query: q, body: b } = parsed.value;
+    const result = recordIttOutcome(db, {
+      trn,
+      birthdate: q.birthdate,
+      ittProviderUkprn: b.ittProviderUkprn,
+      outcome: b.outcome,
+      assessmentDate: b.assessmentDate,
+    });
+    if (!result.ok) {
+      logger.info("itt_outcome_refused", { trn: maskTrn(trn), clientId: claims.client_id, outcome: b.outcome, error: result.error });
+      return recordsErrorResponse(result.error);
+    }
+    if (result.invitation === "enqueued") options.onInvitationEnqueued();
+    if (result.invitation === "skipped_no_email") {
+      logger.info("invitation_skipped_no_email", { trn: maskTrn(trn), clientId: claims.client_id });
+    }
+    logger.info("itt_outcome_recorded", {
+      trn: maskTrn(trn),
+      clientId: claims.client_id,
+      outcome: b.outcome,
+      invitation: result.invitation,
+    });
+    return Response.json({ trn: result.trn, qtsDate: result.qtsDate }, { headers: { "cache-control": "no-store" } });
+  });
+}

@@ -1,0 +1,78 @@
+// Reading teacher records and the JSON shape every reader gets (GET /v2/teachers/{trn},
+// GET /v3/teacher; identity and access depend on it).
+import { asc, eq, inArray } from "drizzle-orm";
+import type { RecordsDatabase } from "../db/database";
+import { ittRecords, teachers } from "../db/schema";
+
+export type TeacherRow = typeof teachers.$inferSelect;
+export type IttRow = typeof ittRecords.$inferSelect;
+
+export interface TeacherResponse {
+  trn: string;
+  firstName: string;
+  middleName: string | null;
+  lastName: string;
+  dateOfBirth: string;
+  email: string | null;
+  qtsDate: string | null;
+  inductionStatus: string | null;
+  initialTeacherTraining: {
+    providerUkprn: string;
+    providerName: string;
+    programmeType: string | null;
+    subjects: string[];
+    ageRangeFrom: number | null;
+    ageRangeTo: number | null;
+    startDate: string | null;
+    endDate: string | null;
+    result: string;
+  }[];
+}
+
+export type TeacherLookup =
+  | { found: "one"; teacher: TeacherRow }
+  | { found: "none" }
+  | { found: "many" };
+
+/** Finds the teacher with this TRN; with a birthdate, a record born on another day is "none". */
+export function findTeacher(db: Pick<RecordsDatabase, "select">, trn: string, birthdate?: string): TeacherLookup {
+  const rows = db.select().from(teachers).where(eq(teachers.trn, trn)).all();
+  if (rows.length > 1) return { found: "many" };
+  const teacher = rows[0];
+  if (!teacher || (birthdate !== undefined && teacher.dateOfBirth !== birthdate)) return { found: "none" };
+  return { found: "one", teacher };
+}
+
+export function ittRecordsOf(db: Pick<RecordsDatabase, "select">, teacherIds: number[]): IttRow[] {
+  if (teacherIds.length === 0) return [];
+  return db
+    .select()
+    .from(ittRecords)
+    .where(inArray(ittRecords.teacherId, teacherIds))
+    .orderBy(asc(ittRecords.startDate), asc(ittRecords.id))
+    .all();
+}
+
+export function teacherResponse(teacher: TeacherRow, itts: IttRow[]): TeacherResponse {
+  return {
+    trn: teacher.trn,
+    firstName: teacher.firstName,
+    middleName: teacher.middleName ?? null,
+    lastName: teacher.lastName,
+    dateOfBirth: teacher.dateOfBirth,
+    email: teacher.email ?? null,
+    qtsDate: teacher.qtsDate ?? null,
+    inductionStatus: teacher.inductionStatus ?? null,
+    initialTeacherTraining: itts.map((itt) => ({
+      providerUkprn: itt.providerUkprn,
+      providerName: itt.providerName,
+      programmeType: itt.programmeType ?? null,
+      subjects: JSON.parse(itt.subjects) as string[],
+      ageRangeFrom: itt.ageRangeFrom ?? null,
+      ageRangeTo: itt.ageRangeTo ?? null,
+      startDate: itt.startDate ?? null,
+      endDate: itt.endDate ?? null,
+      result: itt.result,
+    })),
+  };
+}
