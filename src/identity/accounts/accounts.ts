@@ -1,0 +1,82 @@
+// Teacher ID accounts: lookups and the few changes the journeys make. Emails are stored lower-cased.
+import { and, eq, isNull } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { accounts } from "../db/schema";
+import type { IdentityDb } from "./database-types";
+
+export type Account = typeof accounts.$inferSelect;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function findAccountById(db: IdentityDb, id: string): Account | undefined {
+  return db.select().from(accounts).where(eq(accounts.id, id)).get();
+}
+
+export function findAccountByEmail(db: IdentityDb, email: string): Account | undefined {
+  return db.select().from(accounts).where(eq(accounts.email, normaliseEmail(email))).get();
+}
+
+export function findAccountByTrn(db: IdentityDb, trn: string): Account | undefined {
+  return db.select().from(accounts).where(eq(accounts.trn, trn)).get();
+}
+
+export interface NewAccount {
+  email: string;
+  phoneNumber: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  preferredName: string | null;
+  birthdate: string | null;
+  trn: string | null;
+}
+
+/** Inserts an account; throws on a duplicate email or TRN (unique indexes), so callers roll back. */
+export function insertAccount(tx: IdentityDb, input: NewAccount, now = Date.now()): Account {
+  return tx
+    .insert(accounts)
+    .values({
+      id: randomUUID(),
+      email: normaliseEmail(input.email),
+      // The email came from the teacher's record and the link reached that inbox.
+      emailVerified: true,
+      phoneNumber: input.phoneNumber,
+      phoneNumberVerified: input.phoneNumber !== null,
+      givenName: input.givenName,
+      familyName: input.familyName,
+      preferredName: input.preferredName,
+      birthdate: input.birthdate,
+      trn: input.trn,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+}
+
+/** Binds a TRN to an account that has none; false when it already had one (nothing changed). */
+export function attachTrn(tx: IdentityDb, accountId: string, trn: string, now = Date.now()): boolean {
+  const result = tx
+    .update(accounts)
+    .set({ trn, updatedAt: now })
+    .where(and(eq(accounts.id, accountId), isNull(accounts.trn)))
+    .run();
+  return result.changes === 1;
+}
+
+/** `jane.doe@example.com` -> `ja****e@example.com`: recognisable to its owner, not to others. */
+export function partlyMaskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "****";
+  const local = email.slice(0, at);
+  const shown = local.length <= 3 ? local.slice(0, 1) : local.slice(0, 2);
+  const tail = local.length > 4 ? local.slice(-1) : "";
+  return `${shown}****${tail}${email.slice(at)}`;
+}
+
+/** True when an error from SQLite is a unique-constraint violation on `column` (e.g. "accounts.trn"). */
+export function isUniqueViolation(error: unknown, column?: string): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /UNIQUE constraint failed/.test(message) && (column === undefined || message.includes(column));
+}

@@ -1,0 +1,103 @@
+// Small GOV.UK form pieces the journey pages share. Values and messages are always escaped (`safe`).
+import type { Children } from "@kitajs/html";
+import { CsrfField } from "../../web/layout";
+
+export function ErrorMessage(props: { id: string; message?: string }): JSX.Element {
+  if (!props.message) return "";
+  return (
+    <p id={`${props.id}-error`} class="govuk-error-message">
+      <span class="govuk-visually-hidden">Error:</span> <span safe>{props.message}</span>
+    </p>
+  );
+}
+
+export function TextField(props: {
+  id: string;
+  name?: string;
+  label: string;
+  labelIsHeading?: boolean;
+  hint?: string;
+  value?: string;
+  error?: string;
+  type?: string;
+  autocomplete?: string;
+  inputmode?: string;
+  spellcheck?: boolean;
+  widthClass?: string;
+}): JSX.Element {
+  const describedBy = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ");
+  const label = (
+    <label class={props.labelIsHeading ? "govuk-label govuk-label--l" : "govuk-label"} for={props.id} safe>
+      {props.label}
+    </label>
+  );
+  return (
+    <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
+      {props.labelIsHeading ? <h1 class="govuk-label-wrapper">{label as "safe"}</h1> : label}
+      {props.hint ? (
+        <div id={`${props.id}-hint`} class="govuk-hint" safe>
+          {props.hint}
+        </div>
+      ) : (
+        ""
+      )}
+      <ErrorMessage id={props.id} message={props.error} />
+      <input
+        class={`govuk-input ${props.widthClass ?? ""}${props.error ? " govuk-input--error" : ""}`.trim()}
+        id={props.id}
+        name={props.name ?? props.id}
+        type={props.type ?? "text"}
+        value={props.value ?? ""}
+        autocomplete={props.autocomplete}
+        inputmode={props.inputmode}
+        spellcheck={props.spellcheck === undefined ? undefined : String(props.spellcheck)}
+        aria-describedby={describedBy || undefined}
+      />
+    </div>
+  );
+}
+
+/** The 6-digit code box: one-time-code autocomplete and a numeric keypad on phones. */
+export function CodeField(props: { label: string; hint: string; error?: string; value?: string }): JSX.Element {
+  return (
+    <TextField
+      id="code"
+      label={props.label}
+      hint={props.hint}
+      error={props.error}
+      value={props.value}
+      autocomplete="one-time-code"
+      inputmode="numeric"
+      spellcheck={false}
+      widthClass="govuk-input--width-5"
+    />
+  );
+}
+
+export function PostForm(props: { action: string; csrfToken: string; children?: Children }): JSX.Element {
+  return (
+    <form method="post" action={props.action} novalidate>
+      <CsrfField token={props.csrfToken} />
+      {props.children as "safe"}
+    </form>
+  );
+}
+
+export function Button(props: { text: string; secondary?: boolean; name?: string; value?: string }): JSX.Element {
+  return (
+    <button
+      type="submit"
+      class={props.secondary ? "govuk-button govuk-button--secondary" : "govuk-button"}
+      data-module="govuk-button"
+      name={props.name}
+      value={props.value}
+      safe
+    >
+      {props.text}
+    </button>
+  );
+}
+
+export function Paragraph(props: { children?: Children }): JSX.Element {
+  return <p class="govuk-body">{props.children as "safe"}</p>;
+}

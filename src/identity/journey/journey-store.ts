@@ -1,0 +1,67 @@
+// Server-side journey state. The browser's identity_journey cookie holds a random id; the table
+// holds only its hash, the authorization request it belongs to, and the answers as JSON.
+import { and, eq, gt, lt } from "drizzle-orm";
+import { randomToken, sha256 } from "../../security/tokens";
+import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
+import type { IdentityDb } from "../accounts/database-types";
+import { journeys } from "../db/schema";
+import type { JourneyState } from "./journey-state";
+
+export const journeyCookieName = "identity_journey";
+/** Long enough to fetch a phone and read a text; short enough that an abandoned journey goes. */
+export const journeyLifetimeMs = 60 * 60 * 1000;
+
+export interface Journey {
+  idHash: string;
+  state: JourneyState;
+}
+
+export function startJourney(
+  db: IdentityDb,
+  state: JourneyState,
+  options: { secure: boolean; now?: number },
+): { journey: Journey; setCookie: string } {
+  const now = options.now ?? Date.now();
+  const id = randomToken();
+  const idHash = sha256(id);
+  db.insert(journeys)
+    .values({
+      idHash,
+      authorizationRequestId: state.requestId,
+      state: JSON.stringify(state),
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + journeyLifetimeMs,
+    })
+    .run();
+  // Expired journeys are swept now and then rather than by a separate worker.
+  if (Math.random() < 0.01) db.delete(journeys).where(lt(journeys.expiresAt, now)).run();
+  return {
+    journey: { idHash, state },
+    setCookie: serializeCookie(journeyCookieName, id, { secure: options.secure, maxAgeSeconds: journeyLifetimeMs / 1000 }),
+  };
+}
+
+export function readJourney(db: IdentityDb, cookieHeader: string | null, now = Date.now()): Journey | undefined {
+  const id = readCookie(cookieHeader, journeyCookieName);
+  if (!id) return undefined;
+  const row = db
+    .select({ idHash: journeys.idHash, state: journeys.state })
+    .from(journeys)
+    .where(and(eq(journeys.idHash, sha256(id)), gt(journeys.expiresAt, now)))
+    .get();
+  return row ? { idHash: row.idHash, state: JSON.parse(row.state) as JourneyState } : undefined;
+}
+
+export function saveJourney(db: IdentityDb, journey: Journey, now = Date.now()): void {
+  db.update(journeys)
+    .set({ state: JSON.stringify(journey.state), updatedAt: now })
+    .where(eq(journeys.idHash, journey.idHash))
+    .run();
+}
+
+/** Ends the journey (after it signed someone in); returns the Set-Cookie header that clears it. */
+export function endJourney(db: IdentityDb, journey: Journey, secure: boolean): string {
+  db.delete(journeys).where(eq(journeys.idHash, journey.idHash)).run();
+  return clearCookie(journeyCookieName, { secure });
+}

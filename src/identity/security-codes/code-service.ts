@@ -1,0 +1,80 @@
+// Sending and checking security codes, with the rate limits per address and per client IP. The
+// code and its message go into the outbox in the same transaction, so a code is never lost.
+import type { Config } from "../../config/config";
+import { enqueueEmail, enqueueSms } from "../../outbox/enqueue";
+import type { IdentityDatabase } from "../db/database";
+import { findAccountByEmail } from "../accounts/accounts";
+import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
+import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
+import { checkSecurityCode, issueSecurityCode, type CodeCheck, type CodePurpose } from "./security-codes";
+
+type Limits = Pick<
+  Config,
+  "CODE_SEND_LIMIT_PER_ADDRESS" | "CODE_SEND_LIMIT_PER_IP" | "CODE_CHECK_LIMIT_PER_ADDRESS" | "CODE_CHECK_LIMIT_PER_IP" | "RATE_LIMIT_WINDOW"
+>;
+
+export type SendResult = { sent: true } | { sent: false; retryAt: number };
+
+function sendLimits(config: Limits, kind: string, destination: string, ip: string) {
+  const rule = (limit: number): RateLimit => ({ limit, windowMs: config.RATE_LIMIT_WINDOW });
+  return [
+    { key: `send:${kind}:to:${destination}`, rule: rule(config.CODE_SEND_LIMIT_PER_ADDRESS) },
+    { key: `send:ip:${ip}`, rule: rule(config.CODE_SEND_LIMIT_PER_IP) },
+  ];
+}
+
+/**
+ * Emails a sign-in code when the address has an account, and a "you do not have an account" email
+ * when it has none. The caller's reply is the same either way: no page reveals which.
+ */
+export function sendSignInCode(db: IdentityDatabase, config: Limits, input: { email: string; ip: string }, now = Date.now()): SendResult {
+  return db.transaction((tx) => {
+    const limit = hitRateLimits(tx, sendLimits(config, "email", input.email, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.resetAt };
+    if (findAccountByEmail(tx, input.email)) {
+      const code = issueSecurityCode(tx, { purpose: "email_sign_in", destination: input.email }, now);
+      enqueueEmail(tx, signInCodeEmail(input.email, code), now);
+    } else {
+      enqueueEmail(tx, noAccountEmail(input.email), now);
+    }
+    return { sent: true };
+  });
+}
+
+/** Texts a code to verify a mobile number (E.164). */
+export function sendPhoneCode(db: IdentityDatabase, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
+  return db.transaction((tx) => {
+    const limit = hitRateLimits(tx, sendLimits(config, "sms", input.phone, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.resetAt };
+    const code = issueSecurityCode(tx, { purpose: "phone_verification", destination: input.phone }, now);
+    enqueueSms(tx, phoneCodeSms(input.phone, code), now);
+    return { sent: true };
+  });
+}
+
+/** Counts the attempt against the limits (right or wrong), then checks the code. */
+export function verifyCode(
+  db: IdentityDatabase,
+  config: Limits,
+  input: { purpose: CodePurpose; destination: string; code: string; ip: string },
+  now = Date.now(),
+): CodeCheck | "rate_limited" {
+  const rule = (limit: number): RateLimit => ({ limit, windowMs: config.RATE_LIMIT_WINDOW });
+  const limit = hitRateLimits(
+    db,
+    [
+      { key: `check:${input.purpose}:${input.destination}`, rule: rule(config.CODE_CHECK_LIMIT_PER_ADDRESS) },
+      { key: `check:ip:${input.ip}`, rule: rule(config.CODE_CHECK_LIMIT_PER_IP) },
+    ],
+    now,
+  );
+  if (!limit.allowed) return "rate_limited";
+  return checkSecurityCode(db, input, now);
+}
+
+/** "3:45pm" style time for "try again after" messages, in UK time. */
+export function retryTime(at: number): string {
+  return new Date(at)
+    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
+    .replace(" ", "");
+}

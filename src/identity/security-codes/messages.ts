@@ -1,0 +1,21 @@
+// The emails and texts identity sends for sign-in and registration, from templates/ (embedded in
+// the binary). The first line of an email template is "Subject: ...".
+import signInCode from "../../../templates/email/sign-in-code.txt" with { type: "text" };
+import noAccount from "../../../templates/email/sign-in-code.no-account.txt" with { type: "text" };
+import newLink from "../../../templates/email/sign-in-code.new-link.txt" with { type: "text" };
+import phoneCode from "../../../templates/sms/phone-code.txt" with { type: "text" };
+import type { EmailMessage, SmsMessage } from "../../outbox/enqueue";
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? "");
+}
+
+function email(template: string, to: string, values: Record<string, string>): EmailMessage {
+  const [first, ...rest] = fill(template, values).split("\n");
+  return { to, subject: first.replace(/^Subject:\s*/, ""), text: rest.join("\n").trim() + "\n" };
+}
+
+export const signInCodeEmail = (to: string, code: string) => email(signInCode, to, { code });
+export const noAccountEmail = (to: string) => email(noAccount, to, {});
+export const newLinkEmail = (to: string, link: string, expires: string) => email(newLink, to, { link, expires });
+export const phoneCodeSms = (to: string, code: string): SmsMessage => ({ to, text: fill(phoneCode, { code }).trim() });

@@ -1,0 +1,90 @@
+// 6-digit security codes sent by email or SMS. Stored only as SHA-256, live 10 minutes, and die
+// after 5 wrong tries. Sending a new code to the same destination retires the older ones.
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { IdentityDb } from "../accounts/database-types";
+import { constantTimeEqual, randomSixDigitCode, randomToken, sha256 } from "../../security/tokens";
+import { securityCodes } from "../db/schema";
+
+export type CodePurpose = "email_sign_in" | "phone_verification";
+
+export const codeLifetimeMs = 10 * 60 * 1000;
+export const maxWrongAttempts = 5;
+
+/** Makes a new code for `destination` (lower-cased email or E.164) and returns it in clear, to send. */
+export function issueSecurityCode(
+  tx: IdentityDb,
+  input: { purpose: CodePurpose; destination: string },
+  now = Date.now(),
+): string {
+  const code = randomSixDigitCode();
+  tx.update(securityCodes)
+    .set({ consumedAt: now })
+    .where(
+      and(
+        eq(securityCodes.purpose, input.purpose),
+        eq(securityCodes.destination, input.destination),
+        isNull(securityCodes.consumedAt),
+      ),
+    )
+    .run();
+  tx.insert(securityCodes)
+    .values({
+      id: randomToken(16),
+      purpose: input.purpose,
+      destination: input.destination,
+      codeHash: sha256(code),
+      createdAt: now,
+      expiresAt: now + codeLifetimeMs,
+    })
+    .run();
+  return code;
+}
+
+/** People type codes with spaces or dashes ("123 456"); anything else that is not 6 digits is invalid. */
+export function normaliseCode(input: unknown): string | undefined {
+  if (typeof input !== "string") return undefined;
+  const digits = input.replace(/[\s-]/g, "");
+  return /^\d{6}$/.test(digits) ? digits : undefined;
+}
+
+export type CodeCheck = "ok" | "wrong" | "expired" | "too_many_attempts" | "none";
+
+/**
+ * Checks a code against the newest live code for the destination, in one synchronous transaction:
+ * a wrong guess is counted, and a right one is consumed with a conditional update so it works once.
+ */
+export function checkSecurityCode(
+  db: IdentityDb,
+  input: { purpose: CodePurpose; destination: string; code: string },
+  now = Date.now(),
+): CodeCheck {
+  return db.transaction((tx) => {
+    const row = tx
+      .select()
+      .from(securityCodes)
+      .where(
+        and(
+          eq(securityCodes.purpose, input.purpose),
+          eq(securityCodes.destination, input.destination),
+          isNull(securityCodes.consumedAt),
+        ),
+      )
+      .orderBy(desc(securityCodes.createdAt))
+      .limit(1)
+      .get();
+    if (!row) return "none";
+    if (row.failedAttempts >= maxWrongAttempts) return "too_many_attempts";
+    if (row.expiresAt <= now) return "expired";
+    if (!constantTimeEqual(row.codeHash, sha256(input.code))) {
+      const attempts = row.failedAttempts + 1;
+      tx.update(securityCodes).set({ failedAttempts: attempts }).where(eq(securityCodes.id, row.id)).run();
+      return attempts >= maxWrongAttempts ? "too_many_attempts" : "wrong";
+    }
+    const consumed = tx
+      .update(securityCodes)
+      .set({ consumedAt: now })
+      .where(and(eq(securityCodes.id, row.id), isNull(securityCodes.consumedAt)))
+      .run();
+    return consumed.changes === 1 ? "ok" : "none";
+  });
+}
