@@ -11,20 +11,28 @@ export interface Command {
   /** Full --help text. */
   help: string;
   run(args: string[], io: CommandIO): Promise<number>;
+  /** Set on groups: places the group under its parent (`records outbox`), so its help names the full command. */
+  nestUnder?(parentPath: string): void;
 }
 
 /** A command made of subcommands (e.g. `identity clients add`). */
 export function commandGroup(name: string, summary: string, commands: Command[]): Command {
+  let path = name;
+  for (const command of commands) command.nestUnder?.(path);
   const help = () =>
-    [`Usage: teacher-id ${name} <command> [options]`, "", summary, "", "Commands:"]
+    [`Usage: teacher-id ${path} <command> [options]`, "", summary, "", "Commands:"]
       .concat(commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`))
-      .concat(["", `Run 'teacher-id ${name} <command> --help' for a command's options.`])
+      .concat(["", `Run 'teacher-id ${path} <command> --help' for a command's options.`])
       .join("\n");
   return {
     name,
     summary,
     get help() {
       return help();
+    },
+    nestUnder(parentPath) {
+      path = `${parentPath} ${name}`;
+      for (const command of commands) command.nestUnder?.(path);
     },
     async run(args, io) {
       const [sub, ...rest] = args;
@@ -34,10 +42,11 @@ export function commandGroup(name: string, summary: string, commands: Command[])
       }
       const command = commands.find((c) => c.name === sub);
       if (!command) {
-        io.err(`Unknown command '${name} ${sub}'.\n\n${help()}`);
+        io.err(`Unknown command '${path} ${sub}'.\n\n${help()}`);
         return 2;
       }
-      if (rest.includes("--help") || rest.includes("-h")) {
+      // A group answers --help for its own subcommands.
+      if (!command.nestUnder && (rest.includes("--help") || rest.includes("-h"))) {
         io.out(command.help);
         return 0;
       }

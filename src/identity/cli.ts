@@ -1,4 +1,226 @@
-// `teacher-id identity ...`: operator commands for the identity service.
-import { commandGroup } from "../cli/command";
+// `teacher-id identity ...`: operator commands for the identity service. They open identity's
+// database directly (safe while `serve` runs: SQLite WAL); the running service sees the change at
+// once (clients are read per request, keys are reloaded when another process changes them).
+import { parseArgs } from "node:util";
+import { commandGroup, type Command, type CommandIO } from "../cli/command";
+import { loadConfig } from "../config/config";
+import { fieldErrors } from "../web/problem";
+import {
+  ClientExistsError,
+  createClient,
+  grantTypes,
+  knownScopes,
+  listClients,
+  newClientSchema,
+  removeClient,
+  rotateClientSecret,
+} from "./clients/clients";
+import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
+import { rotateSigningKeys } from "./keys/signing-keys";
 
-export const identityCommands = commandGroup("identity", "Operate the identity service", []);
+/** Verifiers may be a little behind identity's clock; keep retired keys this much longer. */
+const rotationMarginMs = 5 * 60_000;
+
+function withDatabase<T>(io: CommandIO, run: (db: IdentityDatabase, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+  const config = loadConfig(io.env);
+  const db = openIdentityDatabase(config.DATA_DIR);
+  return run(db, config).finally(() => db.$client.close());
+}
+
+const splitList = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filter(Boolean);
+
+const addClient: Command = {
+  name: "add",
+  summary: "Register an OAuth client and print its secret (once)",
+  help: `Usage: teacher-id identity clients add --name NAME --client-id ID --grant-types LIST --scopes LIST [options]
+
+Registers a client of Teacher ID and prints its client secret. The secret is shown only this
+once (identity keeps only a hash of it): store it now.
+
+Options:
+  --name NAME                       What users see, e.g. "Register trainee teachers".
+  --client-id ID                    3 to 64 letters, digits, dots, dashes or underscores.
+  --grant-types LIST                Comma-separated: ${grantTypes.join(", ")}.
+  --scopes LIST                     Comma- or space-separated: ${knownScopes.join(", ")}.
+  --redirect-uri URL                Where sign-in returns (authorization_code). Repeatable.
+  --post-logout-redirect-uri URL    Where sign-out returns. Repeatable.
+  --initiate-login-uri URL          Where a sign-in with a trn_token starts at the client.
+  --help                            Show this help.
+
+URLs must be https:// (http:// only for localhost or 127.0.0.1) and are matched exactly.
+
+Example (an awarding service):
+  teacher-id identity clients add --name "Register trainee teachers" --client-id register \\
+    --grant-types client_credentials --scopes itt_outcome:write`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        name: { type: "string" },
+        "client-id": { type: "string" },
+        "grant-types": { type: "string" },
+        scopes: { type: "string" },
+        "redirect-uri": { type: "string", multiple: true },
+        "post-logout-redirect-uri": { type: "string", multiple: true },
+        "initiate-login-uri": { type: "string" },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length) {
+      io.err(`Unexpected argument '${positionals[0]}'. Run 'teacher-id identity clients add --help'.`);
+      return 2;
+    }
+    const missing = (["name", "client-id", "grant-types", "scopes"] as const).filter((o) => !values[o]);
+    if (missing.length) {
+      io.err(`Missing ${missing.map((o) => `--${o}`).join(", ")}. Run 'teacher-id identity clients add --help'.`);
+      return 2;
+    }
+    const parsed = newClientSchema.safeParse({
+      clientId: values["client-id"],
+      name: values.name,
+      grantTypes: splitList(values["grant-types"]),
+      scopes: splitList(values.scopes),
+      redirectUris: values["redirect-uri"] ?? [],
+      postLogoutRedirectUris: values["post-logout-redirect-uri"] ?? [],
+      initiateLoginUri: values["initiate-login-uri"],
+    });
+    if (!parsed.success) {
+      const options: Record<string, string> = {
+        clientId: "--client-id",
+        name: "--name",
+        grantTypes: "--grant-types",
+        scopes: "--scopes",
+        redirectUris: "--redirect-uri",
+        postLogoutRedirectUris: "--post-logout-redirect-uri",
+        initiateLoginUri: "--initiate-login-uri",
+      };
+      for (const [field, messages] of Object.entries(fieldErrors(parsed.error))) {
+        const option = options[field.split(".")[0]] ?? field;
+        for (const message of new Set(messages)) io.err(`${option} ${message}`);
+      }
+      io.err("Nothing was changed.");
+      return 2;
+    }
+    return withDatabase(io, async (db) => {
+      try {
+        const { client, secret } = createClient(db, parsed.data);
+        io.out(`Registered client '${client.clientId}' (${client.name}).`);
+        io.out(`client_id:     ${client.clientId}`);
+        io.out(`client_secret: ${secret}`);
+        io.out("The secret is shown only now: store it somewhere safe.");
+        return 0;
+      } catch (error) {
+        if (error instanceof ClientExistsError) {
+          io.err(`${error.message} Nothing was changed.`);
+          return 2;
+        }
+        throw error;
+      }
+    });
+  },
+};
+
+const listCommand: Command = {
+  name: "list",
+  summary: "List the registered clients (never their secrets)",
+  help: `Usage: teacher-id identity clients list
+
+Lists each client: its id, name, grant types, scopes and registered URLs.`,
+  async run(args, io) {
+    parseArgs({ args, options: {}, strict: true });
+    return withDatabase(io, async (db) => {
+      const clients = listClients(db);
+      if (clients.length === 0) io.out("No clients are registered.");
+      for (const client of clients) {
+        io.out(`${client.clientId}  (${client.name})`);
+        io.out(`  grant types:   ${client.grantTypes.join(", ")}`);
+        io.out(`  scopes:        ${client.scopes.join(" ")}`);
+        for (const uri of client.redirectUris) io.out(`  redirect URI:  ${uri}`);
+        for (const uri of client.postLogoutRedirectUris) io.out(`  post-logout:   ${uri}`);
+        if (client.initiateLoginUri) io.out(`  initiate login: ${client.initiateLoginUri}`);
+        io.out(`  created:       ${new Date(client.createdAt).toISOString()}`);
+        if (client.secretRotatedAt) io.out(`  secret rotated: ${new Date(client.secretRotatedAt).toISOString()}`);
+      }
+      return 0;
+    });
+  },
+};
+
+function oneClientId(args: string[], io: CommandIO, usage: string): string | null {
+  const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  if (positionals.length !== 1) {
+    io.err(`${usage}\n\nGive exactly one client id.`);
+    return null;
+  }
+  return positionals[0];
+}
+
+const removeCommand: Command = {
+  name: "remove",
+  summary: "Remove a client: it can no longer get tokens",
+  help: `Usage: teacher-id identity clients remove CLIENT_ID
+
+Removes the client. It can get no new tokens at once; access tokens it already holds expire
+within ACCESS_TOKEN_TTL.`,
+  async run(args, io) {
+    const clientId = oneClientId(args, io, "Usage: teacher-id identity clients remove CLIENT_ID");
+    if (!clientId) return 2;
+    return withDatabase(io, async (db) => {
+      if (!removeClient(db, clientId)) {
+        io.err(`There is no client '${clientId}'. Nothing was changed.`);
+        return 2;
+      }
+      io.out(`Removed client '${clientId}'.`);
+      return 0;
+    });
+  },
+};
+
+const rotateSecretCommand: Command = {
+  name: "rotate-secret",
+  summary: "Give a client a new secret and print it (once)",
+  help: `Usage: teacher-id identity clients rotate-secret CLIENT_ID
+
+Replaces the client's secret with a new one and prints it. The old secret stops working at once.`,
+  async run(args, io) {
+    const clientId = oneClientId(args, io, "Usage: teacher-id identity clients rotate-secret CLIENT_ID");
+    if (!clientId) return 2;
+    return withDatabase(io, async (db) => {
+      const secret = rotateClientSecret(db, clientId);
+      if (!secret) {
+        io.err(`There is no client '${clientId}'. Nothing was changed.`);
+        return 2;
+      }
+      io.out(`New secret for '${clientId}' (the old one no longer works):`);
+      io.out(`client_secret: ${secret}`);
+      io.out("The secret is shown only now: store it somewhere safe.");
+      return 0;
+    });
+  },
+};
+
+const rotateKeysCommand: Command = {
+  name: "rotate",
+  summary: "Make new signing keys; old ones stay published until their tokens expire",
+  help: `Usage: teacher-id identity keys rotate
+
+Creates a new ES256 and RS256 signing key. New tokens are signed with them at once (a running
+service notices without a restart). The old public keys stay in /.well-known/jwks.json until every
+token they signed has expired (the longer of ACCESS_TOKEN_TTL and ID_TOKEN_TTL, plus 5 minutes).`,
+  async run(args, io) {
+    parseArgs({ args, options: {}, strict: true });
+    return withDatabase(io, async (db, config) => {
+      const keepPublishedMs = Math.max(config.ACCESS_TOKEN_TTL, config.ID_TOKEN_TTL) + rotationMarginMs;
+      const fresh = await rotateSigningKeys(db, { keepPublishedMs });
+      for (const key of fresh) io.out(`New ${key.alg} signing key: kid ${key.kid}`);
+      io.out(`Previous keys stay published until ${new Date(Date.now() + keepPublishedMs).toISOString()}.`);
+      return 0;
+    });
+  },
+};
+
+export const identityCommands = commandGroup("identity", "Operate the identity service", [
+  commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand]),
+  commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
+]);
