@@ -1,11 +1,12 @@
-// The QTS certificate: an A4 PDF made with pdf-lib. Noto Sans (SIL Open Font License 1.1, which
-// allows embedding) is embedded as a subset, so every reader shows the same letters and the text
-// can be selected, searched and read aloud. The TTFs are imported as files so the compiled binary
-// carries them.
+// The QTS certificate: an A4 PDF made with pdf-lib. DejaVu Sans (Bitstream Vera licence, which
+// allows embedding and redistribution) is embedded as a subset, so every reader shows the same
+// letters and the text can be selected, searched and read aloud. The TTFs are imported as files so
+// the compiled binary carries them. (Noto Sans from Google Fonts was tried: fontkit's subsetter
+// garbles it, while the text still extracts; look at a rendered page after changing the font.)
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import regularTtf from "@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf" with { type: "file" };
-import boldTtf from "@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf" with { type: "file" };
+import regularTtf from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf" with { type: "file" };
+import boldTtf from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" with { type: "file" };
 import { formatDate } from "../qualifications/format";
 
 export interface QtsCertificateInput {
