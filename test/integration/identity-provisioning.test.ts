@@ -1,0 +1,104 @@
+// The all-in-one start: identity registers the clients the services need, keeps their secrets in
+// the 0600 file, and shows the demo awarding client's secret once, with a curl that works.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeJwt } from "jose";
+import { readProvisionedSecrets } from "../../src/config/internal-clients";
+import { findClient } from "../../src/identity/clients/clients";
+import { openIdentityDatabase } from "../../src/identity/db/database";
+import { freePort } from "../helpers/ports";
+import { startTestSystem } from "../helpers/system";
+import { clientCredentialsToken } from "./identity-helpers";
+
+const dataDir = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-"));
+const ports = { identity: freePort(), records: freePort(), access: freePort() };
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("provisioning on start", () => {
+  let demoSecret = "";
+
+  test("first start: the internal clients exist, their secrets are in a 0600 file, the demo secret is shown once", async () => {
+    const system = await startTestSystem({ dataDir, ports });
+    try {
+      const saved = readProvisionedSecrets(dataDir);
+      expect(Object.keys(saved).sort()).toEqual(["access", "identity", "records"]);
+      expect(statSync(join(dataDir, "internal-client-secrets.json")).mode & 0o777).toBe(0o600);
+
+      const records = await clientCredentialsToken(system.urls.identity, saved.records!.clientId, saved.records!.clientSecret);
+      expect(decodeJwt(records)).toMatchObject({ client_id: "records-service", scope: "trn_token:write", aud: [system.urls.identity] });
+      const identityToken = await clientCredentialsToken(system.urls.identity, saved.identity!.clientId, saved.identity!.clientSecret);
+      expect(decodeJwt(identityToken)).toMatchObject({ scope: "teachers:read", aud: [system.urls.identity, system.urls.records] });
+
+      const db = openIdentityDatabase(dataDir);
+      const access = findClient(db, "access-service")!;
+      db.$client.close();
+      expect(access.grantTypes).toContain("authorization_code");
+      expect(access.scopes).toEqual(["openid", "email", "phone", "profile", "trn", "dqt:read"]);
+      expect(access.redirectUris).toEqual([`${system.urls.access}/sign-in/callback`]);
+      expect(access.postLogoutRedirectUris).toEqual([`${system.urls.access}/signed-out`]);
+      expect(access.initiateLoginUri).toBe(`${system.urls.access}/register`);
+
+      const banner = system.system.announce.join("\n");
+      demoSecret = /client_secret: (\S+)/.exec(banner)![1];
+      const curl = banner.split("\n").find((line) => line.trim().startsWith("curl "))!.trim();
+      // Run it as a newcomer would (asynchronously: the server runs in this process).
+      const run = Bun.spawn(["sh", "-c", curl], { stdout: "pipe" });
+      const output = await new Response(run.stdout).text();
+      expect(await run.exited).toBe(0);
+      const body = JSON.parse(output) as { access_token: string; scope: string };
+      expect(body.scope).toBe("itt_outcome:write");
+      expect(decodeJwt(body.access_token).aud).toEqual([system.urls.identity, system.urls.records]);
+
+      // No secret reaches the logs.
+      const logs = JSON.stringify(system.logs);
+      for (const value of [demoSecret, ...Object.values(saved).map((c) => c!.clientSecret)]) expect(logs).not.toContain(value);
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test("a restart keeps the same clients and secrets, and does not show the demo secret again", async () => {
+    const before = readProvisionedSecrets(dataDir);
+    const system = await startTestSystem({ dataDir, ports });
+    try {
+      expect(readProvisionedSecrets(dataDir)).toEqual(before);
+      const banner = system.system.announce.join("\n");
+      expect(banner).toContain("demo-awarding-service");
+      expect(banner).not.toContain(demoSecret);
+      expect(banner).toContain("rotate-secret demo-awarding-service");
+      await clientCredentialsToken(system.urls.identity, "demo-awarding-service", demoSecret);
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test("identity alone provisions only its own client, and no demo client in production", async () => {
+    const alone = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-alone-"));
+    const system = await startTestSystem({
+      only: ["identity"],
+      dataDir: alone,
+      env: {
+        ENVIRONMENT: "production",
+        SMTP_URL: "smtp://127.0.0.1:1",
+        NOTIFY_API_KEY: `test-${crypto.randomUUID()}-${crypto.randomUUID()}`,
+        NOTIFY_SMS_TEMPLATE_ID: crypto.randomUUID(),
+        IDENTITY_URL: "https://identity.example",
+        RECORDS_URL: "https://records.example",
+        ACCESS_URL: "https://access.example",
+      },
+    });
+    try {
+      expect(Object.keys(readProvisionedSecrets(alone))).toEqual(["identity"]);
+      expect(system.system.announce).toEqual([]);
+      const db = openIdentityDatabase(alone);
+      expect(findClient(db, "demo-awarding-service")).toBeNull();
+      expect(findClient(db, "records-service")).toBeNull();
+      db.$client.close();
+    } finally {
+      await system.stop();
+      rmSync(alone, { recursive: true, force: true });
+    }
+  });
+});
