@@ -7,6 +7,8 @@ import { accounts, trnTokens } from "../../src/identity/db/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
 import { importTeachers } from "../../src/records/import/import-teachers";
 import { readTeacherCsv } from "../../src/records/import/teacher-csv";
+import { insertAccount } from "../../src/identity/accounts/accounts";
+import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, authorize, createTrnToken, emailedCode, pageText, redeem, textedCode } from "../helpers/identity-journey";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
@@ -103,5 +105,324 @@ describe("registering with a valid link", () => {
     const token_ = db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(token))).get()!;
     expect(token_.consumedAt).not.toBeNull();
     expect(token_.accountId).toBe(idToken.sub!);
+  });
+});
+
+const tokenRow = (token: string) => db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(token))).get()!;
+const accountByEmail = (email: string) => db.select().from(accounts).where(eq(accounts.email, email)).get();
+
+function existingAccount(email: string, trn: string | null) {
+  return insertAccount(db, { email, phoneNumber: null, givenName: "Kim", familyName: "Lee", preferredName: "Kim Lee", birthdate: "1988-02-03", trn });
+}
+
+/** A browser that holds a session for `accountId`, as if it had signed in earlier. */
+function signedInBrowser(accountId: string) {
+  const browser = identity();
+  const { setCookie } = createSession(db, accountId, { secure: false });
+  const [name, value] = setCookie.split(";")[0].split("=");
+  browser.cookies.set(name, value);
+  return browser;
+}
+
+/** Registers without a phone, up to check answers. */
+async function answerAll(browser: Browser) {
+  await browser.post("/register");
+  await browser.post("/register/phone", { noPhone: "yes" });
+  await browser.post("/register/preferred-name", { choice: "0" });
+  expect(browser.url).toEndWith("/register/check-answers");
+}
+
+describe("registering with a valid link", () => {
+  test("without a mobile phone: the code step is skipped and the account has no phone number", async () => {
+    const teacher = newTeacher({ first: "Lewis", last: "Price" });
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register");
+    await browser.post("/register/phone", { noPhone: "yes" });
+    expect(browser.url).toEndWith("/register/preferred-name");
+    expect(browser.html).toContain('href="/register/phone"'); // back goes to the phone page, not the code page
+    await browser.post("/register/preferred-name", { choice: "0" });
+    expect(pageText(browser.html)).toContain("Not given");
+    await browser.post("/register/check-answers");
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ trn: teacher.trn, preferred_name: "Lewis Price", given_name: "Lewis", family_name: "Price" });
+    expect(idToken.phone_number).toBeUndefined();
+  });
+
+  test("steps cannot be jumped, and a Change from check answers returns to check answers", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.get("/register/check-answers");
+    expect(browser.url).toBe(`${system.urls.identity}/register`);
+    await browser.post("/register/check-answers");
+    expect(browser.url).toBe(`${system.urls.identity}/register`);
+    await answerAll(browser);
+    await browser.get("/register/preferred-name");
+    expect(browser.html).toContain('href="/register/check-answers" class="govuk-back-link"');
+    await browser.post("/register/preferred-name", { choice: "other", otherName: "Sammy T" });
+    expect(browser.url).toEndWith("/register/check-answers");
+    expect(pageText(browser.html)).toContain("Sammy T");
+  });
+
+  test("bad answers get error summaries and change nothing", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register");
+    for (const [phone, message] of [
+      ["", "Enter your mobile number"],
+      ["0121 496 0000", "Enter a mobile number"],
+      ["call me", "Enter a mobile number using only numbers"],
+    ]) {
+      await browser.post("/register/phone", { phone });
+      expect(browser.status).toBe(400);
+      expect(browser.html).toContain("govuk-error-summary");
+      expect(pageText(browser.html)).toContain(message);
+    }
+    await browser.post("/register/phone", { noPhone: "yes" });
+    await browser.post("/register/preferred-name", {});
+    expect(pageText(browser.html)).toContain("Select the name you would like us to use");
+    await browser.post("/register/preferred-name", { choice: "other", otherName: "  " });
+    expect(pageText(browser.html)).toContain("Enter the name you would like us to use");
+    await browser.post("/register/preferred-name", { choice: "<script>alert(1)</script>" });
+    expect(browser.html).not.toContain("<script>alert(1)</script>");
+    expect(browser.url).toEndWith("/register/preferred-name");
+  });
+
+  test("an international mobile number is accepted and verified by text", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register");
+    await browser.post("/register/phone", { phone: "+33 6 12 34 56 78" });
+    expect(pageText(browser.html)).toContain("+33 6 12 34 56 78");
+    const first = await textedCode(system, "+33612345678");
+    await browser.post("/register/phone-code", { code: first === "000000" ? "111111" : "000000" });
+    expect(pageText(browser.html)).toContain("The security code is incorrect");
+    await browser.post("/register/phone-code/resend");
+    const second = await textedCode(system, "+33612345678", first);
+    await browser.post("/register/phone-code", { code: second });
+    await browser.post("/register/preferred-name", { choice: "0" });
+    await browser.post("/register/check-answers");
+    const { userinfo } = await redeem(system, browser, auth);
+    expect(userinfo.phone_number).toBe("+33612345678");
+    expect(userinfo.phone_number_verified).toBe(true);
+  });
+});
+
+describe("links that cannot register", () => {
+  test("an unknown token gets a page saying so, with a way to sign in", async () => {
+    const browser = identity();
+    await authorize(system, browser, { trnToken: "A".repeat(43) });
+    expect(browser.status).toBe(404);
+    expect(pageText(browser.html)).toContain("This link is not valid");
+    expect(browser.html).toMatch(/href="\/interaction\/[^"]+\/sign-in"/);
+  });
+
+  test("an expired token: 'email me a new link' sends a fresh link to the same address, built from the client's initiate_login_uri", async () => {
+    const teacher = newTeacher();
+    const token = await createTrnToken(system, teacher);
+    db.update(trnTokens).set({ expiresAt: Date.now() - 1000 }).where(eq(trnTokens.tokenHash, sha256(token))).run();
+    const browser = identity();
+    await authorize(system, browser, { trnToken: token });
+    expect(browser.status).toBe(410);
+    expect(pageText(browser.html)).toContain("Your link has expired");
+    const action = /action="(\/interaction\/[^"]+\/new-link)"/.exec(browser.html)![1];
+    await browser.post(action);
+    const reply = pageText(browser.html);
+    expect(reply).toContain("Check your email");
+    const mail = await smtp.waitForMessage(teacher.email, { match: (m) => m.subject.includes("new link") });
+    const link = /(http\S+trn_token=\S+)/.exec(mail.text)![1];
+    expect(link).toStartWith(`${system.urls.access}/register?trn_token=`);
+    const fresh = new URL(link).searchParams.get("trn_token")!;
+    expect(tokenRow(fresh)).toMatchObject({ trn: teacher.trn, email: teacher.email, consumedAt: null });
+    // Pressing again sends nothing more; an unknown token gets the very same reply.
+    await browser.post(action);
+    expect(pageText(browser.html)).toBe(reply);
+    const other = identity();
+    await authorize(system, other, { trnToken: "B".repeat(43) });
+    const unknownAction = /href="(\/interaction\/[^"]+)\/sign-in"/.exec(other.html)![1] + "/new-link";
+    await other.post(unknownAction);
+    expect(pageText(other.html)).toBe(reply);
+    await Bun.sleep(200);
+    expect(smtp.messages.filter((m) => m.to.includes(teacher.email) && m.subject.includes("new link"))).toHaveLength(1);
+    // The new link registers.
+    const next = identity();
+    await authorize(system, next, { trnToken: fresh });
+    expect(pageText(next.html)).toContain("Create a Teacher ID account");
+  });
+
+  test("a used token says so and lets the teacher sign in, continuing the same request", async () => {
+    const teacher = newTeacher();
+    const token = await createTrnToken(system, teacher);
+    const first = identity();
+    await authorize(system, first, { trnToken: token });
+    await answerAll(first);
+    await first.post("/register/check-answers");
+    expect(first.leftTo).toBeDefined();
+
+    const second = identity();
+    const auth = await authorize(system, second, { trnToken: token });
+    expect(pageText(second.html)).toContain("This link has already been used");
+    const signIn = /href="(\/interaction\/[^"]+\/sign-in)"/.exec(second.html)![1];
+    await second.get(signIn);
+    expect(second.url).toEndWith("/sign-in");
+    const sent = Date.now();
+    await second.post("/sign-in", { email: teacher.email });
+    await second.post("/sign-in/code", { code: await emailedCode(smtp, teacher.email, sent) });
+    const { idToken } = await redeem(system, second, auth);
+    expect(idToken.trn).toBe(teacher.trn);
+  });
+
+  test("records cannot find the teacher: 'try again later', nothing consumed", async () => {
+    const token = await createTrnToken(system, { trn: "9999990", email: "ghost@example.com" });
+    const browser = identity();
+    await authorize(system, browser, { trnToken: token });
+    expect(browser.status).toBe(503);
+    expect(pageText(browser.html)).toContain("Try again later");
+    await browser.post("/register");
+    expect(browser.status).toBe(503);
+    expect(tokenRow(token).consumedAt).toBeNull();
+    expect(accountByEmail("ghost@example.com")).toBeUndefined();
+  });
+});
+
+describe("accounts that already exist", () => {
+  test("the token's email has an account without a TRN: continue attaches the TRN and consumes the token", async () => {
+    const teacher = newTeacher();
+    const account = existingAccount(teacher.email, null);
+    const token = await createTrnToken(system, teacher);
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: token });
+    expect(pageText(browser.html)).toContain("You already have a Teacher ID account");
+    expect(tokenRow(token).consumedAt).toBeNull();
+    await browser.post("/register/continue");
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
+    expect(tokenRow(token)).toMatchObject({ accountId: account.id });
+    expect(tokenRow(token).consumedAt).not.toBeNull();
+  });
+
+  test("the token's email has an account with the same TRN: just signed in", async () => {
+    const teacher = newTeacher();
+    const account = existingAccount(teacher.email, teacher.trn);
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register/continue");
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
+  });
+
+  test("the token's email has an account with a different TRN: the conflict is explained and the token stays unused", async () => {
+    const teacher = newTeacher();
+    existingAccount(teacher.email, "8888881");
+    const token = await createTrnToken(system, teacher);
+    const browser = identity();
+    await authorize(system, browser, { trnToken: token });
+    expect(browser.status).toBe(409);
+    expect(pageText(browser.html)).toContain("linked to a different teacher reference number");
+    await browser.post("/register/continue");
+    expect(browser.leftTo).toBeUndefined();
+    expect(tokenRow(token).consumedAt).toBeNull();
+    expect(accountByEmail(teacher.email)!.trn).toBe("8888881");
+  });
+
+  test("the TRN belongs to another account: its email is shown partly masked, with 'sign in to that account'", async () => {
+    const teacher = newTeacher();
+    existingAccount("jessica.holder@example.com", teacher.trn);
+    const token = await createTrnToken(system, { trn: teacher.trn, email: "new.address@example.com" });
+    const browser = identity();
+    await authorize(system, browser, { trnToken: token });
+    expect(browser.status).toBe(409);
+    const text = pageText(browser.html);
+    expect(text).toContain("linked to another account");
+    expect(text).toContain("je****r@example.com");
+    expect(text).not.toContain("jessica.holder@example.com");
+    expect(text).toContain("Sign in to that account");
+    expect(tokenRow(token).consumedAt).toBeNull();
+  });
+
+  test("'Already have an account? Sign in' from the landing page: email code, then the TRN is attached", async () => {
+    const teacher = newTeacher();
+    const account = existingAccount(`other-${teacher.trn}@example.com`, null);
+    const token = await createTrnToken(system, teacher);
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: token });
+    await browser.get("/sign-in");
+    const sent = Date.now();
+    await browser.post("/sign-in", { email: account.email });
+    await browser.post("/sign-in/code", { code: await emailedCode(smtp, account.email, sent) });
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn, email: account.email });
+    expect(tokenRow(token).accountId).toBe(account.id);
+  });
+
+  test("already signed in with the token's email: continue as that account", async () => {
+    const teacher = newTeacher();
+    const account = existingAccount(teacher.email, null);
+    const browser = signedInBrowser(account.id);
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    expect(pageText(browser.html)).toContain(`You are signed in as ${teacher.email}`);
+    await browser.post("/register/continue");
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
+  });
+
+  test("already signed in with another email: asked which account; 'sign out' starts the registration", async () => {
+    const teacher = newTeacher();
+    const other = existingAccount(`signed-in-${teacher.trn}@example.com`, null);
+    const browser = signedInBrowser(other.id);
+    await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    expect(pageText(browser.html)).toContain("Which account do you want to use?");
+    await browser.post("/register/choose-account", {});
+    expect(browser.status).toBe(400);
+    expect(browser.html).toContain("govuk-error-summary");
+    await browser.post("/register/choose-account", { account: "link" });
+    expect(browser.cookies.has("identity_session")).toBe(false);
+    expect(pageText(browser.html)).toContain("Create a Teacher ID account");
+  });
+
+  test("already signed in with another email: choosing that account links the TRN to it", async () => {
+    const teacher = newTeacher();
+    const other = existingAccount(`chooser-${teacher.trn}@example.com`, null);
+    const browser = signedInBrowser(other.id);
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register/choose-account", { account: "signed-in" });
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ sub: other.id, trn: teacher.trn });
+  });
+});
+
+describe("one token, one account", () => {
+  test("twenty concurrent final POSTs with the same token create exactly one account; the others hear 'already used'", async () => {
+    const teacher = newTeacher();
+    const token = await createTrnToken(system, teacher);
+    const browsers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const browser = identity();
+        await authorize(system, browser, { trnToken: token });
+        await answerAll(browser);
+        return browser;
+      }),
+    );
+    await Promise.all(browsers.map((b) => b.post("/register/check-answers")));
+    const returned = browsers.filter((b) => b.leftTo?.startsWith(system.urls.access));
+    expect(returned).toHaveLength(1);
+    for (const b of browsers.filter((b) => !b.leftTo)) expect(pageText(b.html)).toContain("This link has already been used");
+    expect(db.select().from(accounts).where(eq(accounts.trn, teacher.trn)).all()).toHaveLength(1);
+    expect(tokenRow(token).accountId).toBe(accountByEmail(teacher.email)!.id);
+  });
+
+  test("opening the link (GET) any number of times consumes nothing", async () => {
+    const teacher = newTeacher();
+    const token = await createTrnToken(system, teacher);
+    for (let i = 0; i < 3; i++) {
+      const browser = identity();
+      await authorize(system, browser, { trnToken: token });
+      await browser.get("/register/phone");
+    }
+    expect(tokenRow(token).consumedAt).toBeNull();
+    expect(accountByEmail(teacher.email)).toBeUndefined();
   });
 });
