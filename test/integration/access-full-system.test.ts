@@ -6,92 +6,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { extractText, getDocumentProxy } from "unpdf";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
-import { accounts, authorizationRequests } from "../../src/identity/db/schema";
-import { createSession } from "../../src/identity/sessions/session";
-import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
-import { ittRecords, teachers } from "../../src/records/db/schema";
+import { authorizationRequests } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { HttpBrowser } from "./access-http-browser";
+import { hiddenFields, inTraining, qualified, seeding, type Seeding } from "./access-seed";
 
 let system: TestSystem;
-let identityDb: IdentityDatabase;
-let recordsDb: RecordsDatabase;
+let seed: Seeding;
 let urls: TestSystem["urls"];
 
-const qualified = {
-  trn: "3012345",
-  firstName: "Amelia",
-  middleName: "Rose",
-  lastName: "Okafor",
-  dateOfBirth: "1994-03-09",
-  email: "amelia.okafor@example.com",
-  qtsDate: "2026-07-01",
-};
-const inTraining = { trn: "3098765", firstName: "Tom", lastName: "Briggs", dateOfBirth: "1999-11-30", email: "tom.briggs@example.com" };
-
-function seedTeacher(t: { trn: string; firstName: string; middleName?: string; lastName: string; dateOfBirth: string; email: string; qtsDate?: string }) {
-  const now = Date.now();
-  const { id } = recordsDb
-    .insert(teachers)
-    .values({ ...t, middleName: t.middleName ?? null, qtsDate: t.qtsDate ?? null, inductionStatus: "RequiredToComplete", createdAt: now, updatedAt: now })
-    .returning({ id: teachers.id })
-    .get();
-  recordsDb
-    .insert(ittRecords)
-    .values({
-      teacherId: id,
-      providerUkprn: "10000001",
-      providerName: "Earl Spencer Primary School",
-      programmeType: "SchoolDirectTrainingProgramme",
-      subjects: JSON.stringify(["Primary", "Mathematics"]),
-      ageRangeFrom: 5,
-      ageRangeTo: 11,
-      startDate: "2025-09-01",
-      endDate: "2026-07-01",
-      result: t.qtsDate ? "Pass" : "InTraining",
-      updatedAt: now,
-    })
-    .run();
-}
-
-/** A browser signed in at identity (not yet at access) as the account for this teacher. */
-function browserSignedInAtIdentity(t: { trn: string; firstName: string; lastName: string; dateOfBirth: string; email: string }): HttpBrowser {
-  const now = Date.now();
-  const account = identityDb
-    .insert(accounts)
-    .values({
-      id: crypto.randomUUID(),
-      email: t.email,
-      emailVerified: true,
-      phoneNumber: "+447700900123",
-      phoneNumberVerified: true,
-      givenName: t.firstName,
-      familyName: t.lastName,
-      birthdate: t.dateOfBirth,
-      trn: t.trn,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
-  const { setCookie } = createSession(identityDb, account.id, { secure: false });
+function browserSignedInAtIdentity(teacher: Parameters<Seeding["signedInAtIdentity"]>[0]): HttpBrowser {
   const browser = new HttpBrowser();
-  const [name, value] = setCookie.split(";")[0].split("=");
+  const [name, value] = seed.signedInAtIdentity(teacher).split("=");
   browser.cookies.set(name, value);
   return browser;
-}
-
-/** Hidden fields of the first form on a page (to submit it as a browser would). */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
-    const name = /name="([^"]*)"/.exec(match[0])?.[1];
-    const value = /value="([^"]*)"/.exec(match[0])?.[1] ?? "";
-    if (name) fields[name] = value.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-  }
-  return fields;
 }
 
 let amelia: HttpBrowser;
@@ -99,15 +28,13 @@ let amelia: HttpBrowser;
 beforeAll(async () => {
   system = await startTestSystem();
   urls = system.urls;
-  identityDb = openIdentityDatabase(system.dataDir);
-  recordsDb = openRecordsDatabase(system.dataDir);
-  seedTeacher(qualified);
-  seedTeacher(inTraining);
+  seed = seeding(system.dataDir);
+  seed.teacher(qualified);
+  seed.teacher(inTraining);
   amelia = browserSignedInAtIdentity(qualified);
 });
 afterAll(async () => {
-  identityDb?.$client.close();
-  recordsDb?.$client.close();
+  seed?.close();
   await system?.stop();
 });
 
@@ -124,7 +51,7 @@ describe("access with the real identity and records", () => {
     const atIdentity = await browser.request(authorize.toString());
     expect(atIdentity.status).toBe(303);
     expect(atIdentity.headers.get("location")).toStartWith("/interaction/");
-    const stored = identityDb
+    const stored = seed.identityDb
       .select()
       .from(authorizationRequests)
       .where(eq(authorizationRequests.trnTokenHash, sha256(token)))
@@ -190,7 +117,7 @@ describe("access with the real identity and records", () => {
 
   test("signing out ends the session at identity and at access", async () => {
     const browser = browserSignedInAtIdentity({ ...qualified, email: "amelia.second.device@example.com", trn: "3012346" });
-    seedTeacher({ ...qualified, trn: "3012346", email: "amelia.second.device@example.com" });
+    seed.teacher({ ...qualified, trn: "3012346", email: "amelia.second.device@example.com" });
     await browser.follow(`${urls.access}/sign-in`);
     expect(browser.cookies.has("access_session")).toBe(true);
     // The Sign out link leads to identity, which asks to confirm.

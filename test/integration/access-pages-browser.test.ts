@@ -1,0 +1,98 @@
+// access's pages in Chromium with the real identity and records: what a teacher sees, with the
+// real CSP in force, screenshots (test-artifacts/screenshots/access-*), and axe checks.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { extractText, getDocumentProxy } from "unpdf";
+import { checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
+import { startTestSystem, type TestSystem } from "../helpers/system";
+import { inTraining, qualified, seeding, type SeedTeacher, type Seeding } from "./access-seed";
+
+let system: TestSystem;
+let seed: Seeding;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  [system, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
+  seed = seeding(system.dataDir);
+  seed.teacher(qualified);
+  seed.teacher(inTraining);
+});
+afterAll(async () => {
+  await browser?.close();
+  seed?.close();
+  await system?.stop();
+});
+
+/** A browser page whose cookie jar holds an identity session for the teacher. */
+async function pageSignedInAtIdentity(teacher: SeedTeacher): Promise<TestPage> {
+  const testPage = await browser.newPage();
+  const [name, value] = seed.signedInAtIdentity(teacher).split("=");
+  await testPage.context.addCookies([{ name, value, url: system.urls.identity }]);
+  return testPage;
+}
+
+const mainText = async (testPage: TestPage) => (await testPage.page.locator("main").innerText()).replace(/\s+/g, " ");
+
+describe("access in a browser", () => {
+  test("the start page leads to sign in", async () => {
+    const testPage = await browser.newPage();
+    await testPage.page.goto(`${system.urls.access}/`);
+    await checkPage(testPage, "access-start");
+    const start = testPage.page.getByRole("button", { name: "Start now" });
+    expect(await start.getAttribute("href")).toBe("/sign-in");
+  });
+
+  test("signed in, the teacher sees their qualifications and downloads their certificate, then signs out", async () => {
+    const testPage = await pageSignedInAtIdentity(qualified);
+    const { page } = testPage;
+    await page.goto(`${system.urls.access}/sign-in`);
+    expect(page.url()).toBe(`${system.urls.access}/qualifications`);
+    const text = await mainText(testPage);
+    expect(text).toContain("Qualified teacher status (QTS)");
+    expect(text).toContain("1 July 2026");
+    expect(text).toContain("Amelia Rose Okafor");
+    await checkPage(testPage, "access-qualifications");
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: /download QTS certificate/i }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("qts-certificate-3012345.pdf");
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    const { text: pdfText } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
+    expect(pdfText).toContain("This is to certify that Amelia Rose Okafor");
+
+    // One click on "Sign out", one confirmation at Teacher ID, back on access.
+    await page.getByRole("link", { name: "Sign out" }).click();
+    expect(new URL(page.url()).origin).toBe(system.urls.identity);
+    await page.locator("main form button.govuk-button").first().click();
+    await page.waitForURL((url) => url.origin === system.urls.access);
+    expect(new URL(page.url()).pathname).toBe("/signed-out");
+    expect(await mainText(testPage)).toContain("You have signed out");
+    await checkPage(testPage, "access-signed-out");
+    await page.goto(`${system.urls.access}/qualifications`);
+    expect(new URL(page.url()).origin).toBe(system.urls.identity);
+  });
+
+  test("a teacher without QTS sees their training and no certificate", async () => {
+    const testPage = await pageSignedInAtIdentity(inTraining);
+    await testPage.page.goto(`${system.urls.access}/sign-in`);
+    expect(await mainText(testPage)).toContain("Not awarded");
+    await checkPage(testPage, "access-qualifications-no-qts");
+    const response = await testPage.page.goto(`${system.urls.access}/qualifications/certificates/qts`);
+    expect(response?.status()).toBe(404);
+    expect(await mainText(testPage)).toContain("You do not have a QTS certificate");
+    await checkPage(testPage, "access-no-certificate");
+  });
+
+  test("a broken magic link and a replayed sign-in get clear pages", async () => {
+    const testPage = await browser.newPage();
+    const response = await testPage.page.goto(`${system.urls.access}/register?trn_token=broken`);
+    expect(response?.status()).toBe(400);
+    await checkPage(testPage, "access-invalid-link");
+    const refused = await testPage.page.goto(`${system.urls.access}/sign-in/callback?state=nope&code=nope`);
+    expect(refused?.status()).toBe(400);
+    expect(await mainText(testPage)).toContain("We could not sign you in");
+    await checkPage(testPage, "access-sign-in-refused");
+  });
+});
