@@ -13,7 +13,7 @@ import { createNotifySmsSender } from "./notify-sms";
 export interface Mailer {
   /** Where email goes: "smtp" or "dev-mailbox". */
   emailTransport: "smtp" | "dev-mailbox";
-  smsTransport: "notify" | "dev-mailbox";
+  smsTransport: "notify" | "dev-mailbox" | "none";
   sendEmail(email: EmailMessage): Promise<void>;
   sendSms(sms: SmsMessage): Promise<void>;
   /** The dev mailbox, when either channel uses it (records lists it at /dev/mailbox). */
@@ -26,9 +26,15 @@ export type MailConfig = Pick<
   "ENVIRONMENT" | "DATA_DIR" | "SMTP_URL" | "MAIL_FROM" | "NOTIFY_API_KEY" | "NOTIFY_SMS_TEMPLATE_ID" | "NOTIFY_BASE_URL"
 >;
 
-export function createMailer(config: MailConfig, logger: Logger): Mailer {
-  const useNotify = Boolean(config.NOTIFY_API_KEY && config.NOTIFY_SMS_TEMPLATE_ID);
-  const needsMailbox = !config.SMTP_URL || !useNotify;
+export interface MailerOptions {
+  /** False for a service that never sends SMS (records): then production needs no Notify key for it. */
+  sms?: boolean;
+}
+
+export function createMailer(config: MailConfig, logger: Logger, options: MailerOptions = {}): Mailer {
+  const smsWanted = options.sms ?? true;
+  const useNotify = smsWanted && Boolean(config.NOTIFY_API_KEY && config.NOTIFY_SMS_TEMPLATE_ID);
+  const needsMailbox = !config.SMTP_URL || (smsWanted && !useNotify);
   // openDevMailbox throws in production, so a production service without SMTP or Notify will not start.
   const devMailbox = needsMailbox ? openDevMailbox(config.DATA_DIR, config.ENVIRONMENT) : undefined;
 
@@ -64,7 +70,11 @@ export function createMailer(config: MailConfig, logger: Logger): Mailer {
   }
 
   let sendSms: (sms: SmsMessage) => Promise<void>;
-  if (useNotify) {
+  if (!smsWanted) {
+    sendSms = async () => {
+      throw new Error("this service was set up without SMS");
+    };
+  } else if (useNotify) {
     const notify = createNotifySmsSender({
       apiKey: config.NOTIFY_API_KEY!,
       templateId: config.NOTIFY_SMS_TEMPLATE_ID!,
@@ -81,12 +91,12 @@ export function createMailer(config: MailConfig, logger: Logger): Mailer {
 
   logger.info("mailer_ready", {
     email: config.SMTP_URL ? "smtp" : "dev-mailbox",
-    sms: useNotify ? "notify" : "dev-mailbox",
+    sms: !smsWanted ? "none" : useNotify ? "notify" : "dev-mailbox",
   });
 
   return {
     emailTransport: config.SMTP_URL ? "smtp" : "dev-mailbox",
-    smsTransport: useNotify ? "notify" : "dev-mailbox",
+    smsTransport: !smsWanted ? "none" : useNotify ? "notify" : "dev-mailbox",
     sendEmail,
     sendSms,
     devMailbox,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { internalClientCredentials } from "../config/internal-clients";
+import { openDevMailbox } from "../mail/dev-mailbox";
 import { createMailer, mailHandlers } from "../mail/mailer";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
@@ -25,7 +26,12 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
   if (freshInstall && config.ENVIRONMENT === "development") {
     log.info("demo_teachers_loaded", { teachers: loadDemoTeachers(db) });
   }
-  const mailer = createMailer(config, log);
+  // records sends email only; its dev mailbox page also shows identity's SMS in development.
+  const mailer = createMailer(config, log, { sms: false });
+  const notifyConfigured = Boolean(config.NOTIFY_API_KEY && config.NOTIFY_SMS_TEMPLATE_ID);
+  const pageMailbox =
+    mailer.devMailbox ??
+    (config.ENVIRONMENT === "development" && !notifyConfigured ? openDevMailbox(config.DATA_DIR, config.ENVIRONMENT) : undefined);
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,
     // Read when a token is needed: in `serve`, identity provisions these after records may have started.
@@ -38,7 +44,7 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     logger: log,
     timing: outboxTimingFromConfig(config),
     handlers: {
-      ...mailHandlers(mailer, log),
+      email: mailHandlers(mailer, log).email,
       [qtsInvitationKind]: createQtsInvitationHandler({
         identityUrl: config.urls.identity,
         accessUrl: config.urls.access,
@@ -75,9 +81,9 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     )
     .use(ittOutcomeRoutes({ db, verifier, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, verifier }))
-    .use(devMailboxRoutes({ mailbox: mailer.devMailbox, brand }));
+    .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));
   const announce: string[] = [];
-  if (mailer.devMailbox) {
+  if (pageMailbox) {
     announce.push(`  Sent email and text messages (dev mailbox): ${config.urls.records}/dev/mailbox`);
   }
   if (config.ENVIRONMENT === "development" && demoTeachersLoaded(db)) {
@@ -91,6 +97,7 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     announce,
     close: () => {
       mailer.close();
+      if (pageMailbox !== mailer.devMailbox) pageMailbox?.close();
       db.$client.close();
     },
   };

@@ -89,6 +89,17 @@ describe("dev mailbox", () => {
     expect(() => createMailer(config, silentLogger)).toThrow(/dev mailbox is for development only/);
   });
 
+  test("a production service that sends no SMS needs only SMTP", () => {
+    const config = { ...loadConfig({ DATA_DIR: freshDir() }), ENVIRONMENT: "production" as const, SMTP_URL: smtp.url };
+    const mailer = createMailer(config, silentLogger, { sms: false });
+    try {
+      expect(mailer.devMailbox).toBeUndefined();
+      expect(mailer.smsTransport).toBe("none");
+    } finally {
+      mailer.close();
+    }
+  });
+
   test("handlers refuse a malformed payload for good instead of retrying it forever", async () => {
     const mailer = createMailer(loadConfig({ DATA_DIR: freshDir() }), silentLogger);
     try {
