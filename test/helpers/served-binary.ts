@@ -26,8 +26,8 @@ export interface ServedBinary {
 
 export interface ServeOptions {
   env?: Record<string, string>;
-  /** Runs before `serve` starts, with the same environment (e.g. to provision a client). */
-  beforeStart?: (run: ServedBinary["run"]) => void;
+  /** Runs before `serve` starts, with the same environment and the binary's directory (e.g. to import records). */
+  beforeStart?: (run: ServedBinary["run"], dir: string) => void;
 }
 
 export async function serveBinary(options: ServeOptions = {}): Promise<ServedBinary> {
@@ -39,7 +39,7 @@ export async function serveBinary(options: ServeOptions = {}): Promise<ServedBin
     const result = Bun.spawnSync([binary, ...args], { cwd: dir, env: fullEnv });
     return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
   };
-  options.beforeStart?.(run);
+  options.beforeStart?.(run, dir);
   const child = Bun.spawn([binary, "serve"], { cwd: dir, env: fullEnv, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   let stdoutText = "";
   let stderrText = "";
