@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
-import { securityCodes } from "../../src/identity/db/schema";
+import { outbox, securityCodes } from "../../src/identity/db/schema";
 import { Browser, authorize, emailedCode, pageText, redeem } from "../helpers/identity-journey";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
@@ -205,6 +205,25 @@ describe("sign in with an emailed code", () => {
     await browser.post("/sign-in/code", { code: resent });
     expect(browser.status).toBe(429);
     expect(browser.leftTo).toBeUndefined();
+  });
+
+  test("codes are stored only hashed, and a sent email keeps no code in the outbox", async () => {
+    const account = newAccount();
+    const browser = newBrowser();
+    const sent = await toCodePage(browser, account.email);
+    const code = await emailedCode(smtp, account.email, sent);
+    const rows = db.select().from(securityCodes).where(eq(securityCodes.destination, account.email)).all();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(code);
+    let outboxText = "";
+    for (let i = 0; i < 100; i++) {
+      const messages = db.select().from(outbox).all();
+      outboxText = JSON.stringify(messages);
+      if (messages.every((m) => m.status === "sent")) break;
+      await Bun.sleep(20);
+    }
+    expect(outboxText).toContain(account.email);
+    expect(outboxText).not.toContain(code);
   });
 
   test("sign-in pages without a journey say the session timed out", async () => {

@@ -6,6 +6,7 @@ import { internalClientCredentials } from "../../config/internal-clients";
 import type { Logger } from "../../log/logger";
 import { createMailer, mailHandlers } from "../../mail/mailer";
 import { createOutboxWorker, outboxTimingFromConfig } from "../../outbox/worker";
+import type { OutboxHandler } from "../../outbox/worker";
 import type { BackgroundWorker } from "../../server/service";
 import type { ServiceBrand } from "../../web/layout";
 import type { IdentityDatabase } from "../db/database";
@@ -21,7 +22,7 @@ export function createJourneys(options: { config: Config; logger: Logger; db: Id
     db,
     logger,
     timing: outboxTimingFromConfig(config),
-    handlers: mailHandlers(mailer, logger),
+    handlers: redactAfterSending(mailHandlers(mailer, logger)),
   });
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,
@@ -42,4 +43,21 @@ export function createJourneys(options: { config: Config; logger: Logger; db: Id
   });
   const workers: BackgroundWorker[] = [worker];
   return { routes, workers, close: () => mailer.close() };
+}
+
+/**
+ * identity's messages carry security codes and new TRN tokens. Once one is sent, its outbox row
+ * keeps only who it went to and its subject: secrets are not kept at rest longer than delivery takes.
+ */
+function redactAfterSending(handlers: Record<string, OutboxHandler>): Record<string, OutboxHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, handler]) => [
+      kind,
+      (async (payload, context) => {
+        await handler(payload, context);
+        const { to, subject } = payload as { to?: string; subject?: string };
+        return { storePayload: { to, subject, text: "[redacted after sending]" } };
+      }) satisfies OutboxHandler,
+    ]),
+  );
 }
