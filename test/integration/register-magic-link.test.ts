@@ -211,6 +211,31 @@ describe("registering with a valid link", () => {
   });
 });
 
+describe("text message codes", () => {
+  test("5 wrong codes kill the texted code; sending is limited per phone number", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register");
+    await browser.post("/register/phone", { phone: "07911 123457" });
+    const code = await textedCode(system, "+447911123457");
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let i = 0; i < 5; i++) await browser.post("/register/phone-code", { code: wrong });
+    expect(pageText(browser.html)).toContain("You entered an incorrect code too many times");
+    await browser.post("/register/phone-code", { code });
+    expect(browser.url).toEndWith("/register/phone-code");
+    expect(pageText(browser.html)).toContain("You entered an incorrect code too many times");
+    // 1 sent so far; 4 more resends reach the limit of 5 per number per hour, the 6th is refused.
+    for (let i = 0; i < 4; i++) {
+      await browser.post("/register/phone-code/resend");
+      expect(browser.status).toBe(200);
+    }
+    await browser.post("/register/phone-code/resend");
+    expect(browser.status).toBe(429);
+    expect(pageText(browser.html)).toContain("You have asked for too many security codes");
+  });
+});
+
 describe("links that cannot register", () => {
   test("an unknown token gets a page saying so, with a way to sign in", async () => {
     const browser = identity();
