@@ -1,5 +1,6 @@
 // TRN tokens: the magic in the magic link. A random 256-bit token stands for (TRN, email) until it
 // expires or binds an account; the database holds only its SHA-256.
+import { sql } from "drizzle-orm";
 import { randomToken, sha256 } from "../../security/tokens";
 import type { IdentityDatabase } from "../db/database";
 import { trnTokens } from "../db/schema";
@@ -12,6 +13,21 @@ export interface IssuedTrnToken {
   expiresUtc: string;
 }
 
+// A prepared statement per database: building the query each time cost more than running it.
+const inserts = new WeakMap<object, ReturnType<typeof prepareInsert>>();
+const prepareInsert = (db: IdentityDatabase) =>
+  db
+    .insert(trnTokens)
+    .values({
+      tokenHash: sql.placeholder("tokenHash"),
+      trn: sql.placeholder("trn"),
+      email: sql.placeholder("email"),
+      clientId: sql.placeholder("clientId"),
+      createdAt: sql.placeholder("createdAt"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare();
+
 export function issueTrnToken(
   db: IdentityDatabase,
   input: CreateTrnToken & { clientId: string },
@@ -20,8 +36,8 @@ export function issueTrnToken(
   const now = options.now ?? Date.now();
   const token = randomToken();
   const expiresAt = now + options.ttlMs;
-  db.insert(trnTokens)
-    .values({ tokenHash: sha256(token), trn: input.trn, email: input.email, clientId: input.clientId, createdAt: now, expiresAt })
-    .run();
+  let insert = inserts.get(db);
+  if (!insert) inserts.set(db, (insert = prepareInsert(db)));
+  insert.run({ tokenHash: sha256(token), trn: input.trn, email: input.email, clientId: input.clientId, createdAt: now, expiresAt });
   return { trn: input.trn, email: input.email, trnToken: token, expiresUtc: new Date(expiresAt).toISOString() };
 }
