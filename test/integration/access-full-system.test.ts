@@ -108,6 +108,29 @@ describe("access with the real identity and records", () => {
     expect(await certificate.text()).toContain("You do not have a QTS certificate");
   });
 
+  test("an account not linked to a teaching record is told so, and gets no certificate", async () => {
+    const browser = browserSignedInAtIdentity({ ...inTraining, trn: null, email: "no.trn@example.com" });
+    const { response, url } = await browser.follow(`${urls.access}/sign-in`);
+    expect(url).toBe(`${urls.access}/qualifications`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("We could not find your teaching record");
+    const certificate = await browser.request(`${urls.access}/qualifications/certificates/qts`);
+    expect(certificate.headers.get("content-type")).toStartWith("text/html");
+  });
+
+  test("a TRN held by two records at records gets a clear page, not someone's certificate", async () => {
+    const twin = { ...qualified, trn: "3077777", email: "twin.one@example.com" };
+    seed.teacher(twin);
+    seed.teacher({ ...twin, firstName: "Other", email: "twin.two@example.com" });
+    const browser = browserSignedInAtIdentity(twin);
+    const { response } = await browser.follow(`${urls.access}/sign-in`);
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("We cannot show your teaching record");
+    const certificate = await browser.request(`${urls.access}/qualifications/certificates/qts`);
+    expect(certificate.status).toBe(409);
+    expect(certificate.headers.get("content-type")).toStartWith("text/html");
+  });
+
   test("a signed-out teacher cannot fetch the certificate: they are sent to sign in at identity", async () => {
     const stranger = new HttpBrowser();
     const { response, url } = await stranger.follow(`${urls.access}/qualifications/certificates/qts`);

@@ -39,8 +39,8 @@ export interface Seeding {
   recordsDb: RecordsDatabase;
   /** A teacher record at records, in training with one provider (passed when qtsDate is set). */
   teacher(t: SeedTeacher): void;
-  /** An identity account for the teacher, signed in; returns the identity_session cookie pair. */
-  signedInAtIdentity(t: SeedTeacher): string;
+  /** An identity account for the teacher (trn null: not linked), signed in; returns the identity_session cookie pair. */
+  signedInAtIdentity(t: Omit<SeedTeacher, "trn"> & { trn: string | null }): string;
   close(): void;
 }
 

@@ -140,3 +140,16 @@ export function NoCertificatePage(props: { brand: ServiceBrand }): JSX.Element {
     </Page>
   );
 }
+
+export function AmbiguousRecordPage(props: { brand: ServiceBrand }): JSX.Element {
+  return (
+    <Page title="We cannot show your teaching record" brand={props.brand} navigation={signedInNavigation}>
+      <h1 class="govuk-heading-l">We cannot show your teaching record</h1>
+      <p class="govuk-body">
+        There is more than one teaching record with your teacher reference number (TRN). We need to correct this before we
+        can show your qualifications.
+      </p>
+      <p class="govuk-body">This is a problem with our records, not with your Teacher ID account.</p>
+    </Page>
+  );
+}

@@ -7,7 +7,7 @@ import type { AccessContext } from "../context";
 import { requireSession, signInAgain } from "../sessions/require-session";
 import type { AccessSession } from "../sessions/session";
 import { fullName } from "./format";
-import { NoCertificatePage, NoRecordPage, QualificationsPage, RecordsUnavailablePage } from "./qualifications-pages";
+import { AmbiguousRecordPage, NoCertificatePage, NoRecordPage, QualificationsPage, RecordsUnavailablePage } from "./qualifications-pages";
 import { fetchOwnTeacherRecord, type TeacherRecord } from "./records-client";
 
 /** A session this young that records still refuses is not an expiry: do not loop through sign-in. */
@@ -23,6 +23,10 @@ export function qualificationsRoutes(ctx: AccessContext) {
       return { response: signInAgain(path) };
     }
     if (lookup.reason === "no_record") return { response: htmlResponse(<NoRecordPage brand={ctx.brand} />, 404) };
+    if (lookup.reason === "ambiguous") {
+      ctx.log.warn("records_ambiguous", { sub: session.sub });
+      return { response: htmlResponse(<AmbiguousRecordPage brand={ctx.brand} />, 409) };
+    }
     ctx.log.error("records_unavailable", { reason: lookup.reason, detail: "detail" in lookup ? lookup.detail : undefined });
     return { response: htmlResponse(<RecordsUnavailablePage brand={ctx.brand} />, 503) };
   };

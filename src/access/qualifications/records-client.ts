@@ -43,6 +43,8 @@ export type TeacherLookup =
   | { ok: false; reason: "unauthorized" }
   /** 403 or 404: the account has no record access can show. */
   | { ok: false; reason: "no_record" }
+  /** 409: records holds more than one teacher with this TRN (DQT has some duplicates). */
+  | { ok: false; reason: "ambiguous" }
   /** records is down, slow, or answered something unexpected. */
   | { ok: false; reason: "unavailable"; detail: string };
 
@@ -58,6 +60,7 @@ export async function fetchOwnTeacherRecord(recordsUrl: string, accessToken: str
   }
   if (response.status === 401) return { ok: false, reason: "unauthorized" };
   if (response.status === 403 || response.status === 404) return { ok: false, reason: "no_record" };
+  if (response.status === 409) return { ok: false, reason: "ambiguous" };
   if (response.status !== 200) return { ok: false, reason: "unavailable", detail: `HTTP ${response.status}` };
   const parsed = teacherSchema.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) return { ok: false, reason: "unavailable", detail: "unexpected response body" };
