@@ -86,6 +86,8 @@ describe("access with the real identity and records", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="qts-certificate-3012345.pdf"');
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
     const { text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });

@@ -123,6 +123,19 @@ describe("the sign-in callback", () => {
     expect(issuer.tokenRequests.length).toBe(exchanges);
   });
 
+  test("the same callback sent twice at once signs in exactly once", async () => {
+    resetIssuer();
+    const browser = new HttpBrowser();
+    const callback = await callbackUrlFor(browser);
+    const exchanges = issuer.tokenRequests.length;
+    const cookie = browser.cookieHeader();
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(callback, { headers: { cookie }, redirect: "manual" })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400]);
+    expect(issuer.tokenRequests.length).toBe(exchanges + 1);
+  });
+
   test("a replayed callback in another browser gets no session", async () => {
     resetIssuer();
     const victim = new HttpBrowser();
