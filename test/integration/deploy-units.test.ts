@@ -38,6 +38,15 @@ describe.skipIf(!analyze)("deploy/ systemd units", () => {
     expect(exposure).toBeLessThanOrEqual(2.0);
   });
 
+  test("teacher-id-admin is valid sh and runs commands with the unit's user, settings and DATA_DIR", () => {
+    const script = join(deploy, "teacher-id-admin");
+    expect(Bun.spawnSync(["sh", "-n", script]).exitCode).toBe(0);
+    const text = readFileSync(script, "utf8");
+    for (const part of ["--uid=teacher-id", "EnvironmentFile=/etc/teacher-id/teacher-id.env", "DATA_DIR=/var/lib/teacher-id", "/usr/local/bin/teacher-id \"$@\""]) {
+      expect(text).toContain(part);
+    }
+  });
+
   test("teacher-id.service runs serve with the state directory as DATA_DIR and restarts on failure", () => {
     const unit = readFileSync(join(deploy, "teacher-id.service"), "utf8");
     for (const line of [
@@ -57,7 +66,9 @@ describe.skipIf(!analyze)("deploy/ systemd units", () => {
     const lines = readFileSync(join(deploy, "teacher-id.env.example"), "utf8")
       .split("\n")
       .filter((l) => /^[A-Z_]+=/.test(l));
-    const env = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    // systemd's EnvironmentFile (and sh) take off surrounding double quotes.
+    const value = (raw: string) => raw.replace(/^"(.*)"$/, "$1");
+    const env = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), value(l.slice(l.indexOf("=") + 1))]));
     // The binary validates every setting before it does anything, so a clean migrate accepts them all.
     const check = Bun.spawnSync([builtBinary, "migrate"], { env: { PATH: process.env.PATH ?? "", ...env, DATA_DIR: join(work, "data") } });
     expect(check.stderr.toString()).toBe("");
