@@ -284,6 +284,17 @@ describe("sessions", () => {
     expect(hops.find((h) => h.url.startsWith(`${access}/sign-in/callback`))!.location).toBe("/qualifications");
   });
 
+  test("when the session has ended the teacher signs in again and returns to the page", async () => {
+    resetIssuer();
+    const browser = await signedIn();
+    const db = new Database(join(system.dataDir, "access.sqlite"));
+    db.run("UPDATE sessions SET expires_at = 0");
+    db.close();
+    const response = await browser.request(`${access}/qualifications/certificates/qts`);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/sign-in?return_to=%2Fqualifications%2Fcertificates%2Fqts");
+  });
+
   test("when records cannot be reached the teacher sees a friendly page and stays signed in", async () => {
     resetIssuer();
     const browser = await signedIn();
