@@ -2,7 +2,9 @@
 import { embeddedMigrations } from "../../src/db/embedded-migrations";
 import journal from "./meta/_journal.json";
 import m0 from "./0000_init.sql" with { type: "text" };
+import m1 from "./0001_client_id_token_alg.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
+  "0001_client_id_token_alg": m1,
 });

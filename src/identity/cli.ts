@@ -45,6 +45,7 @@ Options:
   --redirect-uri URL                Where sign-in returns (authorization_code). Repeatable.
   --post-logout-redirect-uri URL    Where sign-out returns. Repeatable.
   --initiate-login-uri URL          Where a sign-in with a trn_token starts at the client.
+  --id-token-alg ES256|RS256        How ID tokens for this client are signed (default ES256).
   --help                            Show this help.
 
 URLs must be https:// (http:// only for localhost or 127.0.0.1) and are matched exactly.
@@ -63,6 +64,7 @@ Example (an awarding service):
         "redirect-uri": { type: "string", multiple: true },
         "post-logout-redirect-uri": { type: "string", multiple: true },
         "initiate-login-uri": { type: "string" },
+        "id-token-alg": { type: "string" },
       },
       strict: true,
       allowPositionals: true,
@@ -84,6 +86,7 @@ Example (an awarding service):
       redirectUris: values["redirect-uri"] ?? [],
       postLogoutRedirectUris: values["post-logout-redirect-uri"] ?? [],
       initiateLoginUri: values["initiate-login-uri"],
+      idTokenSignedResponseAlg: values["id-token-alg"],
     });
     if (!parsed.success) {
       const options: Record<string, string> = {
@@ -94,6 +97,7 @@ Example (an awarding service):
         redirectUris: "--redirect-uri",
         postLogoutRedirectUris: "--post-logout-redirect-uri",
         initiateLoginUri: "--initiate-login-uri",
+        idTokenSignedResponseAlg: "--id-token-alg",
       };
       for (const [field, messages] of Object.entries(fieldErrors(parsed.error))) {
         const option = options[field.split(".")[0]] ?? field;
@@ -139,6 +143,7 @@ Lists each client: its id, name, grant types, scopes and registered URLs.`,
         for (const uri of client.redirectUris) io.out(`  redirect URI:  ${uri}`);
         for (const uri of client.postLogoutRedirectUris) io.out(`  post-logout:   ${uri}`);
         if (client.initiateLoginUri) io.out(`  initiate login: ${client.initiateLoginUri}`);
+        if (client.grantTypes.includes("authorization_code")) io.out(`  ID token alg:  ${client.idTokenSignedResponseAlg}`);
         io.out(`  created:       ${new Date(client.createdAt).toISOString()}`);
         if (client.secretRotatedAt) io.out(`  secret rotated: ${new Date(client.secretRotatedAt).toISOString()}`);
       }

@@ -163,6 +163,42 @@ describe("the happy path, through openid-client", () => {
   });
 });
 
+describe("a client registered for RS256 ID tokens", () => {
+  test("gets RS256 ID tokens that verify against the JWKS; access tokens stay ES256", async () => {
+    const rsSecret = identity.addClient({
+      clientId: "rs-client",
+      name: "RS",
+      grantTypes: ["authorization_code"],
+      scopes: ["openid", "email"],
+      redirectUris: [redirectUri],
+      idTokenSignedResponseAlg: "RS256",
+    });
+    const rsConfig = await oidc.discovery(new URL(identity.issuer), "rs-client", { id_token_signed_response_alg: "RS256" }, oidc.ClientSecretPost(rsSecret), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(rsConfig, {
+      redirect_uri: redirectUri,
+      scope: "openid email",
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      nonce,
+    });
+    const account = identity.addAccount();
+    const response = await fetch(url, { redirect: "manual", headers: { cookie: identity.signIn(account.id) } });
+    const tokens = await oidc.authorizationCodeGrant(rsConfig, new URL(response.headers.get("location")!), {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+    });
+    expect(decodeProtectedHeader(tokens.id_token!).alg).toBe("RS256");
+    expect(decodeProtectedHeader(tokens.access_token).alg).toBe("ES256");
+    const jwks = createRemoteJWKSet(new URL(`${identity.issuer}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: identity.issuer, audience: "rs-client", algorithms: ["RS256"] });
+    expect(payload).toMatchObject({ sub: account.id, email: account.email, nonce });
+  });
+});
+
 describe("when the user must sign in or register (the hand-off to the journeys)", () => {
   test("no session: 303 to /interaction/{id}; the stored request holds only the trn_token's hash", async () => {
     const trnToken = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));

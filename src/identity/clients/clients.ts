@@ -24,6 +24,8 @@ export interface Client {
   initiateLoginUri: string | null;
   grantTypes: GrantType[];
   scopes: string[];
+  /** ES256 unless the client registered for RS256. */
+  idTokenSignedResponseAlg: "ES256" | "RS256";
   createdAt: number;
   secretRotatedAt: number | null;
 }
@@ -60,6 +62,7 @@ export const newClientSchema = z
     redirectUris: z.array(clientUrl).default([]),
     postLogoutRedirectUris: z.array(clientUrl).default([]),
     initiateLoginUri: clientUrl.optional(),
+    idTokenSignedResponseAlg: z.enum(["ES256", "RS256"], { error: "must be ES256 or RS256" }).default("ES256"),
   })
   .superRefine((client, ctx) => {
     const browser = client.grantTypes.includes("authorization_code");
@@ -98,6 +101,7 @@ function fromRow(row: ClientRow): Client {
     initiateLoginUri: row.initiateLoginUri,
     grantTypes: JSON.parse(row.grantTypes),
     scopes: JSON.parse(row.scopes),
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg,
     createdAt: row.createdAt,
     secretRotatedAt: row.secretRotatedAt,
   };
@@ -133,7 +137,7 @@ export class ClientExistsError extends Error {
  */
 export function createClient(
   db: IdentityDatabase,
-  input: z.output<typeof newClientSchema>,
+  input: Omit<z.output<typeof newClientSchema>, "idTokenSignedResponseAlg"> & { idTokenSignedResponseAlg?: "ES256" | "RS256" },
   options: { secret?: string; now?: number } = {},
 ): { client: Client; secret: string } {
   const secret = options.secret ?? randomToken();
@@ -147,6 +151,7 @@ export function createClient(
     initiateLoginUri: input.initiateLoginUri ?? null,
     grantTypes: JSON.stringify([...new Set(input.grantTypes)]),
     scopes: JSON.stringify([...new Set(input.scopes)]),
+    idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? "ES256",
     createdAt: now,
     secretRotatedAt: null,
   };

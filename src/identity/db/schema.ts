@@ -18,6 +18,8 @@ export const clients = sqliteTable("clients", {
   initiateLoginUri: text("initiate_login_uri"),
   grantTypes: text("grant_types").notNull().default("[]"),
   scopes: text("scopes").notNull().default("[]"),
+  /** How this client's ID tokens are signed (OIDC registration metadata of the same name). */
+  idTokenSignedResponseAlg: text("id_token_signed_response_alg", { enum: ["ES256", "RS256"] }).notNull().default("ES256"),
   createdAt: integer("created_at").notNull(),
   secretRotatedAt: integer("secret_rotated_at"),
 });

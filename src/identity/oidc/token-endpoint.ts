@@ -120,6 +120,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
       nonce: row.nonce,
       authTime: row.authTime,
       claims: claimsForScopes(account, scopes),
+      alg: client.idTokenSignedResponseAlg,
     });
   }
   if (client.grantTypes.includes("refresh_token")) {

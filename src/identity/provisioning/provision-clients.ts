@@ -7,7 +7,7 @@ import { createClient, findClient, rotateClientSecret, secretMatches, type newCl
 import type { IdentityDatabase } from "../db/database";
 import type { z } from "zod";
 
-type ClientDefinition = Omit<z.output<typeof newClientSchema>, "clientId">;
+type ClientDefinition = Omit<z.output<typeof newClientSchema>, "clientId" | "idTokenSignedResponseAlg">;
 
 export const demoAwardingClientId = "demo-awarding-service";
 
