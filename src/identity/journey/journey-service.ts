@@ -12,6 +12,7 @@ import type { ServiceBrand } from "../../web/layout";
 import type { IdentityDatabase } from "../db/database";
 import { completeAuthorization } from "../oidc/authorize";
 import { createTeacherLookup } from "../register/records-client";
+import { createJourneyCleanupWorker } from "./journey-cleanup";
 import { journeyRoutes } from "./journey-routes";
 
 export function createJourneys(options: { config: Config; logger: Logger; db: IdentityDatabase; brand: ServiceBrand }) {
@@ -41,7 +42,8 @@ export function createJourneys(options: { config: Config; logger: Logger; db: Id
     trnTokenLifetimeMs: config.TRN_TOKEN_TTL,
     nudgeOutbox: () => worker.nudge(),
   });
-  const workers: BackgroundWorker[] = [worker];
+  const cleanup = createJourneyCleanupWorker({ db, logger, rateLimitWindowMs: config.RATE_LIMIT_WINDOW });
+  const workers: BackgroundWorker[] = [worker, cleanup];
   return { routes, workers, close: () => mailer.close() };
 }
 

@@ -1,6 +1,6 @@
 // Server-side journey state. The browser's identity_journey cookie holds a random id; the table
 // holds only its hash, the authorization request it belongs to, and the answers as JSON.
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { IdentityDb } from "../accounts/database-types";
@@ -34,8 +34,6 @@ export function startJourney(
       expiresAt: now + journeyLifetimeMs,
     })
     .run();
-  // Expired journeys are swept now and then rather than by a separate worker.
-  if (Math.random() < 0.01) db.delete(journeys).where(lt(journeys.expiresAt, now)).run();
   return {
     journey: { idHash, state },
     setCookie: serializeCookie(journeyCookieName, id, { secure: options.secure, maxAgeSeconds: journeyLifetimeMs / 1000 }),

@@ -1,6 +1,6 @@
 // Fixed-window rate limits kept in identity's database (rate_limits), so they hold across restarts
 // and across processes sharing the file. A hit counts even when refused: hammering does not help.
-import { lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { IdentityDb } from "../accounts/database-types";
 import { rateLimits } from "../db/schema";
 
@@ -25,8 +25,6 @@ export function hitRateLimit(db: IdentityDb, key: string, rule: RateLimit, now =
     .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
     .returning({ count: rateLimits.count })
     .get();
-  // Old windows are useless; sweep them now and then rather than on every hit.
-  if (Math.random() < 0.01) db.delete(rateLimits).where(lt(rateLimits.windowStart, now - 2 * rule.windowMs)).run();
   return { allowed: row.count <= rule.limit, resetAt: windowStart + rule.windowMs };
 }
 
