@@ -394,6 +394,19 @@ describe("accounts that already exist", () => {
     expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
   });
 
+  test("with prompt=login an existing session does not count: the link itself must be used", async () => {
+    const teacher = newTeacher();
+    const account = existingAccount(teacher.email, null);
+    const browser = signedInBrowser(account.id);
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher), extra: { prompt: "login" } });
+    const text = pageText(browser.html);
+    expect(text).not.toContain("You are signed in as");
+    expect(text).toContain(`There is a Teacher ID account for ${teacher.email}`);
+    await browser.post("/register/continue");
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken.sub).toBe(account.id);
+  });
+
   test("already signed in with another email: asked which account; 'sign out' starts the registration", async () => {
     const teacher = newTeacher();
     const other = existingAccount(`signed-in-${teacher.trn}@example.com`, null);
