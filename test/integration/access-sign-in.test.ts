@@ -226,6 +226,10 @@ describe("the sign-in callback", () => {
     const html = await response.text();
     expect(html).toContain("You have not signed in");
     expect(html).toContain('href="/sign-in"');
+    expect(html).not.toContain("select the link in the email");
+    // Turned back after following the email's link: the page says how to try again.
+    const fromLink = await new HttpBrowser().follow(`${access}/register?trn_token=${trnToken}`);
+    expect(await fromLink.response.text()).toContain("select the link in the email we sent you again");
     resetIssuer();
   });
 

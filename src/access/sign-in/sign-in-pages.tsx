@@ -49,7 +49,13 @@ const problems: Record<SignInProblem, { title: string; body: string[] }> = {
   },
 };
 
-export function SignInProblemPage(props: { brand: ServiceBrand; problem: SignInProblem; signedIn: boolean }): JSX.Element {
+export function SignInProblemPage(props: {
+  brand: ServiceBrand;
+  problem: SignInProblem;
+  signedIn: boolean;
+  /** The sign-in began with the link from the QTS email. */
+  viaTrnToken?: boolean;
+}): JSX.Element {
   const { title, body } = problems[props.problem];
   return (
     <Page title={title} brand={props.brand}>
@@ -61,6 +67,11 @@ export function SignInProblemPage(props: { brand: ServiceBrand; problem: SignInP
           {text}
         </p>
       ))}
+      {props.viaTrnToken && !props.signedIn ? (
+        <p class="govuk-body">To create your Teacher ID account, select the link in the email we sent you again.</p>
+      ) : (
+        ""
+      )}
       {props.signedIn ? (
         <a href="/qualifications" role="button" draggable="false" class="govuk-button" data-module="govuk-button">
           Go to your qualifications

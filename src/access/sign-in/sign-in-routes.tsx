@@ -49,6 +49,6 @@ export function signInRoutes(ctx: AccessContext) {
       if (result.ok) return seeOther(result.returnTo, { "set-cookie": result.setCookie });
       if (result.problem === "identity_unavailable") return htmlResponse(<IdentityUnavailablePage brand={ctx.brand} />, 503);
       const signedIn = readSession(ctx.db, cookieHeader) !== null;
-      return htmlResponse(<SignInProblemPage brand={ctx.brand} problem={result.problem} signedIn={signedIn} />, result.status);
+      return htmlResponse(<SignInProblemPage brand={ctx.brand} problem={result.problem} signedIn={signedIn} viaTrnToken={result.viaTrnToken} />, result.status);
     });
 }

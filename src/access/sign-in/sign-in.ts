@@ -63,13 +63,14 @@ export interface CallbackInput {
 
 export type CallbackResult =
   | { ok: true; returnTo: string; setCookie: string }
-  | { ok: false; problem: SignInProblem; status: number }
+  | { ok: false; problem: SignInProblem; status: number; viaTrnToken?: boolean }
   | { ok: false; problem: "identity_unavailable"; status: number };
 
 export async function completeSignIn(ctx: AccessContext, input: CallbackInput): Promise<CallbackResult> {
+  let viaTrnToken: boolean | undefined;
   const refuse = (problem: SignInProblem, reason: string, status = 400): CallbackResult => {
     ctx.log.warn("sign_in_refused", { reason });
-    return { ok: false, problem, status };
+    return { ok: false, problem, status, viaTrnToken };
   };
   if (!input.state) return refuse("not_completed", "missing_state");
   const attempt = consumeLoginAttempt(ctx.db, { state: input.state, browserId: input.browserId });
@@ -77,6 +78,7 @@ export async function completeSignIn(ctx: AccessContext, input: CallbackInput): 
     const problem = attempt.reason === "already_used" ? "already_used" : attempt.reason === "expired" ? "expired" : "not_completed";
     return refuse(problem, attempt.reason);
   }
+  viaTrnToken = attempt.viaTrnToken;
   try {
     const provider = await ctx.identity();
     const { metadata } = provider;
