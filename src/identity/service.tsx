@@ -7,6 +7,7 @@ import type { ServiceFactory } from "../server/service";
 import { openIdentityDatabase } from "./db/database";
 import { openSigningKeyStore } from "./keys/signing-keys";
 import { registerIssuer } from "./oidc/authorize";
+import { createProtocolCleanupWorker } from "./oidc/cleanup";
 import { oidcSettings, type OidcContext } from "./oidc/context";
 import { oidcRoutes } from "./oidc/routes";
 import { provisionClients } from "./provisioning/provision-clients";
@@ -59,7 +60,7 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     );
   return {
     app,
-    workers: [...journeys.workers],
+    workers: [...journeys.workers, createProtocolCleanupWorker(db, { ...settings, logger: log })],
     announce,
     close: () => {
       journeys.close();

@@ -1,0 +1,176 @@
+// identity's protocol building blocks, without HTTP: client rules, the audience rule, claims per
+// scope, PKCE, signing keys and their rotation, and the purge of expired rows.
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeProtectedHeader, jwtVerify } from "jose";
+import * as oidc from "openid-client";
+import { newClientSchema } from "../../src/identity/clients/clients";
+import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { authorizationCodes, authorizationRequests, grants, refreshTokens } from "../../src/identity/db/schema";
+import { openSigningKeyStore, rotateSigningKeys } from "../../src/identity/keys/signing-keys";
+import { claimsForScopes, type Account } from "../../src/identity/oidc/claims";
+import { purgeExpiredProtocolRows } from "../../src/identity/oidc/cleanup";
+import { accessTokenAudience, signAccessToken } from "../../src/identity/oidc/jwt-tokens";
+import { pkceS256 } from "../../src/identity/oidc/token-endpoint";
+
+const dirs: string[] = [];
+const databases: IdentityDatabase[] = [];
+function freshDatabase(): IdentityDatabase {
+  const dir = mkdtempSync(join(tmpdir(), "identity-unit-"));
+  dirs.push(dir);
+  const db = openIdentityDatabase(dir);
+  databases.push(db);
+  return db;
+}
+afterEach(() => {
+  for (const db of databases.splice(0)) db.$client.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("client rules", () => {
+  const base = { clientId: "svc", name: "Service", grantTypes: ["client_credentials"], scopes: ["itt_outcome:write"] };
+  test("a machine client is valid; a browser client needs a redirect URI and openid", () => {
+    expect(newClientSchema.safeParse(base).success).toBe(true);
+    const browser = { ...base, grantTypes: ["authorization_code"], scopes: ["openid", "email"] };
+    expect(newClientSchema.safeParse(browser).success).toBe(false);
+    expect(newClientSchema.safeParse({ ...browser, redirectUris: ["https://rp.example/cb"] }).success).toBe(true);
+    expect(newClientSchema.safeParse({ ...browser, scopes: ["email"], redirectUris: ["https://rp.example/cb"] }).success).toBe(false);
+  });
+
+  test("redirect URIs: https, or http on loopback only; no fragments", () => {
+    const browser = { ...base, grantTypes: ["authorization_code"], scopes: ["openid"] };
+    const ok = (uri: string) => newClientSchema.safeParse({ ...browser, redirectUris: [uri] }).success;
+    expect(ok("https://rp.example/cb")).toBe(true);
+    expect(ok("http://127.0.0.1:4002/sign-in/callback")).toBe(true);
+    expect(ok("http://localhost:3000/cb")).toBe(true);
+    expect(ok("http://rp.example/cb")).toBe(false);
+    expect(ok("https://rp.example/cb#x")).toBe(false);
+    expect(ok("/relative")).toBe(false);
+    expect(ok("javascript:alert(1)")).toBe(false);
+  });
+
+  test("user scopes need the authorization code grant; unknown scopes and grants are refused", () => {
+    expect(newClientSchema.safeParse({ ...base, scopes: ["openid"] }).success).toBe(false);
+    expect(newClientSchema.safeParse({ ...base, scopes: ["admin"] }).success).toBe(false);
+    expect(newClientSchema.safeParse({ ...base, grantTypes: ["password"] }).success).toBe(false);
+    expect(newClientSchema.safeParse({ ...base, grantTypes: ["refresh_token"] }).success).toBe(false);
+  });
+});
+
+describe("the audience rule", () => {
+  const ctx = { issuer: "https://id.example", recordsUrl: "https://records.example" };
+  test("records is in aud exactly when a scope records accepts is present", () => {
+    expect(accessTokenAudience(ctx, ["trn_token:write"])).toEqual(["https://id.example"]);
+    expect(accessTokenAudience(ctx, ["openid", "email", "trn"])).toEqual(["https://id.example"]);
+    for (const scope of ["itt_outcome:write", "teachers:read", "dqt:read"]) {
+      expect(accessTokenAudience(ctx, ["openid", scope])).toEqual(["https://id.example", "https://records.example"]);
+    }
+  });
+});
+
+describe("claims per scope", () => {
+  const account: Account = {
+    id: "a1",
+    email: "jane@example.com",
+    emailVerified: true,
+    phoneNumber: null,
+    phoneNumberVerified: false,
+    givenName: "Jane",
+    familyName: "Doe",
+    preferredName: null,
+    birthdate: "1990-01-31",
+    trn: "1234567",
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  test("each scope adds its claims; absent values are left out", () => {
+    expect(claimsForScopes(account, ["openid"])).toEqual({});
+    expect(claimsForScopes(account, ["openid", "email"])).toEqual({ email: "jane@example.com", email_verified: true });
+    expect(claimsForScopes(account, ["openid", "phone"])).toEqual({});
+    expect(claimsForScopes(account, ["openid", "profile"])).toEqual({
+      given_name: "Jane",
+      family_name: "Doe",
+      name: "Jane Doe",
+      birthdate: "1990-01-31",
+    });
+    expect(claimsForScopes(account, ["openid", "trn"])).toEqual({ trn: "1234567" });
+    expect(claimsForScopes(account, ["openid", "dqt:read"])).toEqual({ trn: "1234567" });
+  });
+});
+
+describe("PKCE", () => {
+  test("S256 agrees with openid-client's challenge for the same verifier", async () => {
+    for (let i = 0; i < 5; i++) {
+      const verifier = oidc.randomPKCECodeVerifier();
+      expect(pkceS256(verifier)).toBe(await oidc.calculatePKCECodeChallenge(verifier));
+    }
+  });
+});
+
+describe("signing keys", () => {
+  test("first start makes one ES256 and one RS256 key; a second start reuses them", async () => {
+    const db = freshDatabase();
+    const store = await openSigningKeyStore(db);
+    const first = (await store.jwks()).keys.map((k) => k.kid).sort();
+    expect(first).toHaveLength(2);
+    const again = await openSigningKeyStore(db);
+    expect((await again.jwks()).keys.map((k) => k.kid).sort()).toEqual(first);
+  });
+
+  test("rotation from another connection: new tokens get the new kid, old ones still verify, retired keys leave after publish_until", async () => {
+    const db = freshDatabase();
+    const store = await openSigningKeyStore(db);
+    const ctx = { issuer: "https://id.example", recordsUrl: "https://records.example", accessTokenTtlMs: 60_000, keys: store };
+    const subject = { sub: "c", clientId: "c", scopes: ["trn_token:write"] };
+    const before = (await signAccessToken(ctx, subject)).accessToken;
+
+    // As `identity keys rotate` does it: its own connection to the same file.
+    const operator = openIdentityDatabase(dirs[0]);
+    await rotateSigningKeys(operator, { keepPublishedMs: 60_000 });
+    const after = (await signAccessToken(ctx, subject)).accessToken;
+    expect(decodeProtectedHeader(after).kid).not.toBe(decodeProtectedHeader(before).kid);
+    expect((await store.jwks()).keys).toHaveLength(4);
+    for (const token of [before, after]) await jwtVerify(token, store.verificationKey, { issuer: "https://id.example" });
+
+    // A rotation long after the first: the first keys' publish_until has passed, so they are gone.
+    await rotateSigningKeys(operator, { keepPublishedMs: 60_000, now: Date.now() + 120_000 });
+    operator.$client.close();
+    const kids = (await store.jwks()).keys.map((k) => k.kid);
+    expect(kids).not.toContain(decodeProtectedHeader(before).kid!);
+    await expect(jwtVerify(before, store.verificationKey)).rejects.toThrow();
+  });
+});
+
+describe("purging expired protocol rows", () => {
+  test("old codes, requests, refresh tokens and finished grants go; live ones stay", () => {
+    const db = freshDatabase();
+    const now = Date.now();
+    const day = 86_400_000;
+    const ttl = { refreshTokenTtlMs: 12 * 3_600_000, accessTokenTtlMs: 15 * 60_000 };
+    const grant = (id: string, createdAt: number) => db.insert(grants).values({ id, clientId: "c", accountId: "a", scope: "openid", createdAt }).run();
+    const code = (hash: string, grantId: string, expiresAt: number) =>
+      db
+        .insert(authorizationCodes)
+        .values({ codeHash: hash, grantId, clientId: "c", accountId: "a", redirectUri: "x", scope: "openid", codeChallenge: "y", authTime: 0, createdAt: 0, expiresAt })
+        .run();
+    grant("old", now - 3 * day);
+    grant("live", now);
+    code("old-code", "old", now - 3 * day);
+    code("live-code", "live", now + 60_000);
+    db.insert(refreshTokens).values({ tokenHash: "old-rt", grantId: "old", createdAt: 0, expiresAt: now - 2 * day }).run();
+    db.insert(refreshTokens).values({ tokenHash: "live-rt", grantId: "live", createdAt: now, expiresAt: now + day }).run();
+    const request = (id: string, expiresAt: number) =>
+      db.insert(authorizationRequests).values({ id, clientId: "c", redirectUri: "x", scope: "openid", codeChallenge: "y", createdAt: 0, expiresAt }).run();
+    request("old-request", now - 2 * day);
+    request("live-request", now + 60_000);
+
+    expect(purgeExpiredProtocolRows(db, { ...ttl, now })).toEqual({ codes: 1, requests: 1, refreshTokens: 1, grants: 1 });
+    expect(db.select().from(grants).all().map((g) => g.id)).toEqual(["live"]);
+    expect(db.select().from(authorizationCodes).all().map((c) => c.codeHash)).toEqual(["live-code"]);
+    expect(db.select().from(refreshTokens).all().map((r) => r.tokenHash)).toEqual(["live-rt"]);
+    expect(db.select().from(authorizationRequests).all().map((r) => r.id)).toEqual(["live-request"]);
+    expect(purgeExpiredProtocolRows(db, { ...ttl, now })).toEqual({ codes: 0, requests: 0, refreshTokens: 0, grants: 0 });
+  });
+});
