@@ -12,7 +12,7 @@ import { formFields, pageResponse, seeOtherWithCookies } from "../journey/http";
 import { finishJourney } from "../journey/finish";
 import { canReach, currentStep, nextStep, previousStep, stepPath, type RegisterStepId } from "../journey/register-steps";
 import { readPendingRequest } from "../journey/authorization-request";
-import { retryTime, sendPhoneCode, verifyCode } from "../security-codes/code-service";
+import { retryTime, sendPhoneCode, verifyCode, windowEnd } from "../security-codes/code-service";
 import { normaliseCode } from "../security-codes/security-codes";
 import { TooManyRequestsPage } from "../sign-in/sign-in-pages";
 import { codeErrors } from "../sign-in/sign-in-routes";
@@ -227,7 +227,7 @@ export function registerRoutes(deps: JourneyDeps) {
         const check = verifyCode(db, deps.config, { purpose: "phone_verification", destination: answers.phone!, code, ip: ipOf(deps, ctx) });
         if (check === "rate_limited")
           return pageResponse(
-            <TooManyRequestsPage brand={brand} retryAt="an hour" backLink="/register/phone-code" what="You have entered too many security codes." />,
+            <TooManyRequestsPage brand={brand} retryAt={retryTime(windowEnd(deps.config))} backLink="/register/phone-code" what="You have entered too many security codes." />,
             { status: 429 },
           );
         if (check === "expired") return phoneCodePage(answers, ctx, { error: codeErrors.expired, code: typed });

@@ -72,6 +72,11 @@ export function verifyCode(
   return checkSecurityCode(db, input, now);
 }
 
+/** When the current rate-limit window ends: the earliest a refused check can be tried again. */
+export function windowEnd(config: Pick<Config, "RATE_LIMIT_WINDOW">, now = Date.now()): number {
+  return now - (now % config.RATE_LIMIT_WINDOW) + config.RATE_LIMIT_WINDOW;
+}
+
 /** "3:45pm" style time for "try again after" messages, in UK time. */
 export function retryTime(at: number): string {
   return new Date(at)

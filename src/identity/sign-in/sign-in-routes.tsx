@@ -9,7 +9,7 @@ import { JourneyExpiredPage } from "../journey/journey-pages";
 import { saveJourney, type Journey } from "../journey/journey-store";
 import { formFields, pageResponse, seeOtherWithCookies } from "../journey/http";
 import { finishJourney } from "../journey/finish";
-import { retryTime, sendSignInCode, verifyCode } from "../security-codes/code-service";
+import { retryTime, sendSignInCode, verifyCode, windowEnd } from "../security-codes/code-service";
 import { normaliseCode } from "../security-codes/security-codes";
 import { afterSignInWithToken } from "../register/register-service";
 import { CheckEmailPage, EmailPage, ResendPage, TooManyRequestsPage } from "./sign-in-pages";
@@ -109,7 +109,7 @@ export function signInRoutes(deps: JourneyDeps) {
       const check = verifyCode(deps.db, deps.config, { purpose: "email_sign_in", destination: email, code, ip: ipOf(deps, ctx) });
       if (check === "rate_limited") {
         return pageResponse(
-          <TooManyRequestsPage brand={brand} retryAt="an hour" backLink="/sign-in/code" what="You have entered too many security codes." />,
+          <TooManyRequestsPage brand={brand} retryAt={retryTime(windowEnd(deps.config))} backLink="/sign-in/code" what="You have entered too many security codes." />,
           { status: 429 },
         );
       }
