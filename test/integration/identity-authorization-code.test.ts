@@ -325,6 +325,20 @@ describe("refusals at /token", () => {
     expect(await refresh.json()).toMatchObject({ error: "invalid_grant" });
   });
 
+  test("a code redeemed by several requests at once gives tokens to exactly one", async () => {
+    const account = identity.addAccount();
+    const started = await startAuthorization({ cookie: identity.signIn(account.id) });
+    const body = {
+      grant_type: "authorization_code",
+      code: started.location.searchParams.get("code")!,
+      redirect_uri: redirectUri,
+      code_verifier: started.verifier,
+    };
+    const statuses = (await Promise.all(Array.from({ length: 8 }, () => tokenRequest(body)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(7);
+  });
+
   test("an expired code: invalid_grant", async () => {
     const account = identity.addAccount();
     const started = await startAuthorization({ cookie: identity.signIn(account.id) });

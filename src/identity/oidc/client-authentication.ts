@@ -4,6 +4,8 @@ import { findClient, secretMatches, type Client } from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import { OAuthError, param } from "./oauth-errors";
 
+const unknownClient = { secretHash: "0".repeat(64) } as Client;
+
 export function authenticateClient(db: IdentityDatabase, authorization: string | null, form: URLSearchParams): Client {
   const fromForm = { id: param(form, "client_id"), secret: param(form, "client_secret") };
   let clientId: string | undefined;
@@ -24,8 +26,9 @@ export function authenticateClient(db: IdentityDatabase, authorization: string |
   }
   if (!clientId || !secret) throw new OAuthError("invalid_client", "Client authentication is required.");
   const client = findClient(db, clientId);
-  // The same answer for an unknown client and a wrong secret.
-  if (!client || !secretMatches(client, secret)) throw new OAuthError("invalid_client", "Client authentication failed.");
+  // The same answer, and the same work, for an unknown client and a wrong secret.
+  const matches = secretMatches(client ?? unknownClient, secret);
+  if (!client || !matches) throw new OAuthError("invalid_client", "Client authentication failed.");
   return client;
 }
 
