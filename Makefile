@@ -49,6 +49,9 @@ test: node_modules/.installed browser $(BINARY) ## Install what is missing and r
 test-unit: node_modules/.installed ## Only the fast unit tests
 	$(BUN) test test/unit
 
+test-browser: node_modules/.installed browser $(BINARY) ## Only the browser tests (Chromium); screenshots in test-artifacts/screenshots
+	$(BUN) test test/browser
+
 typecheck: node_modules/.installed ## Type-check with TypeScript
 	$(BUN) x tsc --noEmit -p .
 

@@ -16,7 +16,8 @@ Bun.serve({
   port: Number(port),
   async fetch(request) {
     const url = new URL(request.url);
-    if (url.pathname === "/health") return new Response('{"status":"ok"}', { headers: { "content-type": "application/json" } });
+    if (url.pathname === "/health")
+      return new Response('{"status":"ok"}', { headers: { "content-type": "application/json" } });
     if (request.method !== "POST" && request.method !== "PUT") return new Response("Not found", { status: 404 });
     const body = await request.text();
     const token = crypto.getRandomValues(new Uint8Array(32)).toBase64({ alphabet: "base64url", omitPadding: true });

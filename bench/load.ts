@@ -81,7 +81,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const okAtStop = ok;
   await Promise.all(clients);
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
+  const pct = (p: number) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN;
   return {
     totalOk,
     requests: ok + errors,

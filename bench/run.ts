@@ -6,8 +6,9 @@
 //
 // Settings (environment): BENCH_SECONDS (measured seconds per load, default 5),
 // BENCH_CONCURRENCY (requests in flight, default 32), BENCH_TEACHERS (teachers seeded for the
-// itt-outcome run, default 60000).
-import { Database } from "bun:sqlite";
+// itt-outcome run, default 60000), BENCH_ONLY (comma-separated: token, trn-tokens, itt-outcome;
+// the loads to run, all by default), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
+// profiler and write a profile per run into DIR; the numbers are then not comparable).
 import { cpus } from "node:os";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +24,22 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
 const work = mkdtempSync(join(tmpdir(), "teacher-id-bench-"));
+const loads = ["token", "trn-tokens", "itt-outcome"] as const;
+const only = new Set((process.env.BENCH_ONLY ?? loads.join(",")).split(",").map((s) => s.trim()));
+for (const name of only)
+  if (!(loads as readonly string[]).includes(name))
+    throw new Error(`BENCH_ONLY: unknown load '${name}' (${loads.join(", ")})`);
+const profileDir = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
+const serveCommand = profileDir
+  ? [
+      process.execPath,
+      "--cpu-prof",
+      "--cpu-prof-md",
+      `--cpu-prof-dir=${profileDir}`,
+      join(root, "src/main.ts"),
+      "serve",
+    ]
+  : [binary, "serve"];
 
 interface Row {
   measure: string;
@@ -49,7 +66,14 @@ interface Started {
 async function start(cmd: string[], env: Record<string, string>, healthUrls: string[]): Promise<Started> {
   let stderr = "";
   const t0 = performance.now();
-  const proc = Bun.spawn(cmd, { cwd: work, env: { PATH: process.env.PATH ?? "", ...env }, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  // From source (BENCH_PROFILE), Bun needs the repo as working directory to find tsconfig.json.
+  const proc = Bun.spawn(cmd, {
+    cwd: cmd[0] === binary ? work : root,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of proc.stderr) stderr += decoder.decode(chunk, { stream: true });
@@ -58,7 +82,8 @@ async function start(cmd: string[], env: Record<string, string>, healthUrls: str
   const deadline = t0 + 15_000;
   while (pending.size > 0) {
     if (proc.exitCode !== null) throw new Error(`${cmd.join(" ")} exited with ${proc.exitCode}:\n${stderr}`);
-    if (performance.now() > deadline) throw new Error(`${cmd.join(" ")} did not answer on ${[...pending].join(", ")}:\n${stderr}`);
+    if (performance.now() > deadline)
+      throw new Error(`${cmd.join(" ")} did not answer on ${[...pending].join(", ")}:\n${stderr}`);
     await Promise.all(
       [...pending].map(async (url) => {
         try {
@@ -72,7 +97,7 @@ async function start(cmd: string[], env: Record<string, string>, healthUrls: str
   }
   const startupMs = performance.now() - t0;
   // The banner follows the listeners; give it a moment to arrive.
-  for (let i = 0; i < 100 && cmd[1] === "serve" && !stderr.includes("Press Ctrl+C"); i++) await Bun.sleep(10);
+  for (let i = 0; i < 100 && cmd.includes("serve") && !stderr.includes("Press Ctrl+C"); i++) await Bun.sleep(10);
   return { proc, startupMs, stderr: () => stderr };
 }
 
@@ -134,13 +159,27 @@ const latency = (r: LoadResult) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.m
 async function measureBaseline(): Promise<{ startupMs: number; idleMb: number; perSecond: number; loadMb: number }> {
   log("Yardstick: bare Bun.serve + sha256 + WAL SQLite insert");
   const compiled = join(work, "baseline-server");
-  const build = Bun.spawnSync([process.execPath, "build", join(import.meta.dir, "baseline-server.ts"), "--compile", "--bytecode", "--format=esm", "--outfile", compiled], { cwd: root });
+  const build = Bun.spawnSync(
+    [
+      process.execPath,
+      "build",
+      join(import.meta.dir, "baseline-server.ts"),
+      "--compile",
+      "--bytecode",
+      "--format=esm",
+      "--outfile",
+      compiled,
+    ],
+    { cwd: root },
+  );
   if (build.exitCode !== 0) throw new Error(`could not compile the yardstick: ${build.stderr}`);
   const startups: number[] = [];
   let running: Started | undefined;
   for (let i = 0; i < 5; i++) {
     const port = freePort();
-    running = await start([compiled, String(port), join(work, `baseline-${i}.sqlite`)], {}, [`http://127.0.0.1:${port}/health`]);
+    running = await start([compiled, String(port), join(work, `baseline-${i}.sqlite`)], {}, [
+      `http://127.0.0.1:${port}/health`,
+    ]);
     startups.push(running.startupMs);
     if (i < 4) await stop(running);
   }
@@ -148,14 +187,20 @@ async function measureBaseline(): Promise<{ startupMs: number; idleMb: number; p
   const idleMb = rssMb(running!.proc.pid);
   await stop(running!);
   const loadPort = freePort();
-  const served = await start([compiled, String(loadPort), join(work, "baseline-load.sqlite")], {}, [`http://127.0.0.1:${loadPort}/health`]);
+  const served = await start([compiled, String(loadPort), join(work, "baseline-load.sqlite")], {}, [
+    `http://127.0.0.1:${loadPort}/health`,
+  ]);
   const peak = { mb: 0 };
-  const result = await load("POST (yardstick)", served.proc.pid, peak, (i) =>
-    new Request(`http://127.0.0.1:${loadPort}/trn-tokens`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ trn: String(1_000_000 + i), email: `teacher${i}@example.com` }),
-    }),
+  const result = await load(
+    "POST (yardstick)",
+    served.proc.pid,
+    peak,
+    (i) =>
+      new Request(`http://127.0.0.1:${loadPort}/trn-tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ trn: String(1_000_000 + i), email: `teacher${i}@example.com` }),
+      }),
     [201],
   );
   await stop(served);
@@ -180,43 +225,43 @@ function serveEnv(dataDir: string, ports: number[], smtpUrl: string): Record<str
   };
 }
 
-const healthUrls = (env: Record<string, string>) => [env.IDENTITY_URL, env.RECORDS_URL, env.ACCESS_URL].map((u) => `${u}/health`);
+const healthUrls = (env: Record<string, string>) =>
+  [env.IDENTITY_URL, env.RECORDS_URL, env.ACCESS_URL].map((u) => `${u}/health`);
 
-function seedTeachers(dataDir: string, count: number): string | undefined {
-  const db = new Database(join(dataDir, "records.sqlite"));
-  try {
-    db.run("PRAGMA busy_timeout = 5000");
-    const now = Date.now();
-    const teacher = db.query(
-      `INSERT INTO teachers (trn, first_name, last_name, date_of_birth, email, created_at, updated_at)
-       VALUES (?, 'Bench', ?, '1990-01-01', ?, ?, ?) RETURNING id`,
+/** Loads the teachers the itt-outcome run awards, as an operator would (`records import`). */
+function importTeachers(env: Record<string, string>, count: number): string | undefined {
+  const csv = join(work, "teachers.csv");
+  const lines = ["trn,first_name,last_name,date_of_birth,email,itt_provider_ukprn,itt_provider_name,itt_result"];
+  for (let i = 0; i < count; i++)
+    lines.push(
+      `${benchTrn(i)},Bench,Teacher${i},1990-01-01,teacher${i}@bench.example,10000001,Bench Provider,InTraining`,
     );
-    const itt = db.query(
-      `INSERT INTO itt_records (teacher_id, provider_ukprn, provider_name, subjects, result, updated_at)
-       VALUES (?, '10000001', 'Bench Provider', '["Primary"]', 'InTraining', ?)`,
-    );
-    db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const { id } = teacher.get(benchTrn(i), `Teacher${i}`, `teacher${i}@bench.example`, now, now) as { id: number };
-        itt.run(id, now);
-      }
-    })();
-    return undefined;
-  } catch (error) {
-    return `could not seed teachers into records.sqlite (${(error as Error).message})`;
-  } finally {
-    db.close();
-  }
+  writeFileSync(csv, lines.join("\n") + "\n");
+  const result = Bun.spawnSync([binary, "records", "import", csv], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  if (result.exitCode === 0) return undefined;
+  return `records import failed (${result.exitCode}): ${(result.stderr.toString() || result.stdout.toString()).slice(0, 200)}`;
 }
 const benchTrn = (i: number) => String(3_000_000 + i);
 
-async function clientToken(identityUrl: string, clientId: string, secret: string, scope: string): Promise<string | string[]> {
+async function clientToken(
+  identityUrl: string,
+  clientId: string,
+  secret: string,
+  scope: string,
+): Promise<string | string[]> {
   const response = await fetch(`${identityUrl}/token`, {
     method: "POST",
-    headers: { authorization: `Basic ${btoa(`${clientId}:${secret}`)}`, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      authorization: `Basic ${btoa(`${clientId}:${secret}`)}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams({ grant_type: "client_credentials", scope }),
   });
-  if (response.status !== 200) return [`POST /token for ${clientId} answered ${response.status}: ${(await response.text()).slice(0, 160)}`];
+  if (response.status !== 200)
+    return [`POST /token for ${clientId} answered ${response.status}: ${(await response.text()).slice(0, 160)}`];
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
@@ -229,28 +274,48 @@ async function measureServe(baseline: Awaited<ReturnType<typeof measureBaseline>
   const fresh: number[] = [];
   for (let i = 0; i < 3; i++) {
     const env = serveEnv(join(work, `fresh-${i}`), ports, sink.url);
-    const s = await start([binary, "serve"], env, healthUrls(env));
+    const s = await start(serveCommand, env, healthUrls(env));
     fresh.push(s.startupMs);
     await stop(s);
   }
   const dataDir = join(work, "serve-data");
   const env = serveEnv(dataDir, ports, sink.url);
-  const first = await start([binary, "serve"], env, healthUrls(env));
+  log(`  importing ${teacherCount} teachers...`);
+  const importProblem = importTeachers(env, teacherCount);
+  const first = await start(serveCommand, env, healthUrls(env));
   const banner = first.stderr();
   await stop(first);
   const restarts: number[] = [];
   let served: Started | undefined;
   for (let i = 0; i < 3; i++) {
-    served = await start([binary, "serve"], env, healthUrls(env));
+    served = await start(serveCommand, env, healthUrls(env));
     restarts.push(served.startupMs);
     if (i < 2) await stop(served);
   }
   const s = served!;
-  rows.push({ measure: "start-up, empty data dir (exec to 200 on all three /health)", value: median(fresh), unit: "ms", baseline: baseline.startupMs, target: "<= 100 ms" });
-  rows.push({ measure: "start-up, existing data dir", value: median(restarts), unit: "ms", baseline: baseline.startupMs, target: "<= 100 ms" });
+  rows.push({
+    measure: "start-up, empty data dir (exec to 200 on all three /health)",
+    value: median(fresh),
+    unit: "ms",
+    baseline: baseline.startupMs,
+    target: "<= 100 ms",
+  });
+  rows.push({
+    measure: "start-up, existing data dir",
+    value: median(restarts),
+    unit: "ms",
+    baseline: baseline.startupMs,
+    target: "<= 100 ms",
+  });
 
   await Bun.sleep(2000);
-  rows.push({ measure: "memory of serve, idle (RSS)", value: rssMb(s.proc.pid), unit: "MB", baseline: baseline.idleMb, target: "<= 100 MB" });
+  rows.push({
+    measure: "memory of serve, idle (RSS)",
+    value: rssMb(s.proc.pid),
+    unit: "MB",
+    baseline: baseline.idleMb,
+    target: "<= 100 MB",
+  });
 
   const peak = { mb: 0 };
   const identity = env.IDENTITY_URL;
@@ -260,26 +325,48 @@ async function measureServe(baseline: Awaited<ReturnType<typeof measureBaseline>
   const tokenRequest = () =>
     new Request(`${identity}/token`, {
       method: "POST",
-      headers: { authorization: `Basic ${btoa(`demo-awarding-service:${demoSecret}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${btoa(`demo-awarding-service:${demoSecret}`)}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials&scope=itt_outcome%3Awrite",
     });
-  const tokenSkip = demoSecret ? await probe(tokenRequest(), [200]) : "serve printed no demo client secret";
+  const tokenSkip = !only.has("token")
+    ? "not in BENCH_ONLY"
+    : demoSecret
+      ? await probe(tokenRequest(), [200])
+      : "serve printed no demo client secret";
   if (tokenSkip) rows.push({ measure: "POST /token client_credentials", unit: "req/s", skipped: tokenSkip });
   else {
     const r = await load("POST /token", s.proc.pid, peak, tokenRequest, [200]);
-    rows.push({ measure: "POST /token client_credentials", value: r.perSecond, unit: "req/s", baseline: baseline.perSecond, target: ">= 8,000/s (2x oidc-provider's ~4,000)", note: note(r), latency: latency(r) });
+    rows.push({
+      measure: "POST /token client_credentials",
+      value: r.perSecond,
+      unit: "req/s",
+      baseline: baseline.perSecond,
+      target: ">= 8,000/s (2x oidc-provider's ~4,000)",
+      note: note(r),
+      latency: latency(r),
+    });
   }
 
   // POST /trn-tokens, as records does after a Pass.
-  let trnSkip: string | undefined;
+  let trnSkip: string | undefined = only.has("trn-tokens") ? undefined : "not in BENCH_ONLY";
   let trnToken = "";
-  try {
-    const secrets = JSON.parse(readFileSync(join(dataDir, "internal-client-secrets.json"), "utf8"));
-    const token = await clientToken(identity, secrets.records.clientId, secrets.records.clientSecret, "trn_token:write");
-    if (Array.isArray(token)) trnSkip = token[0];
-    else trnToken = token;
-  } catch (error) {
-    trnSkip = `no records client credentials in DATA_DIR (${(error as Error).message})`;
+  if (!trnSkip) {
+    try {
+      const secrets = JSON.parse(readFileSync(join(dataDir, "internal-client-secrets.json"), "utf8"));
+      const token = await clientToken(
+        identity,
+        secrets.records.clientId,
+        secrets.records.clientSecret,
+        "trn_token:write",
+      );
+      if (Array.isArray(token)) trnSkip = token[0];
+      else trnToken = token;
+    } catch (error) {
+      trnSkip = `no records client credentials in DATA_DIR (${(error as Error).message})`;
+    }
   }
   const trnRequest = (i: number) =>
     new Request(`${identity}/trn-tokens`, {
@@ -291,11 +378,23 @@ async function measureServe(baseline: Awaited<ReturnType<typeof measureBaseline>
   if (trnSkip) rows.push({ measure: "POST /trn-tokens", unit: "req/s", skipped: trnSkip });
   else {
     const r = await load("POST /trn-tokens", s.proc.pid, peak, trnRequest, [201]);
-    rows.push({ measure: "POST /trn-tokens", value: r.perSecond, unit: "req/s", baseline: baseline.perSecond, target: ">= 5,000/s", note: note(r), latency: latency(r) });
+    rows.push({
+      measure: "POST /trn-tokens",
+      value: r.perSecond,
+      unit: "req/s",
+      baseline: baseline.perSecond,
+      target: ">= 5,000/s",
+      note: note(r),
+      latency: latency(r),
+    });
   }
 
   // PUT /v2/teachers/{trn}/itt-outcome Pass, each for a different teacher, each with its invitation.
-  let ittSkip = demoSecret ? seedTeachers(dataDir, teacherCount) : "serve printed no demo client secret";
+  let ittSkip = !only.has("itt-outcome")
+    ? "not in BENCH_ONLY"
+    : demoSecret
+      ? importProblem
+      : "serve printed no demo client secret";
   let ittToken = "";
   if (!ittSkip) {
     const token = await clientToken(identity, "demo-awarding-service", demoSecret!, "itt_outcome:write");
@@ -313,7 +412,15 @@ async function measureServe(baseline: Awaited<ReturnType<typeof measureBaseline>
   else {
     const sentBefore = sink.total();
     const r = await load("PUT itt-outcome", s.proc.pid, peak, ittRequest, [200], teacherCount - 1);
-    rows.push({ measure: "PUT /v2/teachers/{trn}/itt-outcome (Pass)", value: r.perSecond, unit: "req/s", baseline: baseline.perSecond, target: ">= 3,000/s", note: note(r), latency: latency(r) });
+    rows.push({
+      measure: "PUT /v2/teachers/{trn}/itt-outcome (Pass)",
+      value: r.perSecond,
+      unit: "req/s",
+      baseline: baseline.perSecond,
+      target: ">= 3,000/s",
+      note: note(r),
+      latency: latency(r),
+    });
     // Every Pass (plus the probe's) sends one invitation through the outbox to the SMTP sink.
     const expected = r.totalOk + 1;
     const waitStart = performance.now();
@@ -332,7 +439,14 @@ async function measureServe(baseline: Awaited<ReturnType<typeof measureBaseline>
     });
   }
 
-  rows.push({ measure: "memory of serve under load (peak RSS)", value: peak.mb || undefined, unit: "MB", baseline: baseline.loadMb, target: "<= 300 MB", skipped: peak.mb ? undefined : "no load ran" });
+  rows.push({
+    measure: "memory of serve under load (peak RSS)",
+    value: peak.mb || undefined,
+    unit: "MB",
+    baseline: baseline.loadMb,
+    target: "<= 300 MB",
+    skipped: peak.mb ? undefined : "no load ran",
+  });
   await stop(s);
   await sink.close();
 }
@@ -363,7 +477,9 @@ function report() {
   console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
   for (const row of table) console.log(line(row));
   console.log("");
-  console.log("yardstick = bench/baseline-server.ts (bare Bun.serve + sha256 + WAL SQLite insert), same run, same load.");
+  console.log(
+    "yardstick = bench/baseline-server.ts (bare Bun.serve + sha256 + WAL SQLite insert), same run, same load.",
+  );
 }
 
 const results = {
@@ -375,7 +491,12 @@ const results = {
 
 try {
   const baseline = await measureBaseline();
-  rows.push({ measure: "yardstick POST (hash + WAL insert)", value: baseline.perSecond, unit: "req/s", note: "the ratio column divides by this" });
+  rows.push({
+    measure: "yardstick POST (hash + WAL insert)",
+    value: baseline.perSecond,
+    unit: "req/s",
+    note: "the ratio column divides by this",
+  });
   await measureServe(baseline);
 } finally {
   rmSync(work, { recursive: true, force: true });

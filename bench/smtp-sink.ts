@@ -21,7 +21,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, session, callback) {
       stream.on("data", () => {});
       stream.on("end", () => {
-        for (const r of session.envelope.rcptTo) deliveries.set(r.address.toLowerCase(), (deliveries.get(r.address.toLowerCase()) ?? 0) + 1);
+        for (const r of session.envelope.rcptTo)
+          deliveries.set(r.address.toLowerCase(), (deliveries.get(r.address.toLowerCase()) ?? 0) + 1);
         total++;
         callback();
       });

@@ -4,7 +4,18 @@
 // synced to disk (SQLite does not fsync VACUUM INTO output), checked, then linked into place:
 // a backup file that exists is complete, and an existing file is never overwritten.
 import { Database } from "bun:sqlite";
-import { closeSync, constants, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, statSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig, type ServiceName } from "../config/config";
@@ -51,7 +62,9 @@ function verifyCopy(path: string): Record<string, number> {
   try {
     const check = copy.query("PRAGMA integrity_check").all() as { integrity_check: string }[];
     if (check.length !== 1 || check[0].integrity_check !== "ok") {
-      throw new Error(`the copy at ${path} failed its integrity check: ${check.map((c) => c.integrity_check).join("; ")}`);
+      throw new Error(
+        `the copy at ${path} failed its integrity check: ${check.map((c) => c.integrity_check).join("; ")}`,
+      );
     }
     const tables = copy
       .query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -106,7 +119,9 @@ export function backupDataDir(options: BackupOptions): BackupResult {
   const targets = [...present.map((name) => `${name}.sqlite`), ...(copySecrets ? [internalSecretsFile] : [])];
   const clashing = targets.filter((file) => existsSync(join(toDir, file)));
   if (clashing.length > 0) {
-    throw new BackupRefused(`Refusing to overwrite ${clashing.map((f) => join(toDir, f)).join(", ")}; choose an empty directory`);
+    throw new BackupRefused(
+      `Refusing to overwrite ${clashing.map((f) => join(toDir, f)).join(", ")}; choose an empty directory`,
+    );
   }
   mkdirSync(toDir, { recursive: true, mode: 0o700 });
   const written: BackedUpFile[] = [];
@@ -158,7 +173,9 @@ from DATA_DIR, copy the backup's NAME.sqlite there (owned by the service user), 
         servicesGiven: values.only !== undefined,
       });
       for (const file of result.written) {
-        const rows = file.rows ? `, ${Object.values(file.rows).reduce((a, b) => a + b, 0)} rows in ${Object.keys(file.rows).length} tables, integrity ok` : "";
+        const rows = file.rows
+          ? `, ${Object.values(file.rows).reduce((a, b) => a + b, 0)} rows in ${Object.keys(file.rows).length} tables, integrity ok`
+          : "";
         io.out(`${file.name}: wrote ${file.path} (${formatBytes(file.bytes)}${rows})`);
       }
       for (const name of result.skipped) io.out(`${name}: no database in ${config.DATA_DIR}, skipped`);

@@ -1,7 +1,13 @@
 // The browser harness itself: the checks the other browser tests rely on do fail when they should.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { securityHeaders } from "../../src/web/security-headers";
-import { checkAccessibility, expectNoPageProblems, launchBrowser, screenshot, type TestBrowser } from "../helpers/browser";
+import {
+  checkAccessibility,
+  expectNoPageProblems,
+  launchBrowser,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser";
 
 const pages: Record<string, string> = {
   "/bad": `<!DOCTYPE html><html lang="en"><head><title>Bad</title><link rel="stylesheet" href="/faint.css"></head>
@@ -21,7 +27,8 @@ beforeAll(async () => {
     port: 0,
     fetch(request) {
       const path = new URL(request.url).pathname;
-      if (path === "/faint.css") return new Response(".faint { color: #ccc; background: #fff }", { headers: { "content-type": "text/css" } });
+      if (path === "/faint.css")
+        return new Response(".faint { color: #ccc; background: #fff }", { headers: { "content-type": "text/css" } });
       const body = pages[path];
       // The services' own CSP, so the harness is tried under the policy real pages have.
       const headers = { ...securityHeaders, "content-type": "text/html; charset=utf-8" };
@@ -50,7 +57,9 @@ test("an inline script blocked by CSP and a missing image are reported as page p
   const testPage = await browser.newPage();
   await testPage.page.goto(`http://127.0.0.1:${server.port}/bad`);
   expect(await testPage.page.title()).toBe("Bad"); // the inline script did not run
-  expect(() => expectNoPageProblems(testPage)).toThrow("Executing inline script violates the following Content Security Policy");
+  expect(() => expectNoPageProblems(testPage)).toThrow(
+    "Executing inline script violates the following Content Security Policy",
+  );
   expect(() => expectNoPageProblems(testPage)).toThrow(/image http:\S+\/pixel\.png answered 404/);
 });
 

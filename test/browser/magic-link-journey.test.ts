@@ -91,7 +91,9 @@ async function recordPass(): Promise<Response> {
 /** Newest text message to the teacher's phone in the dev mailbox, and the 6-digit code in it. */
 async function latestSmsCode(after: number): Promise<string> {
   for (let i = 0; i < 200; i++) {
-    const sms = readDevMailbox(served.dataDir, { to: teacher.mobileE164 }).find((m) => m.channel === "sms" && m.id > after);
+    const sms = readDevMailbox(served.dataDir, { to: teacher.mobileE164 }).find(
+      (m) => m.channel === "sms" && m.id > after,
+    );
     const code = sms && /\b(\d{6})\b/.exec(sms.text)?.[1];
     if (code) return code;
     await Bun.sleep(25);
@@ -114,7 +116,8 @@ async function check(testPage: TestPage, name: string) {
 }
 
 /** The page's one submit button in <main> (GOV.UK pages have one primary action). */
-const primaryButton = (page: Page) => page.locator("main form button.govuk-button:not(.govuk-button--secondary)").first();
+const primaryButton = (page: Page) =>
+  page.locator("main form button.govuk-button:not(.govuk-button--secondary)").first();
 
 /** Clicks and waits for the next page to load (a form POST always answers with a new page or a 303). */
 async function clickAndLoad(page: Page, target: Locator = primaryButton(page)) {
@@ -123,11 +126,14 @@ async function clickAndLoad(page: Page, target: Locator = primaryButton(page)) {
 
 /** Waits for the browser to arrive at `path` on `origin`; says where it is instead if it does not. */
 async function expectAt(page: Page, origin: string, path: string | RegExp) {
-  const matches = (url: URL) => url.origin === origin && (typeof path === "string" ? url.pathname === path : path.test(url.pathname));
+  const matches = (url: URL) =>
+    url.origin === origin && (typeof path === "string" ? url.pathname === path : path.test(url.pathname));
   try {
     await page.waitForURL(matches, { timeout: 10_000 });
   } catch {
-    throw new Error(`Expected ${origin}${path}, but the browser is at ${page.url()}:\n${await mainText(page).catch(() => "")}`);
+    throw new Error(
+      `Expected ${origin}${path}, but the browser is at ${page.url()}:\n${await mainText(page).catch(() => "")}`,
+    );
   }
 }
 
@@ -140,7 +146,9 @@ describe("register via a magic link, in a browser, against the built binary", ()
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ trn: teacher.trn, qtsDate: teacher.qtsDate });
     const email = await smtp.waitForMessage(teacher.email, { timeoutMs: 15_000 });
-    const found = new RegExp(`${served.urls.access.replace(/[.:/]/g, "\\$&")}/register\\?trn_token=[A-Za-z0-9_-]+`).exec(email.text);
+    const found = new RegExp(
+      `${served.urls.access.replace(/[.:/]/g, "\\$&")}/register\\?trn_token=[A-Za-z0-9_-]+`,
+    ).exec(email.text);
     expect(found).not.toBeNull();
     link = found![0];
     // Recording the same Pass again is safe: same answer, and no second email.
@@ -230,7 +238,13 @@ describe("register via a magic link, in a browser, against the built binary", ()
   test("signing out ends the session: the qualifications page asks to sign in again", async () => {
     const { page } = testPage;
     const qualificationsUrl = page.url();
-    await clickAndLoad(page, page.getByRole("link", { name: "Sign out" }).or(page.getByRole("button", { name: "Sign out" })).first());
+    await clickAndLoad(
+      page,
+      page
+        .getByRole("link", { name: "Sign out" })
+        .or(page.getByRole("button", { name: "Sign out" }))
+        .first(),
+    );
     // Teacher ID asks before it ends its own session (RP-initiated logout), then hands back.
     await expectAt(page, served.urls.identity, /^\/end-session/);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign out of Teacher ID");
@@ -251,7 +265,13 @@ describe("register via a magic link, in a browser, against the built binary", ()
     expect(originOf(page)).toBe(identity);
     expect(await mainText(page)).toMatch(/already (been )?used/i);
     await check(fresh, "link-already-used");
-    await clickAndLoad(page, page.getByRole("button", { name: /sign in/i }).or(page.getByRole("link", { name: /sign in/i })).first());
+    await clickAndLoad(
+      page,
+      page
+        .getByRole("button", { name: /sign in/i })
+        .or(page.getByRole("link", { name: /sign in/i }))
+        .first(),
+    );
 
     // Email address, then the code emailed to it.
     await check(fresh, "sign-in-email");

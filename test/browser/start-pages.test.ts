@@ -67,7 +67,9 @@ describe("start pages of the built binary", () => {
     const testPage = await browser.newPage({ viewport: { width: 320, height: 640 } });
     const { page } = testPage;
     await page.goto(`${served.urls.access}/`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBe(0);
     await checkPage(testPage, "start-access-320px");
   });

@@ -78,7 +78,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
       page.on("requestfailed", (request) => {
         // A download or a navigation the test moves away from is aborted on purpose.
         if (request.failure()?.errorText === "net::ERR_ABORTED") return;
-        problems.push(`${request.resourceType()} ${request.url()} failed (${request.failure()?.errorText}) on ${page.url()}`);
+        problems.push(
+          `${request.resourceType()} ${request.url()} failed (${request.failure()?.errorText}) on ${page.url()}`,
+        );
       });
       page.on("pageerror", (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
       return { page, context, problems };

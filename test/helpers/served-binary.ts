@@ -40,7 +40,13 @@ export async function serveBinary(options: ServeOptions = {}): Promise<ServedBin
     return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
   };
   options.beforeStart?.(run, dir);
-  const child = Bun.spawn([binary, "serve"], { cwd: dir, env: fullEnv, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([binary, "serve"], {
+    cwd: dir,
+    env: fullEnv,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let stdoutText = "";
   let stderrText = "";
   const drain = async (stream: ReadableStream<Uint8Array>, append: (text: string) => void) => {
@@ -58,7 +64,9 @@ export async function serveBinary(options: ServeOptions = {}): Promise<ServedBin
     child.kill("SIGKILL");
     await drained.catch(() => {});
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`serve did not start: ${(error as Error).message}\n--- stderr ---\n${stderrText}\n--- stdout ---\n${stdoutText}`);
+    throw new Error(
+      `serve did not start: ${(error as Error).message}\n--- stderr ---\n${stderrText}\n--- stdout ---\n${stdoutText}`,
+    );
   }
   // The banner is written just after the listeners start; wait for it so callers can read it.
   for (let i = 0; i < 200 && !stderrText.includes("Press Ctrl+C"); i++) await Bun.sleep(10);

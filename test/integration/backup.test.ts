@@ -1,7 +1,17 @@
 // `teacher-id backup`: a copy taken while another process writes as fast as it can is
 // consistent, the writer never fails, the copy restores, and nothing is ever overwritten.
 import { afterAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -51,11 +61,16 @@ describe("teacher-id backup", () => {
     records.run("CREATE TABLE teachers (trn TEXT PRIMARY KEY)");
     records.run("INSERT INTO teachers VALUES ('1234567'), ('7654321')");
     records.close();
-    writeFileSync(join(dataDir, "internal-client-secrets.json"), '{"records":{"clientId":"r","clientSecret":"s"}}', { mode: 0o600 });
+    writeFileSync(join(dataDir, "internal-client-secrets.json"), '{"records":{"clientId":"r","clientSecret":"s"}}', {
+      mode: 0o600,
+    });
 
     const writerFile = join(root, "writer.ts");
     writeFileSync(writerFile, writerScript);
-    const writer = Bun.spawn([process.execPath, writerFile, join(dataDir, "identity.sqlite")], { stdout: "pipe", stderr: "pipe" });
+    const writer = Bun.spawn([process.execPath, writerFile, join(dataDir, "identity.sqlite")], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const reader = writer.stdout.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("writing");
     const countNow = () => {
@@ -94,7 +109,10 @@ describe("teacher-id backup", () => {
     mkdirSync(restored);
     copyFileSync(join(to, "identity.sqlite"), join(restored, "identity.sqlite"));
     const copy = openSqlite(join(restored, "identity.sqlite"));
-    const { n, last } = copy.query("SELECT count(*) AS n, max(id) AS last FROM invitations").get() as { n: number; last: number };
+    const { n, last } = copy.query("SELECT count(*) AS n, max(id) AS last FROM invitations").get() as {
+      n: number;
+      last: number;
+    };
     // A snapshot of one-row transactions has no gaps: every row up to the last one it holds.
     expect(n).toBe(last);
     expect(n).toBeGreaterThanOrEqual(10_000);
@@ -104,7 +122,10 @@ describe("teacher-id backup", () => {
     expect((copy.query("SELECT max(id) AS m FROM invitations").get() as { m: number }).m).toBe(last + 1);
     copy.close();
     const teachers = new Database(join(to, "records.sqlite"), { readonly: true });
-    expect(teachers.query("SELECT trn FROM teachers ORDER BY trn").all()).toEqual([{ trn: "1234567" }, { trn: "7654321" }]);
+    expect(teachers.query("SELECT trn FROM teachers ORDER BY trn").all()).toEqual([
+      { trn: "1234567" },
+      { trn: "7654321" },
+    ]);
     teachers.close();
   });
 

@@ -42,7 +42,12 @@ describe.skipIf(!analyze)("deploy/ systemd units", () => {
     const script = join(deploy, "teacher-id-admin");
     expect(Bun.spawnSync(["sh", "-n", script]).exitCode).toBe(0);
     const text = readFileSync(script, "utf8");
-    for (const part of ["--uid=teacher-id", "EnvironmentFile=/etc/teacher-id/teacher-id.env", "DATA_DIR=/var/lib/teacher-id", "/usr/local/bin/teacher-id \"$@\""]) {
+    for (const part of [
+      "--uid=teacher-id",
+      "EnvironmentFile=/etc/teacher-id/teacher-id.env",
+      "DATA_DIR=/var/lib/teacher-id",
+      '/usr/local/bin/teacher-id "$@"',
+    ]) {
       expect(text).toContain(part);
     }
   });
@@ -70,7 +75,9 @@ describe.skipIf(!analyze)("deploy/ systemd units", () => {
     const value = (raw: string) => raw.replace(/^"(.*)"$/, "$1");
     const env = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), value(l.slice(l.indexOf("=") + 1))]));
     // The binary validates every setting before it does anything, so a clean migrate accepts them all.
-    const check = Bun.spawnSync([builtBinary, "migrate"], { env: { PATH: process.env.PATH ?? "", ...env, DATA_DIR: join(work, "data") } });
+    const check = Bun.spawnSync([builtBinary, "migrate"], {
+      env: { PATH: process.env.PATH ?? "", ...env, DATA_DIR: join(work, "data") },
+    });
     expect(check.stderr.toString()).toBe("");
     expect(check.exitCode).toBe(0);
   });
