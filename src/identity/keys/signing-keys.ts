@@ -12,6 +12,7 @@ import {
   type JWTHeaderParameters,
   type FlattenedJWSInput,
 } from "jose";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import type { IdentityDatabase } from "../db/database";
 import { signingKeys } from "../db/schema";
 
@@ -22,7 +23,7 @@ interface LoadedKey {
   kid: string;
   alg: SigningAlgorithm;
   publicJwk: JWK;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
   publicKey: CryptoKey;
   retired: boolean;
   createdAt: number;
@@ -31,7 +32,7 @@ interface LoadedKey {
 
 export interface SigningKeyStore {
   /** The key that signs new tokens with `alg` (ES256 unless a client asked for RS256). */
-  signingKey(alg?: SigningAlgorithm): Promise<{ kid: string; alg: SigningAlgorithm; key: CryptoKey }>;
+  signingKey(alg?: SigningAlgorithm): Promise<{ kid: string; alg: SigningAlgorithm; key: KeyObject }>;
   /** The public keys to publish at /.well-known/jwks.json. */
   jwks(): Promise<{ keys: JWK[] }>;
   /** A jose key getter: the public key for a token's `kid`, for tokens this identity signed. */
@@ -93,7 +94,7 @@ export async function rotateSigningKeys(
 export async function openSigningKeyStore(db: IdentityDatabase): Promise<SigningKeyStore> {
   await ensureSigningKeys(db);
   const dataVersion = db.$client.query<{ data_version: number }, []>("PRAGMA data_version");
-  const imported = new Map<string, { privateKey: CryptoKey; publicKey: CryptoKey }>();
+  const imported = new Map<string, { privateKey: KeyObject; publicKey: CryptoKey }>();
   let keys: LoadedKey[] = [];
   let loadedVersion = -1;
   let loading: Promise<void> | undefined;
@@ -107,7 +108,7 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
       let pair = imported.get(row.kid);
       if (!pair) {
         pair = {
-          privateKey: (await importJWK(JSON.parse(row.privateJwk), row.alg)) as CryptoKey,
+          privateKey: createPrivateKey({ key: JSON.parse(row.privateJwk), format: "jwk" }),
           publicKey: (await importJWK(JSON.parse(row.publicJwk), row.alg)) as CryptoKey,
         };
         imported.set(row.kid, pair);

@@ -1,5 +1,5 @@
 // Signing access tokens (RFC 9068 JWTs) and ID tokens.
-import { SignJWT } from "jose";
+import { signCompactJwt } from "../keys/compact-jws";
 import type { SigningAlgorithm } from "../keys/signing-keys";
 import type { OidcContext } from "./context";
 
@@ -33,15 +33,19 @@ export async function signAccessToken(
   if (subject.trn && (subject.scopes.includes("trn") || subject.scopes.includes("dqt:read"))) claims.trn = subject.trn;
   if (subject.grantId) claims.grant_id = subject.grantId;
   if (subject.authTime !== undefined) claims.auth_time = Math.floor(subject.authTime / 1000);
-  const accessToken = await new SignJWT(claims)
-    .setProtectedHeader({ alg, kid, typ: "at+jwt" })
-    .setIssuer(ctx.issuer)
-    .setSubject(subject.sub)
-    .setAudience(accessTokenAudience(ctx, subject.scopes))
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + expiresIn)
-    .setJti(crypto.randomUUID())
-    .sign(key);
+  const accessToken = signCompactJwt(
+    { alg, kid, typ: "at+jwt" },
+    {
+      ...claims,
+      iss: ctx.issuer,
+      sub: subject.sub,
+      aud: accessTokenAudience(ctx, subject.scopes),
+      iat,
+      exp: iat + expiresIn,
+      jti: crypto.randomUUID(),
+    },
+    key,
+  );
   return { accessToken, expiresIn, scope };
 }
 
@@ -61,12 +65,16 @@ export async function signIdToken(
   const iat = Math.floor(now / 1000);
   const payload: Record<string, unknown> = { ...input.claims, auth_time: Math.floor(input.authTime / 1000) };
   if (input.nonce) payload.nonce = input.nonce;
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg, kid, typ: "JWT" })
-    .setIssuer(ctx.issuer)
-    .setSubject(input.sub)
-    .setAudience(input.clientId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + Math.floor(ctx.idTokenTtlMs / 1000))
-    .sign(key);
+  return signCompactJwt(
+    { alg, kid, typ: "JWT" },
+    {
+      ...payload,
+      iss: ctx.issuer,
+      sub: input.sub,
+      aud: input.clientId,
+      iat,
+      exp: iat + Math.floor(ctx.idTokenTtlMs / 1000),
+    },
+    key,
+  );
 }
