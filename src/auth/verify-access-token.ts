@@ -74,7 +74,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (typeof payload.scope !== "string" || typeof payload.client_id !== "string") {
       throw new errors.JWTInvalid("scope and client_id must be strings");
     }
-    return payload as AccessTokenClaims;
+    // Shared by every request that presents this token (see the cache below): nobody may change it.
+    return Object.freeze(payload) as AccessTokenClaims;
   }
 
   return {
