@@ -245,6 +245,17 @@ describe("when the user must sign in or register (the hand-off to the journeys)"
     expect(location.searchParams.get("state")).toBe(state);
     expect(location.searchParams.get("iss")).toBe(identity.issuer);
   });
+
+  test("prompt=none with a sign-in older than max_age: login_required; with a trn_token: interaction_required", async () => {
+    const account = identity.addAccount();
+    const cookie = identity.signIn(account.id, Date.now() - 10 * 60_000);
+    const old = await startAuthorization({ cookie, params: { prompt: "none", max_age: "60" } });
+    expect(old.location.searchParams.get("error")).toBe("login_required");
+    const withToken = await startAuthorization({ cookie, params: { prompt: "none", trn_token: "abc" } });
+    expect(withToken.location.searchParams.get("error")).toBe("interaction_required");
+    const silent = await startAuthorization({ cookie, params: { prompt: "none" } });
+    expect(silent.location.searchParams.get("code")).toBeTruthy();
+  });
 });
 
 describe("refusals at /authorize", () => {

@@ -165,8 +165,9 @@ export function authorize(
     return { kind: "redirect", location };
   }
   if (request.prompt === "none") {
-    const error = session ? "interaction_required" : "login_required";
-    const description = session ? "The user must take part to continue." : "The user is not signed in.";
+    // Signed in recently enough, but a trn_token or prompt needs the user: interaction_required.
+    const error = session && fresh ? "interaction_required" : "login_required";
+    const description = error === "interaction_required" ? "The user must take part to continue." : "The user must sign in.";
     return { kind: "redirect", location: errorRedirect(issuer, redirectUri, request.state, error, description) };
   }
   const id = randomToken(16);
