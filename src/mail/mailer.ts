@@ -44,7 +44,7 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
     const transport = nodemailer.createTransport({
       url: config.SMTP_URL,
       pool: true,
-      maxConnections: 5,
+      maxConnections: 10,
       // Bounded well below the outbox claim timeout, so a hung server fails the attempt instead.
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,

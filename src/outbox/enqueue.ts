@@ -1,6 +1,7 @@
 // Putting a message in the outbox. Call it inside the same synchronous transaction as the change
 // that causes the message, so both commit or neither does.
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
 import { outbox } from "./schema";
 
 /** Payload of kind "email". */
@@ -48,3 +49,25 @@ export const enqueueEmail = (db: AnySqliteDb, email: EmailMessage, now?: number)
 
 export const enqueueSms = (db: AnySqliteDb, sms: SmsMessage, now?: number) =>
   enqueueMessage(db, { kind: "sms", payload: sms }, now);
+
+/**
+ * enqueueMessage as a statement prepared once, for hot paths (e.g. records' itt-outcome at
+ * thousands a second): building and preparing the SQL on every call costs more than the insert.
+ * Works inside a transaction opened on the same database.
+ */
+export function prepareEnqueue(db: AnySqliteDb): (message: { kind: string; payload: unknown; dedupeKey?: string }, now?: number) => number | undefined {
+  const statement = db
+    .insert(outbox)
+    .values({
+      kind: sql.placeholder("kind"),
+      payload: sql.placeholder("payload"),
+      dedupeKey: sql.placeholder("dedupeKey"),
+      nextAttemptAt: sql.placeholder("now"),
+      createdAt: sql.placeholder("now"),
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id })
+    .prepare();
+  return (message, now = Date.now()) =>
+    statement.get({ kind: message.kind, payload: JSON.stringify(message.payload), dedupeKey: message.dedupeKey ?? null, now })?.id;
+}

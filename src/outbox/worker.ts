@@ -105,29 +105,45 @@ export function retryDelay(attempts: number, timing: Pick<OutboxTiming, "retryMi
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 
-/** Claims up to `limit` due messages atomically; an expired claim counts as due. */
+/**
+ * Claims up to `limit` due messages atomically (one IMMEDIATE transaction); an expired claim
+ * counts as due. Messages in `skip` (in flight in this process) are never claimed twice.
+ */
+export function createClaimer(db: AnySqliteDb): (limit: number, now: number, claimTimeoutMs: number, skip?: Set<number>) => ClaimedMessage[] {
+  const due = db
+    .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload, attempts: outbox.attempts, createdAt: outbox.createdAt })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        lte(outbox.nextAttemptAt, sql.placeholder("now")),
+        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql.placeholder("now"))),
+      ),
+    )
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(sql.placeholder("limit"))
+    .prepare();
+  const claim = db
+    .update(outbox)
+    .set({ claimedUntil: sql`${sql.placeholder("until")}` })
+    .where(eq(outbox.id, sql.placeholder("id")))
+    .prepare();
+  return (limit, now, claimTimeoutMs, skip = new Set()) =>
+    db.transaction(
+      () => {
+        const rows = due
+          .all({ now, limit: limit + skip.size })
+          .filter((row) => !skip.has(row.id))
+          .slice(0, limit);
+        for (const row of rows) claim.run({ until: now + claimTimeoutMs, id: row.id });
+        return rows;
+      },
+      { behavior: "immediate" },
+    );
+}
+
 export function claimDueMessages(db: AnySqliteDb, limit: number, now: number, claimTimeoutMs: number, skip: Set<number> = new Set()): ClaimedMessage[] {
-  return db.transaction((tx) => {
-    const due = tx
-      .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload, attempts: outbox.attempts, createdAt: outbox.createdAt })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, "pending"),
-          lte(outbox.nextAttemptAt, now),
-          or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
-        ),
-      )
-      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-      .limit(limit + skip.size)
-      .all()
-      .filter((row) => !skip.has(row.id))
-      .slice(0, limit);
-    for (const row of due) {
-      tx.update(outbox).set({ claimedUntil: now + claimTimeoutMs }).where(eq(outbox.id, row.id)).run();
-    }
-    return due;
-  }, { behavior: "immediate" });
+  return createClaimer(db)(limit, now, claimTimeoutMs, skip);
 }
 
 /** Error text safe for logs: no email addresses, bounded length. */
@@ -149,6 +165,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let wake: (() => void) | undefined;
   let nudged = false;
 
+  // Prepared once: at hundreds of messages a second, building SQL per update costs more than the write.
+  const storePayload = db
+    .update(outbox)
+    .set({ payload: sql`${sql.placeholder("payload")}` })
+    .where(eq(outbox.id, sql.placeholder("id")))
+    .prepare();
+  const markSent = db
+    .update(outbox)
+    .set({
+      status: "sent",
+      sentAt: sql`${sql.placeholder("sentAt")}`,
+      claimedUntil: null,
+      lastError: null,
+      attempts: sql`${sql.placeholder("attempts")}`,
+      payload: sql`coalesce(${sql.placeholder("payload")}, ${outbox.payload})`,
+    })
+    .where(eq(outbox.id, sql.placeholder("id")))
+    .prepare();
+
   async function handle(message: ClaimedMessage): Promise<void> {
     const handler = handlers[message.kind];
     const started = now();
@@ -159,21 +194,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         kind: message.kind,
         attempts: message.attempts,
         updatePayload(payload) {
-          db.update(outbox).set({ payload: JSON.stringify(payload) }).where(eq(outbox.id, message.id)).run();
+          storePayload.run({ payload: JSON.stringify(payload), id: message.id });
         },
       });
       const sentAt = now();
-      db.update(outbox)
-        .set({
-          status: "sent",
-          sentAt,
-          claimedUntil: null,
-          lastError: null,
-          attempts: message.attempts + 1,
-          ...(result && result.storePayload !== undefined ? { payload: JSON.stringify(result.storePayload) } : {}),
-        })
-        .where(eq(outbox.id, message.id))
-        .run();
+      markSent.run({
+        sentAt,
+        attempts: message.attempts + 1,
+        payload: result && result.storePayload !== undefined ? JSON.stringify(result.storePayload) : null,
+        id: message.id,
+      });
       logger.info("outbox_message_sent", { id: message.id, kind: message.kind, attempts: message.attempts + 1, ms: sentAt - started });
     } catch (error) {
       const attempts = message.attempts + 1;
@@ -203,17 +233,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
+  const claimDue = createClaimer(db);
+  const active = new Set<Promise<void>>();
+
+  function begin(message: ClaimedMessage): Promise<void> {
+    inFlight.add(message.id);
+    const done = handle(message).finally(() => {
+      inFlight.delete(message.id);
+      active.delete(done);
+      // Refill once half the slots are free: claims stay batched, the pipeline stays full.
+      if (running && inFlight.size <= timing.batchSize / 2) wakeNow();
+    });
+    active.add(done);
+    return done;
+  }
+
   async function runOnce(): Promise<number> {
-    const claimed = claimDueMessages(db, timing.batchSize, now(), timing.claimTimeoutMs, inFlight);
-    if (claimed.length === 0) return 0;
-    for (const message of claimed) inFlight.add(message.id);
-    try {
-      await Promise.all(claimed.map((message) => handle(message).finally(() => inFlight.delete(message.id))));
-    } catch (error) {
-      // handle() records its own failures; this is a database error (e.g. disk full).
-      logger.error("outbox_round_failed", { error: describeError(error) });
-    }
+    const claimed = claimDue(timing.batchSize, now(), timing.claimTimeoutMs, inFlight);
+    await Promise.all(claimed.map(begin));
     return claimed.length;
+  }
+
+  function wakeNow() {
+    if (wake) wake();
+    else nudged = true;
   }
 
   function sleep(ms: number): Promise<void> {
@@ -234,15 +277,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function run(): Promise<void> {
     while (running) {
-      let handled = 0;
-      try {
-        handled = await runOnce();
-      } catch (error) {
-        logger.error("outbox_round_failed", { error: describeError(error) });
+      const free = timing.batchSize - inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const messages = claimDue(free, now(), timing.claimTimeoutMs, inFlight);
+          claimed = messages.length;
+          for (const message of messages) void begin(message);
+        } catch (error) {
+          // e.g. the database is busy or full; try again after the poll interval.
+          logger.error("outbox_round_failed", { error: describeError(error) });
+        }
       }
-      // A full batch suggests more are due: go again at once.
-      if (running && handled < timing.batchSize) await sleep(timing.pollIntervalMs);
+      // All free slots filled: more may be due, so look again (after a turn of the event loop
+      // so requests are served between rounds); otherwise wait for a nudge, a free slot or the poll.
+      if (running && free > 0 && claimed === free) await new Promise((r) => setImmediate(r));
+      else if (running) await sleep(timing.pollIntervalMs);
     }
+    // stop(): let the messages in flight finish (and record their outcome).
+    await Promise.all([...active]);
   }
 
   return {
@@ -258,10 +311,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await loop;
       loop = undefined;
     },
-    nudge() {
-      if (wake) wake();
-      else nudged = true;
-    },
+    nudge: wakeNow,
     runOnce,
   };
 }

@@ -7,7 +7,7 @@ import type { RecordsDatabase } from "../db/database";
 import { recordsErrorResponse } from "../api-errors";
 import { maskTrn, parseRequestParts } from "../api-input";
 import { ittOutcomeBody, ittOutcomeQuery, trnSchema } from "./itt-outcome-schemas";
-import { recordIttOutcome } from "./record-itt-outcome";
+import { createIttOutcomeRecorder } from "./record-itt-outcome";
 
 export interface IttOutcomeRoutesOptions {
   db: RecordsDatabase;
@@ -23,6 +23,7 @@ const bodyObject = z.custom<Record<string, unknown>>((v) => typeof v === "object
 
 export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
   const { db, verifier, logger } = options;
+  const recordIttOutcome = createIttOutcomeRecorder(db);
   return new Elysia({ name: "records-itt-outcome" }).put("/v2/teachers/:trn/itt-outcome", async ({ params, query, body, request }) => {
     const claims = await verifier.verify(request.headers.get("authorization"), "itt_outcome:write");
     if (claims instanceof Response) return claims;
@@ -33,7 +34,7 @@ export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
     });
     if (!parsed.ok) return parsed.response;
     const { trn, query: q, body: b } = parsed.value;
-    const result = recordIttOutcome(db, {
+    const result = recordIttOutcome({
       trn,
       birthdate: q.birthdate,
       ittProviderUkprn: b.ittProviderUkprn,
