@@ -11,6 +11,7 @@ import { readDevMailbox } from "../../src/mail/dev-mailbox";
 import { createMailer, mailHandlers, maskPhone } from "../../src/mail/mailer";
 import { parseNotifyApiKey } from "../../src/mail/notify-sms";
 import { PermanentFailure } from "../../src/outbox/worker";
+import { SMTPServer } from "smtp-server";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 
 const serviceId = "26785a09-ab16-4eb0-8407-a37497a57506";
@@ -43,6 +44,38 @@ describe("SMTP transport", () => {
       expect(message.from).toContain("no-reply@example.org");
     } finally {
       mailer.close();
+    }
+  });
+
+  test("logs in with the user and password in SMTP_URL (URL-encoded), and a wrong password fails the send", async () => {
+    const logins: { username?: string; password?: string }[] = [];
+    const server = new SMTPServer({
+      authMethods: ["PLAIN", "LOGIN"],
+      allowInsecureAuth: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onAuth(auth, _session, callback) {
+        logins.push({ username: auth.username, password: auth.password });
+        if (auth.username === "mailer" && auth.password === "p@ss:word") return callback(null, { user: "mailer" });
+        callback(new Error("Invalid username or password"));
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on("end", () => callback());
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.server.address() as { port: number }).port;
+    try {
+      const good = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: `smtp://mailer:p%40ss%3Aword@127.0.0.1:${port}` }), silentLogger);
+      await good.sendEmail({ to: "a@example.com", subject: "s", text: "t" });
+      good.close();
+      expect(logins.at(-1)).toEqual({ username: "mailer", password: "p@ss:word" });
+      const bad = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: `smtp://mailer:wrong@127.0.0.1:${port}` }), silentLogger);
+      await expect(bad.sendEmail({ to: "a@example.com", subject: "s", text: "t" })).rejects.toThrow();
+      bad.close();
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 
