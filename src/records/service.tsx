@@ -11,6 +11,7 @@ import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
+import { todayInUk } from "./dates";
 import { openRecordsDatabase } from "./db/database";
 import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
 import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
@@ -87,8 +88,11 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     announce.push(`  Sent email and text messages (dev mailbox): ${config.urls.records}/dev/mailbox`);
   }
   if (config.ENVIRONMENT === "development" && demoTeachersLoaded(db)) {
+    const body = JSON.stringify({ ittProviderUkprn: demoTeacher.ukprn, outcome: "Pass", assessmentDate: todayInUk() });
     announce.push(
       `  Demo teacher in training: TRN ${demoTeacher.trn}, born ${demoTeacher.birthdate} (${demoTeacher.name}, ITT provider UKPRN ${demoTeacher.ukprn})`,
+      `  Record their pass (TOKEN from the token curl) and the invitation email goes out:`,
+      `    curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${body}' '${config.urls.records}/v2/teachers/${demoTeacher.trn}/itt-outcome?birthdate=${demoTeacher.birthdate}'`,
     );
   }
   return {
