@@ -79,7 +79,7 @@ describe("PUT /v2/teachers/{trn}/itt-outcome: the invitation", () => {
     expect(message.subject).toBe("You have been awarded qualified teacher status (QTS)");
     expect(message.text).toContain(`Dear Sam Taylor-${trn}`);
     expect(message.text).toContain("1 July 2026");
-    expect(message.text).toMatch(/The link works for \d+ days?, until .+ on \d+ \w+ \d{4} \(UK time\)/);
+    expect(message.text).toMatch(/The link works for \d+ (days|hours), until .+ on \d+ \w+ \d{4} \(UK time\)/);
     expect(message.text).toContain("If the link has expired");
     expect(message.html).toContain(`href="${system.urls.access}/register?trn_token=`);
     expect(message.html).not.toContain("<img");

@@ -40,7 +40,8 @@ describe("the QTS invitation email", () => {
   test("times are given in UK time, with GOV.UK formatting", () => {
     expect(formatUkDateTime(new Date("2026-01-15T09:00:00Z"))).toBe("9am on 15 January 2026");
     expect(formatUkDateTime(new Date("2026-07-15T23:30:00Z"))).toBe("12:30am on 16 July 2026");
-    expect(describeValidity(new Date("2026-07-02T12:00:00Z"), new Date("2026-07-01T12:00:00Z"))).toBe("1 day");
+    expect(describeValidity(new Date("2026-07-02T12:00:00Z"), new Date("2026-07-01T12:00:00Z"))).toBe("24 hours");
+    expect(describeValidity(new Date("2026-07-31T12:00:00Z"), new Date("2026-07-01T12:00:05Z"))).toBe("30 days");
     expect(describeValidity(new Date("2026-07-01T17:00:00Z"), new Date("2026-07-01T12:00:00Z"))).toBe("5 hours");
   });
 });

@@ -52,11 +52,10 @@ export function formatUkDateTime(instant: Date): string {
   return `${time.toLowerCase().replace(/\s/g, "")} on ${parts.day} ${parts.month} ${parts.year}`;
 }
 
-/** "30 days", "1 day", or hours when less than a day is left. */
+/** "30 days" (to the nearest day; a 30-day token is a few seconds short by the time it is sent), or hours under 2 days. */
 export function describeValidity(expires: Date, now: Date): string {
   const ms = Math.max(0, expires.getTime() - now.getTime());
-  const days = Math.floor(ms / 86_400_000);
-  if (days >= 1) return days === 1 ? "1 day" : `${days} days`;
+  if (ms >= 2 * 86_400_000) return `${Math.round(ms / 86_400_000)} days`;
   const hours = Math.max(1, Math.floor(ms / 3_600_000));
   return hours === 1 ? "1 hour" : `${hours} hours`;
 }
