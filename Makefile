@@ -55,7 +55,12 @@ test-browser: node_modules/.installed browser $(BINARY) ## Only the browser test
 typecheck: node_modules/.installed ## Type-check with TypeScript
 	$(BUN) x tsc --noEmit -p .
 
-bench: node_modules/.installed $(BINARY) ## Run the benchmarks (see README "Benchmarks")
+# The benchmark's reference for POST /token (DESIGN): panva's oidc-provider on Node.js, from npm.
+bench/oidc-provider/node_modules/.installed: bench/oidc-provider/package.json bench/oidc-provider/package-lock.json
+	cd bench/oidc-provider && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench: node_modules/.installed $(BINARY) bench/oidc-provider/node_modules/.installed ## Run the benchmarks (see README "Benchmarks")
 	$(BUN) run bench/run.ts
 
 db-generate: node_modules/.installed ## After changing a src/<service>/db/schema.ts: write its migration
