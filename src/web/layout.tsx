@@ -83,14 +83,16 @@ export function Page(props: PageProps): JSX.Element {
                 </div>
               </div>
             </section>
-          </header>
-          <div class="govuk-width-container">
-            <div class="govuk-phase-banner">
+            {/* Inside the header, as GOV.UK Frontend 6 places it: content outside a landmark is missed
+                by screen reader users who move between landmarks. */}
+            <div class="govuk-phase-banner govuk-width-container">
               <p class="govuk-phase-banner__content">
                 <strong class="govuk-tag govuk-phase-banner__content__tag">Beta</strong>
                 <span class="govuk-phase-banner__text">This is a new service. Your feedback will help us to improve it.</span>
               </p>
             </div>
+          </header>
+          <div class="govuk-width-container">
             {props.backLink ? (
               <a href={props.backLink} class="govuk-back-link">
                 Back
