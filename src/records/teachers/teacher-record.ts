@@ -1,6 +1,6 @@
 // Reading teacher records and the JSON shape every reader gets (GET /v2/teachers/{trn},
 // GET /v3/teacher; identity and access depend on it).
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { RecordsDatabase } from "../db/database";
 import { ittRecords, teachers } from "../db/schema";
 
@@ -75,4 +75,24 @@ export function teacherResponse(teacher: TeacherRow, itts: IttRow[]): TeacherRes
       result: itt.result,
     })),
   };
+}
+
+/** Reads one teacher's record as the API returns it, with statements prepared once (API hot path). */
+export function createTeacherReader(db: RecordsDatabase): (trn: string, birthdate?: string) => TeacherLookup & { record?: TeacherResponse } {
+  const byTrn = db.select().from(teachers).where(eq(teachers.trn, sql.placeholder("trn"))).limit(2).prepare();
+  const itts = db
+    .select()
+    .from(ittRecords)
+    .where(eq(ittRecords.teacherId, sql.placeholder("teacherId")))
+    .orderBy(asc(ittRecords.startDate), asc(ittRecords.id))
+    .prepare();
+  return (trn, birthdate) =>
+    // One read transaction: the teacher and their ITT records come from the same snapshot.
+    db.transaction(() => {
+      const rows = byTrn.all({ trn });
+      if (rows.length > 1) return { found: "many" } as const;
+      const teacher = rows[0];
+      if (!teacher || (birthdate !== undefined && teacher.dateOfBirth !== birthdate)) return { found: "none" } as const;
+      return { found: "one", teacher, record: teacherResponse(teacher, itts.all({ teacherId: teacher.id })) } as const;
+    });
 }

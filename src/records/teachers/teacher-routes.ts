@@ -9,29 +9,28 @@ import { parseRequestParts } from "../api-input";
 import { isIsoDate } from "../dates";
 import { trnSchema } from "../itt-outcome/itt-outcome-schemas";
 import { problemResponse } from "../../web/problem";
-import { findTeacher, ittRecordsOf, teacherResponse } from "./teacher-record";
+import { createTeacherReader } from "./teacher-record";
 
 const teacherQuery = z.object({
   birthdate: z.string().refine(isIsoDate, "birthdate must be a real date in the format YYYY-MM-DD").optional(),
 });
 
-function recordFor(db: RecordsDatabase, trn: string, birthdate?: string): Response {
-  const lookup = findTeacher(db, trn, birthdate);
+function recordResponse(lookup: ReturnType<ReturnType<typeof createTeacherReader>>): Response {
   if (lookup.found === "many") return recordsErrorResponse("multipleTeachers");
   if (lookup.found === "none") return recordsErrorResponse("teacherNotFound");
-  const body = teacherResponse(lookup.teacher, ittRecordsOf(db, [lookup.teacher.id]));
-  return Response.json(body, { headers: { "cache-control": "no-store" } });
+  return Response.json(lookup.record, { headers: { "cache-control": "no-store" } });
 }
 
 export function teacherRoutes(options: { db: RecordsDatabase; verifier: AccessTokenVerifier }) {
   const { db, verifier } = options;
+  const readTeacher = createTeacherReader(db);
   return new Elysia({ name: "records-teachers" })
     .get("/v2/teachers/:trn", async ({ params, query, request }) => {
       const claims = await verifier.verify(request.headers.get("authorization"), "teachers:read");
       if (claims instanceof Response) return claims;
       const parsed = parseRequestParts({ trn: [trnSchema, params.trn], query: [teacherQuery, query] });
       if (!parsed.ok) return parsed.response;
-      return recordFor(db, parsed.value.trn, parsed.value.query.birthdate);
+      return recordResponse(readTeacher(parsed.value.trn, parsed.value.query.birthdate));
     })
     .get("/v3/teacher", async ({ request }) => {
       const claims = await verifier.verify(request.headers.get("authorization"), "dqt:read");
@@ -44,6 +43,6 @@ export function teacherRoutes(options: { db: RecordsDatabase; verifier: AccessTo
           detail: "The access token has no trn claim: the signed-in account is not linked to a teaching record.",
         });
       }
-      return recordFor(db, trn.data);
+      return recordResponse(readTeacher(trn.data));
     });
 }
