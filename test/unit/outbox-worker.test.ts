@@ -6,7 +6,8 @@ import { eq } from "drizzle-orm";
 import { createLogger } from "../../src/log/logger";
 import { enqueueEmail, enqueueMessage } from "../../src/outbox/enqueue";
 import { outbox } from "../../src/outbox/schema";
-import { claimDueMessages, createOutboxWorker, PermanentFailure, retryDelay } from "../../src/outbox/worker";
+import { loadConfig } from "../../src/config/config";
+import { claimDueMessages, createOutboxWorker, outboxTimingFromConfig, PermanentFailure, retryDelay } from "../../src/outbox/worker";
 import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
 
 let dir: string;
@@ -199,5 +200,38 @@ describe("outbox worker", () => {
     await stopped;
     expect(finished).toEqual([id]);
     expect(row(id).status).toBe("sent");
+  });
+
+  test("two workers on two connections to the same database never handle a message twice", async () => {
+    const ids = db.transaction((tx) =>
+      Array.from({ length: 60 }, (_, i) => enqueueEmail(tx, { to: `t${i}@example.com`, subject: "s", text: "t" }, 0)!),
+    );
+    const other = openRecordsDatabase(dir);
+    const handled: number[] = [];
+    const handler = async (_p: unknown, { id }: { id: number }) => {
+      await Bun.sleep(1);
+      handled.push(id);
+    };
+    const a = createOutboxWorker({ name: "a", db, logger: logger(), timing: { batchSize: 7 }, handlers: { email: handler } });
+    const b = createOutboxWorker({ name: "b", db: other, logger: logger(), timing: { batchSize: 7 }, handlers: { email: handler } });
+    try {
+      while ((await Promise.all([a.runOnce(), b.runOnce()])).some((n) => n > 0)) {}
+    } finally {
+      other.$client.close();
+    }
+    expect(handled.sort((x, y) => x - y)).toEqual(ids);
+  });
+
+  test("timing comes from OUTBOX_* settings: messages are given up after 3 days by default", () => {
+    expect(outboxTimingFromConfig(loadConfig({}))).toEqual({
+      maxAgeMs: 3 * 86_400_000,
+      retryMinMs: 2_000,
+      retryMaxMs: 15 * 60_000,
+      claimTimeoutMs: 120_000,
+    });
+    expect(outboxTimingFromConfig(loadConfig({ OUTBOX_MAX_AGE: "12h", OUTBOX_RETRY_MIN: "500ms" }))).toMatchObject({
+      maxAgeMs: 12 * 3_600_000,
+      retryMinMs: 500,
+    });
   });
 });
