@@ -91,6 +91,16 @@ describe("SMTP transport", () => {
     expect(smtp.messages.some((m) => m.to.includes("refused@example.com"))).toBe(false);
   });
 
+  test("?requireTLS=true in SMTP_URL refuses a server that offers no STARTTLS (nothing is sent in clear)", async () => {
+    const mailer = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: `${smtp.url}?requireTLS=true` }), silentLogger);
+    try {
+      await expect(mailer.sendEmail({ to: "cleartext@example.com", subject: "s", text: "t" })).rejects.toThrow();
+    } finally {
+      mailer.close();
+    }
+    expect(smtp.messages.some((m) => m.to.includes("cleartext@example.com"))).toBe(false);
+  });
+
   test("an unreachable server fails the send rather than losing the message", async () => {
     const mailer = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: "smtp://127.0.0.1:1" }), silentLogger);
     try {
