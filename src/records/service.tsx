@@ -9,7 +9,7 @@ import { createMailer, mailHandlers } from "../mail/mailer";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
-import { Page, type ServiceBrand } from "../web/layout";
+import type { ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { todayInUk } from "./dates";
 import { openRecordsDatabase } from "./db/database";
@@ -18,6 +18,7 @@ import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
 import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
+import { RecordsStartPage } from "./start-page";
 import { teacherRoutes } from "./teachers/teacher-routes";
 
 export const createRecordsService: ServiceFactory = async ({ config, logger }) => {
@@ -70,15 +71,7 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .get("/", () =>
-      htmlResponse(
-        <Page title="Qualified Teachers API" brand={brand}>
-          <h1 class="govuk-heading-xl">Qualified Teachers API</h1>
-          <p class="govuk-body">
-            An API for services that record teacher training outcomes and read teaching records. It needs an access
-            token from Teacher ID.
-          </p>
-        </Page>,
-      ),
+      htmlResponse(<RecordsStartPage brand={brand} identityUrl={config.urls.identity} devMailbox={pageMailbox !== undefined} />),
     )
     .use(ittOutcomeRoutes({ db, verifier, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, verifier }))
