@@ -189,7 +189,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const started = now();
     try {
       if (!handler) throw new Error(`no handler for kind ${message.kind}`);
-      const result = await handler(JSON.parse(message.payload), {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(message.payload);
+      } catch {
+        throw new PermanentFailure("the stored payload is not JSON");
+      }
+      const result = await handler(payload, {
         id: message.id,
         kind: message.kind,
         attempts: message.attempts,
@@ -238,12 +244,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   function begin(message: ClaimedMessage): Promise<void> {
     inFlight.add(message.id);
-    const done = handle(message).finally(() => {
-      inFlight.delete(message.id);
-      active.delete(done);
-      // Refill once half the slots are free: claims stay batched, the pipeline stays full.
-      if (running && inFlight.size <= timing.batchSize / 2) wakeNow();
-    });
+    const done = handle(message)
+      // handle() records every outcome itself; only a database failure while recording lands here.
+      .catch((error) => logger.error("outbox_record_failed", { id: message.id, kind: message.kind, error: describeError(error) }))
+      .finally(() => {
+        inFlight.delete(message.id);
+        active.delete(done);
+        // Refill once half the slots are free: claims stay batched, the pipeline stays full.
+        if (running && inFlight.size <= timing.batchSize / 2) wakeNow();
+      });
     active.add(done);
     return done;
   }
