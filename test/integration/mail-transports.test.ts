@@ -48,7 +48,7 @@ describe("SMTP transport", () => {
   });
 
   test("logs in with the user and password in SMTP_URL (URL-encoded), and a wrong password fails the send", async () => {
-    const logins: { username?: string; password?: string }[] = [];
+    const logins: { username?: string | null; password?: string | null }[] = [];
     const server = new SMTPServer({
       authMethods: ["PLAIN", "LOGIN"],
       allowInsecureAuth: true,
