@@ -12,7 +12,11 @@ import { problemResponse } from "../../web/problem";
 import { createTeacherReader } from "./teacher-record";
 
 const teacherQuery = z.object({
-  birthdate: z.string().refine(isIsoDate, "birthdate must be a real date in the format YYYY-MM-DD").optional(),
+  // Optional; `?birthdate=` (empty) means not given.
+  birthdate: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string({ error: "birthdate must be a date in the format YYYY-MM-DD" }).refine(isIsoDate, "birthdate must be a real date in the format YYYY-MM-DD").optional(),
+  ),
 });
 
 function recordResponse(lookup: ReturnType<ReturnType<typeof createTeacherReader>>): Response {
