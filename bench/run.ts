@@ -7,9 +7,11 @@
 // Settings (environment): BENCH_SECONDS (measured seconds per load, default 5),
 // BENCH_CONCURRENCY (requests in flight, default 32), BENCH_TEACHERS (teachers seeded for the
 // itt-outcome run, default 60000), BENCH_REGISTRATIONS (whole registrations over HTTP, default
-// 1000), BENCH_ONLY (comma-separated: token, trn-tokens, itt-outcome, registration;
+// 1000), BENCH_LARGE (e.g. 1000000: then grow the databases to that many teachers and accounts
+// and measure the API loads again; off by default, it takes minutes), BENCH_ONLY (comma-separated: token, trn-tokens, itt-outcome, registration;
 // the loads to run, all by default), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
 // profiler and write a profile per run into DIR; the numbers are then not comparable).
+import { Database } from "bun:sqlite";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +30,7 @@ const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
 const work = mkdtempSync(join(tmpdir(), "teacher-id-bench-"));
 const loads = ["token", "trn-tokens", "itt-outcome", "registration"] as const;
 const registrationCount = Number(process.env.BENCH_REGISTRATIONS ?? 1000);
+const largeCount = Number(process.env.BENCH_LARGE ?? 0);
 const only = new Set((process.env.BENCH_ONLY ?? loads.join(",")).split(",").map((s) => s.trim()));
 for (const name of only)
   if (!(loads as readonly string[]).includes(name))
@@ -258,6 +261,65 @@ function importTeachers(env: Record<string, string>, count: number): string | un
   return `records import failed (${result.exitCode}): ${(result.stderr.toString() || result.stdout.toString()).slice(0, 200)}`;
 }
 const benchTrn = (i: number) => String(3_000_000 + i);
+const largeTrn = (i: number) => String(6_000_000 + i);
+
+/**
+ * Grows records to `count` more teachers (with `records import`, 100,000 rows a file) and identity
+ * to `count` accounts (inserted directly: there is no bulk path for accounts). serve must be stopped.
+ */
+async function growDatabases(env: Record<string, string>, dataDir: string, count: number): Promise<true | string> {
+  if (count > 1_000_000) return "BENCH_LARGE is at most 1000000 (TRNs 6000000-6999999)";
+  log(`  growing records to ${count.toLocaleString("en-GB")} more teachers...`);
+  const started = performance.now();
+  const chunk = 100_000;
+  for (let from = 0; from < count; from += chunk) {
+    const csv = join(work, "large.csv");
+    const lines = ["trn,first_name,last_name,date_of_birth,email,itt_provider_ukprn,itt_provider_name,itt_result"];
+    for (let i = from; i < Math.min(count, from + chunk); i++) {
+      lines.push(
+        `${largeTrn(i)},Large,Teacher${i},1990-01-01,large${i}@bench.example,10000001,Bench Provider,InTraining`,
+      );
+    }
+    writeFileSync(csv, lines.join("\n") + "\n");
+    const result = Bun.spawnSync([binary, "records", "import", csv], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    if (result.exitCode !== 0) return `records import failed: ${result.stderr.toString().slice(0, 200)}`;
+  }
+  log(
+    `  ... in ${((performance.now() - started) / 1000).toFixed(0)} s; adding ${count.toLocaleString("en-GB")} accounts to identity...`,
+  );
+  const db = new Database(join(dataDir, "identity.sqlite"));
+  try {
+    db.run("PRAGMA busy_timeout = 5000");
+    const insert = db.query(
+      `INSERT INTO accounts (id, email, email_verified, phone_number, phone_number_verified, given_name, family_name,
+         preferred_name, birthdate, trn, created_at, updated_at)
+       VALUES (?, ?, 1, ?, 1, 'Large', ?, 'Large', '1990-01-01', ?, ?, ?)`,
+    );
+    const now = Date.now();
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        insert.run(
+          crypto.randomUUID(),
+          `large${i}@bench.example`,
+          `+4474${String(i).padStart(8, "0")}`,
+          `Teacher${i}`,
+          largeTrn(i),
+          now,
+          now,
+        );
+      }
+    })();
+  } catch (error) {
+    return `could not add accounts to identity.sqlite (${(error as Error).message})`;
+  } finally {
+    db.close();
+  }
+  log(`  ... grown in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return true;
+}
 const registrationTrn = (i: number) => String(4_000_000 + i);
 
 async function clientToken(
@@ -378,6 +440,7 @@ async function measureServe(
 
   const peak = { mb: 0 };
   const identity = env.IDENTITY_URL;
+  const emptyRates: { token?: number; trnTokens?: number; itt?: number } = {};
 
   // POST /token, client_credentials, as the demo awarding service.
   const demoSecret = /client_secret:\s+(\S+)/.exec(banner)?.[1];
@@ -398,6 +461,7 @@ async function measureServe(
   if (tokenSkip) rows.push({ measure: "POST /token client_credentials", unit: "req/s", skipped: tokenSkip });
   else {
     const r = await load("POST /token", s.proc.pid, peak, tokenRequest, [200]);
+    emptyRates.token = r.perSecond;
     rows.push({
       measure: "POST /token client_credentials",
       value: r.perSecond,
@@ -439,6 +503,7 @@ async function measureServe(
   if (trnSkip) rows.push({ measure: "POST /trn-tokens", unit: "req/s", skipped: trnSkip });
   else {
     const r = await load("POST /trn-tokens", s.proc.pid, peak, trnRequest, [201]);
+    emptyRates.trnTokens = r.perSecond;
     rows.push({
       measure: "POST /trn-tokens",
       value: r.perSecond,
@@ -473,6 +538,7 @@ async function measureServe(
   else {
     const sentBefore = sink.total();
     const r = await load("PUT itt-outcome", s.proc.pid, peak, ittRequest, [200], teacherCount - 1);
+    emptyRates.itt = r.perSecond;
     rows.push({
       measure: "PUT /v2/teachers/{trn}/itt-outcome (Pass)",
       value: r.perSecond,
@@ -554,6 +620,55 @@ async function measureServe(
       log(
         `    ${step.step.padEnd(48)} n=${step.count} p50 ${step.p50Ms.toFixed(1)} ms, p99 ${step.p99Ms.toFixed(1)} ms`,
       );
+    }
+  }
+
+  // DESIGN: with 1,000,000 teachers and 1,000,000 accounts, throughput within 80% of an empty database.
+  if (largeCount > 0) {
+    await stop(s);
+    const grown = await growDatabases(env, dataDir, largeCount);
+    if (typeof grown === "string") rows.push({ measure: "large database", unit: "req/s", skipped: grown });
+    else {
+      const big = await start(serveCommand, env, healthUrls(env));
+      const compare = (name: string, r: LoadResult, empty: number | undefined) =>
+        rows.push({
+          measure: `${name}, ${largeCount.toLocaleString("en-GB")} teachers and accounts`,
+          value: r.perSecond,
+          unit: "req/s",
+          baseline: empty,
+          baselineName: "empty database",
+          target: ">= 0.8x the empty database",
+          note: note(r),
+          latency: latency(r),
+        });
+      if (emptyRates.token) {
+        compare(
+          "POST /token",
+          await load("POST /token (large)", big.proc.pid, peak, tokenRequest, [200]),
+          emptyRates.token,
+        );
+      }
+      if (emptyRates.trnTokens) {
+        compare(
+          "POST /trn-tokens",
+          await load("POST /trn-tokens (large)", big.proc.pid, peak, (i) => trnRequest(i + 5_000_000), [201]),
+          emptyRates.trnTokens,
+        );
+      }
+      if (emptyRates.itt) {
+        const largeRequest = (i: number) =>
+          new Request(`${env.RECORDS_URL}/v2/teachers/${largeTrn(i)}/itt-outcome?birthdate=1990-01-01`, {
+            method: "PUT",
+            headers: { authorization: `Bearer ${ittToken}`, "content-type": "application/json" },
+            body: JSON.stringify({ ittProviderUkprn: "10000001", outcome: "Pass", assessmentDate: "2026-07-01" }),
+          });
+        compare(
+          "PUT itt-outcome (Pass)",
+          await load("PUT itt-outcome (large)", big.proc.pid, peak, largeRequest, [200], largeCount),
+          emptyRates.itt,
+        );
+      }
+      await stop(big);
     }
   }
 
