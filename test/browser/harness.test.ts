@@ -4,6 +4,7 @@ import { securityHeaders } from "../../src/web/security-headers";
 import {
   checkAccessibility,
   expectNoPageProblems,
+  expectReflow,
   launchBrowser,
   screenshot,
   type TestBrowser,
@@ -13,6 +14,10 @@ const pages: Record<string, string> = {
   "/bad": `<!DOCTYPE html><html lang="en"><head><title>Bad</title><link rel="stylesheet" href="/faint.css"></head>
     <body><main><h1>Bad page</h1><img src="/pixel.png"><p class="faint">faint</p>
     <script>document.title = "inline ran"</script></main></body></html>`,
+  "/wide": `<!DOCTYPE html><html lang="en"><head><title>Wide</title></head><body><main><h1>Wide</h1>
+    <p class="unbreakable">${"x".repeat(200)}</p></main></body></html>`,
+  "/table": `<!DOCTYPE html><html lang="en"><head><title>Table</title></head><body><main><h1>Table</h1>
+    <table><tr><td>${"y".repeat(60)}</td><td>${"z".repeat(60)}</td></tr></table></main></body></html>`,
   "/good": `<!DOCTYPE html><html lang="en"><head><title>Good</title></head><body><main><h1>Good page</h1>
     <p>Readable text.</p></main></body></html>`,
 };
@@ -70,4 +75,15 @@ test("a clean page passes, and its screenshot is written", async () => {
   expectNoPageProblems(testPage);
   const path = await screenshot(testPage.page, "harness-good");
   expect((await Bun.file(path).bytes()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
+});
+
+test("content that makes a 320px-wide page scroll sideways fails the reflow check; a wide data table does not", async () => {
+  const testPage = await browser.newPage();
+  await testPage.page.goto(`http://127.0.0.1:${server.port}/wide`);
+  await expect(expectReflow(testPage.page, "harness-wide")).rejects.toThrow(
+    /needs sideways scrolling: \d+px too wide at 320px \(p\.unbreakable\)/,
+  );
+  expect(testPage.page.viewportSize()?.width).toBe(1024); // put back afterwards
+  await testPage.page.goto(`http://127.0.0.1:${server.port}/table`);
+  await expectReflow(testPage.page, "harness-table");
 });

@@ -158,7 +158,11 @@ export function expectNoPageProblems(testPage: TestPage): void {
  * Screenshot plus accessibility and console checks: what every visited page should pass. Minor and
  * moderate axe findings do not fail; they are listed in test-artifacts/accessibility-notes.jsonl.
  */
-export async function checkPage(testPage: TestPage, name: string): Promise<void> {
+export async function checkPage(
+  testPage: TestPage,
+  name: string,
+  options: { knownReflowIssue?: string } = {},
+): Promise<void> {
   await screenshot(testPage.page, name);
   const notes = await checkAccessibility(testPage.page);
   if (notes.length > 0) {
@@ -169,5 +173,66 @@ export async function checkPage(testPage: TestPage, name: string): Promise<void>
     });
     appendFileSync(join(screenshotDir, "..", "accessibility-notes.jsonl"), line + "\n");
   }
+  await expectReflow(testPage.page, name, options.knownReflowIssue);
   expectNoPageProblems(testPage);
+}
+
+/**
+ * WCAG 2.2 1.4.10 Reflow: at 320 CSS pixels wide (a phone, or 400% zoom) nothing needs sideways
+ * scrolling, except data tables, which the criterion allows (those are noted, not failed). Checks the
+ * page at that width, then puts the viewport back.
+ */
+export async function expectReflow(
+  page: Page,
+  name = new URL(page.url()).pathname,
+  /** A known problem, with who fixes it where: noted instead of failing, and failing once fixed. */
+  knownIssue?: string,
+): Promise<void> {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  try {
+    const overflow = await page.evaluate(() => {
+      const root = document.documentElement;
+      if (root.scrollWidth <= root.clientWidth) return null;
+      const describe = (element: any) =>
+        `${element.tagName.toLowerCase()}${element.className ? "." + String(element.className).trim().split(/\s+/).join(".") : ""}`;
+      // A block's own box stays inside the page while its text runs out of it: use its content width.
+      const tooWide = (Array.from(document.querySelectorAll("body *")) as any[]).filter((element) => {
+        const box = element.getBoundingClientRect();
+        return Math.max(box.right, box.left + element.scrollWidth) > root.clientWidth + 1;
+      });
+      // The innermost ones are the cause; their ancestors are only as wide as they are.
+      const causes = tooWide.filter(
+        (element) => !tooWide.some((other) => other !== element && element.contains(other)),
+      );
+      const outsideTables = causes.filter((element) => !element.closest("table"));
+      return {
+        pixels: root.scrollWidth - root.clientWidth,
+        onlyTables: outsideTables.length === 0,
+        elements: [...new Set((outsideTables.length ? outsideTables : causes).slice(0, 3).map(describe))],
+      };
+    });
+    if (!overflow) {
+      if (knownIssue) throw new Error(`${page.url()} reflows now: remove the known issue "${knownIssue}"`);
+      return;
+    }
+    const what = `${overflow.pixels}px too wide at 320px (${overflow.elements.join(", ")})`;
+    if (overflow.onlyTables || knownIssue) {
+      const line = JSON.stringify({
+        page: name,
+        url: page.url(),
+        notes: [
+          knownIssue
+            ? `reflow: ${what}; known issue: ${knownIssue}`
+            : `reflow: a data table is ${what}; allowed, but consider a scrolling wrapper`,
+        ],
+      });
+      appendFileSync(join(screenshotDir, "..", "accessibility-notes.jsonl"), line + "\n");
+      return;
+    }
+    await screenshot(page, `reflow-failure-${name}`);
+    throw new Error(`${page.url()} needs sideways scrolling: ${what}`);
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
 }
