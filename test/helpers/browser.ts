@@ -100,6 +100,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** One JSON line in test-artifacts/accessibility-notes.jsonl: findings that do not fail a test. */
+function writeNote(line: string): void {
+  mkdirSync(screenshotDir, { recursive: true });
+  appendFileSync(join(screenshotDir, "..", "accessibility-notes.jsonl"), line + "\n");
+}
+
 let axeSource: string | undefined;
 
 export interface AccessibilityViolation {
@@ -171,7 +177,7 @@ export async function checkPage(
       url: testPage.page.url(),
       notes: notes.map((n) => `${n.impact} ${n.id}: ${n.targets.join(", ")}`),
     });
-    appendFileSync(join(screenshotDir, "..", "accessibility-notes.jsonl"), line + "\n");
+    writeNote(line);
   }
   await expectReflow(testPage.page, name, options.knownReflowIssue);
   expectNoPageProblems(testPage);
@@ -227,7 +233,7 @@ export async function expectReflow(
             : `reflow: a data table is ${what}; allowed, but consider a scrolling wrapper`,
         ],
       });
-      appendFileSync(join(screenshotDir, "..", "accessibility-notes.jsonl"), line + "\n");
+      writeNote(line);
       return;
     }
     await screenshot(page, `reflow-failure-${name}`);
