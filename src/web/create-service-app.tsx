@@ -51,7 +51,9 @@ export function createServiceApp(options: ServiceAppOptions) {
       }
     })
     .derive({ as: "global" }, ({ request, set }) => {
-      // The CSRF token for forms on this page; issued when the browser has none yet.
+      // The CSRF token for forms on this page; issued when the browser has none yet. APIs have no
+      // forms, so they never get the cookie (nor pay for making it).
+      if (isApi(request)) return { csrfToken: "" };
       const csrf = csrfTokenFor(request.headers.get("cookie"), service, secure);
       if (csrf.setCookie) appendSetCookie(set.headers as Record<string, unknown>, csrf.setCookie);
       return { csrfToken: csrf.token };
@@ -65,35 +67,39 @@ export function createServiceApp(options: ServiceAppOptions) {
       const back = request.headers.get("referer");
       return htmlResponse(<FormExpiredPage brand={brand} retryHref={back && back.startsWith(brand.url) ? back : brand.url} />, 403);
     })
-    .onError({ as: "global" }, ({ code, error, request }) => {
+    .onError({ as: "global" }, ({ code, error, request, set }) => {
+      // Record the status so the request log sees it (a returned Response is not seen there on errors).
+      const respond = (response: Response) => ((set.status = response.status), response);
       if (code === "NOT_FOUND") {
-        return isApi(request)
+        return respond(isApi(request)
           ? problemResponse({ title: "Not found", status: 404, detail: "There is no resource at this address." })
-          : htmlResponse(<NotFoundPage brand={brand} />, 404);
+          : htmlResponse(<NotFoundPage brand={brand} />, 404));
       }
       if (code === "VALIDATION") {
         const errors = zodLikeErrors(error);
-        return isApi(request)
+        return respond(isApi(request)
           ? problemResponse({ title: "One or more validation errors occurred.", status: 400, errors })
-          : htmlResponse(<NotFoundPage brand={brand} />, 400);
+          : htmlResponse(<NotFoundPage brand={brand} />, 400));
       }
       if (code === "PARSE") {
-        return isApi(request)
+        return respond(isApi(request)
           ? problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send valid JSON." })
-          : htmlResponse(<ServerErrorPage brand={brand} />, 400);
+          : htmlResponse(<ServerErrorPage brand={brand} />, 400));
       }
       logger.error("unhandled_error", { path: new URL(request.url).pathname, code: String(code), error: error as Error });
-      return isApi(request)
+      return respond(isApi(request)
         ? problemResponse({ title: "Internal server error", status: 500 })
-        : htmlResponse(<ServerErrorPage brand={brand} />, 500);
+        : htmlResponse(<ServerErrorPage brand={brand} />, 500));
     })
-    .onAfterResponse({ as: "global" }, ({ request, set }) => {
+    .onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
       const started = startTimes.get(request);
+      // A handler (or the error handler) that returns a Response sets its status there, not in set.
+      const status = responseValue instanceof Response ? responseValue.status : set.status;
       logger.info("request", {
         method: request.method,
         // Path only: query strings carry tokens (trn_token, code).
         path: new URL(request.url).pathname,
-        status: typeof set.status === "number" ? set.status : Number(set.status) || 200,
+        status: typeof status === "number" ? status : Number(status) || 200,
         ms: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
       });
     })
