@@ -721,7 +721,7 @@ function report() {
 const results = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, bun: Bun.version, platform: process.platform },
-  settings: { seconds, concurrency, teacherCount },
+  settings: { seconds, concurrency, teacherCount, registrationCount, largeCount, only: [...only] },
   rows,
 };
 
