@@ -36,12 +36,13 @@ const commonSettings = z.object({
   ACCESS_CLIENT_SECRET: optionalString(),
 });
 
-const settingsSchema = commonSettings
+const allSettings = commonSettings
   .extend(identitySettings.shape)
   .extend(recordsSettings.shape)
   .extend(accessSettings.shape)
-  .extend(mailSettings.shape)
-  .superRefine((settings, ctx) => {
+  .extend(mailSettings.shape);
+
+const settingsSchema = allSettings.superRefine((settings, ctx) => {
     if (settings.NOTIFY_API_KEY && !settings.NOTIFY_SMS_TEMPLATE_ID) {
       ctx.addIssue({ code: "custom", path: ["NOTIFY_SMS_TEMPLATE_ID"], message: "is required when NOTIFY_API_KEY is set" });
     }
@@ -59,6 +60,9 @@ const settingsSchema = commonSettings
       });
     }
   });
+
+/** Every environment variable teacher-id reads (README "Configuration" must list each). */
+export const settingNames = (): string[] => Object.keys(allSettings.shape);
 
 export type Config = z.output<typeof settingsSchema> & {
   /** Public base URL of each service, by name. */
