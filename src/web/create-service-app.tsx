@@ -86,7 +86,7 @@ export function createServiceApp(options: ServiceAppOptions) {
           ? problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send valid JSON." })
           : htmlResponse(<ServerErrorPage brand={brand} />, 400));
       }
-      logger.error("unhandled_error", { path: new URL(request.url).pathname, code: String(code), error: error as Error });
+      logger.error("unhandled_error", { path: new URL(request.url).pathname, kind: String(code), error: error as Error });
       return respond(isApi(request)
         ? problemResponse({ title: "Internal server error", status: 500 })
         : htmlResponse(<ServerErrorPage brand={brand} />, 500));
