@@ -2,7 +2,6 @@
 // from records, as a page and as their QTS certificate.
 import { Elysia } from "elysia";
 import { htmlResponse } from "../../web/html";
-import { renderQtsCertificate } from "../certificates/qts-certificate";
 import type { AccessContext } from "../context";
 import { requireSession, signInAgain } from "../sessions/require-session";
 import type { AccessSession } from "../sessions/session";
@@ -46,6 +45,9 @@ export function qualificationsRoutes(ctx: AccessContext) {
       if ("response" in found) return found.response;
       const { teacher } = found;
       if (!teacher.qtsDate) return htmlResponse(<NoCertificatePage brand={ctx.brand} />, 404);
+      // pdf-lib and fontkit cost ~80 ms to load (fontkit decompresses tables at import):
+      // only a certificate download pays it, not start-up.
+      const { renderQtsCertificate } = await import("../certificates/qts-certificate");
       const pdf = await renderQtsCertificate({ fullName: fullName(teacher), trn: teacher.trn, qtsDate: teacher.qtsDate });
       ctx.log.info("certificate_downloaded", { sub: session.sub, certificate: "qts" });
       // The TRN is 7 digits at records; keep the filename safe whatever arrives.
