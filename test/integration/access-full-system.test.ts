@@ -72,9 +72,15 @@ describe("access with the real identity and records", () => {
     expect(html).toContain("1 July 2026");
     expect(html).toContain("9 March 1994");
     expect(html).toContain("3012345");
+    // Initial teacher training: provider, programme, subjects, age range, dates and result.
     expect(html).toContain("Earl Spencer Primary School");
+    expect(html).toContain("School direct training programme");
     expect(html).toContain("Primary, Mathematics");
     expect(html).toContain("5 to 11 years");
+    expect(html).toContain("1 September 2025");
+    expect(html).toMatch(/End date<\/dt>\s*<dd[^>]*>1 July 2026</);
+    expect(html).toMatch(/Result<\/dt>\s*<dd[^>]*>Pass</);
+    // Induction.
     expect(html).toContain("Required to complete");
     expect(html).toContain('href="/qualifications/certificates/qts"');
     expect(html).toContain("Download QTS certificate");

@@ -5,6 +5,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { freePort } from "../helpers/ports";
 import { csrfFieldIn, HttpBrowser } from "./access-http-browser";
@@ -233,6 +234,24 @@ describe("the sign-in callback", () => {
     resetIssuer();
   });
 
+  test.each(["server_error", "temporarily_unavailable", "invalid_request"])(
+    "any other error from identity (%s) gives a clear page and no session",
+    async (error) => {
+      resetIssuer();
+      issuer.behaviour.authorizeError = error;
+      const browser = new HttpBrowser();
+      const { response, url } = await browser.follow(`${access}/sign-in`);
+      expect(url).toStartWith(`${access}/sign-in/callback?`);
+      expect(response.status).toBe(400);
+      const html = await response.text();
+      expect(html).toContain("We could not sign you in");
+      expect(html).toContain("Teacher ID could not complete your sign-in.");
+      expect(html).not.toContain(error);
+      expect(browser.cookies.has("access_session")).toBe(false);
+      resetIssuer();
+    },
+  );
+
   test("after sign-in, return_to only ever leads to a page on access", async () => {
     resetIssuer();
     for (const target of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/qualifications?x=1"]) {
@@ -254,11 +273,18 @@ describe("sessions", () => {
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
     const sessionId = browser.cookies.get("access_session")!;
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 random bits
     const db = new Database(join(system.dataDir, "access.sqlite"), { readonly: true });
-    const dump = JSON.stringify(db.query("SELECT * FROM sessions").all()) + JSON.stringify(db.query("SELECT * FROM login_attempts").all());
+    const rows = db.query("SELECT * FROM sessions").all() as Record<string, unknown>[];
+    const dump = JSON.stringify(rows) + JSON.stringify(db.query("SELECT * FROM login_attempts").all());
     db.close();
+    // The row is found by the id's hash; the id itself, the tokens and the teacher's name and TRN
+    // (from the ID token) are nowhere in it.
+    expect(rows.some((row) => row.id_hash === sha256(sessionId))).toBe(true);
     expect(dump).not.toContain(sessionId);
     expect(dump).not.toContain("at-");
+    expect(dump).not.toContain("Jane Smith");
+    expect(dump).not.toContain(issuer.behaviour.claims.trn as string);
     const wal = readdirSync(system.dataDir).filter((f) => f.startsWith("access.sqlite"));
     for (const file of wal) expect(readFileSync(join(system.dataDir, file)).includes(sessionId)).toBe(false);
   });

@@ -57,7 +57,7 @@ describe("login attempts", () => {
 });
 
 describe("sessions", () => {
-  const newSession = { sub: "s", trn: "1234567", name: "Jane Smith", accessToken: "at", idToken: "it", accessTokenExpiresAt: Date.now() + 60_000 };
+  const newSession = { sub: "s", accessToken: "at", idToken: "it", accessTokenExpiresAt: Date.now() + 60_000 };
 
   test("are read back only with their cookie, until they end, and purged after", () => {
     const { setCookie } = createSession(db, newSession, { secure: true, lifetimeMs: 60_000 });

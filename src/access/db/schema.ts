@@ -29,14 +29,15 @@ export const loginAttempts = sqliteTable(
   (t) => [index("login_attempts_expires").on(t.expiresAt)],
 );
 
-/** A signed-in teacher's session; the access_session cookie holds the id, this row its hash. */
+/**
+ * A signed-in teacher's session; the access_session cookie holds the id, this row its hash. No name
+ * or TRN is kept: the pages read them from records with the teacher's own token each time.
+ */
 export const sessions = sqliteTable(
   "sessions",
   {
     idHash: text("id_hash").primaryKey(),
     sub: text("sub").notNull(),
-    trn: text("trn"),
-    name: text("name"),
     /** JSON { accessToken, idToken } sealed with a key derived from the cookie value. */
     tokensSealed: text("tokens_sealed").notNull(),
     accessTokenExpiresAt: integer("access_token_expires_at").notNull(),

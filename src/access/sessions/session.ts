@@ -13,9 +13,8 @@ const tokensPurpose = "session-tokens";
 
 export interface AccessSession {
   idHash: string;
+  /** identity's subject identifier for the teacher (logged instead of anything personal). */
   sub: string;
-  trn: string | null;
-  name: string | null;
   accessToken: string;
   idToken: string;
   accessTokenExpiresAt: number;
@@ -24,14 +23,7 @@ export interface AccessSession {
   expiresAt: number;
 }
 
-export interface NewSession {
-  sub: string;
-  trn: string | null;
-  name: string | null;
-  accessToken: string;
-  idToken: string;
-  accessTokenExpiresAt: number;
-}
+export type NewSession = Pick<AccessSession, "sub" | "accessToken" | "idToken" | "accessTokenExpiresAt">;
 
 /** Starts a session; returns its Set-Cookie header. */
 export function createSession(
@@ -45,8 +37,6 @@ export function createSession(
     .values({
       idHash: sha256(id),
       sub: input.sub,
-      trn: input.trn,
-      name: input.name,
       tokensSealed: seal(id, tokensPurpose, JSON.stringify({ accessToken: input.accessToken, idToken: input.idToken })),
       accessTokenExpiresAt: input.accessTokenExpiresAt,
       createdAt: now,
@@ -73,8 +63,6 @@ export function readSession(db: AccessDatabase, cookieHeader: string | null, now
   return {
     idHash: row.idHash,
     sub: row.sub,
-    trn: row.trn,
-    name: row.name,
     accessToken: tokens.accessToken,
     idToken: tokens.idToken,
     accessTokenExpiresAt: row.accessTokenExpiresAt,

@@ -120,8 +120,6 @@ export async function completeSignIn(ctx: AccessContext, input: CallbackInput): 
       ctx.db,
       {
         sub: claims.sub,
-        trn: claims.trn ?? null,
-        name: claims.name ?? ([claims.given_name, claims.family_name].filter(Boolean).join(" ") || null),
         accessToken: data.access_token,
         idToken: data.id_token,
         accessTokenExpiresAt: now + expiresIn * 1000,

@@ -1,0 +1,2 @@
+ALTER TABLE `sessions` DROP COLUMN `trn`;--> statement-breakpoint
+ALTER TABLE `sessions` DROP COLUMN `name`;
