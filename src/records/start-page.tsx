@@ -13,7 +13,8 @@ export function RecordsStartPage(props: { brand: ServiceBrand; identityUrl: stri
       <h1 class="govuk-heading-xl">Qualified Teachers API</h1>
       <p class="govuk-body">
         An API for services that record teacher training outcomes and read teaching records. Every call needs a bearer
-        access token from Teacher ID (<code safe>{`${props.identityUrl}/token`}</code>, client credentials).
+        access token from Teacher ID (<code class="govuk-!-text-break-word" safe>{`${props.identityUrl}/token`}</code>, client
+        credentials).
       </p>
       <table class="govuk-table">
         <caption class="govuk-table__caption govuk-table__caption--m">Endpoints</caption>
