@@ -10,7 +10,7 @@ import { authorizationRequests } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { HttpBrowser } from "./access-http-browser";
-import { hiddenFields, inTraining, qualified, seeding, type Seeding } from "./access-seed";
+import { hiddenFields, inTraining, qualified, seeding, type Seeding } from "../helpers/access-seed";
 
 let system: TestSystem;
 let seed: Seeding;

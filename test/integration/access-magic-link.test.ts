@@ -6,7 +6,7 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { createTrnToken } from "../helpers/identity-journey";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { HttpBrowser } from "./access-http-browser";
-import { hiddenFields, seeding, type Seeding } from "./access-seed";
+import { hiddenFields, seeding, type Seeding } from "../helpers/access-seed";
 
 let system: TestSystem;
 let seed: Seeding;

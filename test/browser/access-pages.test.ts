@@ -1,11 +1,14 @@
-// access's pages in Chromium with the real identity and records: what a teacher sees, with the
-// real CSP in force, screenshots (test-artifacts/screenshots/access-*), and axe checks.
+// access's pages in Chromium with the real identity and records (started from source; the built
+// binary's whole journey is magic-link-journey.test.ts): the pages that journey does not reach (no
+// QTS, no certificate, a broken link, a refused sign-in), with the real CSP in force, screenshots
+// (test-artifacts/screenshots/access-*) and axe checks. Teachers and identity sessions are put in
+// the databases directly (see test/helpers/access-seed.ts).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { extractText, getDocumentProxy } from "unpdf";
 import { checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { inTraining, qualified, seeding, type SeedTeacher, type Seeding } from "./access-seed";
+import { inTraining, qualified, seeding, type SeedTeacher, type Seeding } from "../helpers/access-seed";
 
 let system: TestSystem;
 let seed: Seeding;
@@ -40,6 +43,11 @@ describe("access in a browser", () => {
     await checkPage(testPage, "access-start");
     const start = testPage.page.getByRole("button", { name: "Start now" });
     expect(await start.getAttribute("href")).toBe("/sign-in");
+    const signIn = testPage.page.locator("main").getByRole("link", { name: "Sign in", exact: true });
+    expect(await signIn.getAttribute("href")).toBe("/sign-in");
+    // Start now goes to identity's sign-in, asking for access's scopes.
+    await Promise.all([testPage.page.waitForURL((url) => url.origin === system.urls.identity), start.click()]);
+    await checkPage(testPage, "access-start-identity-sign-in");
   });
 
   test("signed in, the teacher sees their qualifications and downloads their certificate, then signs out", async () => {
@@ -85,7 +93,7 @@ describe("access in a browser", () => {
     await checkPage(testPage, "access-no-certificate");
   });
 
-  test("a broken magic link and a replayed sign-in get clear pages", async () => {
+  test("a broken magic link and a forged sign-in callback get clear pages", async () => {
     const testPage = await browser.newPage();
     const response = await testPage.page.goto(`${system.urls.access}/register?trn_token=broken`);
     expect(response?.status()).toBe(400);
