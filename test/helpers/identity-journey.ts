@@ -172,15 +172,20 @@ export async function emailedCode(smtp: TestSmtpServer, to: string, after = 0): 
 }
 
 /** The code in the newest text message to `phone` (E.164), read from the dev mailbox. */
-export async function textedCode(system: TestSystem, phone: string, previous?: string): Promise<string> {
+export function textedCode(system: TestSystem, phone: string, previous?: string): Promise<string> {
+  return devMailboxCode(system.dataDir, "sms", phone, previous);
+}
+
+/** The 6-digit code in the newest dev-mailbox message on `channel` to `to`, once it differs from `previous`. */
+export async function devMailboxCode(dataDir: string, channel: "email" | "sms", to: string, previous?: string): Promise<string> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const [latest] = readDevMailbox(system.dataDir, { to: phone }).filter((m) => m.channel === "sms");
+    const [latest] = readDevMailbox(dataDir, { to }).filter((m) => m.channel === channel);
     const code = latest && /\b(\d{6})\b/.exec(latest.text)?.[1];
     if (code && code !== previous) return code;
     await Bun.sleep(20);
   }
-  throw new Error(`no text message to ${phone}`);
+  throw new Error(`no ${channel} with a code to ${to}`);
 }
 
 /** Text of the page without tags, for readable assertions. */

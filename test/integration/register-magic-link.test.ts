@@ -5,8 +5,7 @@ import { eq } from "drizzle-orm";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
 import { accounts, trnTokens } from "../../src/identity/db/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
-import { importTeachers } from "../../src/records/import/import-teachers";
-import { readTeacherCsv } from "../../src/records/import/teacher-csv";
+import { teachers } from "../../src/records/db/schema";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
@@ -19,19 +18,30 @@ let smtp: TestSmtpServer;
 let db: IdentityDatabase;
 let nextTrn = 3000001;
 
-/** A teacher in records, with a fresh TRN, for one test. */
-function newTeacher(names: { first?: string; middle?: string; last?: string } = {}) {
+/** A teacher in records, with a fresh TRN, for one test. A null date of birth: DQT has none. */
+function newTeacher(names: { first?: string; middle?: string; last?: string; dateOfBirth?: string | null } = {}) {
   const trn = String(nextTrn++);
-  const csv = `trn,first_name,middle_name,last_name,date_of_birth,email\n${trn},${names.first ?? "Sam"},${names.middle ?? ""},${names.last ?? "Taylor"},1991-04-05,t${trn}@example.com\n`;
+  const email = `t${trn}@example.com`;
   const records = openRecordsDatabase(system.dataDir);
   try {
-    const parsed = readTeacherCsv(csv);
-    const result = importTeachers(records, parsed.teachers);
-    if (!result.ok) throw new Error(JSON.stringify(result));
+    const now = Date.now();
+    records
+      .insert(teachers)
+      .values({
+        trn,
+        firstName: names.first ?? "Sam",
+        middleName: names.middle ?? null,
+        lastName: names.last ?? "Taylor",
+        dateOfBirth: names.dateOfBirth === undefined ? "1991-04-05" : names.dateOfBirth,
+        email,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
   } finally {
     records.$client.close();
   }
-  return { trn, email: `t${trn}@example.com` };
+  return { trn, email };
 }
 
 beforeAll(async () => {
@@ -208,6 +218,68 @@ describe("registering with a valid link", () => {
     const { userinfo } = await redeem(system, browser, auth);
     expect(userinfo.phone_number).toBe("+33612345678");
     expect(userinfo.phone_number_verified).toBe(true);
+  });
+});
+
+describe("a teacher whose record has no date of birth", () => {
+  test("is asked for it after the name; errors are specific; Change returns to check answers; the birthdate reaches the client", async () => {
+    const teacher = newTeacher({ first: "Noor", last: "Haddad", dateOfBirth: null });
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    expect(pageText(browser.html)).toContain("your date of birth");
+    await browser.post("/register");
+    await browser.post("/register/phone", { noPhone: "yes" });
+    // Not reachable before the name is answered.
+    await browser.get("/register/date-of-birth");
+    expect(browser.url).toEndWith("/register/preferred-name");
+    await browser.post("/register/preferred-name", { choice: "0" });
+    expect(browser.url).toEndWith("/register/date-of-birth");
+    expect(browser.html).toContain('href="/register/preferred-name" class="govuk-back-link"');
+    expect(browser.html).toContain('autocomplete="bday-day"');
+    // Check answers stays closed until the date is given.
+    await browser.get("/register/check-answers");
+    expect(browser.url).toEndWith("/register/date-of-birth");
+
+    for (const [fields, message, href] of [
+      [{}, "Enter your date of birth", "#date-of-birth-day"],
+      [{ day: "27", month: "3" }, "Date of birth must include a year", "#date-of-birth-year"],
+      [{ day: "31", month: "2", year: "1990" }, "Date of birth must be a real date", "#date-of-birth-day"],
+      [{ day: "1", month: "1", year: "2999" }, "Date of birth must be in the past", "#date-of-birth-day"],
+    ] as const) {
+      await browser.post("/register/date-of-birth", fields);
+      expect(browser.status).toBe(400);
+      expect(browser.html).toContain(`<a href="${href}">`);
+      expect(pageText(browser.html)).toContain(message);
+      expect(await (await browser.request("/register/check-answers")).status).toBe(303);
+    }
+    // What was typed is shown back.
+    expect(browser.html).toContain('value="2999"');
+
+    await browser.post("/register/date-of-birth", { day: "27", month: "3", year: "1990" });
+    expect(browser.url).toEndWith("/register/check-answers");
+    expect(pageText(browser.html)).toContain("27 March 1990");
+    expect(browser.html).toContain('href="/register/date-of-birth"');
+    await browser.get("/register/date-of-birth");
+    expect(browser.html).toContain('value="27"');
+    expect(browser.html).toContain('href="/register/check-answers" class="govuk-back-link"');
+    await browser.post("/register/date-of-birth", { day: "28", month: "03", year: "1990" });
+    expect(browser.url).toEndWith("/register/check-answers");
+    expect(pageText(browser.html)).toContain("28 March 1990");
+
+    await browser.post("/register/check-answers");
+    const { idToken, userinfo } = await redeem(system, browser, auth);
+    for (const claims of [idToken, userinfo]) expect(claims).toMatchObject({ trn: teacher.trn, birthdate: "1990-03-28", preferred_name: "Noor Haddad" });
+  });
+
+  test("a record with a date of birth never shows the question, and the page cannot be opened", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    expect(pageText(browser.html)).not.toContain("your date of birth");
+    await answerAll(browser);
+    expect(browser.html).not.toContain('href="/register/date-of-birth"');
+    await browser.get("/register/date-of-birth");
+    expect(browser.url).toEndWith("/register/check-answers");
   });
 });
 

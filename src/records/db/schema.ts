@@ -23,7 +23,8 @@ export const teachers = sqliteTable(
     firstName: text("first_name").notNull(),
     middleName: text("middle_name"),
     lastName: text("last_name").notNull(),
-    dateOfBirth: text("date_of_birth").notNull(),
+    /** Null when DQT does not know it (some records lack one); identity then asks the teacher. */
+    dateOfBirth: text("date_of_birth"),
     email: text("email"),
     qtsDate: text("qts_date"),
     inductionStatus: text("induction_status", { enum: inductionStatuses }),

@@ -12,7 +12,8 @@ export interface TeacherResponse {
   firstName: string;
   middleName: string | null;
   lastName: string;
-  dateOfBirth: string;
+  /** Null when DQT has none. */
+  dateOfBirth: string | null;
   email: string | null;
   qtsDate: string | null;
   inductionStatus: string | null;
