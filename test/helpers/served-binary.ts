@@ -1,11 +1,11 @@
 // Runs `dist/teacher-id serve` as an operator would (a copy in a directory of its own, free
 // ports, a fresh data directory) and keeps what it prints: stderr is the banner a person reads
 // (URLs, the demo client's secret), stdout is JSON log lines.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import type { ServiceName } from "../../src/config/config";
-import { binaryInFreshDir, waitForHealthy } from "./binary";
+import { binaryInFreshDir, builtBinary, waitForHealthy } from "./binary";
 import { testEnv } from "./system";
 
 export interface ServedBinary {
@@ -30,7 +30,27 @@ export interface ServeOptions {
   beforeStart?: (run: ServedBinary["run"], dir: string) => void;
 }
 
+/** A source file changed after dist/teacher-id was built (the Makefile's inputs), if any. */
+export function newerThanBinary(): string | undefined {
+  const root = resolve(import.meta.dir, "../..");
+  const built = statSync(builtBinary).mtimeMs;
+  const inputs = ["src", "db", "templates"].flatMap((folder) =>
+    readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name)),
+  );
+  return [...inputs, join(root, "package.json"), join(root, "bun.lock")].find((file) => statSync(file).mtimeMs > built);
+}
+
+let warnedStale = false;
+
 export async function serveBinary(options: ServeOptions = {}): Promise<ServedBinary> {
+  // `make test` builds first; a bare `bun test` may run an old build, which would test old code.
+  const stale = warnedStale ? undefined : newerThanBinary();
+  if (stale) {
+    warnedStale = true;
+    console.warn(`warning: ${stale} is newer than dist/teacher-id, so these tests run an old build: run 'make build'`);
+  }
   const { dir, binary } = binaryInFreshDir();
   const dataDir = join(dir, "data");
   const { env } = testEnv({ dataDir, env: { LOG_LEVEL: "info", ...options.env } });

@@ -4,6 +4,7 @@ export interface Hop {
   url: string;
   status: number;
   location?: string;
+  referrerPolicy?: string;
 }
 
 export class HttpBrowser {
@@ -41,7 +42,12 @@ export class HttpBrowser {
     let response = await this.request(current, init);
     for (let i = 0; i < maxHops; i++) {
       const location = response.headers.get("location");
-      hops.push({ url: current, status: response.status, location: location ?? undefined });
+      hops.push({
+        url: current,
+        status: response.status,
+        location: location ?? undefined,
+        referrerPolicy: response.headers.get("referrer-policy") ?? undefined,
+      });
       if (response.status < 300 || response.status >= 400 || !location) return { response, hops, url: current };
       await response.body?.cancel();
       current = new URL(location, current).toString();

@@ -70,6 +70,9 @@ describe("the magic link: GET /register?trn_token=", () => {
     expect(params.get("state")!.length).toBeGreaterThanOrEqual(22);
     expect(params.get("nonce")!.length).toBeGreaterThanOrEqual(22);
     expect(params.get("scope")!.split(" ").sort()).toEqual(["dqt:read", "email", "openid", "profile", "trn"]);
+    // The link's address carries the token: it must not leak to identity or beyond as a Referer.
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("cache-control")).toBe("no-store");
     const loginCookie = response.headers.getSetCookie().find((c) => c.startsWith("access_login="))!;
     expect(loginCookie).toContain("HttpOnly");
     expect(loginCookie).toContain("SameSite=Lax");
@@ -103,6 +106,7 @@ describe("the sign-in callback", () => {
     expect(url).toBe(`${access}/qualifications`);
     const callback = hops.find((h) => h.url.startsWith(`${access}/sign-in/callback`))!;
     expect(callback.status).toBe(303);
+    expect(callback.referrerPolicy).toBe("no-referrer"); // its address carries the code
     const session = [...browser.cookies.keys()];
     expect(session).toContain("access_session");
     // The code was exchanged with client authentication and the PKCE verifier.
