@@ -32,8 +32,10 @@ describe("where sign-in returns to", () => {
     ["/\\evil.example", "/qualifications"],
     ["https://evil.example/", "/qualifications"],
     ["javascript:alert(1)", "/qualifications"],
-    [undefined, "/qualifications"],
+    ["/qualifications?next=https://evil.example", "/qualifications"],
   ])("%s -> %s", (given, used) => expect(safeReturnTo(given)).toBe(used));
+
+  test("no return_to -> /qualifications", () => expect(safeReturnTo(undefined)).toBe("/qualifications"));
 
   test("the sign-in link carries the path", () => {
     expect(signInHref("/qualifications")).toBe("/sign-in?return_to=%2Fqualifications");
