@@ -3,9 +3,12 @@
 // (read back with a real PDF text extractor), and signs out of both.
 // Teachers and accounts are put in the databases directly, as an operator's import and identity's
 // sign-in journey would; everything access does goes over HTTP.
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { extractText, getDocumentProxy } from "unpdf";
+import { seal, unseal } from "../../src/access/sessions/seal";
 import { authorizationRequests } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
@@ -144,6 +147,28 @@ describe("access with the real identity and records", () => {
     const { response, url } = await stranger.follow(`${urls.access}/qualifications/certificates/qts`);
     expect(response.headers.get("content-type") ?? "").not.toContain("pdf");
     expect(url).toStartWith(`${urls.identity}/`);
+  });
+
+  test("when records stops accepting the teacher's access token, they sign in again and come back", async () => {
+    const browser = browserSignedInAtIdentity({ ...qualified, email: "amelia.refused@example.com", trn: "3012347" });
+    seed.teacher({ ...qualified, trn: "3012347", email: "amelia.refused@example.com" });
+    await browser.follow(`${urls.access}/sign-in`);
+    // The session holds a token records no longer accepts (as after revocation), in a session
+    // older than a minute (a brand-new one that records refuses gets the error page instead).
+    const id = browser.cookies.get("access_session")!;
+    const db = new Database(join(system.dataDir, "access.sqlite"));
+    const row = db.query("SELECT tokens_sealed FROM sessions WHERE id_hash = ?").get(sha256(id)) as { tokens_sealed: string };
+    const tokens = JSON.parse(unseal(id, "session-tokens", row.tokens_sealed)!);
+    const revoked = seal(id, "session-tokens", JSON.stringify({ ...tokens, accessToken: "revoked" }));
+    db.query("UPDATE sessions SET tokens_sealed = ?, created_at = 0 WHERE id_hash = ?").run(revoked, sha256(id));
+    db.close();
+    const refused = await browser.request(`${urls.access}/qualifications/certificates/qts`);
+    expect(refused.status).toBe(302);
+    expect(refused.headers.get("location")).toBe("/sign-in?return_to=%2Fqualifications%2Fcertificates%2Fqts");
+    // Still signed in at identity: straight back to the certificate, with a new token.
+    const { response, url } = await browser.follow(`${urls.access}/qualifications/certificates/qts`);
+    expect(url).toBe(`${urls.access}/qualifications/certificates/qts`);
+    expect(response.headers.get("content-type")).toBe("application/pdf");
   });
 
   test("signing out ends the session at identity and at access", async () => {
