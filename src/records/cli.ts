@@ -1,14 +1,17 @@
 // `teacher-id records ...`: operator commands for the records service.
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { desc, eq } from "drizzle-orm";
 import { commandGroup, type Command } from "../cli/command";
 import { loadConfig } from "../config/config";
 import { outbox } from "../outbox/schema";
-import { openRecordsDatabase } from "./db/database";
+import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { loadDemoTeachers } from "./demo/demo-teachers";
-import { importTeachers } from "./import/import-teachers";
-import { readTeacherCsv, teacherCsvColumns } from "./import/teacher-csv";
+import { importTeacherCsv } from "./import/import-teachers";
+import { readTextPieces } from "./import/read-text-pieces";
+import { teacherCsvColumns } from "./import/teacher-csv";
 
 const importCommand: Command = {
   name: "import",
@@ -19,7 +22,8 @@ Loads teachers and their ITT records into records' database (DATA_DIR/records.sq
 
 The first row names the columns (any order; unknown names are an error):
   ${teacherCsvColumns.join(", ")}
-Required: trn (7 digits), first_name, last_name, date_of_birth (YYYY-MM-DD, in the past).
+Required: trn (7 digits), first_name, last_name, date_of_birth (YYYY-MM-DD, in the past;
+  a blank date_of_birth means DQT has none, and Teacher ID asks the teacher).
 Optional: middle_name, email, qts_date (YYYY-MM-DD), induction_status
   (RequiredToComplete, InProgress, Passed, Failed, Exempt, None).
 ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result go together):
@@ -29,48 +33,57 @@ ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result 
   Deferred, DeferredForSkillsTests, Pass, Fail, Withdrawn).
 One row per ITT record: rows with the same trn are one teacher and must agree on its details.
 
-Every row is checked first and every problem is printed with its line number. A file with
-any problem loads nothing; a good file loads in one transaction. A teacher whose trn is
-already in records is a problem (import adds new teachers only).
+Every row is checked and every problem is printed with its line number. A file with any
+problem loads nothing: the whole file loads in one transaction, read a piece at a time, so
+memory stays small whatever its size. A teacher whose trn is already in records is a
+problem (import adds new teachers only). While a file loads, records' own writes (itt-outcome
+calls, the outbox) wait for it, up to 5 seconds each: load big files when the API is quiet.
 
 Options:
-  --dry-run   Check the file and report, but load nothing.`,
+  --dry-run   Check the file (against records' database, when there is one), but load nothing.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, options: { "dry-run": { type: "boolean" } }, allowPositionals: true, strict: true });
     if (positionals.length !== 1) {
       io.err(`Give one CSV file.\n\n${importCommand.help}`);
       return 2;
     }
-    let text: string;
+    const file = positionals[0];
+    let pieces: Iterable<string>;
     try {
-      text = readFileSync(positionals[0], "utf8");
+      pieces = readTextPieces(file);
     } catch (error) {
-      io.err(`Cannot read ${positionals[0]}: ${(error as Error).message}`);
+      io.err(`Cannot read ${file}: ${(error as Error).message}`);
       return 66; // EX_NOINPUT
     }
-    const { teachers, problems } = readTeacherCsv(text);
-    if (problems.length === 0 && !values["dry-run"]) {
-      const config = loadConfig(io.env);
-      const db = openRecordsDatabase(config.DATA_DIR);
-      try {
-        const result = importTeachers(db, teachers);
-        if (result.ok) {
-          io.out(`Imported ${result.teachers} teachers and ${result.ittRecords} ITT records from ${positionals[0]}.`);
-          return 0;
-        }
-        problems.push(...result.problems);
-      } finally {
-        db.$client.close();
+    const dryRun = values["dry-run"] === true;
+    const config = loadConfig(io.env);
+    // A dry run where records has no database yet checks against an empty one in a temporary
+    // directory, so it creates nothing in DATA_DIR (serve seeds demo teachers only into a new one).
+    const scratch = dryRun && !existsSync(recordsDatabaseFile(config.DATA_DIR)) ? mkdtempSync(join(tmpdir(), "teacher-id-dry-run-")) : undefined;
+    const db = openRecordsDatabase(scratch ?? config.DATA_DIR);
+    try {
+      const result = importTeacherCsv(db, pieces, { dryRun, onProblem: (p) => io.err(`${file}:${p.line}: ${p.message}`) });
+      if (!result.ok) {
+        io.err(`${result.problemCount} problem${result.problemCount === 1 ? "" : "s"}: nothing was imported.`);
+        return 65; // EX_DATAERR
       }
+      io.out(
+        result.dryRun
+          ? `${file} is valid: ${result.teachers} teachers and ${result.ittRecords} ITT records (dry run: nothing was imported).`
+          : `Imported ${result.teachers} teachers and ${result.ittRecords} ITT records from ${file}.`,
+      );
+      return 0;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && code.startsWith("E")) {
+        io.err(`Cannot read ${file}: ${(error as Error).message}. Nothing was imported.`);
+        return 66;
+      }
+      throw error;
+    } finally {
+      db.$client.close();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
     }
-    if (problems.length) {
-      for (const p of problems.sort((a, b) => a.line - b.line)) io.err(`${positionals[0]}:${p.line}: ${p.message}`);
-      io.err(`${problems.length} problem${problems.length === 1 ? "" : "s"}: nothing was imported.`);
-      return 65; // EX_DATAERR
-    }
-    const itts = teachers.reduce((n, t) => n + t.itt.length, 0);
-    io.out(`${positionals[0]} is valid: ${teachers.length} teachers and ${itts} ITT records (dry run: nothing was imported).`);
-    return 0;
   },
 };
 

@@ -1,6 +1,5 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { internalClientCredentials } from "../config/internal-clients";
@@ -12,7 +11,7 @@ import { htmlResponse } from "../web/html";
 import type { ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { todayInUk } from "./dates";
-import { openRecordsDatabase } from "./db/database";
+import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
 import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
@@ -23,7 +22,7 @@ import { teacherRoutes } from "./teachers/teacher-routes";
 
 export const createRecordsService: ServiceFactory = async ({ config, logger }) => {
   const log = logger.child({ service: "records" });
-  const freshInstall = !existsSync(join(config.DATA_DIR, "records.sqlite"));
+  const freshInstall = !existsSync(recordsDatabaseFile(config.DATA_DIR));
   const db = openRecordsDatabase(config.DATA_DIR);
   if (freshInstall && config.ENVIRONMENT === "development") {
     log.info("demo_teachers_loaded", { teachers: loadDemoTeachers(db) });

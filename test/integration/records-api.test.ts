@@ -7,8 +7,7 @@ import { trnTokens } from "../../src/identity/db/schema";
 import { outbox } from "../../src/outbox/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
 import { teachers } from "../../src/records/db/schema";
-import { importTeachers } from "../../src/records/import/import-teachers";
-import { readTeacherCsv } from "../../src/records/import/teacher-csv";
+import { importTeacherCsv } from "../../src/records/import/import-teachers";
 import { sha256 } from "../../src/security/tokens";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
@@ -27,11 +26,9 @@ function addTeacher(options: { email?: string | null; qtsDate?: string; result?:
   const trn = String(nextTrn++);
   const email = options.email === undefined ? `teacher.${trn}@example.com` : (options.email ?? "");
   const csv = `${header}\n${trn},Sam,,Taylor-${trn},1999-01-02,${email},${options.qtsDate ?? ""},${options.ukprn ?? "10000001"},Riverside Teacher Training Partnership,Provider-led,Mathematics;Physics,11,16,2025-09-01,2026-07-31,${options.result ?? "InTraining"}\n`;
-  const { teachers: rows, problems } = readTeacherCsv(csv);
-  if (problems.length) throw new Error(JSON.stringify(problems));
   const db = openRecordsDatabase(system.dataDir);
   try {
-    const result = importTeachers(db, rows);
+    const result = importTeacherCsv(db, [csv]);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
   } finally {
     db.$client.close();

@@ -1,55 +1,90 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/main";
-import { openRecordsDatabase } from "../../src/records/db/database";
+import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
 import { ittRecords, teachers } from "../../src/records/db/schema";
 import { demoTeachersCsv, loadDemoTeachers } from "../../src/records/demo/demo-teachers";
-import { parseCsv } from "../../src/records/import/csv";
-import { importTeachers } from "../../src/records/import/import-teachers";
-import { readTeacherCsv } from "../../src/records/import/teacher-csv";
+import { CsvParser, parseCsv, type CsvRecord } from "../../src/records/import/csv";
+import { importTeacherCsv, type ImportResult } from "../../src/records/import/import-teachers";
+import { readTextPieces } from "../../src/records/import/read-text-pieces";
 
 const header =
   "trn,first_name,middle_name,last_name,date_of_birth,email,qts_date,induction_status,itt_provider_ukprn,itt_provider_name,itt_programme_type,itt_subjects,itt_age_range_from,itt_age_range_to,itt_start_date,itt_end_date,itt_result";
 const good = "7000001,Ada,,Lovelace,1990-12-10,ada@example.com,,,10000001,Riverside,Provider-led,Mathematics;Computing,11,16,2025-09-01,2026-07-31,InTraining";
 
 let dir: string;
+let db: RecordsDatabase;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "records-import-"));
+  db = openRecordsDatabase(dir);
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Imports `text`; returns the result with the problems (or []) and what the database then holds. */
+function load(text: string, options: Parameters<typeof importTeacherCsv>[2] = {}) {
+  const result: ImportResult = importTeacherCsv(db, [text], options);
+  return { result, problems: result.ok ? [] : result.problems, held: db.select().from(teachers).all() };
+}
+const problemsOf = (text: string) => load(text).problems;
 
 describe("CSV reading", () => {
+  const tricky = '\uFEFFa,b\r\n"x, y","say ""hi"""\r\n\r\n"multi\nline",z\r\nlast,"end"\r\n';
+  const expected = [
+    { line: 1, fields: ["a", "b"] },
+    { line: 2, fields: ["x, y", 'say "hi"'] },
+    { line: 4, fields: ["multi\nline", "z"] },
+    { line: 6, fields: ["last", "end"] },
+  ];
+
   test("quoted fields keep commas, quotes and newlines; CRLF and a byte-order mark are fine; blank lines are skipped", () => {
-    const { records, error } = parseCsv('\uFEFFa,b\r\n"x, y","say ""hi"""\r\n\r\n"multi\nline",z\n');
+    const { records, error } = parseCsv(tricky);
     expect(error).toBeUndefined();
-    expect(records).toEqual([
-      { line: 1, fields: ["a", "b"] },
-      { line: 2, fields: ["x, y", 'say "hi"'] },
-      { line: 4, fields: ["multi\nline", "z"] },
-    ]);
+    expect(records).toEqual(expected);
+  });
+
+  test("a file read in pieces gives the same records wherever the pieces split (a CRLF, a \"\" escape)", () => {
+    for (const size of [1, 2, 3, 5, 7]) {
+      const parser = new CsvParser();
+      const records: CsvRecord[] = [];
+      for (let i = 0; i < tricky.length; i += size) parser.feed(tricky.slice(i, i + size), (r) => records.push(r));
+      expect(parser.finish((r) => records.push(r))).toBeUndefined();
+      expect(records).toEqual(expected);
+    }
   });
 
   test("an unclosed quote is reported at its line", () => {
     expect(parseCsv('a,b\n1,"open\n').error).toEqual({ line: 2, message: "a quoted field is never closed" });
   });
+
+  test("a file is read in pieces, and a character split between pieces comes out whole", () => {
+    const file = join(dir, "names.csv");
+    writeFileSync(file, "name\nZoë Ångström\n");
+    const pieces = [...readTextPieces(file, 3)];
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.join("")).toBe("name\nZoë Ångström\n");
+  });
 });
 
 describe("teacher CSV checks", () => {
-  test("a good file gives teachers with their ITT records; rows sharing a TRN are one teacher", () => {
+  test("a good file loads teachers with their ITT records; rows sharing a TRN are one teacher", () => {
     const second = "7000001,Ada,,Lovelace,1990-12-10,ada@example.com,,,10000002,Northshire,,Physics,,,2024-09-01,2025-07-31,Withdrawn";
-    const { teachers: rows, problems } = readTeacherCsv(`${header}\n${good}\n${second}\n`);
-    expect(problems).toEqual([]);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ trn: "7000001", firstName: "Ada", middleName: null, email: "ada@example.com" });
-    expect(rows[0].itt.map((i) => [i.providerUkprn, i.subjects, i.result])).toEqual([
-      ["10000001", ["Mathematics", "Computing"], "InTraining"],
-      ["10000002", ["Physics"], "Withdrawn"],
+    const { result, held } = load(`${header}\n${good}\n${second}\n`);
+    expect(result).toEqual({ ok: true, teachers: 1, ittRecords: 2, dryRun: false });
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ trn: "7000001", firstName: "Ada", middleName: null, email: "ada@example.com" });
+    const itts = db.select().from(ittRecords).all();
+    expect(itts.map((i) => [i.teacherId, i.providerUkprn, JSON.parse(i.subjects), i.result])).toEqual([
+      [held[0].id, "10000001", ["Mathematics", "Computing"], "InTraining"],
+      [held[0].id, "10000002", ["Physics"], "Withdrawn"],
     ]);
   });
 
-  test("every bad row is reported with its line number, and nothing is returned to load", () => {
+  test("every bad row is reported with its line number, and nothing is loaded", () => {
     const lines = [
       header,
       good,
@@ -59,9 +94,11 @@ describe("teacher CSV checks", () => {
       "7000005,Di,,Evans,1992-01-01", // line 6: too few fields
       "7000001,Ada,,Lovelace,1990-12-11,ada@example.com,,,,,,,,,,,", // line 7: same TRN, different birthdate
       "7000006,Ed,,Ford,2999-01-01,,,,10000001,,,,,,,,", // line 8: future birthdate, ITT without name/result
+      "7000007,Flo,,Hart,1993-03-03,,,,,,,,,,,,", // line 9: good, but the file has problems
     ];
-    const { teachers: rows, problems } = readTeacherCsv(lines.join("\n"));
-    expect(rows).toEqual([]);
+    const { problems, held } = load(lines.join("\n"));
+    expect(held).toEqual([]);
+    expect(db.select().from(ittRecords).all()).toEqual([]);
     const at = (line: number) => problems.filter((p) => p.line === line).map((p) => p.message);
     expect(at(2)).toEqual([]);
     expect(at(3)).toEqual(["trn must be 7 digits"]);
@@ -87,72 +124,93 @@ describe("teacher CSV checks", () => {
         "itt_result is required when a row has ITT details",
       ]),
     );
+    expect(at(9)).toEqual([]);
+    // Problems come in line order (the CLI prints them as they are found).
+    expect(problems.map((p) => p.line)).toEqual([...problems.map((p) => p.line)].sort((a, b) => a - b));
   });
 
   test("age range and dates must be in order", () => {
     const row = "7000009,Fay,,Green,1990-01-01,,,,10000001,Riverside,,,16,11,2025-09-01,2024-09-01,InTraining";
-    const messages = readTeacherCsv(`${header}\n${row}`).problems.map((p) => p.message);
-    expect(messages).toEqual([
+    expect(problemsOf(`${header}\n${row}`).map((p) => p.message)).toEqual([
       "itt_age_range_to must not be less than itt_age_range_from",
       "itt_end_date must not be before itt_start_date",
     ]);
   });
 
   test("the header must name known columns, include the required ones, and not repeat any", () => {
-    expect(readTeacherCsv("trn,first_name,nickname,trn\n").problems.map((p) => p.message)).toEqual([
+    expect(problemsOf("trn,first_name,nickname,trn\n1,2,3,4\n").map((p) => p.message)).toEqual([
       expect.stringMatching(/^unknown column\(s\): nickname/),
       "missing required column(s): last_name, date_of_birth",
       "repeated column(s): trn",
     ]);
-    expect(readTeacherCsv("").problems[0].message).toMatch(/empty/);
-    expect(readTeacherCsv(`${header}\n`).problems[0].message).toMatch(/no rows/);
+    expect(problemsOf("")[0].message).toMatch(/empty/);
+    expect(problemsOf(`${header}\n`)[0].message).toMatch(/no rows/);
   });
 
   test("columns may come in any order and optional ones may be left out", () => {
-    const { teachers: rows, problems } = readTeacherCsv("last_name,trn,date_of_birth,first_name\nHopper,7000010,1906-12-09,Grace\n");
-    expect(problems).toEqual([]);
-    expect(rows[0]).toMatchObject({ trn: "7000010", lastName: "Hopper", email: null, itt: [] });
+    const { result, held } = load("last_name,trn,date_of_birth,first_name\nHopper,7000010,1906-12-09,Grace\n");
+    expect(result).toMatchObject({ ok: true, teachers: 1, ittRecords: 0 });
+    expect(held[0]).toMatchObject({ trn: "7000010", lastName: "Hopper", email: null });
   });
 });
 
 describe("loading", () => {
   test("a TRN already in records is refused, and the whole file loads nothing", () => {
-    const db = openRecordsDatabase(dir);
-    try {
-      const first = readTeacherCsv(`${header}\n${good}`).teachers;
-      expect(importTeachers(db, first)).toEqual({ ok: true, teachers: 1, ittRecords: 1 });
-      const again = readTeacherCsv(`${header}\n${good.replace("7000001", "7000002")}\n${good}`).teachers;
-      const result = importTeachers(db, again);
-      expect(result).toEqual({ ok: false, problems: [{ line: 3, message: expect.stringContaining("already in records") }] });
-      expect(db.select().from(teachers).all().map((t) => t.trn)).toEqual(["7000001"]);
-      expect(db.select().from(ittRecords).all()).toHaveLength(1);
-    } finally {
-      db.$client.close();
-    }
+    expect(load(`${header}\n${good}`).result).toEqual({ ok: true, teachers: 1, ittRecords: 1, dryRun: false });
+    const { result, held } = load(`${header}\n${good.replace("7000001", "7000002")}\n${good}`);
+    expect(result).toEqual({ ok: false, problemCount: 1, problems: [{ line: 3, message: expect.stringContaining("already in records") }] });
+    expect(held.map((t) => t.trn)).toEqual(["7000001"]);
+    expect(db.select().from(ittRecords).all()).toHaveLength(1);
+  });
+
+  test("a dry run checks everything, TRNs already in records included, and loads nothing", () => {
+    load(`${header}\n${good}`);
+    const fresh = good.replace("7000001", "7000002");
+    expect(load(`${header}\n${fresh}`, { dryRun: true })).toMatchObject({ result: { ok: true, teachers: 1, dryRun: true }, held: [{ trn: "7000001" }] });
+    expect(load(`${header}\n${fresh}\n${good}`, { dryRun: true }).problems).toEqual([{ line: 3, message: expect.stringContaining("already in records") }]);
+    expect(db.select().from(teachers).all()).toHaveLength(1);
+  });
+
+  test("problems can be taken one by one as they are found, instead of collected", () => {
+    const seen: number[] = [];
+    const result = importTeacherCsv(db, [`${header}\n70001,A,,B,1990-01-01,,,,,,,,,,,,\n${good}\n7000002,,,B,1990-01-01,,,,,,,,,,,,\n`], {
+      onProblem: (p) => seen.push(p.line),
+    });
+    expect(result).toEqual({ ok: false, problemCount: 2, problems: [] });
+    expect(seen).toEqual([2, 4]);
   });
 
   test("the demo data is valid, includes a teacher without an email and one with QTS, and loads once", () => {
-    expect(readTeacherCsv(demoTeachersCsv).problems).toEqual([]);
-    const db = openRecordsDatabase(dir);
-    try {
-      expect(loadDemoTeachers(db)).toBe(6);
-      expect(loadDemoTeachers(db)).toBe(0);
-      const all = db.select().from(teachers).all();
-      expect(all.some((t) => t.email === null)).toBe(true);
-      expect(all.some((t) => t.qtsDate !== null)).toBe(true);
-      expect(all.every((t) => t.email === null || /@example\.(com|org)$/.test(t.email))).toBe(true);
-    } finally {
-      db.$client.close();
-    }
+    expect(problemsOf(demoTeachersCsv)).toEqual([]);
+    db.delete(teachers).run();
+    expect(loadDemoTeachers(db)).toBe(6);
+    expect(loadDemoTeachers(db)).toBe(0);
+    const all = db.select().from(teachers).all();
+    expect(all).toHaveLength(6);
+    expect(all.some((t) => t.email === null)).toBe(true);
+    expect(all.some((t) => t.qtsDate !== null)).toBe(true);
+    expect(all.every((t) => t.email === null || /@example\.(com|org)$/.test(t.email))).toBe(true);
   });
 });
 
 describe("teacher-id records import", () => {
+  let data: string;
+  beforeEach(() => {
+    data = join(dir, "data");
+  });
   const run = async (args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { DATA_DIR: dir } });
+    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { DATA_DIR: data } });
     return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  const teachersIn = (dataDir: string) => {
+    const records = openRecordsDatabase(dataDir);
+    try {
+      return records.select().from(teachers).all();
+    } finally {
+      records.$client.close();
+    }
   };
 
   test("reports each bad row as FILE:LINE, exits 65 and imports nothing", async () => {
@@ -163,31 +221,50 @@ describe("teacher-id records import", () => {
     expect(result.err).toContain(`${file}:3: first_name is required`);
     expect(result.err).toContain(`${file}:4: date_of_birth must be a real date in the format YYYY-MM-DD`);
     expect(result.err).toContain("2 problems: nothing was imported.");
-    const db = openRecordsDatabase(dir);
-    try {
-      expect(db.select().from(teachers).all()).toHaveLength(0);
-    } finally {
-      db.$client.close();
-    }
+    expect(teachersIn(data)).toHaveLength(0);
   });
 
-  test("--dry-run checks a good file without loading it; then a real run loads it", async () => {
+  test("--dry-run checks a good file without loading it (creating nothing in a new DATA_DIR); then a real run loads it", async () => {
     const file = join(dir, "teachers.csv");
     writeFileSync(file, `${header}\n${good}\n`);
     const dry = await run(["records", "import", file, "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(dry.out).toContain("is valid: 1 teachers and 1 ITT records (dry run: nothing was imported)");
+    expect(readdirSync(dir)).not.toContain("data");
     const real = await run(["records", "import", file]);
     expect(real.code).toBe(0);
     expect(real.out).toContain("Imported 1 teachers and 1 ITT records");
-    const again = await run(["records", "import", file]);
+    const again = await run(["records", "import", file, "--dry-run"]);
     expect(again.code).toBe(65);
     expect(again.err).toContain(`${file}:2: a teacher with trn 7000001 is already in records`);
+    expect(teachersIn(data)).toHaveLength(1);
   });
 
-  test("a missing file is reported", async () => {
-    const result = await run(["records", "import", join(dir, "nope.csv")]);
-    expect(result.code).toBe(66);
-    expect(result.err).toContain("Cannot read");
+  test("a missing file, or a directory, is reported", async () => {
+    for (const path of [join(dir, "nope.csv"), dir]) {
+      const result = await run(["records", "import", path]);
+      expect(result.code).toBe(66);
+      expect(result.err).toContain(`Cannot read ${path}`);
+    }
+  });
+
+  // 200,000 rows once took ~1.9 GB, because the whole file, every parsed row and every teacher
+  // were held at once. Now a row is loaded as it is read: 40,000 rows would have taken ~400 MB.
+  test("memory stays bounded: 40,000 rows load in a process that never grows past 250 MB", () => {
+    const file = join(dir, "many.csv");
+    const rows = Array.from(
+      { length: 40_000 },
+      (_, i) => `${8000000 + i},First${i},,Last${i},1990-01-01,t${i}@example.com,,,10000001,Riverside,Provider-led,Mathematics,11,16,2025-09-01,2026-07-31,InTraining`,
+    );
+    writeFileSync(file, `${header}\n${rows.join("\n")}\n`);
+    rows.length = 0;
+    const child = Bun.spawnSync([process.execPath, "src/main.ts", "records", "import", file], {
+      cwd: join(import.meta.dir, "../.."),
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: data },
+    });
+    expect(child.stderr.toString()).toBe("");
+    expect(child.stdout.toString()).toContain("Imported 40000 teachers and 40000 ITT records");
+    expect(child.resourceUsage.maxRSS).toBeLessThan(250 * 1024 * 1024);
+    expect(teachersIn(data)).toHaveLength(40_000);
   });
 });

@@ -5,6 +5,8 @@ import * as schema from "./schema";
 
 export type RecordsDatabase = AppDatabase<typeof schema>;
 
+export const recordsDatabaseFile = (dataDir: string) => join(dataDir, "records.sqlite");
+
 export function openRecordsDatabase(dataDir: string): RecordsDatabase {
-  return openDatabase(join(dataDir, "records.sqlite"), schema, migrations);
+  return openDatabase(recordsDatabaseFile(dataDir), schema, migrations);
 }

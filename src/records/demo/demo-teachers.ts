@@ -3,9 +3,8 @@
 // example.org, which never receive mail.
 import { eq } from "drizzle-orm";
 import type { RecordsDatabase } from "../db/database";
-import { settings, teachers } from "../db/schema";
-import { importTeachers } from "../import/import-teachers";
-import { readTeacherCsv } from "../import/teacher-csv";
+import { settings } from "../db/schema";
+import { importTeacherCsv } from "../import/import-teachers";
 
 /** The teacher the start-up banner names: in training, with an email, so a Pass sends an invitation. */
 export const demoTeacher = { trn: "1234567", birthdate: "1998-03-14", name: "Amelia Clarke", ukprn: "10000001" };
@@ -27,10 +26,7 @@ export function demoTeachersLoaded(db: RecordsDatabase): boolean {
 
 /** Loads the demo teachers whose TRNs are free; returns how many were added. */
 export function loadDemoTeachers(db: RecordsDatabase): number {
-  const { teachers: rows, problems } = readTeacherCsv(demoTeachersCsv);
-  if (problems.length) throw new Error(`demo data is invalid: ${JSON.stringify(problems)}`);
-  const taken = new Set(db.select({ trn: teachers.trn }).from(teachers).all().map((r) => r.trn));
-  const result = importTeachers(db, rows.filter((r) => !taken.has(r.trn)));
+  const result = importTeacherCsv(db, [demoTeachersCsv], { existingTeachers: "skip" });
   if (!result.ok) throw new Error(`demo data could not be loaded: ${JSON.stringify(result.problems)}`);
   db.insert(settings).values({ key: seededKey, value: new Date().toISOString() }).onConflictDoNothing().run();
   return result.teachers;

@@ -1,11 +1,10 @@
-// Teacher records from a CSV file (`teacher-id records import FILE.csv`). One row per ITT record;
-// rows sharing a TRN are one teacher with several ITT records (their teacher columns must agree).
-// Every row is checked and every problem reported with its line number; a file with any problem
-// loads nothing (one transaction).
+// Checking a teacher CSV (`teacher-id records import FILE.csv`) one record at a time: the header,
+// then each row on its own. One row per ITT record; rows sharing a TRN are one teacher, which
+// import-teachers.ts checks against the rows it has already loaded.
 import { z } from "zod";
 import { inductionStatuses, ittResults } from "../db/schema";
 import { isIsoDate, todayInUk } from "../dates";
-import { parseCsv } from "./csv";
+import type { CsvRecord } from "./csv";
 
 export const teacherCsvColumns = [
   "trn",
@@ -28,28 +27,37 @@ export const teacherCsvColumns = [
 ] as const;
 const requiredColumns = ["trn", "first_name", "last_name", "date_of_birth"] as const;
 
-export interface ImportedTeacher {
-  line: number;
+/** A teacher's own columns: rows sharing a TRN must agree on every one of them. */
+export interface CsvTeacher {
   trn: string;
   firstName: string;
   middleName: string | null;
   lastName: string;
-  dateOfBirth: string;
+  /** Null when the row leaves it blank: DQT holds some records without a date of birth. */
+  dateOfBirth: string | null;
   email: string | null;
   qtsDate: string | null;
   inductionStatus: (typeof inductionStatuses)[number] | null;
-  itt: {
-    line: number;
-    providerUkprn: string;
-    providerName: string;
-    programmeType: string | null;
-    subjects: string[];
-    ageRangeFrom: number | null;
-    ageRangeTo: number | null;
-    startDate: string | null;
-    endDate: string | null;
-    result: (typeof ittResults)[number];
-  }[];
+}
+export const teacherDetailKeys = ["firstName", "middleName", "lastName", "dateOfBirth", "email", "qtsDate", "inductionStatus"] as const;
+
+export interface CsvItt {
+  providerUkprn: string;
+  providerName: string;
+  programmeType: string | null;
+  subjects: string[];
+  ageRangeFrom: number | null;
+  ageRangeTo: number | null;
+  startDate: string | null;
+  endDate: string | null;
+  result: (typeof ittResults)[number];
+}
+
+/** One checked row: a teacher and, when the row has ITT columns, one ITT record. */
+export interface TeacherCsvRow {
+  line: number;
+  teacher: CsvTeacher;
+  itt: CsvItt | null;
 }
 
 export interface CsvProblem {
@@ -70,11 +78,12 @@ const rowSchema = z
     first_name: z.string().trim().min(1, "first_name is required").max(100, "first_name must be 100 characters or fewer"),
     middle_name: optional(z.string().max(100, "middle_name must be 100 characters or fewer")),
     last_name: z.string().trim().min(1, "last_name is required").max(100, "last_name must be 100 characters or fewer"),
-    date_of_birth: z
-      .string()
-      .trim()
-      .refine(isIsoDate, "date_of_birth must be a real date in the format YYYY-MM-DD")
-      .refine((d) => d < todayInUk(), "date_of_birth must be in the past"),
+    date_of_birth: optional(
+      z
+        .string()
+        .refine(isIsoDate, "date_of_birth must be a real date in the format YYYY-MM-DD")
+        .refine((d) => d < todayInUk(), "date_of_birth must be in the past"),
+    ),
     email: optional(z.email("email must be a valid email address").max(254).transform((e) => e.toLowerCase())),
     qts_date: optional(date("qts_date").refine((d) => d <= todayInUk(), "qts_date must not be in the future")),
     induction_status: optional(z.enum(inductionStatuses, { error: `induction_status must be one of ${inductionStatuses.join(", ")}` })),
@@ -103,13 +112,11 @@ const rowSchema = z
     }
   });
 
-/** Reads and checks a whole file; returns the teachers, or every problem found. */
-export function readTeacherCsv(text: string): { teachers: ImportedTeacher[]; problems: CsvProblem[] } {
+/** Where each known column is in the file's rows (-1: not in the file). */
+export type TeacherCsvHeader = { line: number; width: number; positions: number[] };
+
+export function checkHeader(header: CsvRecord): { ok: true; header: TeacherCsvHeader } | { ok: false; problems: CsvProblem[] } {
   const problems: CsvProblem[] = [];
-  const parsed = parseCsv(text);
-  if (parsed.error) problems.push(parsed.error);
-  const [header, ...rows] = parsed.records;
-  if (!header) return { teachers: [], problems: [{ line: 1, message: "the file is empty: it needs a header row" }] };
   const columns = header.fields.map((f) => f.trim().toLowerCase());
   const unknown = columns.filter((c) => !(teacherCsvColumns as readonly string[]).includes(c));
   const missing = requiredColumns.filter((c) => !columns.includes(c));
@@ -117,63 +124,48 @@ export function readTeacherCsv(text: string): { teachers: ImportedTeacher[]; pro
   if (unknown.length) problems.push({ line: header.line, message: `unknown column(s): ${unknown.join(", ")} (known: ${teacherCsvColumns.join(", ")})` });
   if (missing.length) problems.push({ line: header.line, message: `missing required column(s): ${missing.join(", ")}` });
   if (duplicated.length) problems.push({ line: header.line, message: `repeated column(s): ${[...new Set(duplicated)].join(", ")}` });
-  if (problems.length) return { teachers: [], problems };
-  if (rows.length === 0) return { teachers: [], problems: [{ line: header.line, message: "the file has a header but no rows" }] };
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, header: { line: header.line, width: columns.length, positions: teacherCsvColumns.map((c) => columns.indexOf(c)) } };
+}
 
-  const byTrn = new Map<string, ImportedTeacher>();
-  for (const row of rows) {
-    if (row.fields.length !== columns.length) {
-      problems.push({ line: row.line, message: `has ${row.fields.length} fields, but the header has ${columns.length}` });
-      continue;
-    }
-    const input = Object.fromEntries(teacherCsvColumns.map((c) => [c, columns.includes(c) ? row.fields[columns.indexOf(c)] : ""]));
-    const result = rowSchema.safeParse(input);
-    if (!result.success) {
-      for (const issue of result.error.issues) problems.push({ line: row.line, message: issue.message });
-      continue;
-    }
-    const r = result.data;
-    const teacher: ImportedTeacher = {
-      line: row.line,
-      trn: r.trn,
-      firstName: r.first_name,
-      middleName: r.middle_name,
-      lastName: r.last_name,
-      dateOfBirth: r.date_of_birth,
-      email: r.email,
-      qtsDate: r.qts_date,
-      inductionStatus: r.induction_status,
-      itt: [],
-    };
-    const existing = byTrn.get(r.trn);
-    if (existing) {
-      const differs = (["firstName", "middleName", "lastName", "dateOfBirth", "email", "qtsDate", "inductionStatus"] as const).filter(
-        (k) => existing[k] !== teacher[k],
-      );
-      if (differs.length) {
-        problems.push({
-          line: row.line,
-          message: `trn ${r.trn} is also on line ${existing.line} with different teacher details (${differs.join(", ")})`,
-        });
-        continue;
-      }
-    } else {
-      byTrn.set(r.trn, teacher);
-    }
-    if (r.itt_provider_ukprn && r.itt_provider_name && r.itt_result) {
-      (existing ?? teacher).itt.push({
-        line: row.line,
-        providerUkprn: r.itt_provider_ukprn,
-        providerName: r.itt_provider_name,
-        programmeType: r.itt_programme_type,
-        subjects: (r.itt_subjects ?? "").split(";").map((s) => s.trim()).filter(Boolean),
-        ageRangeFrom: r.itt_age_range_from,
-        ageRangeTo: r.itt_age_range_to,
-        startDate: r.itt_start_date,
-        endDate: r.itt_end_date,
-        result: r.itt_result,
-      });
-    }
+/** Checks one row on its own; every problem is reported with the row's line. */
+export function checkRow(header: TeacherCsvHeader, row: CsvRecord): { ok: true; row: TeacherCsvRow } | { ok: false; problems: CsvProblem[] } {
+  if (row.fields.length !== header.width) {
+    return { ok: false, problems: [{ line: row.line, message: `has ${row.fields.length} fields, but the header has ${header.width}` }] };
   }
-  return { teachers: problems.length ? [] : [...byTrn.values()], problems };
+  const input: Record<string, string> = {};
+  teacherCsvColumns.forEach((c, i) => (input[c] = header.positions[i] === -1 ? "" : row.fields[header.positions[i]]));
+  const result = rowSchema.safeParse(input);
+  if (!result.success) return { ok: false, problems: result.error.issues.map((issue) => ({ line: row.line, message: issue.message })) };
+  const r = result.data;
+  return {
+    ok: true,
+    row: {
+      line: row.line,
+      teacher: {
+        trn: r.trn,
+        firstName: r.first_name,
+        middleName: r.middle_name,
+        lastName: r.last_name,
+        dateOfBirth: r.date_of_birth,
+        email: r.email,
+        qtsDate: r.qts_date,
+        inductionStatus: r.induction_status,
+      },
+      itt:
+        r.itt_provider_ukprn && r.itt_provider_name && r.itt_result
+          ? {
+              providerUkprn: r.itt_provider_ukprn,
+              providerName: r.itt_provider_name,
+              programmeType: r.itt_programme_type,
+              subjects: (r.itt_subjects ?? "").split(";").map((s) => s.trim()).filter(Boolean),
+              ageRangeFrom: r.itt_age_range_from,
+              ageRangeTo: r.itt_age_range_to,
+              startDate: r.itt_start_date,
+              endDate: r.itt_end_date,
+              result: r.itt_result,
+            }
+          : null,
+    },
+  };
 }
