@@ -8,22 +8,38 @@ import { parseOnly } from "./only-option";
 export const serveCommand: Command = {
   name: "serve",
   summary: "Start the services (all three by default)",
-  help: `Usage: teacher-id serve [--only identity,records,access]
+  help: `Usage: teacher-id serve [--only identity,records,access] [--demo]
 
 Starts the services, each on its own port, and applies database migrations first.
 With no configuration it runs all three on 127.0.0.1:4000-4002 with data in ./data.
+In development, a new data directory gets a handful of fictional demo teachers.
 
 Options:
   --only LIST   Start only these services (comma-separated). Give the others' URLs
                 in IDENTITY_URL, RECORDS_URL, ACCESS_URL.
+  --demo        Load the demo teachers even if the data directory is not new
+                (development only; those already there are left alone).
   --help        Show this help.
 
 Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { only: { type: "string" } }, strict: true });
+    const { values } = parseArgs({ args, options: { only: { type: "string" }, demo: { type: "boolean" } }, strict: true });
     const only = parseOnly(values.only);
     const config = loadConfig(io.env);
     const logger = createLogger({ level: config.LOG_LEVEL }).child({ pid: process.pid });
+    if (values.demo) {
+      if (config.ENVIRONMENT === "production") {
+        io.err("--demo loads fictional teachers: it is refused when ENVIRONMENT=production.");
+        return 2;
+      }
+      if (!only.includes("records")) {
+        io.err("--demo loads teachers into records: start records too.");
+        return 2;
+      }
+      // Imported here: only --demo needs the CSV importer before records starts.
+      const { loadDemoTeachersIn } = await import("../records/demo/demo-teachers");
+      logger.info("demo_teachers_loaded", { teachers: loadDemoTeachersIn(config.DATA_DIR) });
+    }
     const system = await startServices(config, logger, only);
     const lines = [
       "",

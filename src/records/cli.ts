@@ -8,7 +8,7 @@ import { commandGroup, type Command } from "../cli/command";
 import { loadConfig } from "../config/config";
 import { outbox } from "../outbox/schema";
 import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
-import { loadDemoTeachers } from "./demo/demo-teachers";
+import { loadDemoTeachersIn } from "./demo/demo-teachers";
 import { importTeacherCsv } from "./import/import-teachers";
 import { readTextPieces } from "./import/read-text-pieces";
 import { teacherCsvColumns } from "./import/teacher-csv";
@@ -94,20 +94,15 @@ const demoCommand: Command = {
 
 Loads a handful of fictional teachers (example.com addresses), several in training, one
 without an email, one already holding QTS. Teachers already present are left alone.
-'serve' does this by itself on a fresh development install.`,
+'serve' does this by itself on a fresh development install; 'serve --demo' on any.`,
   async run(_args, io) {
     const config = loadConfig(io.env);
     if (config.ENVIRONMENT === "production") {
       io.err("Demo teachers are for development only (ENVIRONMENT=production).");
       return 2;
     }
-    const db = openRecordsDatabase(config.DATA_DIR);
-    try {
-      io.out(`Loaded ${loadDemoTeachers(db)} demo teachers.`);
-      return 0;
-    } finally {
-      db.$client.close();
-    }
+    io.out(`Loaded ${loadDemoTeachersIn(config.DATA_DIR)} demo teachers.`);
+    return 0;
   },
 };
 

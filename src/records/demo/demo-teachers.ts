@@ -1,8 +1,9 @@
-// Fictional teachers loaded on a fresh development install (and by `teacher-id records demo`),
+// Fictional teachers loaded on a fresh development install (and by `serve --demo` or
+// `teacher-id records demo` on any development install),
 // so a newcomer can record a Pass and follow the magic link at once. Addresses are example.com /
 // example.org, which never receive mail.
 import { eq } from "drizzle-orm";
-import type { RecordsDatabase } from "../db/database";
+import { openRecordsDatabase, type RecordsDatabase } from "../db/database";
 import { settings } from "../db/schema";
 import { importTeacherCsv } from "../import/import-teachers";
 
@@ -30,4 +31,14 @@ export function loadDemoTeachers(db: RecordsDatabase): number {
   if (!result.ok) throw new Error(`demo data could not be loaded: ${JSON.stringify(result.problems)}`);
   db.insert(settings).values({ key: seededKey, value: new Date().toISOString() }).onConflictDoNothing().run();
   return result.teachers;
+}
+
+/** `serve --demo` and `teacher-id records demo`: the same, in DATA_DIR's records database. */
+export function loadDemoTeachersIn(dataDir: string): number {
+  const db = openRecordsDatabase(dataDir);
+  try {
+    return loadDemoTeachers(db);
+  } finally {
+    db.$client.close();
+  }
 }

@@ -1,0 +1,94 @@
+// The demo teachers: `serve` seeds them into a new development data directory; `serve --demo`
+// into any development one; production refuses them.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/main";
+import { openRecordsDatabase } from "../../src/records/db/database";
+import { teachers } from "../../src/records/db/schema";
+import { demoTeacher } from "../../src/records/demo/demo-teachers";
+import { waitForHealthy } from "../helpers/binary";
+import { startTestSystem, testEnv } from "../helpers/system";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const newDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "records-demo-"));
+  dirs.push(dir);
+  return dir;
+};
+
+function teacherRows(dataDir: string) {
+  const db = openRecordsDatabase(dataDir);
+  try {
+    return db.select().from(teachers).all();
+  } finally {
+    db.$client.close();
+  }
+}
+
+async function cli(args: string[], env: Record<string, string>) {
+  const err: string[] = [];
+  const code = await runCli(args, { out: () => {}, err: (l) => err.push(l), env });
+  return { code, err: err.join("\n") };
+}
+
+describe("demo teachers", () => {
+  test("serve on a new development data directory seeds them: several in training, one without an email, one with QTS", async () => {
+    const system = await startTestSystem();
+    try {
+      const rows = teacherRows(system.dataDir);
+      expect(rows.map((t) => t.trn)).toContain(demoTeacher.trn);
+      expect(rows.length).toBeGreaterThanOrEqual(5);
+      expect(rows.some((t) => t.email === null)).toBe(true);
+      expect(rows.some((t) => t.qtsDate !== null)).toBe(true);
+      expect(rows.filter((t) => t.qtsDate === null).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await system.stop();
+    }
+  });
+
+  test("serve on an existing data directory does not; serve --demo does, and announces the demo teacher", async () => {
+    const dataDir = newDir();
+    expect((await cli(["migrate"], { DATA_DIR: dataDir })).code).toBe(0);
+    const plain = await startTestSystem({ dataDir, only: ["records"] });
+    await plain.stop();
+    expect(teacherRows(dataDir)).toEqual([]);
+
+    const { env } = testEnv({ dataDir });
+    const child = Bun.spawn([process.execPath, "src/main.ts", "serve", "--demo", "--only", "records"], {
+      cwd: join(import.meta.dir, "../.."),
+      env: { PATH: process.env.PATH ?? "", ...env, LOG_LEVEL: "warn" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      await waitForHealthy(env.RECORDS_URL, child, 20_000);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await child.exited).toBe(0);
+    const banner = await new Response(child.stderr).text();
+    expect(banner).toContain(`Demo teacher in training: TRN ${demoTeacher.trn}, born ${demoTeacher.birthdate}`);
+    expect(teacherRows(dataDir).map((t) => t.trn)).toContain(demoTeacher.trn);
+  });
+
+  test("serve --demo is refused in production, and without records", async () => {
+    const production = {
+      ENVIRONMENT: "production",
+      DATA_DIR: newDir(),
+      IDENTITY_URL: "https://id.example",
+      RECORDS_URL: "https://records.example",
+      ACCESS_URL: "https://access.example",
+      SMTP_URL: "smtp://127.0.0.1:1",
+    };
+    const refused = await cli(["serve", "--demo"], production);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("refused when ENVIRONMENT=production");
+    const withoutRecords = await cli(["serve", "--demo", "--only", "identity"], { DATA_DIR: newDir() });
+    expect(withoutRecords.code).toBe(2);
+    expect(withoutRecords.err).toContain("start records too");
+    expect(teacherRows(production.DATA_DIR)).toEqual([]);
+  });
+});
