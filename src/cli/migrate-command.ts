@@ -1,3 +1,6 @@
+import { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig, type ServiceName } from "../config/config";
 import { appliedMigrationCount } from "../db/open-database";
@@ -13,6 +16,15 @@ const openers: Record<ServiceName, (dataDir: string) => { $client: { close(): vo
   access: openAccessDatabase,
 };
 
+function countApplied(file: string): number {
+  const sqlite = new Database(file);
+  try {
+    return appliedMigrationCount(sqlite);
+  } finally {
+    sqlite.close();
+  }
+}
+
 export const migrateCommand: Command = {
   name: "migrate",
   summary: "Create or upgrade the databases, then exit",
@@ -24,9 +36,12 @@ Safe to run again: a database that is up to date is left as it is. 'serve' does 
     const { values } = parseArgs({ args, options: { only: { type: "string" } }, strict: true });
     const config = loadConfig(io.env);
     for (const name of parseOnly(values.only)) {
-      const db = openers[name](config.DATA_DIR) as unknown as { $client: import("bun:sqlite").Database };
-      io.out(`${name}: ${appliedMigrationCount(db.$client)} migrations applied (${config.DATA_DIR}/${name}.sqlite)`);
+      const file = join(config.DATA_DIR, `${name}.sqlite`);
+      const before = existsSync(file) ? countApplied(file) : 0;
+      const db = openers[name](config.DATA_DIR) as unknown as { $client: Database };
+      const after = appliedMigrationCount(db.$client);
       db.$client.close();
+      io.out(`${name}: ${after} migrations, ${after - before} applied now (${file})`);
     }
     return 0;
   },

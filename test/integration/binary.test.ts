@@ -1,14 +1,16 @@
 // The built artefact, run from a directory of its own with no node_modules beside it.
 import { afterAll, describe, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { Database } from "bun:sqlite";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { binaryInFreshDir, waitForHealthy } from "../helpers/binary";
 import { testEnv } from "../helpers/system";
 
 const { dir, binary } = binaryInFreshDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const result = Bun.spawnSync([binary, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env } });
+function run(args: string[], env: Record<string, string> = {}, cwd = dir) {
+  const result = Bun.spawnSync([binary, ...args], { cwd, env: { PATH: process.env.PATH ?? "", ...env } });
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 
@@ -32,13 +34,30 @@ describe("dist/teacher-id", () => {
     expect(stderr).toContain('RECORDS_PORT must be a port number (got "not-a-port")');
   });
 
-  test("migrate creates the databases once; a rerun applies nothing new", () => {
-    const first = run(["migrate"], { DATA_DIR: "./data" });
+  test("migrate, started from another directory, applies every migration once; a rerun applies none and keeps the data", () => {
+    const elsewhere = join(dir, "elsewhere");
+    mkdirSync(elsewhere);
+    const journalLength = (service: string) =>
+      JSON.parse(readFileSync(join(import.meta.dir, "../../db", service, "meta/_journal.json"), "utf8")).entries.length as number;
+    const first = run(["migrate"], { DATA_DIR: "./data" }, elsewhere);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/identity: \d+ migrations applied/);
-    const second = run(["migrate"], { DATA_DIR: "./data" });
+    for (const service of ["identity", "records", "access"]) {
+      const n = journalLength(service);
+      expect(first.stdout).toContain(`${service}: ${n} migrations, ${n} applied now (data/${service}.sqlite)`);
+    }
+    const records = new Database(join(elsewhere, "data/records.sqlite"));
+    records.run("INSERT INTO teachers (trn, first_name, last_name, created_at, updated_at) VALUES ('7654321', 'Kept', 'Safe', 1, 1)");
+    records.close();
+
+    const second = run(["migrate"], { DATA_DIR: "./data" }, elsewhere);
     expect(second.code).toBe(0);
-    expect(second.stdout).toBe(first.stdout);
+    for (const service of ["identity", "records", "access"]) {
+      expect(second.stdout).toContain(`${service}: ${journalLength(service)} migrations, 0 applied now`);
+    }
+    const after = new Database(join(elsewhere, "data/records.sqlite"));
+    expect(after.query("SELECT first_name FROM teachers").all()).toEqual([{ first_name: "Kept" }]);
+    expect(after.query("SELECT count(*) AS n FROM __drizzle_migrations").get()).toEqual({ n: journalLength("records") });
+    after.close();
   });
 
   test("serve starts all three services, serves GOV.UK assets, and stops cleanly on SIGTERM", async () => {
