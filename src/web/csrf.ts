@@ -28,8 +28,9 @@ export function isValidCsrf(cookieHeader: string | null, service: string, submit
   return constantTimeEqual(expected, submitted);
 }
 
+/** A POST that an HTML form can send, from any site, without a CORS preflight. */
 export function isFormSubmission(request: Request): boolean {
   if (request.method !== "POST") return false;
-  const type = request.headers.get("content-type") ?? "";
-  return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data") || type.startsWith("text/plain");
 }

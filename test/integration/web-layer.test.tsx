@@ -1,5 +1,6 @@
 // The shared web layer, through a real HTTP server: headers, error pages, CSRF, /health.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { createLogger } from "../../src/log/logger";
 import { createServiceApp } from "../../src/web/create-service-app";
 import { CsrfField, Page } from "../../src/web/layout";
@@ -61,6 +62,20 @@ describe("CSRF", () => {
     });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("This form has expired");
+    expect(saved).toEqual([]);
+  });
+
+  test("a form posted as text/plain (which another site's form can send without a preflight) is refused too", async () => {
+    const { cookie, token } = csrfFrom(await fetch(`${base}/form`));
+    for (const type of ["text/plain", "multipart/form-data; boundary=x"]) {
+      const response = await fetch(`${base}/form`, {
+        method: "POST",
+        headers: { "content-type": type, cookie },
+        body: type === "text/plain" ? `thing=hacked\r\n_csrf=${token}` : `--x\r\nContent-Disposition: form-data; name="thing"\r\n\r\nhacked\r\n--x--\r\n`,
+        redirect: "manual",
+      });
+      expect(response.status).toBe(403);
+    }
     expect(saved).toEqual([]);
   });
 
@@ -132,6 +147,25 @@ describe("errors", () => {
     const api = await fetch(`${base}/api/boom`);
     expect(api.status).toBe(500);
     expect(JSON.stringify(await api.json())).not.toContain("secret internal detail");
+  });
+});
+
+describe("/health", () => {
+  test("is 503 problem+json, naming no internals, when the service's database cannot be read", async () => {
+    const closed = new Database(":memory:");
+    closed.close();
+    const sick = createServiceApp({
+      service: "sick",
+      brand,
+      logger: createLogger({ write: () => {} }),
+      secure: false,
+      apiPrefixes: [],
+      healthCheck: () => closed.query("SELECT 1").get(),
+    });
+    const response = await sick.handle(new Request("http://localhost/health"));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual({ type: "about:blank", title: "Service unavailable", status: 503, detail: "sick cannot reach its database." });
   });
 });
 
