@@ -3,12 +3,14 @@
 // QTS, no certificate, a broken link, a refused sign-in), with the real CSP in force, screenshots
 // (test-artifacts/screenshots/access-*) and axe checks. Teachers and identity sessions are put in
 // the databases directly (see test/helpers/access-seed.ts).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { extractText, getDocumentProxy } from "unpdf";
-import { checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
+import { browserTestTimeoutMs, checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { inTraining, qualified, seeding, type SeedTeacher, type Seeding } from "../helpers/access-seed";
+
+setDefaultTimeout(browserTestTimeoutMs);
 
 let system: TestSystem;
 let seed: Seeding;

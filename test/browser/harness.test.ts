@@ -1,7 +1,8 @@
 // The browser harness itself: the checks the other browser tests rely on do fail when they should.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { securityHeaders } from "../../src/web/security-headers";
 import {
+  browserTestTimeoutMs,
   checkAccessibility,
   expectNoPageProblems,
   expectReflow,
@@ -9,6 +10,8 @@ import {
   screenshot,
   type TestBrowser,
 } from "../helpers/browser";
+
+setDefaultTimeout(browserTestTimeoutMs);
 
 const pages: Record<string, string> = {
   "/bad": `<!DOCTYPE html><html lang="en"><head><title>Bad</title><link rel="stylesheet" href="/faint.css"></head>

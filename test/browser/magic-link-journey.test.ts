@@ -5,15 +5,17 @@
 // used, and signing in with an email code brings them back. Every page: screenshot, axe, no CSP
 // or console errors.
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
 import type { Locator, Page, Response as PageResponse } from "playwright-core";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
-import { checkPage, launchBrowser, screenshotDir, type TestBrowser, type TestPage } from "../helpers/browser";
+import { browserTestTimeoutMs, checkPage, launchBrowser, screenshotDir, type TestBrowser, type TestPage } from "../helpers/browser";
 import { serveBinary, type ServedBinary } from "../helpers/served-binary";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
+
+setDefaultTimeout(browserTestTimeoutMs);
 
 const teacher = {
   trn: "2921987",

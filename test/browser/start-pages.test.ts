@@ -1,8 +1,10 @@
 // The built binary's pages in a real browser: each service's start page and its "Page not found",
 // with the real CSP in force, screenshots, and axe-core checks.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { checkPage, launchBrowser, type TestBrowser } from "../helpers/browser";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { browserTestTimeoutMs, checkPage, launchBrowser, type TestBrowser } from "../helpers/browser";
 import { serveBinary, type ServedBinary } from "../helpers/served-binary";
+
+setDefaultTimeout(browserTestTimeoutMs);
 
 // Browser globals for code passed to page.evaluate (tsconfig has no DOM lib).
 declare const document: any;

@@ -15,6 +15,13 @@ declare const window: any;
 declare const document: any;
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/**
+ * For setDefaultTimeout() in each browser test file (hooks included): starting Chromium and a
+ * server, or a page's axe and reflow checks, can pass 5 s (Bun's default) on a busy 2-core machine.
+ * Bun 1.4.4 does not read `timeout` from bunfig.toml, so it has to be set here.
+ */
+export const browserTestTimeoutMs = 30_000;
 export const screenshotDir = resolve(import.meta.dir, "../../test-artifacts/screenshots");
 
 const chromiumArgs = [
