@@ -204,6 +204,8 @@ describe("the sign-in callback", () => {
     ["a token signed with another key", "other_key"],
     ["a wrong nonce", "wrong_nonce"],
     ["another client's audience", "wrong_audience"],
+    ["two audiences and no azp naming access", "shared_audience"],
+    ["an azp naming another client", "other_azp"],
     ["another issuer", "wrong_issuer"],
     ["an expired token", "expired"],
     ["an unsigned (alg none) token", "alg_none"],

@@ -10,6 +10,8 @@ export type IdTokenTamper =
   | "other_key"
   | "wrong_nonce"
   | "wrong_audience"
+  | "shared_audience"
+  | "other_azp"
   | "wrong_issuer"
   | "expired"
   | "alg_none";
@@ -120,7 +122,13 @@ export async function startTestIssuer(): Promise<TestIssuer> {
           const tamper = issuer.behaviour.tamper;
           const claims: Record<string, unknown> = {
             iss: tamper === "wrong_issuer" ? "http://127.0.0.1:1" : issuer.url,
-            aud: tamper === "wrong_audience" ? "some-other-client" : issuer.client.id,
+            aud:
+              tamper === "wrong_audience"
+                ? "some-other-client"
+                : tamper === "shared_audience"
+                  ? [issuer.client.id, "some-other-client"]
+                  : issuer.client.id,
+            ...(tamper === "other_azp" ? { azp: "some-other-client" } : {}),
             iat: now,
             exp: tamper === "expired" ? now - 600 : now + 300,
             nonce: tamper === "wrong_nonce" ? "not-the-nonce-access-sent" : grant.nonce,
