@@ -4,6 +4,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { internalClientCredentials } from "../../src/config/internal-clients";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
+import { openRecordsDatabase } from "../../src/records/db/database";
+import { teachers } from "../../src/records/db/schema";
 import type { TestSystem } from "./system";
 import type { TestSmtpServer } from "./smtp";
 
@@ -94,12 +96,11 @@ export interface Authorization {
   redirectUri: string;
 }
 
-/** Starts an authorization request as access does; the browser lands on the journey's first page. */
-export async function authorize(
+/** An authorization request as access makes it (PKCE S256, state, nonce, optionally a trn_token). */
+export function authorizationUrl(
   system: TestSystem,
-  browser: Browser,
   options: { scope?: string; trnToken?: string; extra?: Record<string, string> } = {},
-): Promise<Authorization> {
+): { url: string; auth: Authorization } {
   const { verifier, challenge } = pkce();
   const state = randomBytes(12).toString("base64url");
   const nonce = randomBytes(12).toString("base64url");
@@ -116,8 +117,18 @@ export async function authorize(
     ...(options.trnToken ? { trn_token: options.trnToken } : {}),
     ...options.extra,
   });
-  await browser.get(`/authorize?${params}`);
-  return { state, nonce, verifier, redirectUri };
+  return { url: `${system.urls.identity}/authorize?${params}`, auth: { state, nonce, verifier, redirectUri } };
+}
+
+/** Starts an authorization request as access does; the browser lands on the journey's first page. */
+export async function authorize(
+  system: TestSystem,
+  browser: Browser,
+  options: { scope?: string; trnToken?: string; extra?: Record<string, string> } = {},
+): Promise<Authorization> {
+  const { url, auth } = authorizationUrl(system, options);
+  await browser.get(url);
+  return auth;
 }
 
 /** Redeems the code the journey sent back and returns the verified ID token claims and userinfo. */
@@ -186,6 +197,32 @@ export async function devMailboxCode(dataDir: string, channel: "email" | "sms", 
     await Bun.sleep(20);
   }
   throw new Error(`no ${channel} with a code to ${to}`);
+}
+
+/** Puts a teacher into records' database, as an import would. A null date of birth: DQT has none. */
+export function addRecordsTeacher(
+  dataDir: string,
+  teacher: { trn: string; email: string; firstName?: string; middleName?: string | null; lastName?: string; dateOfBirth?: string | null },
+): void {
+  const records = openRecordsDatabase(dataDir);
+  try {
+    const now = Date.now();
+    records
+      .insert(teachers)
+      .values({
+        trn: teacher.trn,
+        firstName: teacher.firstName ?? "Sam",
+        middleName: teacher.middleName ?? null,
+        lastName: teacher.lastName ?? "Taylor",
+        dateOfBirth: teacher.dateOfBirth === undefined ? "1991-04-05" : teacher.dateOfBirth,
+        email: teacher.email,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+  } finally {
+    records.$client.close();
+  }
 }
 
 /** Text of the page without tags, for readable assertions. */

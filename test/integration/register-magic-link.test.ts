@@ -4,12 +4,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
 import { accounts, trnTokens } from "../../src/identity/db/schema";
-import { openRecordsDatabase } from "../../src/records/db/database";
-import { teachers } from "../../src/records/db/schema";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
-import { Browser, authorize, createTrnToken, emailedCode, pageText, redeem, textedCode } from "../helpers/identity-journey";
+import { Browser, addRecordsTeacher, authorize, createTrnToken, emailedCode, pageText, redeem, textedCode } from "../helpers/identity-journey";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
@@ -22,25 +20,7 @@ let nextTrn = 3000001;
 function newTeacher(names: { first?: string; middle?: string; last?: string; dateOfBirth?: string | null } = {}) {
   const trn = String(nextTrn++);
   const email = `t${trn}@example.com`;
-  const records = openRecordsDatabase(system.dataDir);
-  try {
-    const now = Date.now();
-    records
-      .insert(teachers)
-      .values({
-        trn,
-        firstName: names.first ?? "Sam",
-        middleName: names.middle ?? null,
-        lastName: names.last ?? "Taylor",
-        dateOfBirth: names.dateOfBirth === undefined ? "1991-04-05" : names.dateOfBirth,
-        email,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
-  } finally {
-    records.$client.close();
-  }
+  addRecordsTeacher(system.dataDir, { trn, email, firstName: names.first, middleName: names.middle, lastName: names.last, dateOfBirth: names.dateOfBirth });
   return { trn, email };
 }
 
@@ -211,6 +191,7 @@ describe("registering with a valid link", () => {
     await browser.post("/register/phone-code", { code: first === "000000" ? "111111" : "000000" });
     expect(pageText(browser.html)).toContain("The security code is incorrect");
     await browser.post("/register/phone-code/resend");
+    expect(pageText(browser.html)).toContain("We have sent you a new code");
     const second = await textedCode(system, "+33612345678", first);
     await browser.post("/register/phone-code", { code: second });
     await browser.post("/register/preferred-name", { choice: "0" });

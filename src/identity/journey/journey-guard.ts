@@ -8,7 +8,6 @@ export interface RouteContext {
   request: Request;
   body?: unknown;
   params?: Record<string, string>;
-  query?: Record<string, string | undefined>;
   server?: Server<unknown> | null;
   csrfToken: string;
 }
@@ -19,4 +18,12 @@ export function currentJourney(deps: JourneyDeps, ctx: RouteContext): Journey | 
 
 export function ipOf(deps: JourneyDeps, ctx: RouteContext): string {
   return clientIp(ctx.request, ctx.server, deps.config.TRUST_PROXY);
+}
+
+/**
+ * A query parameter, read from the request URL. Not from Elysia's `query`: Elysia parses it only
+ * for handlers it sees using it, and a handler wrapped by step() got an empty one.
+ */
+export function queryParam(ctx: RouteContext, name: string): string | null {
+  return new URL(ctx.request.url).searchParams.get(name);
 }

@@ -11,6 +11,9 @@ interface Common {
   backLink?: string;
 }
 
+/** A fieldset is described by its hint and, when there is one, its error message (GOV.UK pattern). */
+const describedBy = (id: string, error: string | undefined) => (error ? `${id}-hint ${id}-error` : `${id}-hint`);
+
 const signInHref = (requestId: string) => `/interaction/${encodeURIComponent(requestId)}/sign-in`;
 
 export function TokenExpiredPage(props: { brand: ServiceBrand; csrfToken: string; requestId: string }): JSX.Element {
@@ -187,7 +190,7 @@ export function ChooseAccountPage(props: Common & { signedInEmail: string; token
           <ErrorSummary errors={props.error ? { account: props.error } : {}} />
           <PostForm action="/register/choose-account" csrfToken={props.csrfToken}>
             <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
-              <fieldset class="govuk-fieldset" aria-describedby="account-hint">
+              <fieldset class="govuk-fieldset" aria-describedby={describedBy("account", props.error)}>
                 <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
                   <h1 class="govuk-fieldset__heading">Which account do you want to use?</h1>
                 </legend>
@@ -341,7 +344,7 @@ export function PreferredNamePage(
           <ErrorSummary errors={errors} />
           <PostForm action="/register/preferred-name" csrfToken={props.csrfToken}>
             <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
-              <fieldset class="govuk-fieldset" aria-describedby="name-choice-hint">
+              <fieldset class="govuk-fieldset" aria-describedby={describedBy("name-choice", choiceError)}>
                 <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
                   <h1 class="govuk-fieldset__heading">What name should we use?</h1>
                 </legend>
@@ -379,7 +382,7 @@ export function PreferredNamePage(
                       Other
                     </label>
                   </div>
-                  {/* Without JavaScript the box is always shown; GOV.UK Frontend hides it until "Other" is chosen. */}
+                  {/* Shown at all times: the service serves no JavaScript, and this is GOV.UK's fallback without it. */}
                   <div class="govuk-radios__conditional" id="conditional-other">
                     <TextField
                       id="other-name"
@@ -434,7 +437,7 @@ export function DateOfBirthPage(
           <ErrorSummary errors={props.error ? { [props.error.field === "date-of-birth" ? "date-of-birth-day" : props.error.field]: props.error.message } : {}} />
           <PostForm action="/register/date-of-birth" csrfToken={props.csrfToken}>
             <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
-              <fieldset class="govuk-fieldset" role="group" aria-describedby="date-of-birth-hint">
+              <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy("date-of-birth", props.error?.message)}>
                 <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
                   <h1 class="govuk-fieldset__heading">What is your date of birth?</h1>
                 </legend>

@@ -3,7 +3,7 @@
 // GET never consumes anything; only the final POSTs do.
 import { Elysia } from "elysia";
 import { destroySession, readSession } from "../sessions/session";
-import { currentJourney, ipOf, type RouteContext } from "../journey/journey-guard";
+import { currentJourney, ipOf, queryParam, type RouteContext } from "../journey/journey-guard";
 import type { JourneyDeps } from "../journey/journey-deps";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import { JourneyExpiredPage } from "../journey/journey-pages";
@@ -215,7 +215,7 @@ export function registerRoutes(deps: JourneyDeps) {
     )
     .get(
       "/register/phone-code",
-      step("phone-code", (_journey, answers, ctx) => phoneCodePage(answers, ctx, { resent: ctx.query?.resent === "1" })),
+      step("phone-code", (_journey, answers, ctx) => phoneCodePage(answers, ctx, { resent: queryParam(ctx, "resent") === "1" })),
     )
     .post(
       "/register/phone-code",

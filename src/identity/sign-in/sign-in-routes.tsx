@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { findAccountByEmail, normaliseEmail, type Account } from "../accounts/accounts";
-import { currentJourney, ipOf, type RouteContext } from "../journey/journey-guard";
+import { currentJourney, ipOf, queryParam, type RouteContext } from "../journey/journey-guard";
 import type { JourneyDeps } from "../journey/journey-deps";
 import { JourneyExpiredPage } from "../journey/journey-pages";
 import { saveJourney, type Journey } from "../journey/journey-store";
@@ -90,7 +90,7 @@ export function signInRoutes(deps: JourneyDeps) {
       if (!journey) return expired();
       const email = journey.state.signIn?.email;
       if (!email) return seeOtherWithCookies("/sign-in");
-      return pageResponse(<CheckEmailPage brand={brand} csrfToken={ctx.csrfToken} email={email} resent={ctx.query?.resent === "1"} />);
+      return pageResponse(<CheckEmailPage brand={brand} csrfToken={ctx.csrfToken} email={email} resent={queryParam(ctx, "resent") === "1"} />);
     })
     .post("/sign-in/code", async (c) => {
       const ctx = c as unknown as RouteContext;
