@@ -1,0 +1,114 @@
+// "Email me a new link" from the expired-link page: the reply is the same whatever the token, a
+// link is sent only for an expired token (once), and asking is rate-limited per client IP and per
+// address. Real SMTP server; each browser has its own client IP (X-Forwarded-For behind a trusted proxy).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { desc, eq } from "drizzle-orm";
+import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { authorizationRequests, trnTokens } from "../../src/identity/db/schema";
+import { sha256 } from "../../src/security/tokens";
+import { Browser, addRecordsTeacher, authorize, createTrnToken, pageText } from "../helpers/identity-journey";
+import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
+import { startTestSystem, type TestSystem } from "../helpers/system";
+
+let system: TestSystem;
+let smtp: TestSmtpServer;
+let db: IdentityDatabase;
+let nextTrn = 4200001;
+let nextIp = 1;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  system = await startTestSystem({
+    env: { SMTP_URL: smtp.url, TRUST_PROXY: "true", CODE_SEND_LIMIT_PER_IP: "4", CODE_SEND_LIMIT_PER_ADDRESS: "2" },
+  });
+  db = openIdentityDatabase(system.dataDir);
+});
+afterAll(async () => {
+  db.$client.close();
+  await system.stop();
+  await smtp.close();
+});
+
+const newBrowser = (ip = `203.0.113.${nextIp++}`) => new Browser(system.urls.identity, { "x-forwarded-for": ip });
+
+async function tokenFor(state: "valid" | "expired" | "used", email?: string) {
+  const trn = String(nextTrn++);
+  const teacher = { trn, email: email ?? `link-${trn}@example.com` };
+  addRecordsTeacher(system.dataDir, teacher);
+  const token = await createTrnToken(system, teacher);
+  if (state === "expired") db.update(trnTokens).set({ expiresAt: Date.now() - 1000 }).where(eq(trnTokens.tokenHash, sha256(token))).run();
+  if (state === "used") db.update(trnTokens).set({ consumedAt: Date.now() }).where(eq(trnTokens.tokenHash, sha256(token))).run();
+  return { token, ...teacher };
+}
+
+/**
+ * Opens the link, then posts the "email me a new link" form for its authorization request. Only the
+ * expired page shows that form; for other tokens the test posts what an attacker would.
+ */
+async function askForNewLink(browser: Browser, token: string): Promise<void> {
+  await authorize(system, browser, { trnToken: token });
+  const request = db
+    .select({ id: authorizationRequests.id })
+    .from(authorizationRequests)
+    .where(eq(authorizationRequests.trnTokenHash, sha256(token)))
+    .orderBy(desc(authorizationRequests.createdAt))
+    .get()!;
+  await browser.post(`/interaction/${request.id}/new-link`);
+}
+
+const newLinkMails = (email: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.includes("new link"));
+
+describe("email me a new link", () => {
+  test("the reply is the same for an expired, a valid, a used and an unknown token; only the expired one gets a link", async () => {
+    const replies: string[] = [];
+    const expired = await tokenFor("expired");
+    const valid = await tokenFor("valid");
+    const used = await tokenFor("used");
+    for (const token of [expired.token, valid.token, used.token, "C".repeat(43)]) {
+      const browser = newBrowser();
+      await askForNewLink(browser, token);
+      expect(browser.status).toBe(200);
+      replies.push(pageText(browser.html));
+    }
+    expect(new Set(replies).size).toBe(1);
+    expect(replies[0]).toContain("Check your email");
+    await smtp.waitForMessage(expired.email, { match: (m) => m.subject.includes("new link") });
+    await Bun.sleep(200);
+    expect(newLinkMails(expired.email)).toHaveLength(1);
+    expect(newLinkMails(valid.email)).toHaveLength(0);
+    expect(newLinkMails(used.email)).toHaveLength(0);
+  });
+
+  test("asking is limited per client IP: past the limit a 'wait' page, whatever the token, and nothing is sent", async () => {
+    const ip = "198.51.100.77";
+    const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => tokenFor("expired")));
+    for (const [i, t] of tokens.entries()) {
+      const browser = newBrowser(ip);
+      await askForNewLink(browser, t.token);
+      expect(browser.status).toBe(i < 4 ? 200 : 429);
+    }
+    const refused = newBrowser(ip);
+    await askForNewLink(refused, "D".repeat(43));
+    expect(refused.status).toBe(429);
+    expect(pageText(refused.html)).toContain("You have asked for too many new links");
+    await smtp.waitForMessage(tokens[3].email, { match: (m) => m.subject.includes("new link") });
+    await Bun.sleep(200);
+    expect(newLinkMails(tokens[4].email)).toHaveLength(0);
+  });
+
+  test("asking is limited per address: expired links to one address get at most the limit of new links, with the same reply", async () => {
+    const email = `one-inbox-${Date.now()}@example.com`;
+    const expired = [await tokenFor("expired", email), await tokenFor("expired", email), await tokenFor("expired", email)];
+    const replies = new Set<string>();
+    for (const t of expired) {
+      const browser = newBrowser();
+      await askForNewLink(browser, t.token);
+      expect(browser.status).toBe(200);
+      replies.add(pageText(browser.html));
+    }
+    expect(replies.size).toBe(1);
+    await smtp.waitForMessage(email, { match: (m) => newLinkMails(email).length >= 2 && m.subject.includes("new link") });
+    await Bun.sleep(200);
+    expect(newLinkMails(email)).toHaveLength(2);
+  });
+});
