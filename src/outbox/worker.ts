@@ -324,9 +324,3 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     runOnce,
   };
 }
-
-/** Counts by status, for `outbox list` and tests. */
-export function outboxCounts(db: AnySqliteDb): Record<string, number> {
-  const rows = db.select({ status: outbox.status, n: sql<number>`count(*)` }).from(outbox).groupBy(outbox.status).all();
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { desc, eq } from "drizzle-orm";
 import { commandGroup, type Command } from "../cli/command";
 import { loadConfig } from "../config/config";
+import { maskEmail } from "../log/logger";
 import { outbox } from "../outbox/schema";
 import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { loadDemoTeachersIn } from "./demo/demo-teachers";
@@ -106,6 +107,17 @@ without an email, one already holding QTS. Teachers already present are left alo
   },
 };
 
+/** Who a stored message is for ("" when its payload cannot be read: the list still shows it). */
+function recipientOf(payload: string): string {
+  try {
+    const parsed = JSON.parse(payload) as { to?: unknown; email?: unknown };
+    const to = parsed.email ?? parsed.to;
+    return typeof to === "string" ? to : "";
+  } catch {
+    return "";
+  }
+}
+
 const outboxList: Command = {
   name: "list",
   summary: "List outbox messages (newest first)",
@@ -141,8 +153,7 @@ Addresses are masked.`,
       }
       io.out(["ID", "KIND", "STATUS", "ATTEMPTS", "CREATED (UTC)", "NEXT/SENT (UTC)", "TO", "LAST ERROR"].join("\t"));
       for (const row of rows) {
-        const payload = JSON.parse(row.payload) as { to?: string; email?: string };
-        const to = payload.email ?? payload.to ?? "";
+        const to = recipientOf(row.payload);
         io.out(
           [
             row.id,
@@ -151,7 +162,7 @@ Addresses are masked.`,
             row.attempts,
             new Date(row.createdAt).toISOString(),
             new Date(row.status === "sent" ? (row.sentAt ?? 0) : row.nextAttemptAt).toISOString(),
-            to.includes("@") ? `${to[0]}***${to.slice(to.lastIndexOf("@"))}` : to ? `${to.slice(0, 3)}***` : "",
+            to.includes("@") ? maskEmail(to) : to ? `${to.slice(0, 3)}***` : "",
             row.lastError ?? "",
           ].join("\t"),
         );

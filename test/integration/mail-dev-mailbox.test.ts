@@ -155,4 +155,22 @@ describe("teacher-id records outbox", () => {
     const entry = await until(() => readDevMailbox(system.dataDir, { to: "retry.me@example.com" })[0]);
     expect(entry.subject).toBe("Retried");
   });
+
+  test("a message whose stored payload cannot be read is still listed, with its error", async () => {
+    const db = openRecordsDatabase(system.dataDir);
+    let id: number;
+    try {
+      id = db
+        .insert(outbox)
+        .values({ kind: "email", payload: "{not json", status: "failed", attempts: 1, lastError: "the stored payload is not JSON", nextAttemptAt: 0, createdAt: 0 })
+        .returning({ id: outbox.id })
+        .get().id;
+    } finally {
+      db.$client.close();
+    }
+    const failed = await run(["list", "--status", "failed"]);
+    expect(failed.code).toBe(0);
+    expect(failed.out).toContain(`${id}\temail\tfailed\t1\t`);
+    expect(failed.out).toContain("the stored payload is not JSON");
+  });
 });

@@ -1,6 +1,6 @@
 // Reading teacher records and the JSON shape every reader gets (GET /v2/teachers/{trn},
 // GET /v3/teacher; identity and access depend on it).
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { RecordsDatabase } from "../db/database";
 import { ittRecords, teachers } from "../db/schema";
 
@@ -34,25 +34,6 @@ export type TeacherLookup =
   | { found: "one"; teacher: TeacherRow }
   | { found: "none" }
   | { found: "many" };
-
-/** Finds the teacher with this TRN; with a birthdate, a record born on another day is "none". */
-export function findTeacher(db: Pick<RecordsDatabase, "select">, trn: string, birthdate?: string): TeacherLookup {
-  const rows = db.select().from(teachers).where(eq(teachers.trn, trn)).all();
-  if (rows.length > 1) return { found: "many" };
-  const teacher = rows[0];
-  if (!teacher || (birthdate !== undefined && teacher.dateOfBirth !== birthdate)) return { found: "none" };
-  return { found: "one", teacher };
-}
-
-export function ittRecordsOf(db: Pick<RecordsDatabase, "select">, teacherIds: number[]): IttRow[] {
-  if (teacherIds.length === 0) return [];
-  return db
-    .select()
-    .from(ittRecords)
-    .where(inArray(ittRecords.teacherId, teacherIds))
-    .orderBy(asc(ittRecords.startDate), asc(ittRecords.id))
-    .all();
-}
 
 export function teacherResponse(teacher: TeacherRow, itts: IttRow[]): TeacherResponse {
   return {
