@@ -10,7 +10,6 @@ import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import type { ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
-import { todayInUk } from "./dates";
 import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
 import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
@@ -80,7 +79,9 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     announce.push(`  Sent email and text messages (dev mailbox): ${config.urls.records}/dev/mailbox`);
   }
   if (config.ENVIRONMENT === "development" && demoTeachersLoaded(db)) {
-    const body = JSON.stringify({ ittProviderUkprn: demoTeacher.ukprn, outcome: "Pass", assessmentDate: todayInUk() });
+    // Today in UTC is never after today in the UK, so the API accepts it; and unlike todayInUk()
+    // it needs no Intl formatter at start-up.
+    const body = JSON.stringify({ ittProviderUkprn: demoTeacher.ukprn, outcome: "Pass", assessmentDate: new Date().toISOString().slice(0, 10) });
     announce.push(
       `  Demo teacher in training: TRN ${demoTeacher.trn}, born ${demoTeacher.birthdate} (${demoTeacher.name}, ITT provider UKPRN ${demoTeacher.ukprn})`,
       `  Record their pass (TOKEN from the token curl) and the invitation email goes out:`,

@@ -31,22 +31,25 @@ function fill(template: string, values: Record<string, string>, escape: (v: stri
 
 /** 2026-07-01 -> "1 July 2026" (GOV.UK style). */
 export function formatDate(isoDate: string): string {
+  dateFormat ??= new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   return dateFormat.format(new Date(`${isoDate}T00:00:00Z`));
 }
-// Intl formatters are made once: making one costs more than rendering the whole email.
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-const ukDateTimeFormat = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  hour: "numeric",
-  minute: "2-digit",
-  hour12: true,
-});
+// Intl formatters are made once, on first use: making one costs more than rendering the whole
+// email, and the first one in a process ~10 ms, which start-up should not pay.
+let dateFormat: Intl.DateTimeFormat | undefined;
+let ukDateTimeFormat: Intl.DateTimeFormat | undefined;
 
 /** An instant as UK time, GOV.UK style: "5:30pm on 1 July 2026". */
 export function formatUkDateTime(instant: Date): string {
+  ukDateTimeFormat ??= new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    hour12: true,
+  });
   const parts = Object.fromEntries(ukDateTimeFormat.formatToParts(instant).map((p) => [p.type, p.value]));
   const time = parts.minute === "00" ? `${parts.hour}${parts.dayPeriod}` : `${parts.hour}:${parts.minute}${parts.dayPeriod}`;
   return `${time.toLowerCase().replace(/\s/g, "")} on ${parts.day} ${parts.month} ${parts.year}`;
