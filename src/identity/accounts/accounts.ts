@@ -1,6 +1,7 @@
 // Teacher ID accounts: lookups and the few changes the journeys make. Emails are stored lower-cased.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
+import { perConnection } from "../../db/per-connection";
 import { accounts } from "../db/schema";
 import type { IdentityDb } from "./database-types";
 
@@ -10,16 +11,21 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+// Every registration step looks accounts up (register-service currentSituation): prepared once.
+const byId = perConnection((db: IdentityDb) => db.select().from(accounts).where(eq(accounts.id, sql.placeholder("v"))).prepare());
+const byEmail = perConnection((db: IdentityDb) => db.select().from(accounts).where(eq(accounts.email, sql.placeholder("v"))).prepare());
+const byTrn = perConnection((db: IdentityDb) => db.select().from(accounts).where(eq(accounts.trn, sql.placeholder("v"))).prepare());
+
 export function findAccountById(db: IdentityDb, id: string): Account | undefined {
-  return db.select().from(accounts).where(eq(accounts.id, id)).get();
+  return byId(db).get({ v: id });
 }
 
 export function findAccountByEmail(db: IdentityDb, email: string): Account | undefined {
-  return db.select().from(accounts).where(eq(accounts.email, normaliseEmail(email))).get();
+  return byEmail(db).get({ v: normaliseEmail(email) });
 }
 
 export function findAccountByTrn(db: IdentityDb, trn: string): Account | undefined {
-  return db.select().from(accounts).where(eq(accounts.trn, trn)).get();
+  return byTrn(db).get({ v: trn });
 }
 
 export interface NewAccount {

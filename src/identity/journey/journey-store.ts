@@ -1,6 +1,7 @@
 // Server-side journey state. The browser's identity_journey cookie holds a random id; the table
 // holds only its hash, the authorization request it belongs to, and the answers as JSON.
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { IdentityDb } from "../accounts/database-types";
@@ -40,14 +41,19 @@ export function startJourney(
   };
 }
 
+// Read on every journey request: prepared once (see db/per-connection).
+const liveJourney = perConnection((db: IdentityDb) =>
+  db
+    .select({ idHash: journeys.idHash, state: journeys.state })
+    .from(journeys)
+    .where(and(eq(journeys.idHash, sql.placeholder("idHash")), gt(journeys.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
+
 export function readJourney(db: IdentityDb, cookieHeader: string | null, now = Date.now()): Journey | undefined {
   const id = readCookie(cookieHeader, journeyCookieName);
   if (!id) return undefined;
-  const row = db
-    .select({ idHash: journeys.idHash, state: journeys.state })
-    .from(journeys)
-    .where(and(eq(journeys.idHash, sha256(id)), gt(journeys.expiresAt, now)))
-    .get();
+  const row = liveJourney(db).get({ idHash: sha256(id), now });
   return row ? { idHash: row.idHash, state: JSON.parse(row.state) as JourneyState } : undefined;
 }
 

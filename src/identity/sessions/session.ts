@@ -1,5 +1,6 @@
 // identity's browser sessions. The cookie holds a random id; the database holds only its hash.
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { IdentityDatabase } from "../db/database";
@@ -32,15 +33,19 @@ export function createSession(
   };
 }
 
+// Read on every journey request: prepared once (see db/per-connection).
+const liveSession = perConnection((db: IdentityDatabase) =>
+  db
+    .select({ idHash: sessions.idHash, accountId: sessions.accountId, authTime: sessions.authTime })
+    .from(sessions)
+    .where(and(eq(sessions.idHash, sql.placeholder("idHash")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
+
 export function readSession(db: IdentityDatabase, cookieHeader: string | null, now = Date.now()): IdentitySession | null {
   const id = readCookie(cookieHeader, sessionCookieName);
   if (!id) return null;
-  const row = db
-    .select({ idHash: sessions.idHash, accountId: sessions.accountId, authTime: sessions.authTime })
-    .from(sessions)
-    .where(and(eq(sessions.idHash, sha256(id)), gt(sessions.expiresAt, now)))
-    .get();
-  return row ?? null;
+  return liveSession(db).get({ idHash: sha256(id), now }) ?? null;
 }
 
 /** Ends the browser's session (if any); returns the Set-Cookie header that clears it. */
