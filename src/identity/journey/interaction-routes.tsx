@@ -7,12 +7,10 @@ import { BindFailurePage, NewLinkSentPage, TokenExpiredPage } from "../register/
 import { sendNewLink } from "../register/register-service";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import { readSession } from "../sessions/session";
-import { retryTime } from "../security-codes/code-service";
-import { TooManyRequestsPage } from "../sign-in/sign-in-pages";
 import { readPendingRequest, wantsTrn } from "./authorization-request";
 import { ipOf, type RouteContext } from "./journey-guard";
 import type { JourneyDeps } from "./journey-deps";
-import { RequestExpiredPage } from "./journey-pages";
+import { RequestExpiredPage, tooManyRequests } from "./journey-pages";
 import { startJourney } from "./journey-store";
 import { pageResponse, seeOtherWithCookies } from "./http";
 
@@ -67,11 +65,7 @@ export function interactionRoutes(deps: JourneyDeps) {
         limit: deps.config.CODE_SEND_LIMIT_PER_IP,
         windowMs: deps.config.RATE_LIMIT_WINDOW,
       });
-      if (!limit.allowed)
-        return pageResponse(
-          <TooManyRequestsPage brand={brand} retryAt={retryTime(limit.resetAt)} backLink="/" what="You have asked for too many new links." />,
-          { status: 429 },
-        );
+      if (!limit.allowed) return tooManyRequests(brand, { retryAt: limit.resetAt, backLink: "/", what: "You have asked for too many new links." });
       if (request?.trnTokenHash) {
         sendNewLink(deps, { tokenHash: request.trnTokenHash, initiateLoginUri: request.initiateLoginUri });
         deps.nudgeOutbox();

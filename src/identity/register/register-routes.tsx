@@ -6,16 +6,13 @@ import { destroySession, readSession } from "../sessions/session";
 import { currentJourney, ipOf, queryParam, type RouteContext } from "../journey/journey-guard";
 import type { JourneyDeps } from "../journey/journey-deps";
 import type { RegistrationAnswers } from "../journey/journey-state";
-import { JourneyExpiredPage } from "../journey/journey-pages";
+import { JourneyExpiredPage, tooManyRequests } from "../journey/journey-pages";
 import { saveJourney, type Journey } from "../journey/journey-store";
 import { formFields, pageResponse, seeOtherWithCookies } from "../journey/http";
 import { finishJourney } from "../journey/finish";
 import { canReach, currentStep, nextStep, previousStep, stepPath, type RegisterStepId } from "../journey/register-steps";
 import { readPendingRequest } from "../journey/authorization-request";
-import { retryTime, sendPhoneCode, verifyCode, windowEnd } from "../security-codes/code-service";
-import { normaliseCode } from "../security-codes/security-codes";
-import { TooManyRequestsPage } from "../sign-in/sign-in-pages";
-import { codeErrors } from "../sign-in/sign-in-routes";
+import { checkTypedCode, sendPhoneCode, windowEnd } from "../security-codes/code-service";
 import { bindAndFinish, currentSituation, ensureTeacher, type Situation } from "./register-service";
 import { createAccountWithToken } from "./trn-token-binding";
 import {
@@ -110,10 +107,7 @@ export function registerRoutes(deps: JourneyDeps) {
     const sent = sendPhoneCode(db, deps.config, { phone, ip: ipOf(deps, ctx) });
     if (sent.sent) deps.nudgeOutbox();
     if (!sent.sent)
-      return pageResponse(
-        <TooManyRequestsPage brand={brand} retryAt={retryTime(sent.retryAt)} backLink="/register/phone" what="You have asked for too many security codes." />,
-        { status: 429 },
-      );
+      return tooManyRequests(brand, { retryAt: sent.retryAt, backLink: "/register/phone", what: "You have asked for too many security codes." });
     answers.phone = phone;
     answers.phoneVerified = false;
     answers.noPhone = false;
@@ -221,18 +215,10 @@ export function registerRoutes(deps: JourneyDeps) {
       "/register/phone-code",
       step("phone-code", (journey, answers, ctx) => {
         const typed = formFields(ctx.body).code ?? "";
-        if (typed.trim() === "") return phoneCodePage(answers, ctx, { error: codeErrors.missing, code: typed });
-        const code = normaliseCode(typed);
-        if (!code) return phoneCodePage(answers, ctx, { error: codeErrors.format, code: typed });
-        const check = verifyCode(db, deps.config, { purpose: "phone_verification", destination: answers.phone!, code, ip: ipOf(deps, ctx) });
+        const check = checkTypedCode(db, deps.config, { purpose: "phone_verification", destination: answers.phone!, typed, ip: ipOf(deps, ctx) });
         if (check === "rate_limited")
-          return pageResponse(
-            <TooManyRequestsPage brand={brand} retryAt={retryTime(windowEnd(deps.config))} backLink="/register/phone-code" what="You have entered too many security codes." />,
-            { status: 429 },
-          );
-        if (check === "expired") return phoneCodePage(answers, ctx, { error: codeErrors.expired, code: typed });
-        if (check === "too_many_attempts") return phoneCodePage(answers, ctx, { error: codeErrors.dead, code: typed });
-        if (check !== "ok") return phoneCodePage(answers, ctx, { error: codeErrors.wrong, code: typed });
+          return tooManyRequests(brand, { retryAt: windowEnd(deps.config), backLink: "/register/phone-code", what: "You have entered too many security codes." });
+        if (check !== "ok") return phoneCodePage(answers, ctx, { error: check.error, code: typed });
         answers.phoneVerified = true;
         return goNext(journey);
       }),

@@ -95,11 +95,6 @@ export async function bindAndFinish(
   return pageResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, { status: 409 });
 }
 
-/** After an email-code sign-in in a registration journey. */
-export function afterSignInWithToken(deps: JourneyDeps, journey: Journey, account: Account): Promise<Response> {
-  return bindAndFinish(deps, journey, account);
-}
-
 /**
  * "Email me a new link" for an expired token: a fresh token to the same address, with a link built
  * from the client's initiate_login_uri. Returns nothing the caller shows: the reply is the same for

@@ -6,7 +6,7 @@ import type { IdentityDatabase } from "../db/database";
 import { findAccountByEmail } from "../accounts/accounts";
 import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
 import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
-import { checkSecurityCode, issueSecurityCode, type CodeCheck, type CodePurpose } from "./security-codes";
+import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
 type Limits = Pick<
   Config,
@@ -70,6 +70,35 @@ export function verifyCode(
   );
   if (!limit.allowed) return "rate_limited";
   return checkSecurityCode(db, input, now);
+}
+
+/** What a code page says when the typed code does not work (GOV.UK wording). */
+export const codeErrors = {
+  missing: "Enter the security code",
+  format: "Enter the security code in the correct format: 6 digits, like 123456",
+  wrong: "The security code is incorrect. Check the code and try again",
+  expired: "The security code has expired. Send another code",
+  dead: "You entered an incorrect code too many times. Send another code",
+};
+
+/**
+ * A code as typed on a page (spaces allowed). A missing or malformed one is refused without using
+ * up a try; otherwise the attempt counts against the limits and the code is checked.
+ */
+export function checkTypedCode(
+  db: IdentityDatabase,
+  config: Limits,
+  input: { purpose: CodePurpose; destination: string; typed: string; ip: string },
+  now = Date.now(),
+): "ok" | "rate_limited" | { error: string } {
+  if (input.typed.trim() === "") return { error: codeErrors.missing };
+  const code = normaliseCode(input.typed);
+  if (!code) return { error: codeErrors.format };
+  const check = verifyCode(db, config, { purpose: input.purpose, destination: input.destination, code, ip: input.ip }, now);
+  if (check === "ok" || check === "rate_limited") return check;
+  if (check === "expired") return { error: codeErrors.expired };
+  if (check === "too_many_attempts") return { error: codeErrors.dead };
+  return { error: codeErrors.wrong };
 }
 
 /** When the current rate-limit window ends: the earliest a refused check can be tried again. */

@@ -118,16 +118,3 @@ export function ResendPage(props: Common & { email: string }): JSX.Element {
     </Page>
   );
 }
-
-/** Too many codes sent or tried: the same words whether or not the address has an account. */
-export function TooManyRequestsPage(props: { brand: ServiceBrand; retryAt: string; backLink: string; what: string }): JSX.Element {
-  return (
-    <Page title="You need to wait before trying again" brand={props.brand} backLink={props.backLink}>
-      <h1 class="govuk-heading-l">You need to wait before trying again</h1>
-      <p class="govuk-body" safe>
-        {props.what}
-      </p>
-      <p class="govuk-body" safe>{`For your security, try again after ${props.retryAt}.`}</p>
-    </Page>
-  );
-}
