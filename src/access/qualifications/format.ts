@@ -1,12 +1,13 @@
 // How access shows values from records to a person.
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+// Made on first use: the first Intl formatter in a process costs several ms, not worth it at start-up.
+let dateFormat: Intl.DateTimeFormat | undefined;
 
 /** `2026-07-01` -> `1 July 2026` (GOV.UK style). Anything else is shown as it came. */
 export function formatDate(iso: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!match) return iso;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+  return Number.isNaN(date.getTime()) ? iso : (dateFormat ??= new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })).format(date);
 }
 
 /** `RequiredToComplete` -> `Required to complete`; `HEI` and `Pass` stay as they are. */
