@@ -1,6 +1,18 @@
 // Small GOV.UK form pieces the journey pages share. Values and messages are always escaped (`safe`).
 import type { Children } from "@kitajs/html";
-import { CsrfField } from "../../web/layout";
+import { CsrfField, Page, type PageProps } from "../../web/layout";
+
+/** A GOV.UK page whose content sits in the two-thirds column, as question pages do. */
+export function TwoThirdsPage(props: PageProps): JSX.Element {
+  const { children, ...page } = props;
+  return (
+    <Page {...page}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">{children as "safe"}</div>
+      </div>
+    </Page>
+  );
+}
 
 export function ErrorMessage(props: { id: string; message?: string }): JSX.Element {
   if (!props.message) return "";

@@ -1,7 +1,7 @@
 // Pages of the "register via the magic link" journey, and one clear page for each case that stops it.
-import { ErrorSummary, Page, type ServiceBrand } from "../../web/layout";
+import { ErrorSummary, type ServiceBrand } from "../../web/layout";
 import { partlyMaskEmail } from "../accounts/accounts";
-import { Button, CodeField, ErrorMessage, PostForm, TextField } from "../journey/components";
+import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import type { BindFailure } from "./trn-token-binding";
 
@@ -18,42 +18,34 @@ const signInHref = (requestId: string) => `/interaction/${encodeURIComponent(req
 
 export function TokenExpiredPage(props: { brand: ServiceBrand; csrfToken: string; requestId: string }): JSX.Element {
   return (
-    <Page title="Your link has expired" brand={props.brand}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">Your link has expired</h1>
-          <p class="govuk-body">Links to create a Teacher ID account work for a limited time, to keep your details safe.</p>
-          <p class="govuk-body">We can email you a new link. It goes to the same email address as the one you used.</p>
-          <PostForm action={`/interaction/${encodeURIComponent(props.requestId)}/new-link`} csrfToken={props.csrfToken}>
-            <Button text="Email me a new link" />
-          </PostForm>
-          <p class="govuk-body">
-            If you already have a Teacher ID account,{" "}
-            <a class="govuk-link" href={signInHref(props.requestId)}>
-              sign in
-            </a>
-            .
-          </p>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Your link has expired" brand={props.brand}>
+      <h1 class="govuk-heading-l">Your link has expired</h1>
+      <p class="govuk-body">Links to create a Teacher ID account work for a limited time, to keep your details safe.</p>
+      <p class="govuk-body">We can email you a new link. It goes to the same email address as the one you used.</p>
+      <PostForm action={`/interaction/${encodeURIComponent(props.requestId)}/new-link`} csrfToken={props.csrfToken}>
+        <Button text="Email me a new link" />
+      </PostForm>
+      <p class="govuk-body">
+        If you already have a Teacher ID account,{" "}
+        <a class="govuk-link" href={signInHref(props.requestId)}>
+          sign in
+        </a>
+        .
+      </p>
+    </TwoThirdsPage>
   );
 }
 
 export function NewLinkSentPage(props: { brand: ServiceBrand }): JSX.Element {
   return (
-    <Page title="Check your email" brand={props.brand}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">Check your email</h1>
-          <p class="govuk-body">
-            If we could renew your link, we have sent a new one to the email address the first link went to. It may take a few
-            minutes to arrive. Check your spam or junk folder.
-          </p>
-          <p class="govuk-body">You can close this page.</p>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Check your email" brand={props.brand}>
+      <h1 class="govuk-heading-l">Check your email</h1>
+      <p class="govuk-body">
+        If we could renew your link, we have sent a new one to the email address the first link went to. It may take a few
+        minutes to arrive. Check your spam or junk folder.
+      </p>
+      <p class="govuk-body">You can close this page.</p>
+    </TwoThirdsPage>
   );
 }
 
@@ -132,202 +124,174 @@ export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailu
       break;
   }
   return (
-    <Page title={title} brand={props.brand}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l" safe>
-            {title}
-          </h1>
-          {body as "safe"}
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title={title} brand={props.brand}>
+      <h1 class="govuk-heading-l" safe>
+        {title}
+      </h1>
+      {body as "safe"}
+    </TwoThirdsPage>
   );
 }
 
 export function TeacherUnavailablePage(props: { brand: ServiceBrand; notFound: boolean }): JSX.Element {
   return (
-    <Page title="Sorry, you cannot create your account at the moment" brand={props.brand}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">Sorry, you cannot create your account at the moment</h1>
-          <p class="govuk-body">
-            {props.notFound
-              ? "We could not find your teaching record. It may still be being updated."
-              : "We could not reach the service that holds teaching records."}
-          </p>
-          <p class="govuk-body">Try again later using the same link. We have not saved anything and your link still works.</p>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Sorry, you cannot create your account at the moment" brand={props.brand}>
+      <h1 class="govuk-heading-l">Sorry, you cannot create your account at the moment</h1>
+      <p class="govuk-body">
+        {props.notFound
+          ? "We could not find your teaching record. It may still be being updated."
+          : "We could not reach the service that holds teaching records."}
+      </p>
+      <p class="govuk-body">Try again later using the same link. We have not saved anything and your link still works.</p>
+    </TwoThirdsPage>
   );
 }
 
 export function ExistingAccountPage(props: Common & { email: string; signedIn: boolean }): JSX.Element {
   return (
-    <Page title="You already have a Teacher ID account" brand={props.brand}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">You already have a Teacher ID account</h1>
-          <p class="govuk-body" safe>
-            {props.signedIn ? `You are signed in as ${props.email}.` : `There is a Teacher ID account for ${props.email}.`}
-          </p>
-          <p class="govuk-body">Continue to link your teacher reference number (TRN) to this account, if it is not linked already.</p>
-          <PostForm action="/register/continue" csrfToken={props.csrfToken}>
-            <Button text="Continue" />
-          </PostForm>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="You already have a Teacher ID account" brand={props.brand}>
+      <h1 class="govuk-heading-l">You already have a Teacher ID account</h1>
+      <p class="govuk-body" safe>
+        {props.signedIn ? `You are signed in as ${props.email}.` : `There is a Teacher ID account for ${props.email}.`}
+      </p>
+      <p class="govuk-body">Continue to link your teacher reference number (TRN) to this account, if it is not linked already.</p>
+      <PostForm action="/register/continue" csrfToken={props.csrfToken}>
+        <Button text="Continue" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
 
 export function ChooseAccountPage(props: Common & { signedInEmail: string; tokenEmail: string; error?: string }): JSX.Element {
   return (
-    <Page title="Which account do you want to use?" brand={props.brand} hasErrors={!!props.error}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={props.error ? { account: props.error } : {}} />
-          <PostForm action="/register/choose-account" csrfToken={props.csrfToken}>
-            <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
-              <fieldset class="govuk-fieldset" aria-describedby={describedBy("account", props.error)}>
-                <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
-                  <h1 class="govuk-fieldset__heading">Which account do you want to use?</h1>
-                </legend>
-                <div id="account-hint" class="govuk-hint" safe>
-                  {`You are signed in as ${props.signedInEmail}, but your link was sent to ${props.tokenEmail}.`}
-                </div>
-                <ErrorMessage id="account" message={props.error} />
-                <div class="govuk-radios" data-module="govuk-radios">
-                  <div class="govuk-radios__item">
-                    <input class="govuk-radios__input" id="account" name="account" type="radio" value="signed-in" />
-                    <label class="govuk-label govuk-radios__label" for="account" safe>
-                      {`Link my TRN to ${props.signedInEmail}, the account I am signed in to`}
-                    </label>
-                  </div>
-                  <div class="govuk-radios__item">
-                    <input class="govuk-radios__input" id="account-2" name="account" type="radio" value="link" />
-                    <label class="govuk-label govuk-radios__label" for="account-2" safe>
-                      {`Sign out and continue as ${props.tokenEmail}`}
-                    </label>
-                  </div>
-                </div>
-              </fieldset>
+    <TwoThirdsPage title="Which account do you want to use?" brand={props.brand} hasErrors={!!props.error}>
+      <ErrorSummary errors={props.error ? { account: props.error } : {}} />
+      <PostForm action="/register/choose-account" csrfToken={props.csrfToken}>
+        <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
+          <fieldset class="govuk-fieldset" aria-describedby={describedBy("account", props.error)}>
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
+              <h1 class="govuk-fieldset__heading">Which account do you want to use?</h1>
+            </legend>
+            <div id="account-hint" class="govuk-hint" safe>
+              {`You are signed in as ${props.signedInEmail}, but your link was sent to ${props.tokenEmail}.`}
             </div>
-            <Button text="Continue" />
-          </PostForm>
+            <ErrorMessage id="account" message={props.error} />
+            <div class="govuk-radios" data-module="govuk-radios">
+              <div class="govuk-radios__item">
+                <input class="govuk-radios__input" id="account" name="account" type="radio" value="signed-in" />
+                <label class="govuk-label govuk-radios__label" for="account" safe>
+                  {`Link my TRN to ${props.signedInEmail}, the account I am signed in to`}
+                </label>
+              </div>
+              <div class="govuk-radios__item">
+                <input class="govuk-radios__input" id="account-2" name="account" type="radio" value="link" />
+                <label class="govuk-label govuk-radios__label" for="account-2" safe>
+                  {`Sign out and continue as ${props.tokenEmail}`}
+                </label>
+              </div>
+            </div>
+          </fieldset>
         </div>
-      </div>
-    </Page>
+        <Button text="Continue" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
 
 export function LandingPage(props: Common & { email: string; clientName: string; asksDateOfBirth: boolean }): JSX.Element {
   return (
-    <Page title="Create a Teacher ID account" brand={props.brand}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">Create a Teacher ID account</h1>
-          <p class="govuk-body">
-            A Teacher ID account lets you sign in to Department for Education services for teachers, such as{" "}
-            <span safe>{props.clientName}</span>. It is linked to your teacher reference number (TRN), so you will not need to
-            answer questions to find your teaching record.
-          </p>
-          <h2 class="govuk-heading-m">Your email address</h2>
-          <p class="govuk-body">
-            Your account will use <strong safe>{props.email}</strong>. We sent your link to this address, so you do not need to
-            confirm it again.
-          </p>
-          <h2 class="govuk-heading-m">What we will ask you</h2>
-          <ul class="govuk-list govuk-list--bullet">
-            <li>your mobile number, to keep your account secure (you can skip this if you do not have one)</li>
-            <li>the name you would like us to use</li>
-            {props.asksDateOfBirth ? <li>your date of birth</li> : ""}
-          </ul>
-          <p class="govuk-body">It takes about 2 minutes.</p>
-          <PostForm action="/register" csrfToken={props.csrfToken}>
-            <Button text="Create an account" />
-          </PostForm>
-          <h2 class="govuk-heading-m">Already have an account?</h2>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/sign-in">
-              Sign in
-            </a>{" "}
-            and we will link your TRN to your account.
-          </p>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Create a Teacher ID account" brand={props.brand}>
+      <h1 class="govuk-heading-l">Create a Teacher ID account</h1>
+      <p class="govuk-body">
+        A Teacher ID account lets you sign in to Department for Education services for teachers, such as{" "}
+        <span safe>{props.clientName}</span>. It is linked to your teacher reference number (TRN), so you will not need to
+        answer questions to find your teaching record.
+      </p>
+      <h2 class="govuk-heading-m">Your email address</h2>
+      <p class="govuk-body">
+        Your account will use <strong safe>{props.email}</strong>. We sent your link to this address, so you do not need to
+        confirm it again.
+      </p>
+      <h2 class="govuk-heading-m">What we will ask you</h2>
+      <ul class="govuk-list govuk-list--bullet">
+        <li>your mobile number, to keep your account secure (you can skip this if you do not have one)</li>
+        <li>the name you would like us to use</li>
+        {props.asksDateOfBirth ? <li>your date of birth</li> : ""}
+      </ul>
+      <p class="govuk-body">It takes about 2 minutes.</p>
+      <PostForm action="/register" csrfToken={props.csrfToken}>
+        <Button text="Create an account" />
+      </PostForm>
+      <h2 class="govuk-heading-m">Already have an account?</h2>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/sign-in">
+          Sign in
+        </a>{" "}
+        and we will link your TRN to your account.
+      </p>
+    </TwoThirdsPage>
   );
 }
 
 export function PhonePage(props: Common & { value?: string; error?: string }): JSX.Element {
   return (
-    <Page title="Enter your mobile number" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={props.error ? { phone: props.error } : {}} />
-          <PostForm action="/register/phone" csrfToken={props.csrfToken}>
-            <TextField
-              id="phone"
-              label="Enter your mobile number"
-              labelIsHeading
-              hint="We will text you a security code. For international numbers include the country code, like +33."
-              value={props.value}
-              error={props.error}
-              type="tel"
-              autocomplete="tel"
-              widthClass="govuk-input--width-20"
-            />
-            <div class="govuk-button-group">
-              <Button text="Continue" />
-              <Button text="I do not have access to a mobile phone" secondary name="noPhone" value="yes" />
-            </div>
-          </PostForm>
+    <TwoThirdsPage title="Enter your mobile number" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={props.error ? { phone: props.error } : {}} />
+      <PostForm action="/register/phone" csrfToken={props.csrfToken}>
+        <TextField
+          id="phone"
+          label="Enter your mobile number"
+          labelIsHeading
+          hint="We will text you a security code. For international numbers include the country code, like +33."
+          value={props.value}
+          error={props.error}
+          type="tel"
+          autocomplete="tel"
+          widthClass="govuk-input--width-20"
+        />
+        <div class="govuk-button-group">
+          <Button text="Continue" />
+          <Button text="I do not have access to a mobile phone" secondary name="noPhone" value="yes" />
         </div>
-      </div>
-    </Page>
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
 
 export function PhoneCodePage(props: Common & { phone: string; error?: string; code?: string; resent: boolean }): JSX.Element {
   return (
-    <Page title="Check your phone" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-          {props.resent ? (
-            <div class="govuk-inset-text">We have sent you a new code.</div>
-          ) : (
-            ""
-          )}
-          <h1 class="govuk-heading-l">Check your phone</h1>
-          <p class="govuk-body">
-            We have sent a code to <strong safe>{props.phone}</strong>. It expires after 10 minutes.
-          </p>
-          <PostForm action="/register/phone-code" csrfToken={props.csrfToken}>
-            <CodeField label="Enter the 6-digit code from the text message" hint="For example, 123456" error={props.error} value={props.code} />
-            <Button text="Continue" />
+    <TwoThirdsPage title="Check your phone" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={props.error ? { code: props.error } : {}} />
+      {props.resent ? (
+        <div class="govuk-inset-text">We have sent you a new code.</div>
+      ) : (
+        ""
+      )}
+      <h1 class="govuk-heading-l">Check your phone</h1>
+      <p class="govuk-body">
+        We have sent a code to <strong safe>{props.phone}</strong>. It expires after 10 minutes.
+      </p>
+      <PostForm action="/register/phone-code" csrfToken={props.csrfToken}>
+        <CodeField label="Enter the 6-digit code from the text message" hint="For example, 123456" error={props.error} value={props.code} />
+        <Button text="Continue" />
+      </PostForm>
+      <details class="govuk-details">
+        <summary class="govuk-details__summary">
+          <span class="govuk-details__summary-text">I have not received a text message</span>
+        </summary>
+        <div class="govuk-details__text">
+          <p class="govuk-body">Text messages can take a few minutes to arrive.</p>
+          <PostForm action="/register/phone-code/resend" csrfToken={props.csrfToken}>
+            <Button text="Send a new code" secondary />
           </PostForm>
-          <details class="govuk-details">
-            <summary class="govuk-details__summary">
-              <span class="govuk-details__summary-text">I have not received a text message</span>
-            </summary>
-            <div class="govuk-details__text">
-              <p class="govuk-body">Text messages can take a few minutes to arrive.</p>
-              <PostForm action="/register/phone-code/resend" csrfToken={props.csrfToken}>
-                <Button text="Send a new code" secondary />
-              </PostForm>
-              <p class="govuk-body">
-                <a class="govuk-link" href="/register/phone">
-                  Change your mobile number
-                </a>
-              </p>
-            </div>
-          </details>
+          <p class="govuk-body">
+            <a class="govuk-link" href="/register/phone">
+              Change your mobile number
+            </a>
+          </p>
         </div>
-      </div>
-    </Page>
+      </details>
+    </TwoThirdsPage>
   );
 }
 
@@ -338,70 +302,66 @@ export function PreferredNamePage(
   const otherError = props.error?.field === "other-name" ? props.error.message : undefined;
   const choiceError = props.error?.field === "name-choice" ? props.error.message : undefined;
   return (
-    <Page title="What name should we use?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={errors} />
-          <PostForm action="/register/preferred-name" csrfToken={props.csrfToken}>
-            <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
-              <fieldset class="govuk-fieldset" aria-describedby={describedBy("name-choice", choiceError)}>
-                <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
-                  <h1 class="govuk-fieldset__heading">What name should we use?</h1>
-                </legend>
-                <div id="name-choice-hint" class="govuk-hint">
-                  We will use this name when we contact you. Your teaching record keeps your full legal name.
-                </div>
-                <ErrorMessage id="name-choice" message={choiceError} />
-                <div class="govuk-radios" data-module="govuk-radios">
-                  {props.options.map((option, index) => (
-                    <div class="govuk-radios__item">
-                      <input
-                        class="govuk-radios__input"
-                        id={index === 0 ? "name-choice" : `name-choice-${index}`}
-                        name="choice"
-                        type="radio"
-                        value={String(index)}
-                        checked={props.choice === String(index)}
-                      />
-                      <label class="govuk-label govuk-radios__label" for={index === 0 ? "name-choice" : `name-choice-${index}`} safe>
-                        {option}
-                      </label>
-                    </div>
-                  ))}
-                  <div class="govuk-radios__item">
-                    <input
-                      class="govuk-radios__input"
-                      id={props.options.length === 0 ? "name-choice" : "name-choice-other"}
-                      name="choice"
-                      type="radio"
-                      value="other"
-                      checked={props.choice === "other"}
-                      data-aria-controls="conditional-other"
-                    />
-                    <label class="govuk-label govuk-radios__label" for={props.options.length === 0 ? "name-choice" : "name-choice-other"}>
-                      Other
-                    </label>
-                  </div>
-                  {/* Shown at all times: the service serves no JavaScript, and this is GOV.UK's fallback without it. */}
-                  <div class="govuk-radios__conditional" id="conditional-other">
-                    <TextField
-                      id="other-name"
-                      name="otherName"
-                      label="If other, enter the name you would like us to use"
-                      value={props.other}
-                      error={otherError}
-                      autocomplete="name"
-                      spellcheck={false}
-                    />
-                  </div>
-                </div>
-              </fieldset>
+    <TwoThirdsPage title="What name should we use?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={errors} />
+      <PostForm action="/register/preferred-name" csrfToken={props.csrfToken}>
+        <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
+          <fieldset class="govuk-fieldset" aria-describedby={describedBy("name-choice", choiceError)}>
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
+              <h1 class="govuk-fieldset__heading">What name should we use?</h1>
+            </legend>
+            <div id="name-choice-hint" class="govuk-hint">
+              We will use this name when we contact you. Your teaching record keeps your full legal name.
             </div>
-            <Button text="Continue" />
-          </PostForm>
+            <ErrorMessage id="name-choice" message={choiceError} />
+            <div class="govuk-radios" data-module="govuk-radios">
+              {props.options.map((option, index) => (
+                <div class="govuk-radios__item">
+                  <input
+                    class="govuk-radios__input"
+                    id={index === 0 ? "name-choice" : `name-choice-${index}`}
+                    name="choice"
+                    type="radio"
+                    value={String(index)}
+                    checked={props.choice === String(index)}
+                  />
+                  <label class="govuk-label govuk-radios__label" for={index === 0 ? "name-choice" : `name-choice-${index}`} safe>
+                    {option}
+                  </label>
+                </div>
+              ))}
+              <div class="govuk-radios__item">
+                <input
+                  class="govuk-radios__input"
+                  id={props.options.length === 0 ? "name-choice" : "name-choice-other"}
+                  name="choice"
+                  type="radio"
+                  value="other"
+                  checked={props.choice === "other"}
+                  data-aria-controls="conditional-other"
+                />
+                <label class="govuk-label govuk-radios__label" for={props.options.length === 0 ? "name-choice" : "name-choice-other"}>
+                  Other
+                </label>
+              </div>
+              {/* Shown at all times: the service serves no JavaScript, and this is GOV.UK's fallback without it. */}
+              <div class="govuk-radios__conditional" id="conditional-other">
+                <TextField
+                  id="other-name"
+                  name="otherName"
+                  label="If other, enter the name you would like us to use"
+                  value={props.other}
+                  error={otherError}
+                  autocomplete="name"
+                  spellcheck={false}
+                />
+              </div>
+            </div>
+          </fieldset>
         </div>
-      </div>
-    </Page>
+        <Button text="Continue" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
 
@@ -431,32 +391,28 @@ export function DateOfBirthPage(
     );
   };
   return (
-    <Page title="What is your date of birth?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={props.error ? { [props.error.field === "date-of-birth" ? "date-of-birth-day" : props.error.field]: props.error.message } : {}} />
-          <PostForm action="/register/date-of-birth" csrfToken={props.csrfToken}>
-            <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
-              <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy("date-of-birth", props.error?.message)}>
-                <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
-                  <h1 class="govuk-fieldset__heading">What is your date of birth?</h1>
-                </legend>
-                <div id="date-of-birth-hint" class="govuk-hint">
-                  For example, 27 3 1990
-                </div>
-                <ErrorMessage id="date-of-birth" message={props.error?.message} />
-                <div class="govuk-date-input" id="date-of-birth">
-                  {input("day", "Day", "govuk-input--width-2")}
-                  {input("month", "Month", "govuk-input--width-2")}
-                  {input("year", "Year", "govuk-input--width-4")}
-                </div>
-              </fieldset>
+    <TwoThirdsPage title="What is your date of birth?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={props.error ? { [props.error.field === "date-of-birth" ? "date-of-birth-day" : props.error.field]: props.error.message } : {}} />
+      <PostForm action="/register/date-of-birth" csrfToken={props.csrfToken}>
+        <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
+          <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy("date-of-birth", props.error?.message)}>
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
+              <h1 class="govuk-fieldset__heading">What is your date of birth?</h1>
+            </legend>
+            <div id="date-of-birth-hint" class="govuk-hint">
+              For example, 27 3 1990
             </div>
-            <Button text="Continue" />
-          </PostForm>
+            <ErrorMessage id="date-of-birth" message={props.error?.message} />
+            <div class="govuk-date-input" id="date-of-birth">
+              {input("day", "Day", "govuk-input--width-2")}
+              {input("month", "Month", "govuk-input--width-2")}
+              {input("year", "Year", "govuk-input--width-4")}
+            </div>
+          </fieldset>
         </div>
-      </div>
-    </Page>
+        <Button text="Continue" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
 
@@ -482,28 +438,24 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
     </div>
   );
   return (
-    <Page title="Check your answers" brand={props.brand} backLink={props.backLink}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">Check your answers</h1>
-          <dl class="govuk-summary-list">
-            {row("Email address", a.email)}
-            {row("Mobile number", props.phoneDisplay ?? "Not given", { href: "/register/phone", what: "mobile number" })}
-            {row("Preferred name", a.preferredName ?? "", { href: "/register/preferred-name", what: "preferred name" })}
-            {row(
-              "Date of birth",
-              props.dateOfBirth,
-              a.teacher?.dateOfBirth ? undefined : { href: "/register/date-of-birth", what: "date of birth" },
-            )}
-            {row("Teacher reference number (TRN)", a.trn)}
-          </dl>
-          <h2 class="govuk-heading-m">Create your account</h2>
-          <p class="govuk-body">By creating an account you confirm that these details are correct.</p>
-          <PostForm action="/register/check-answers" csrfToken={props.csrfToken}>
-            <Button text="Create account" />
-          </PostForm>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Check your answers" brand={props.brand} backLink={props.backLink}>
+      <h1 class="govuk-heading-l">Check your answers</h1>
+      <dl class="govuk-summary-list">
+        {row("Email address", a.email)}
+        {row("Mobile number", props.phoneDisplay ?? "Not given", { href: "/register/phone", what: "mobile number" })}
+        {row("Preferred name", a.preferredName ?? "", { href: "/register/preferred-name", what: "preferred name" })}
+        {row(
+          "Date of birth",
+          props.dateOfBirth,
+          a.teacher?.dateOfBirth ? undefined : { href: "/register/date-of-birth", what: "date of birth" },
+        )}
+        {row("Teacher reference number (TRN)", a.trn)}
+      </dl>
+      <h2 class="govuk-heading-m">Create your account</h2>
+      <p class="govuk-body">By creating an account you confirm that these details are correct.</p>
+      <PostForm action="/register/check-answers" csrfToken={props.csrfToken}>
+        <Button text="Create account" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }

@@ -30,6 +30,7 @@ import {
 } from "./register-pages";
 import { displayDate, displayPhone, parseDateOfBirth, parseMobileNumber, parsePreferredName, preferredNameOptions } from "./register-answers";
 
+type FieldError = { field: string; message: string };
 type StepHandler = (journey: Journey, answers: RegistrationAnswers, ctx: RouteContext) => Response | Promise<Response>;
 
 export function registerRoutes(deps: JourneyDeps) {
@@ -103,6 +104,51 @@ export function registerRoutes(deps: JourneyDeps) {
       { status: extra.error ? 400 : 200 },
     );
 
+  // Each question's page: with the saved answer, or (status 400) with what was typed and its error.
+  const phonePage = (answers: RegistrationAnswers, ctx: RouteContext, typed?: { value?: string; error: string }) =>
+    pageResponse(
+      <PhonePage
+        brand={brand}
+        csrfToken={ctx.csrfToken}
+        value={typed ? typed.value : answers.phone && displayPhone(answers.phone)}
+        error={typed?.error}
+        backLink={back("phone", answers)}
+      />,
+      { status: typed ? 400 : 200 },
+    );
+
+  const preferredNamePage = (answers: RegistrationAnswers, ctx: RouteContext, typed?: { choice?: string; other?: string; error: FieldError }) =>
+    pageResponse(
+      <PreferredNamePage
+        brand={brand}
+        csrfToken={ctx.csrfToken}
+        options={preferredNameOptions(answers.teacher)}
+        choice={typed ? typed.choice : answers.preferredNameChoice}
+        other={typed ? typed.other : answers.preferredNameChoice === "other" ? answers.preferredName : undefined}
+        error={typed && { field: typed.error.field, message: typed.error.message }}
+        backLink={back("preferred-name", answers)}
+      />,
+      { status: typed ? 400 : 200 },
+    );
+
+  const dateOfBirthPage = (answers: RegistrationAnswers, ctx: RouteContext, typed?: { day?: string; month?: string; year?: string; error: FieldError }) => {
+    const [year, month, day] = answers.dateOfBirth?.split("-") ?? [];
+    const saved = { day: day && String(Number(day)), month: month && String(Number(month)), year };
+    const shown = typed ?? saved;
+    return pageResponse(
+      <DateOfBirthPage
+        brand={brand}
+        csrfToken={ctx.csrfToken}
+        day={shown.day}
+        month={shown.month}
+        year={shown.year}
+        error={typed && { field: typed.error.field, message: typed.error.message }}
+        backLink={back("date-of-birth", answers)}
+      />,
+      { status: typed ? 400 : 200 },
+    );
+  };
+
   const textCode = (journey: Journey, answers: RegistrationAnswers, phone: string, ctx: RouteContext, resent: boolean) => {
     const sent = sendPhoneCode(db, deps.config, { phone, ip: ipOf(deps, ctx) });
     if (sent.sent) deps.nudgeOutbox();
@@ -175,16 +221,7 @@ export function registerRoutes(deps: JourneyDeps) {
     })
     .get(
       "/register/phone",
-      step("phone", (_journey, answers, ctx) =>
-        pageResponse(
-          <PhonePage
-            brand={brand}
-            csrfToken={ctx.csrfToken}
-            value={answers.phone ? displayPhone(answers.phone) : undefined}
-            backLink={back("phone", answers)}
-          />,
-        ),
-      ),
+      step("phone", (_journey, answers, ctx) => phonePage(answers, ctx)),
     )
     .post(
       "/register/phone",
@@ -197,11 +234,7 @@ export function registerRoutes(deps: JourneyDeps) {
           return goNext(journey);
         }
         const parsed = parseMobileNumber(form.phone ?? "");
-        if (!parsed.ok)
-          return pageResponse(
-            <PhonePage brand={brand} csrfToken={ctx.csrfToken} value={form.phone} error={parsed.message} backLink={back("phone", answers)} />,
-            { status: 400 },
-          );
+        if (!parsed.ok) return phonePage(answers, ctx, { value: form.phone, error: parsed.message });
         // The same number, already confirmed: nothing to text again.
         if (answers.phone === parsed.value && answers.phoneVerified) return goNext(journey);
         return textCode(journey, answers, parsed.value, ctx, false);
@@ -229,39 +262,14 @@ export function registerRoutes(deps: JourneyDeps) {
     )
     .get(
       "/register/preferred-name",
-      step("preferred-name", (_journey, answers, ctx) => {
-        const options = preferredNameOptions(answers.teacher);
-        return pageResponse(
-          <PreferredNamePage
-            brand={brand}
-            csrfToken={ctx.csrfToken}
-            options={options}
-            choice={answers.preferredNameChoice}
-            other={answers.preferredNameChoice === "other" ? answers.preferredName : undefined}
-            backLink={back("preferred-name", answers)}
-          />,
-        );
-      }),
+      step("preferred-name", (_journey, answers, ctx) => preferredNamePage(answers, ctx)),
     )
     .post(
       "/register/preferred-name",
       step("preferred-name", (journey, answers, ctx) => {
         const form = formFields(ctx.body);
-        const options = preferredNameOptions(answers.teacher);
-        const parsed = parsePreferredName(options, form.choice, form.otherName);
-        if (!parsed.ok)
-          return pageResponse(
-            <PreferredNamePage
-              brand={brand}
-              csrfToken={ctx.csrfToken}
-              options={options}
-              choice={form.choice}
-              other={form.otherName}
-              error={{ field: parsed.field, message: parsed.message }}
-              backLink={back("preferred-name", answers)}
-            />,
-            { status: 400 },
-          );
+        const parsed = parsePreferredName(preferredNameOptions(answers.teacher), form.choice, form.otherName);
+        if (!parsed.ok) return preferredNamePage(answers, ctx, { choice: form.choice, other: form.otherName, error: parsed });
         answers.preferredNameChoice = form.choice;
         answers.preferredName = parsed.value;
         return goNext(journey);
@@ -269,38 +277,14 @@ export function registerRoutes(deps: JourneyDeps) {
     )
     .get(
       "/register/date-of-birth",
-      step("date-of-birth", (_journey, answers, ctx) => {
-        const [year, month, day] = answers.dateOfBirth?.split("-") ?? [];
-        return pageResponse(
-          <DateOfBirthPage
-            brand={brand}
-            csrfToken={ctx.csrfToken}
-            day={day ? String(Number(day)) : undefined}
-            month={month ? String(Number(month)) : undefined}
-            year={year}
-            backLink={back("date-of-birth", answers)}
-          />,
-        );
-      }),
+      step("date-of-birth", (_journey, answers, ctx) => dateOfBirthPage(answers, ctx)),
     )
     .post(
       "/register/date-of-birth",
       step("date-of-birth", (journey, answers, ctx) => {
         const form = formFields(ctx.body);
         const parsed = parseDateOfBirth(form);
-        if (!parsed.ok)
-          return pageResponse(
-            <DateOfBirthPage
-              brand={brand}
-              csrfToken={ctx.csrfToken}
-              day={form.day}
-              month={form.month}
-              year={form.year}
-              error={{ field: parsed.field, message: parsed.message }}
-              backLink={back("date-of-birth", answers)}
-            />,
-            { status: 400 },
-          );
+        if (!parsed.ok) return dateOfBirthPage(answers, ctx, { day: form.day, month: form.month, year: form.year, error: parsed });
         answers.dateOfBirth = parsed.value;
         return goNext(journey);
       }),

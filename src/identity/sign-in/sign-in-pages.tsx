@@ -1,6 +1,6 @@
 // Sign in with an email address and a 6-digit code sent to it (GOV.UK "Check your email").
-import { ErrorSummary, Page, type ServiceBrand } from "../../web/layout";
-import { Button, CodeField, PostForm, TextField } from "../journey/components";
+import { ErrorSummary, type ServiceBrand } from "../../web/layout";
+import { Button, CodeField, PostForm, TextField, TwoThirdsPage } from "../journey/components";
 
 interface Common {
   brand: ServiceBrand;
@@ -11,31 +11,27 @@ interface Common {
 export function EmailPage(props: Common & { email?: string; error?: string; registering: boolean }): JSX.Element {
   const errors: Record<string, string> = props.error ? { email: props.error } : {};
   return (
-    <Page title="Enter your email address" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={errors} />
-          <PostForm action="/sign-in" csrfToken={props.csrfToken}>
-            <TextField
-              id="email"
-              label="Enter your email address"
-              labelIsHeading
-              hint={
-                props.registering
-                  ? "Use the email address of your Teacher ID account. We will link your teacher reference number (TRN) to it."
-                  : "Use the email address of your Teacher ID account. We will send you a security code."
-              }
-              value={props.email}
-              error={props.error}
-              type="email"
-              autocomplete="email"
-              spellcheck={false}
-            />
-            <Button text="Continue" />
-          </PostForm>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Enter your email address" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={errors} />
+      <PostForm action="/sign-in" csrfToken={props.csrfToken}>
+        <TextField
+          id="email"
+          label="Enter your email address"
+          labelIsHeading
+          hint={
+            props.registering
+              ? "Use the email address of your Teacher ID account. We will link your teacher reference number (TRN) to it."
+              : "Use the email address of your Teacher ID account. We will send you a security code."
+          }
+          value={props.email}
+          error={props.error}
+          type="email"
+          autocomplete="email"
+          spellcheck={false}
+        />
+        <Button text="Continue" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
 
@@ -44,77 +40,69 @@ export function CheckEmailPage(
 ): JSX.Element {
   const errors: Record<string, string> = props.error ? { code: props.error } : {};
   return (
-    <Page title="Check your email" brand={props.brand} hasErrors={!!props.error} backLink="/sign-in">
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary errors={errors} />
-          {props.resent ? (
-            <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="banner-title" data-module="govuk-notification-banner">
-              <div class="govuk-notification-banner__header">
-                <h2 class="govuk-notification-banner__title" id="banner-title">
-                  Success
-                </h2>
-              </div>
-              <div class="govuk-notification-banner__content">
-                <p class="govuk-notification-banner__heading">We have sent you a new code</p>
-              </div>
-            </div>
-          ) : (
-            ""
-          )}
-          <h1 class="govuk-heading-l">Check your email</h1>
-          <p class="govuk-body">
-            We have sent an email to <strong safe>{props.email}</strong>. If this address has a Teacher ID account, the email has a
-            6-digit security code in it.
-          </p>
-          <p class="govuk-body">The code expires after 10 minutes.</p>
-          <PostForm action="/sign-in/code" csrfToken={props.csrfToken}>
-            <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
-            <Button text="Continue" />
-          </PostForm>
-          <details class="govuk-details">
-            <summary class="govuk-details__summary">
-              <span class="govuk-details__summary-text">I have not received an email</span>
-            </summary>
-            <div class="govuk-details__text">
-              <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
-              <p class="govuk-body">
-                <a class="govuk-link" href="/sign-in/resend">
-                  Send another code
-                </a>{" "}
-                or{" "}
-                <a class="govuk-link" href="/sign-in">
-                  use a different email address
-                </a>
-                .
-              </p>
-            </div>
-          </details>
+    <TwoThirdsPage title="Check your email" brand={props.brand} hasErrors={!!props.error} backLink="/sign-in">
+      <ErrorSummary errors={errors} />
+      {props.resent ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="banner-title" data-module="govuk-notification-banner">
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="banner-title">
+              Success
+            </h2>
+          </div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading">We have sent you a new code</p>
+          </div>
         </div>
-      </div>
-    </Page>
+      ) : (
+        ""
+      )}
+      <h1 class="govuk-heading-l">Check your email</h1>
+      <p class="govuk-body">
+        We have sent an email to <strong safe>{props.email}</strong>. If this address has a Teacher ID account, the email has a
+        6-digit security code in it.
+      </p>
+      <p class="govuk-body">The code expires after 10 minutes.</p>
+      <PostForm action="/sign-in/code" csrfToken={props.csrfToken}>
+        <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
+        <Button text="Continue" />
+      </PostForm>
+      <details class="govuk-details">
+        <summary class="govuk-details__summary">
+          <span class="govuk-details__summary-text">I have not received an email</span>
+        </summary>
+        <div class="govuk-details__text">
+          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
+          <p class="govuk-body">
+            <a class="govuk-link" href="/sign-in/resend">
+              Send another code
+            </a>{" "}
+            or{" "}
+            <a class="govuk-link" href="/sign-in">
+              use a different email address
+            </a>
+            .
+          </p>
+        </div>
+      </details>
+    </TwoThirdsPage>
   );
 }
 
 export function ResendPage(props: Common & { email: string }): JSX.Element {
   return (
-    <Page title="Send another code" brand={props.brand} backLink="/sign-in/code">
-      <div class="govuk-grid-row">
-        <div class="govuk-grid-column-two-thirds">
-          <h1 class="govuk-heading-l">Send another code</h1>
-          <p class="govuk-body">
-            We will send a new code to <strong safe>{props.email}</strong>. Codes we sent before will stop working.
-          </p>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/sign-in">
-              Change email address
-            </a>
-          </p>
-          <PostForm action="/sign-in/resend" csrfToken={props.csrfToken}>
-            <Button text="Send a new code" />
-          </PostForm>
-        </div>
-      </div>
-    </Page>
+    <TwoThirdsPage title="Send another code" brand={props.brand} backLink="/sign-in/code">
+      <h1 class="govuk-heading-l">Send another code</h1>
+      <p class="govuk-body">
+        We will send a new code to <strong safe>{props.email}</strong>. Codes we sent before will stop working.
+      </p>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/sign-in">
+          Change email address
+        </a>
+      </p>
+      <PostForm action="/sign-in/resend" csrfToken={props.csrfToken}>
+        <Button text="Send a new code" />
+      </PostForm>
+    </TwoThirdsPage>
   );
 }
