@@ -86,6 +86,14 @@ export function createServiceApp(options: ServiceAppOptions) {
           ? problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send valid JSON." })
           : htmlResponse(<ServerErrorPage brand={brand} />, 400));
       }
+      if ((error as { code?: unknown }).code === "SQLITE_BUSY") {
+        // Another writer held the database past busy_timeout (e.g. a large records import):
+        // nothing was saved, and the same request will work shortly.
+        logger.warn("database_busy", { path: new URL(request.url).pathname });
+        return respond(isApi(request)
+          ? problemResponse({ title: "Service unavailable", status: 503, detail: "The database is busy. Nothing was changed: try again shortly." }, { "retry-after": "5" })
+          : htmlResponse(<ServerErrorPage brand={brand} />, 503));
+      }
       logger.error("unhandled_error", { path: new URL(request.url).pathname, kind: String(code), error: error as Error });
       return respond(isApi(request)
         ? problemResponse({ title: "Internal server error", status: 500 })

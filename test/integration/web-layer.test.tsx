@@ -1,6 +1,10 @@
 // The shared web layer, through a real HTTP server: headers, error pages, CSRF, /health.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openSqlite } from "../../src/db/open-database";
 import { createLogger } from "../../src/log/logger";
 import { createServiceApp } from "../../src/web/create-service-app";
 import { CsrfField, Page } from "../../src/web/layout";
@@ -8,6 +12,13 @@ import { htmlResponse, seeOther } from "../../src/web/html";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
 const saved: string[] = [];
+const lockDir = mkdtempSync(join(tmpdir(), "web-layer-lock-"));
+const lockedDb = { holder: openSqlite(join(lockDir, "db.sqlite")), writer: new Database(join(lockDir, "db.sqlite")) };
+afterAll(() => {
+  lockedDb.holder.close();
+  lockedDb.writer.close();
+  rmSync(lockDir, { recursive: true, force: true });
+});
 const logLines: string[] = [];
 const brand = { name: "Test service", url: "http://127.0.0.1" };
 const app = createServiceApp({
@@ -39,6 +50,12 @@ const app = createServiceApp({
   })
   .get("/api/boom", () => {
     throw new Error("secret internal detail");
+  })
+  .put("/api/write", () => {
+    // A second connection with no busy timeout, while the test holds the write lock on the first.
+    lockedDb.writer.run("BEGIN IMMEDIATE");
+    lockedDb.writer.run("COMMIT");
+    return { ok: true };
   })
   .listen({ hostname: "127.0.0.1", port: 0 });
 const base = `http://127.0.0.1:${app.server!.port}`;
@@ -136,6 +153,19 @@ describe("errors", () => {
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(await response.json()).toMatchObject({ title: "Not found", status: 404 });
+  });
+
+  test("a write that finds the database busy past its timeout is 503 problem+json with Retry-After, not 500", async () => {
+    lockedDb.holder.run("BEGIN IMMEDIATE");
+    try {
+      const busy = await fetch(`${base}/api/write`, { method: "PUT" });
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get("retry-after")).toBe("5");
+      expect(await busy.json()).toMatchObject({ status: 503, detail: expect.stringContaining("try again") });
+    } finally {
+      lockedDb.holder.run("ROLLBACK");
+    }
+    expect((await fetch(`${base}/api/write`, { method: "PUT" })).status).toBe(200);
   });
 
   test("a crash shows no internals, on pages or APIs", async () => {
