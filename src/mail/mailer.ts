@@ -1,7 +1,7 @@
 // The mailer: where a service's email and SMS go. Email: SMTP (nodemailer, from SMTP_URL, STARTTLS
 // and AUTH as the URL says) or, in development without SMTP_URL, the dev mailbox. SMS: GOV.UK
 // Notify when NOTIFY_API_KEY is set, else the dev mailbox (refused in production).
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Config } from "../config/config";
 import type { Logger } from "../log/logger";
 import { maskEmail } from "../log/logger";
@@ -41,19 +41,25 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
   let sendEmail: (email: EmailMessage) => Promise<void>;
   let closeSmtp = () => {};
   if (config.SMTP_URL) {
-    const transport = nodemailer.createTransport({
-      url: config.SMTP_URL,
-      pool: true,
-      maxConnections: 10,
-      // Bounded well below the outbox claim timeout, so a hung server fails the attempt instead.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    } as any);
-    closeSmtp = () => transport.close();
+    const smtpUrl = config.SMTP_URL;
+    // nodemailer is loaded and its pool made on the first email (~5-10 ms of start-up otherwise).
+    let transport: Promise<Transporter> | undefined;
+    const smtp = () =>
+      (transport ??= import("nodemailer").then(({ default: nodemailer }) =>
+        nodemailer.createTransport({
+          url: smtpUrl,
+          pool: true,
+          maxConnections: 10,
+          // Bounded well below the outbox claim timeout, so a hung server fails the attempt instead.
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        } as any),
+      ));
+    closeSmtp = () => void transport?.then((t) => t.close());
     sendEmail = async (email) => {
       try {
-        await transport.sendMail({ from: config.MAIL_FROM, to: email.to, subject: email.subject, text: email.text, html: email.html });
+        await (await smtp()).sendMail({ from: config.MAIL_FROM, to: email.to, subject: email.subject, text: email.text, html: email.html });
       } catch (error) {
         const e = error as { code?: string; responseCode?: number; message?: string };
         // A recipient the server rejects for good (5xx at RCPT) will never be accepted.
