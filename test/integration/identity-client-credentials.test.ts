@@ -49,6 +49,20 @@ describe("discovery and keys", () => {
   });
 });
 
+describe("signing keys are never logged", () => {
+  test("no private key part of any signing key appears in the log lines of start-up or token issuing", async () => {
+    await clientCredentialsToken(identity.issuer, clientId, secret);
+    const logs = JSON.stringify(identity.system.logs);
+    expect(identity.system.logs.length).toBeGreaterThan(0);
+    const keys = identity.db.select().from(signingKeys).all();
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const key of keys) {
+      const jwk = JSON.parse(key.privateJwk) as Record<string, string>;
+      for (const part of ["d", "p", "q", "dp", "dq", "qi"].filter((p) => jwk[p])) expect(logs.includes(jwk[part])).toBe(false);
+    }
+  });
+});
+
 describe("client credentials", () => {
   test("openid-client gets a token with client_secret_basic; it is an RFC 9068 JWT", async () => {
     const config = await oidc.discovery(new URL(identity.issuer), clientId, secret, oidc.ClientSecretBasic(secret), {

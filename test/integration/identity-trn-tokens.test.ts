@@ -11,7 +11,8 @@ let writer: string;
 let otherScope: string;
 
 beforeAll(async () => {
-  identity = await startIdentity({ env: { TRN_TOKEN_TTL: "30d" } });
+  // Not the default (30 days, checked in register-magic-link.test.ts): the setting is honoured.
+  identity = await startIdentity({ env: { TRN_TOKEN_TTL: "2d" } });
   const secret = identity.addClient({
     clientId: "records-test",
     name: "Records",
@@ -31,7 +32,7 @@ const post = (body: unknown, token: string | null = writer) =>
   });
 
 describe("POST /trn-tokens", () => {
-  test("201 with a 256-bit token, the TRN, the lower-cased email and the expiry; stored only as a hash", async () => {
+  test("201 with a 256-bit token, the TRN, the lower-cased email and the configured expiry; stored only as a hash, with the client and time", async () => {
     const before = Date.now();
     const response = await post({ trn: "1234567", email: " Teacher@Example.COM " });
     expect(response.status).toBe(201);
@@ -40,10 +41,14 @@ describe("POST /trn-tokens", () => {
     expect(body.email).toBe("teacher@example.com");
     expect(base64url.decode(body.trnToken)).toHaveLength(32);
     const expires = Date.parse(body.expiresUtc);
-    expect(expires - before).toBeGreaterThanOrEqual(30 * 86_400_000 - 1000);
-    expect(expires - before).toBeLessThan(30 * 86_400_000 + 5000);
-    const row = identity.db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(body.trnToken))).get();
+    expect(expires - before).toBeGreaterThanOrEqual(2 * 86_400_000 - 1000);
+    expect(expires - before).toBeLessThan(2 * 86_400_000 + 5000);
+    const row = identity.db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(body.trnToken))).get()!;
+    // The row says what, for whom, which client asked and when.
     expect(row).toMatchObject({ trn: "1234567", email: "teacher@example.com", clientId: "records-test", consumedAt: null });
+    expect(row.createdAt).toBeGreaterThanOrEqual(before);
+    expect(row.createdAt).toBeLessThanOrEqual(Date.now());
+    expect(row.expiresAt).toBe(expires);
   });
 
   test("each call gives a new token", async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
-import { accounts, trnTokens } from "../../src/identity/db/schema";
+import { accounts, securityCodes, trnTokens } from "../../src/identity/db/schema";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
@@ -95,6 +95,7 @@ describe("registering with a valid link", () => {
     const token_ = db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(token))).get()!;
     expect(token_.consumedAt).not.toBeNull();
     expect(token_.accountId).toBe(idToken.sub!);
+    expect(token_.expiresAt - token_.createdAt).toBe(30 * 86_400_000); // TRN_TOKEN_TTL's default
   });
 });
 
@@ -286,6 +287,51 @@ describe("text message codes", () => {
     await browser.post("/register/phone-code/resend");
     expect(browser.status).toBe(429);
     expect(pageText(browser.html)).toContain("You have asked for too many security codes");
+  });
+});
+
+describe("changing the mobile number and expired texted codes", () => {
+  test("'Change your mobile number' from Check your phone: the new number gets a code, the old number's code no longer works", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register");
+    await browser.post("/register/phone", { phone: "07911 123470" });
+    const oldCode = await textedCode(system, "+447911123470");
+    expect(browser.html).toContain('href="/register/phone"');
+    await browser.get("/register/phone");
+    expect(browser.html).toContain('value="07911 123470"');
+    await browser.post("/register/phone", { phone: "07911 123471" });
+    expect(browser.url).toEndWith("/register/phone-code");
+    expect(pageText(browser.html)).toContain("07911 123471");
+    const newCode = await textedCode(system, "+447911123471");
+    if (oldCode !== newCode) {
+      await browser.post("/register/phone-code", { code: oldCode });
+      expect(pageText(browser.html)).toContain("The security code is incorrect");
+    }
+    await browser.post("/register/phone-code", { code: newCode });
+    await browser.post("/register/preferred-name", { choice: "0" });
+    await browser.post("/register/check-answers");
+    const { userinfo } = await redeem(system, browser, auth);
+    expect(userinfo.phone_number).toBe("+447911123471");
+  });
+
+  test("a texted code older than 10 minutes has expired; a new one works", async () => {
+    const teacher = newTeacher();
+    const browser = identity();
+    await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    await browser.post("/register");
+    await browser.post("/register/phone", { phone: "07911 123472" });
+    const code = await textedCode(system, "+447911123472");
+    const sent = db.select().from(securityCodes).where(eq(securityCodes.destination, "+447911123472")).get()!;
+    expect(sent.expiresAt - sent.createdAt).toBe(10 * 60_000);
+    db.update(securityCodes).set({ expiresAt: Date.now() - 1 }).where(eq(securityCodes.id, sent.id)).run();
+    await browser.post("/register/phone-code", { code });
+    expect(browser.status).toBe(400);
+    expect(pageText(browser.html)).toContain("The security code has expired");
+    await browser.post("/register/phone-code/resend");
+    await browser.post("/register/phone-code", { code: await textedCode(system, "+447911123472", code) });
+    expect(browser.url).toEndWith("/register/preferred-name");
   });
 });
 
