@@ -192,6 +192,24 @@ describe("the happy path, through openid-client", () => {
     expect(Object.keys(userinfo).sort()).toEqual(["email", "email_verified", "sub", "trn"]);
   });
 
+  test("without trn or dqt:read, neither token nor userinfo carries the TRN; an account without a TRN gets none with trn", async () => {
+    const { tokens } = await signedInTokens("openid email");
+    expect(decodeJwt(tokens.id_token!).trn).toBeUndefined();
+    expect(decodeJwt(tokens.access_token).trn).toBeUndefined();
+    expect(decodeJwt(tokens.access_token).scope).toBe("openid email");
+
+    const noTrn = identity.addAccount({ trn: null });
+    const started = await startAuthorization({ cookie: identity.signIn(noTrn.id), params: { scope: "openid trn" } });
+    const withScope = await oidc.authorizationCodeGrant(config, started.location, {
+      pkceCodeVerifier: started.verifier,
+      expectedNonce: started.nonce,
+      expectedState: started.state,
+    });
+    expect(decodeJwt(withScope.id_token!).trn).toBeUndefined();
+    expect(decodeJwt(withScope.access_token)).toMatchObject({ sub: noTrn.id, scope: "openid trn" });
+    expect(decodeJwt(withScope.access_token).trn).toBeUndefined();
+  });
+
   test("refresh tokens rotate; presenting a rotated one revokes the grant", async () => {
     const { account, tokens } = await signedInTokens();
     const first = tokens.refresh_token!;
