@@ -4,7 +4,13 @@
 import { expect, test } from "bun:test";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { applyMigrations, openSqlite } from "../../src/db/open-database";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { migrations } from "../../db/records/migrations";
+import { openRecordsDatabase } from "../../src/records/db/database";
+import { teachers } from "../../src/records/db/schema";
+import { importTeacherCsv } from "../../src/records/import/import-teachers";
 
 test("upgrading a records database keeps every teacher and ITT record, and foreign keys still cascade", () => {
   const sqlite = openSqlite(":memory:");
@@ -24,4 +30,20 @@ test("upgrading a records database keeps every teacher and ITT record, and forei
   sqlite.run("DELETE FROM teachers WHERE trn = '1234567'");
   expect(sqlite.query("SELECT count(*) AS n FROM itt_records").get()).toEqual({ n: 0 });
   sqlite.close();
+});
+
+test("a blank date_of_birth in an import is a teacher without one; a bad one is still a problem", () => {
+  const dir = mkdtempSync(join(tmpdir(), "records-dob-"));
+  const db = openRecordsDatabase(dir);
+  try {
+    const header = "trn,first_name,last_name,date_of_birth\n";
+    const bad = importTeacherCsv(db, [`${header}7000101,Ada,Lovelace,1990-13-01\n`]);
+    expect(bad.ok).toBe(false);
+    const good = importTeacherCsv(db, [`${header}7000102,Grace,Hopper,\n`]);
+    expect(good.ok).toBe(true);
+    expect(db.select({ trn: teachers.trn, dateOfBirth: teachers.dateOfBirth }).from(teachers).all()).toEqual([{ trn: "7000102", dateOfBirth: null }]);
+  } finally {
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
