@@ -454,16 +454,24 @@ describe("accounts that already exist", () => {
 
   test("the TRN belongs to another account: its email is shown partly masked, with 'sign in to that account'", async () => {
     const teacher = newTeacher();
-    existingAccount("jessica.holder@example.com", teacher.trn);
+    const holder = existingAccount("jessica.holder@example.com", teacher.trn);
     const token = await createTrnToken(system, { trn: teacher.trn, email: "new.address@example.com" });
     const browser = identity();
-    await authorize(system, browser, { trnToken: token });
+    const auth = await authorize(system, browser, { trnToken: token });
     expect(browser.status).toBe(409);
     const text = pageText(browser.html);
     expect(text).toContain("linked to another account");
     expect(text).toContain("je****r@example.com");
     expect(text).not.toContain("jessica.holder@example.com");
     expect(text).toContain("Sign in to that account");
+    expect(tokenRow(token).consumedAt).toBeNull();
+    // Following it continues the same authorization request, signed in to the account with the TRN.
+    await browser.get(/href="(\/interaction\/[^"]+\/sign-in)"/.exec(browser.html)![1]);
+    const sent = Date.now();
+    await browser.post("/sign-in", { email: holder.email });
+    await browser.post("/sign-in/code", { code: await emailedCode(smtp, holder.email, sent) });
+    const { idToken } = await redeem(system, browser, auth);
+    expect(idToken).toMatchObject({ sub: holder.id, trn: teacher.trn, email: holder.email });
     expect(tokenRow(token).consumedAt).toBeNull();
   });
 
