@@ -105,7 +105,7 @@ export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailu
       body = (
         <>
           <p class="govuk-body" safe>{`The Teacher ID account for ${f.account.email} is already linked to a different teacher reference number (TRN) from the one in your link.`}</p>
-          <p class="govuk-body">We have not changed anything. Your link still works, so you can use it with a different account.</p>
+          <p class="govuk-body">We have not changed anything, and your link has not been used.</p>
           <p class="govuk-body">
             If you think your TRN is wrong, contact the Teaching Regulation Agency at qts.enquiries@education.gov.uk.
           </p>
