@@ -35,11 +35,11 @@ ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result 
 One row per ITT record: rows with the same trn are one teacher and must agree on its details.
 
 Every row is checked and every problem is printed with its line number. A file with any
-problem loads nothing: the whole file loads in one transaction, read a piece at a time, so
-memory stays small whatever its size. A teacher whose trn is already in records is a
-problem (import adds new teachers only). While a file loads (~4 s per 100,000 rows), records'
-own writes wait for it, up to 5 seconds each; an itt-outcome call still waiting then gets 503
-with Retry-After. Load big files when the API is quiet.
+problem loads nothing. The file is read a piece at a time and staged in a scratch file in the
+temp directory (TMPDIR), so memory stays small whatever its size; only a file without problems
+is then copied into records, in one transaction. A running 'serve' is not held up while the
+file is read and checked; its writes wait for the copy (about a second per 200,000 rows).
+A teacher whose trn is already in records is a problem (import adds new teachers only).
 
 Options:
   --dry-run   Check the file (against records' database, when there is one), but load nothing.`,

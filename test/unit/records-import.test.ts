@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -169,6 +170,37 @@ describe("loading", () => {
     expect(load(`${header}\n${fresh}`, { dryRun: true })).toMatchObject({ result: { ok: true, teachers: 1, dryRun: true }, held: [{ trn: "7000001" }] });
     expect(load(`${header}\n${fresh}\n${good}`, { dryRun: true }).problems).toEqual([{ line: 3, message: expect.stringContaining("already in records") }]);
     expect(db.select().from(teachers).all()).toHaveLength(1);
+  });
+
+  test("records' database is not locked while the file is read and checked: serve's writes go on", () => {
+    const serve = new Database(join(dir, "records.sqlite")); // no busy timeout: a held lock fails at once
+    function* pieces() {
+      yield `${header}\n${good}\n`;
+      serve.run("INSERT INTO settings (key, value) VALUES ('written-mid-import', 'yes')");
+      yield `${good.replace("7000001", "7000002")}\n`;
+    }
+    try {
+      expect(importTeacherCsv(db, pieces())).toMatchObject({ ok: true, teachers: 2 });
+      expect(serve.query("SELECT value FROM settings WHERE key = 'written-mid-import'").get()).toEqual({ value: "yes" });
+    } finally {
+      serve.close();
+    }
+  });
+
+  test("a TRN added to records by someone else while the file was being read is still refused, and nothing loads", () => {
+    const other = openRecordsDatabase(dir);
+    function* pieces() {
+      yield `${header}\n${good.replace("7000001", "7000002")}\n${good}\n`;
+      other.insert(teachers).values({ trn: "7000001", firstName: "Ada", lastName: "Lovelace", createdAt: 1, updatedAt: 1 }).run();
+    }
+    try {
+      const result = importTeacherCsv(db, pieces());
+      expect(result).toEqual({ ok: false, problemCount: 1, problems: [{ line: 3, message: expect.stringContaining("trn 7000001 is already in records") }] });
+      expect(db.select().from(teachers).all().map((t) => t.trn)).toEqual(["7000001"]);
+      expect(db.select().from(ittRecords).all()).toEqual([]);
+    } finally {
+      other.$client.close();
+    }
   });
 
   test("problems can be taken one by one as they are found, instead of collected", () => {

@@ -1,18 +1,24 @@
-// Loads a teacher CSV into records: all or nothing, in one synchronous transaction, reading the
-// file a piece at a time. Each row is checked and inserted as it is read, so memory does not grow
-// with the file (200,000 rows once took ~1.9 GB when the whole file was held). Rows sharing a TRN
-// are matched against the teacher this import already inserted, looked up in the database itself.
-// Any problem, or a dry run, rolls the whole transaction back.
-import { eq, sql } from "drizzle-orm";
+// Loads a teacher CSV into records, all or nothing, in two steps:
+//
+// 1. The file is read a piece at a time; each row is checked and, if good, written to a scratch
+//    SQLite file in the temp directory. Rows sharing a TRN are matched there; TRNs already in
+//    records are found with plain reads. Memory does not grow with the file (200,000 rows once
+//    took ~1.9 GB when the whole file was held), and records' database is not locked meanwhile.
+// 2. Only when every row is good: one IMMEDIATE transaction copies the scratch rows into records
+//    with two INSERT ... SELECT statements, so `serve` waits for records' write lock for the copy
+//    only (about a second per 200,000 rows), never for the reading and checking.
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RecordsDatabase } from "../db/database";
-import { ittRecords, teachers } from "../db/schema";
 import { CsvParser, type CsvRecord } from "./csv";
-import { checkHeader, checkRow, teacherDetailKeys, type CsvProblem, type TeacherCsvHeader, type TeacherCsvRow } from "./teacher-csv";
+import { checkHeader, checkRow, teacherDetailKeys, type CsvProblem, type CsvTeacher, type TeacherCsvHeader, type TeacherCsvRow } from "./teacher-csv";
 
 export interface ImportOptions {
   /** Called for each problem as it is found, in line order; without it they are collected in the result. */
   onProblem?: (problem: CsvProblem) => void;
-  /** Check everything, including TRNs already in records, then roll back. */
+  /** Check everything, including TRNs already in records, but load nothing. */
   dryRun?: boolean;
   /** A teacher whose TRN is already in records: a problem (operators' import) or left alone (demo seed). */
   existingTeachers?: "problem" | "skip";
@@ -23,64 +29,24 @@ export type ImportResult =
   | { ok: true; teachers: number; ittRecords: number; dryRun: boolean }
   | { ok: false; problemCount: number; problems: CsvProblem[] };
 
-/** Thrown inside the transaction to roll it back; never escapes importTeacherCsv. */
+/** Thrown inside the copy transaction to roll it back; never escapes importTeacherCsv. */
 class RollBack extends Error {}
 
-const p = <T extends string>(name: T) => sql`${sql.placeholder(name)}`;
+// The scratch database: records' two tables, keyed for matching rows by TRN and line.
+const scratchSchema = [
+  `CREATE TABLE teachers (trn TEXT PRIMARY KEY, line INTEGER NOT NULL, first_name TEXT NOT NULL, middle_name TEXT,
+     last_name TEXT NOT NULL, date_of_birth TEXT, email TEXT, qts_date TEXT, induction_status TEXT)`,
+  `CREATE TABLE itt_records (line INTEGER PRIMARY KEY, trn TEXT NOT NULL, provider_ukprn TEXT NOT NULL,
+     provider_name TEXT NOT NULL, programme_type TEXT, subjects TEXT NOT NULL, age_range_from INTEGER,
+     age_range_to INTEGER, start_date TEXT, end_date TEXT, result TEXT NOT NULL)`,
+];
+const teacherColumns = "trn, first_name, middle_name, last_name, date_of_birth, email, qts_date, induction_status";
+const ittColumns = "provider_ukprn, provider_name, programme_type, subjects, age_range_from, age_range_to, start_date, end_date, result";
 
 /** Imports CSV text given in pieces (e.g. readTextPieces(file), or [text]). */
 export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, options: ImportOptions = {}): ImportResult {
   const now = options.now ?? Date.now();
   const skipExisting = options.existingTeachers === "skip";
-  const firstWithTrn = db
-    .select({
-      id: teachers.id,
-      firstName: teachers.firstName,
-      middleName: teachers.middleName,
-      lastName: teachers.lastName,
-      dateOfBirth: teachers.dateOfBirth,
-      email: teachers.email,
-      qtsDate: teachers.qtsDate,
-      inductionStatus: teachers.inductionStatus,
-    })
-    .from(teachers)
-    .where(eq(teachers.trn, sql.placeholder("trn")))
-    .orderBy(teachers.id)
-    .limit(1)
-    .prepare();
-  const insertTeacher = db
-    .insert(teachers)
-    .values({
-      trn: p("trn"),
-      firstName: p("firstName"),
-      middleName: p("middleName"),
-      lastName: p("lastName"),
-      dateOfBirth: p("dateOfBirth"),
-      email: p("email"),
-      qtsDate: p("qtsDate"),
-      inductionStatus: p("inductionStatus"),
-      createdAt: p("now"),
-      updatedAt: p("now"),
-    })
-    .returning({ id: teachers.id })
-    .prepare();
-  const insertItt = db
-    .insert(ittRecords)
-    .values({
-      teacherId: p("teacherId"),
-      providerUkprn: p("providerUkprn"),
-      providerName: p("providerName"),
-      programmeType: p("programmeType"),
-      subjects: p("subjects"),
-      ageRangeFrom: p("ageRangeFrom"),
-      ageRangeTo: p("ageRangeTo"),
-      startDate: p("startDate"),
-      endDate: p("endDate"),
-      result: p("result"),
-      updatedAt: p("now"),
-    })
-    .prepare();
-
   const problems: CsvProblem[] = [];
   let problemCount = 0;
   const report = (problem: CsvProblem) => {
@@ -88,95 +54,137 @@ export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, 
     if (options.onProblem) options.onProblem(problem);
     else problems.push(problem);
   };
+  const failed = (): ImportResult => ({ ok: false, problemCount, problems });
 
-  let teacherCount = 0;
-  let ittCount = 0;
-  // Teachers this import inserted have ids from firstId up (ids only grow, and the transaction
-  // is IMMEDIATE, so nobody else inserts meanwhile). lineOf[id - firstId] is the row that made
-  // each one: 4 bytes a teacher, for the message about a later row that disagrees with it.
-  let firstId: number | undefined;
-  let lineOf = new Int32Array(1024);
-  const rememberLine = (id: number, line: number) => {
-    const index = id - firstId!;
-    if (index >= lineOf.length) {
-      const grown = new Int32Array(Math.max(lineOf.length * 2, index + 1));
-      grown.set(lineOf);
-      lineOf = grown;
-    }
-    lineOf[index] = line;
-  };
+  const scratchDir = mkdtempSync(join(tmpdir(), "teacher-id-import-"));
+  const scratchFile = join(scratchDir, "import.sqlite");
+  const scratch = new Database(scratchFile, { create: true, strict: true });
+  let scratchOpen = true;
+  try {
+    // A throwaway file: no journal, no fsync.
+    scratch.run("PRAGMA journal_mode = OFF");
+    scratch.run("PRAGMA synchronous = OFF");
+    for (const statement of scratchSchema) scratch.run(statement);
 
-  function load(row: TeacherCsvRow) {
-    const t = row.teacher;
-    const found = firstWithTrn.get({ trn: t.trn });
-    let teacherId: number;
-    if (found && firstId !== undefined && found.id >= firstId) {
-      const differs = teacherDetailKeys.filter((k) => found[k] !== t[k]);
-      if (differs.length) {
-        report({
-          line: row.line,
-          message: `trn ${t.trn} is also on line ${lineOf[found.id - firstId]} with different teacher details (${differs.join(", ")})`,
-        });
+    // Step 1: read, check and stage every row.
+    const inRecords = db.$client.query<{ found: number }, { trn: string }>("SELECT 1 AS found FROM teachers WHERE trn = $trn LIMIT 1");
+    const staged = scratch.query<Record<string, unknown> & { line: number }, { trn: string }>(
+      "SELECT line, first_name AS firstName, middle_name AS middleName, last_name AS lastName, date_of_birth AS dateOfBirth, " +
+        "email, qts_date AS qtsDate, induction_status AS inductionStatus FROM teachers WHERE trn = $trn",
+    );
+    const stageTeacher = scratch.query(
+      `INSERT INTO teachers (line, ${teacherColumns}) VALUES ($line, $trn, $firstName, $middleName, $lastName, $dateOfBirth, $email, $qtsDate, $inductionStatus)`,
+    );
+    const stageItt = scratch.query(
+      `INSERT INTO itt_records (line, trn, ${ittColumns}) VALUES ($line, $trn, $providerUkprn, $providerName, $programmeType, $subjects, $ageRangeFrom, $ageRangeTo, $startDate, $endDate, $result)`,
+    );
+    let teacherCount = 0;
+    let ittCount = 0;
+
+    const stage = (row: TeacherCsvRow) => {
+      const t: CsvTeacher = row.teacher;
+      if (inRecords.get({ trn: t.trn })) {
+        if (!skipExisting) report({ line: row.line, message: `a teacher with trn ${t.trn} is already in records (import adds new teachers only)` });
         return;
       }
-      teacherId = found.id;
-    } else if (found) {
-      if (!skipExisting) report({ line: row.line, message: `a teacher with trn ${t.trn} is already in records (import adds new teachers only)` });
-      return;
-    } else {
-      teacherId = insertTeacher.get({ ...t, now })!.id;
-      firstId ??= teacherId;
-      rememberLine(teacherId, row.line);
-      teacherCount++;
-    }
-    if (row.itt) {
-      insertItt.run({ ...row.itt, subjects: JSON.stringify(row.itt.subjects), teacherId, now });
-      ittCount++;
-    }
-  }
-
-  // undefined: no header read yet; null: the header is bad, so rows cannot be read.
-  let header: TeacherCsvHeader | null | undefined;
-  let rows = 0;
-  const onRecord = (record: CsvRecord) => {
-    if (header === undefined) {
-      const checked = checkHeader(record);
-      if (checked.ok) header = checked.header;
-      else {
-        header = null;
-        checked.problems.forEach(report);
+      const first = staged.get({ trn: t.trn });
+      if (first) {
+        const differs = teacherDetailKeys.filter((k) => first[k] !== t[k]);
+        if (differs.length) {
+          report({ line: row.line, message: `trn ${t.trn} is also on line ${first.line} with different teacher details (${differs.join(", ")})` });
+          return;
+        }
+      } else {
+        stageTeacher.run({ line: row.line, ...t });
+        teacherCount++;
       }
-      return;
-    }
-    if (header === null) return;
-    rows++;
-    const checked = checkRow(header, record);
-    if (checked.ok) load(checked.row);
-    else checked.problems.forEach(report);
-  };
+      if (row.itt) {
+        stageItt.run({ line: row.line, trn: t.trn, ...row.itt, subjects: JSON.stringify(row.itt.subjects) });
+        ittCount++;
+      }
+    };
 
-  try {
-    return db.transaction(
-      () => {
-        const parser = new CsvParser();
-        for (const piece of pieces) {
-          parser.feed(piece, onRecord);
-          if (header === null) break;
+    // undefined: no header read yet; null: the header is bad, so rows cannot be read.
+    let header: TeacherCsvHeader | null | undefined;
+    let rows = 0;
+    const onRecord = (record: CsvRecord) => {
+      if (header === undefined) {
+        const checked = checkHeader(record);
+        if (checked.ok) header = checked.header;
+        else {
+          header = null;
+          checked.problems.forEach(report);
         }
-        if (header !== null) {
-          const error = parser.finish(onRecord);
-          if (error) report(error);
-        }
-        if (header === undefined && problemCount === 0) report({ line: 1, message: "the file is empty: it needs a header row" });
-        else if (header && rows === 0 && problemCount === 0) report({ line: header.line, message: "the file has a header but no rows" });
-        if (problemCount > 0 || options.dryRun) throw new RollBack();
-        return { ok: true, teachers: teacherCount, ittRecords: ittCount, dryRun: false } as const;
-      },
-      { behavior: "immediate" },
-    );
-  } catch (error) {
-    if (!(error instanceof RollBack)) throw error;
-    if (problemCount > 0) return { ok: false, problemCount, problems };
-    return { ok: true, teachers: teacherCount, ittRecords: ittCount, dryRun: true };
+        return;
+      }
+      if (header === null) return;
+      rows++;
+      const checked = checkRow(header, record);
+      if (checked.ok) stage(checked.row);
+      else checked.problems.forEach(report);
+    };
+    scratch.transaction(() => {
+      const parser = new CsvParser();
+      for (const piece of pieces) {
+        parser.feed(piece, onRecord);
+        if (header === null) break;
+      }
+      if (header !== null) {
+        const error = parser.finish(onRecord);
+        if (error) report(error);
+      }
+    })();
+    if (header === undefined && problemCount === 0) report({ line: 1, message: "the file is empty: it needs a header row" });
+    else if (header && rows === 0 && problemCount === 0) report({ line: header.line, message: "the file has a header but no rows" });
+    if (problemCount > 0) return failed();
+    if (options.dryRun) return { ok: true, teachers: teacherCount, ittRecords: ittCount, dryRun: true };
+
+    // Step 2: copy into records in one transaction.
+    scratch.close();
+    scratchOpen = false;
+    const client = db.$client;
+    client.run("ATTACH DATABASE ? AS import_scratch", [scratchFile]);
+    try {
+      return db.transaction(
+        () => {
+          // A teacher added since step 1 read records (e.g. by another import) is still refused.
+          const taken = client
+            .query<{ line: number; trn: string }, []>(
+              "SELECT s.line, s.trn FROM import_scratch.teachers s WHERE EXISTS (SELECT 1 FROM main.teachers t WHERE t.trn = s.trn) ORDER BY s.line",
+            )
+            .all();
+          if (taken.length && !skipExisting) {
+            for (const { line, trn } of taken) report({ line, message: `a teacher with trn ${trn} is already in records (import adds new teachers only)` });
+            throw new RollBack();
+          }
+          // New ids are above every id in use: the ITT records join their teachers by TRN among those.
+          const { maxId } = client.query<{ maxId: number }, []>("SELECT coalesce(max(id), 0) AS maxId FROM main.teachers").get()!;
+          const teachersAdded = client
+            .query(
+              `INSERT INTO main.teachers (${teacherColumns}, created_at, updated_at)
+               SELECT ${teacherColumns}, $now, $now FROM import_scratch.teachers s
+               WHERE NOT EXISTS (SELECT 1 FROM main.teachers t WHERE t.trn = s.trn) ORDER BY s.line`,
+            )
+            .run({ now }).changes;
+          const ittsAdded = client
+            .query(
+              `INSERT INTO main.itt_records (teacher_id, ${ittColumns}, updated_at)
+               SELECT t.id, ${ittColumns.split(", ").map((c) => `i.${c}`).join(", ")}, $now
+               FROM import_scratch.itt_records i JOIN main.teachers t ON t.trn = i.trn AND t.id > $maxId ORDER BY i.line`,
+            )
+            .run({ now, maxId }).changes;
+          return { ok: true, teachers: teachersAdded, ittRecords: ittsAdded, dryRun: false } as const;
+        },
+        { behavior: "immediate" },
+      );
+    } catch (error) {
+      if (error instanceof RollBack) return failed();
+      throw error;
+    } finally {
+      client.run("DETACH DATABASE import_scratch");
+    }
+  } finally {
+    if (scratchOpen) scratch.close();
+    rmSync(scratchDir, { recursive: true, force: true });
   }
 }
