@@ -123,6 +123,15 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+/**
+ * CPU time (user + system, every thread) a process has used so far, in ms (/proc, 100 ticks a
+ * second). Per request it does not depend on what else runs on the machine the way req/s does.
+ */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function load(
@@ -132,8 +141,9 @@ async function load(
   request: (i: number) => Request,
   expectStatus: number[],
   maxRequests = 1_000_000,
-): Promise<LoadResult> {
+): Promise<LoadResult & { serveCpuUsPerRequest: number }> {
   log(`  ${name}: ${concurrency} in flight, ${seconds}s measured...`);
+  const cpuBefore = cpuMs(pid);
   const result = await runLoad({
     concurrency,
     warmupMs: 1000,
@@ -144,7 +154,8 @@ async function load(
     onTick: () => (peak.mb = Math.max(peak.mb, rssMb(pid))),
   });
   if (result.errors > 0) log(`    ${result.errors} unexpected answers, e.g. ${result.errorSamples.join(" | ")}`);
-  return result;
+  // Warm-up included on both sides: CPU over the whole run, divided by every answer.
+  return { ...result, serveCpuUsPerRequest: ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, result.totalOk + result.errors) };
 }
 
 /** One request first: a missing endpoint is skipped with a message rather than measured as errors. */
@@ -160,7 +171,13 @@ async function probe(request: Request, expectStatus: number[]): Promise<string |
   }
 }
 
-const note = (r: LoadResult) => (r.errors > 0 ? `${r.errors} errors of ${r.requests}` : undefined);
+const note = (r: LoadResult & { serveCpuUsPerRequest?: number }) =>
+  [
+    r.errors > 0 ? `${r.errors} errors of ${r.requests}` : undefined,
+    r.serveCpuUsPerRequest !== undefined ? `server CPU ${r.serveCpuUsPerRequest.toFixed(0)} µs/request` : undefined,
+  ]
+    .filter(Boolean)
+    .join("; ") || undefined;
 const latency = (r: LoadResult) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs });
 
 // ---------------------------------------------------------------- the yardstick
@@ -598,6 +615,7 @@ async function measureServe(
     rows.push({ measure: "whole magic-link registration over HTTP", unit: "per s", skipped: registrationSkip });
   else {
     log(`  registration: ${registrationCount} teachers, ${concurrency} at once...`);
+    const cpuBefore = cpuMs(s.proc.pid);
     const r = await runRegistrations({
       urls: { access: env.ACCESS_URL, identity },
       dataDir,
@@ -612,7 +630,8 @@ async function measureServe(
       unit: "per s",
       target: ">= 200/s, every step's p99 < 20 ms",
       note:
-        `${r.failed} failed; slowest step p99 ${worst?.p99Ms.toFixed(1)} ms (${worst?.step})` +
+        `${r.failed} failed; slowest step p99 ${worst?.p99Ms.toFixed(1)} ms (${worst?.step}); ` +
+        `server CPU ${((cpuMs(s.proc.pid) - cpuBefore) / Math.max(1, r.completed)).toFixed(1)} ms/registration` +
         (r.errorSamples.length ? `; e.g. ${r.errorSamples[0]}` : ""),
       steps: r.steps,
     });
