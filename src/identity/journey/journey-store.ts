@@ -57,11 +57,17 @@ export function readJourney(db: IdentityDb, cookieHeader: string | null, now = D
   return row ? { idHash: row.idHash, state: JSON.parse(row.state) as JourneyState } : undefined;
 }
 
+// Saved after every answer: prepared once (see db/per-connection).
+const updateJourney = perConnection((db: IdentityDb) =>
+  db
+    .update(journeys)
+    .set({ state: sql`${sql.placeholder("state")}`, updatedAt: sql`${sql.placeholder("now")}` })
+    .where(eq(journeys.idHash, sql.placeholder("idHash")))
+    .prepare(),
+);
+
 export function saveJourney(db: IdentityDb, journey: Journey, now = Date.now()): void {
-  db.update(journeys)
-    .set({ state: JSON.stringify(journey.state), updatedAt: now })
-    .where(eq(journeys.idHash, journey.idHash))
-    .run();
+  updateJourney(db).run({ state: JSON.stringify(journey.state), now, idHash: journey.idHash });
 }
 
 /** Ends the journey (after it signed someone in); returns the Set-Cookie header that clears it. */

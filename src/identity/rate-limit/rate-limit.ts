@@ -2,6 +2,7 @@
 // and across processes sharing the file. A hit counts even when refused: hammering does not help.
 import { sql } from "drizzle-orm";
 import type { IdentityDb } from "../accounts/database-types";
+import { perConnection } from "../../db/per-connection";
 import { rateLimits } from "../db/schema";
 
 export interface RateLimit {
@@ -16,15 +17,20 @@ export interface RateLimitResult {
   resetAt: number;
 }
 
+// Every code sent or checked counts hits: prepared once (see db/per-connection).
+const countHit = perConnection((db: IdentityDb) =>
+  db
+    .insert(rateLimits)
+    .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("windowStart"), count: 1 })
+    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
+    .returning({ count: rateLimits.count })
+    .prepare(),
+);
+
 /** Counts one hit on `key` and says whether it is within the limit. */
 export function hitRateLimit(db: IdentityDb, key: string, rule: RateLimit, now = Date.now()): RateLimitResult {
   const windowStart = now - (now % rule.windowMs);
-  const row = db
-    .insert(rateLimits)
-    .values({ key, windowStart, count: 1 })
-    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
-    .returning({ count: rateLimits.count })
-    .get();
+  const row = countHit(db).get({ key, windowStart })!;
   return { allowed: row.count <= rule.limit, resetAt: windowStart + rule.windowMs };
 }
 
