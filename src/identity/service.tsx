@@ -60,7 +60,12 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     );
   return {
     app,
-    workers: [...journeys.workers, createProtocolCleanupWorker(db, { ...settings, logger: log })],
+    workers: [
+      ...journeys.workers,
+      createProtocolCleanupWorker(db, { ...settings, logger: log }),
+      // On a first start the RS256 key may still be in the making: let it be stored before the database closes.
+      { name: "signing-key-generation", start() {}, stop: () => keys.settled() },
+    ],
     announce,
     close: () => {
       journeys.close();

@@ -4,15 +4,16 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeProtectedHeader, jwtVerify } from "jose";
+import { and, eq, isNull } from "drizzle-orm";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { newClientSchema } from "../../src/identity/clients/clients";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
-import { authorizationCodes, authorizationRequests, grants, refreshTokens } from "../../src/identity/db/schema";
+import { authorizationCodes, authorizationRequests, grants, refreshTokens, signingKeys } from "../../src/identity/db/schema";
 import { openSigningKeyStore, rotateSigningKeys } from "../../src/identity/keys/signing-keys";
 import { claimsForScopes, type Account } from "../../src/identity/oidc/claims";
 import { purgeExpiredProtocolRows } from "../../src/identity/oidc/cleanup";
-import { accessTokenAudience, signAccessToken } from "../../src/identity/oidc/jwt-tokens";
+import { accessTokenAudience, signAccessToken, signIdToken } from "../../src/identity/oidc/jwt-tokens";
 import { pkceS256 } from "../../src/identity/oidc/token-endpoint";
 
 const dirs: string[] = [];
@@ -117,6 +118,37 @@ describe("signing keys", () => {
     expect(first).toHaveLength(2);
     const again = await openSigningKeyStore(db);
     expect((await again.jwks()).keys.map((k) => k.kid).sort()).toEqual(first);
+  });
+
+  test("first start: the RS256 key is made in the background, but the JWKS and RS256 signing wait for it, so no token's kid is missing from the JWKS", async () => {
+    const db = freshDatabase();
+    const store = await openSigningKeyStore(db);
+    // Asked at once, while the RSA key may still be in the making.
+    const [jwks, rs] = await Promise.all([store.jwks(), store.signingKey("RS256")]);
+    expect(jwks.keys.map((k) => k.alg).sort()).toEqual(["ES256", "RS256"]);
+    expect(jwks.keys.map((k) => k.kid)).toContain(rs.kid);
+    const ctx = { issuer: "https://id.example", idTokenTtlMs: 60_000, keys: store };
+    const idToken = await signIdToken(ctx, { sub: "a", clientId: "rp", authTime: Date.now(), claims: {}, alg: "RS256" });
+    expect(decodeProtectedHeader(idToken)).toMatchObject({ alg: "RS256", kid: rs.kid });
+    await jwtVerify(idToken, createLocalJWKSet(jwks), { issuer: "https://id.example", audience: "rp" });
+  });
+
+  test("first start: an RS256 key another process stores while ours is being made is kept, and ours is dropped", async () => {
+    // A ready-made RS256 key row, from another data directory.
+    const other = freshDatabase();
+    await (await openSigningKeyStore(other)).settled();
+    const theirs = other.select().from(signingKeys).where(eq(signingKeys.alg, "RS256")).get()!;
+
+    const db = freshDatabase();
+    const store = await openSigningKeyStore(db);
+    // Stored by another connection (as `identity keys rotate` would) before our RSA key is ready.
+    const operator = openIdentityDatabase(dirs[1]);
+    operator.insert(signingKeys).values(theirs).run();
+    operator.$client.close();
+    await store.settled();
+    const active = db.select().from(signingKeys).where(and(eq(signingKeys.alg, "RS256"), isNull(signingKeys.retiredAt))).all();
+    expect(active.map((k) => k.kid)).toEqual([theirs.kid]);
+    expect((await store.signingKey("RS256")).kid).toBe(theirs.kid);
   });
 
   test("rotation from another connection: new tokens get the new kid, old ones still verify, retired keys leave after publish_until", async () => {

@@ -1,18 +1,9 @@
 // identity's token-signing keys: an ES256 key (the default) and an RS256 key for clients that
 // ask for it. Generated on first start, kept in the database, cached in memory. `kid` is the
 // JWK thumbprint. Retired keys stay published in the JWKS until the tokens they signed expire.
-import { and, isNotNull, isNull, lt } from "drizzle-orm";
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey,
-  type JWK,
-  type JWTHeaderParameters,
-  type FlattenedJWSInput,
-} from "jose";
-import { createPrivateKey, type KeyObject } from "node:crypto";
+import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
+import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
+import { createPrivateKey, generateKeyPair, type KeyObject } from "node:crypto";
 import type { IdentityDatabase } from "../db/database";
 import { signingKeys } from "../db/schema";
 
@@ -24,7 +15,8 @@ interface LoadedKey {
   alg: SigningAlgorithm;
   publicJwk: JWK;
   privateKey: KeyObject;
-  publicKey: CryptoKey;
+  /** Imported the first time a token signed with it is verified. */
+  publicKey(): Promise<CryptoKey>;
   retired: boolean;
   createdAt: number;
   publishUntil: number | null;
@@ -37,14 +29,29 @@ export interface SigningKeyStore {
   jwks(): Promise<{ keys: JWK[] }>;
   /** A jose key getter: the public key for a token's `kid`, for tokens this identity signed. */
   verificationKey(header: JWTHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey>;
+  /** Resolves when no key is being generated (shutdown waits for it before closing the database). */
+  settled(): Promise<void>;
+}
+
+/**
+ * node:crypto makes the pair on a worker thread, so the event loop keeps serving meanwhile (an
+ * RSA-2048 pair takes 25 to 150 ms; WebCrypto's generateKey, which jose uses, blocks for it).
+ */
+function generatePair(alg: SigningAlgorithm): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) =>
+      error ? reject(error) : resolve({ publicKey, privateKey });
+    if (alg === "ES256") generateKeyPair("ec", { namedCurve: "P-256" }, done);
+    else generateKeyPair("rsa", { modulusLength: 2048 }, done);
+  });
 }
 
 async function newKeyRow(alg: SigningAlgorithm, now: number) {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
+  const { publicKey, privateKey } = await generatePair(alg);
+  const publicJwk = publicKey.export({ format: "jwk" }) as JWK;
   const kid = await calculateJwkThumbprint(publicJwk);
   const published: JWK = { ...publicJwk, kid, alg, use: "sig" };
-  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg };
+  const privateJwk: JWK = { ...(privateKey.export({ format: "jwk" }) as JWK), kid, alg };
   return {
     kid,
     alg,
@@ -54,13 +61,25 @@ async function newKeyRow(alg: SigningAlgorithm, now: number) {
   };
 }
 
-/** Creates an active key for each algorithm that has none (first start). */
-export async function ensureSigningKeys(db: IdentityDatabase, now = Date.now()): Promise<void> {
-  const active = db.select({ alg: signingKeys.alg }).from(signingKeys).where(isNull(signingKeys.retiredAt)).all();
-  for (const alg of signingAlgorithms) {
-    if (active.some((row) => row.alg === alg)) continue;
-    db.insert(signingKeys).values(await newKeyRow(alg, now)).run();
-  }
+/**
+ * Makes an active key for `alg` unless the table has one by the time it is made (another process,
+ * e.g. `identity keys rotate`, may have added one meanwhile). Returns whether it added one.
+ */
+async function ensureSigningKey(db: IdentityDatabase, alg: SigningAlgorithm): Promise<boolean> {
+  const row = await newKeyRow(alg, Date.now());
+  return db.transaction(
+    (tx) => {
+      const active = tx
+        .select({ kid: signingKeys.kid })
+        .from(signingKeys)
+        .where(and(eq(signingKeys.alg, alg), isNull(signingKeys.retiredAt)))
+        .get();
+      if (active) return false;
+      tx.insert(signingKeys).values(row).run();
+      return true;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**
@@ -90,16 +109,20 @@ export async function rotateSigningKeys(
  * Keys cached in memory. Another process (the `identity keys rotate` command) may change the
  * table while we run: SQLite's `PRAGMA data_version` changes when another connection commits, so
  * a cheap check before each use tells us when to reload.
+ *
+ * First start (no keys yet): the ES256 key signs every access token, so it is made before the
+ * store opens (about 1 ms). The RS256 key (RSA-2048) is made on a worker thread while the service
+ * starts listening; until it is stored, the JWKS and any RS256 signature wait for it. So the JWKS
+ * always publishes both algorithms (as discovery says), and no token is signed by a key the JWKS
+ * does not publish.
  */
 export async function openSigningKeyStore(db: IdentityDatabase): Promise<SigningKeyStore> {
-  await ensureSigningKeys(db);
   const dataVersion = db.$client.query<{ data_version: number }, []>("PRAGMA data_version");
-  const imported = new Map<string, { privateKey: KeyObject; publicKey: CryptoKey }>();
+  const imported = new Map<string, { privateKey: KeyObject; publicKey: () => Promise<CryptoKey> }>();
   let keys: LoadedKey[] = [];
   let loadedVersion = -1;
-  let loading: Promise<void> | undefined;
 
-  async function load(version: number): Promise<void> {
+  function load(version: number): void {
     const now = Date.now();
     const rows = db.select().from(signingKeys).all();
     const next: LoadedKey[] = [];
@@ -107,9 +130,10 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
       if (row.publishUntil !== null && row.publishUntil < now) continue;
       let pair = imported.get(row.kid);
       if (!pair) {
+        let publicKey: Promise<CryptoKey> | undefined;
         pair = {
           privateKey: createPrivateKey({ key: JSON.parse(row.privateJwk), format: "jwk" }),
-          publicKey: (await importJWK(JSON.parse(row.publicJwk), row.alg)) as CryptoKey,
+          publicKey: () => (publicKey ??= importJWK(JSON.parse(row.publicJwk), row.alg) as Promise<CryptoKey>),
         };
         imported.set(row.kid, pair);
       }
@@ -128,35 +152,62 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
     loadedVersion = version;
   }
 
-  async function current(): Promise<LoadedKey[]> {
+  function current(): LoadedKey[] {
     const version = dataVersion.get()!.data_version;
-    if (version !== loadedVersion) {
-      loading ??= load(version).finally(() => (loading = undefined));
-      await loading;
-    }
+    if (version !== loadedVersion) load(version);
     return keys;
   }
 
-  await current();
+  // Algorithms with no active key, each being made (at most one generation per algorithm at a time).
+  const generating = new Map<SigningAlgorithm, Promise<void>>();
+  function generate(alg: SigningAlgorithm): Promise<void> {
+    let pending = generating.get(alg);
+    if (!pending) {
+      pending = ensureSigningKey(db, alg)
+        // Our own commit does not change data_version (only other connections' do): reload here.
+        .then(() => load(dataVersion.get()!.data_version))
+        .finally(() => generating.delete(alg));
+      generating.set(alg, pending);
+    }
+    return pending;
+  }
+  /** The active key for `alg`, waiting for it to be made if there is none (first start). */
+  async function activeKey(alg: SigningAlgorithm): Promise<LoadedKey> {
+    for (let attempt = 0; ; attempt++) {
+      const key = current().find((k) => k.alg === alg && !k.retired);
+      if (key) return key;
+      if (attempt === 2) throw new Error(`no active ${alg} signing key`);
+      await generate(alg);
+    }
+  }
+
+  await activeKey("ES256");
+  // Started now, not on first use: an RS256 ID token or a JWKS fetch should not have to wait.
+  for (const alg of signingAlgorithms) {
+    if (!current().some((k) => k.alg === alg && !k.retired)) generate(alg).catch(() => {});
+  }
+
   return {
     async signingKey(alg = "ES256") {
-      const key = (await current()).find((k) => k.alg === alg && !k.retired);
-      if (!key) throw new Error(`no active ${alg} signing key`);
+      const key = await activeKey(alg);
       return { kid: key.kid, alg: key.alg, key: key.privateKey };
     },
     async jwks() {
+      // Every algorithm discovery names has a key in the JWKS (the first start's RS256 may still be in the making).
+      for (const alg of signingAlgorithms) await activeKey(alg);
       const now = Date.now();
-      return {
-        keys: (await current()).filter((k) => k.publishUntil === null || k.publishUntil >= now).map((k) => k.publicJwk),
-      };
+      return { keys: current().filter((k) => k.publishUntil === null || k.publishUntil >= now).map((k) => k.publicJwk) };
     },
     async verificationKey(header) {
       const now = Date.now();
-      const key = (await current()).find(
+      const key = current().find(
         (k) => k.kid === header.kid && k.alg === header.alg && (k.publishUntil === null || k.publishUntil >= now),
       );
       if (!key) throw new UnknownKeyError();
-      return key.publicKey;
+      return key.publicKey();
+    },
+    async settled() {
+      await Promise.allSettled([...generating.values()]);
     },
   };
 }
