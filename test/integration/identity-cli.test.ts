@@ -134,6 +134,9 @@ describe("identity keys rotate", () => {
     );
     const before = await clientCredentialsToken(identity.issuer, "keys-test", secret);
     const oldKid = decodeProtectedHeader(before).kid;
+    const jwksUrl = `${identity.issuer}/.well-known/jwks.json`;
+    // The first start's two keys (the JWKS answers once the RS256 one, made in the background, is stored).
+    expect(((await (await fetch(jwksUrl)).json()) as { keys: unknown[] }).keys).toHaveLength(2);
 
     const result = await cli("identity", "keys", "rotate");
     expect(result.code).toBe(0);

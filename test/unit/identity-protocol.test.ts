@@ -154,6 +154,7 @@ describe("signing keys", () => {
   test("rotation from another connection: new tokens get the new kid, old ones still verify, retired keys leave after publish_until", async () => {
     const db = freshDatabase();
     const store = await openSigningKeyStore(db);
+    expect((await store.jwks()).keys).toHaveLength(2);
     const ctx = { issuer: "https://id.example", recordsUrl: "https://records.example", accessTokenTtlMs: 60_000, keys: store };
     const subject = { sub: "c", clientId: "c", scopes: ["trn_token:write"] };
     const before = (await signAccessToken(ctx, subject)).accessToken;
