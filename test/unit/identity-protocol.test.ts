@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { and, eq, isNull } from "drizzle-orm";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
-import { newClientSchema } from "../../src/identity/clients/clients";
+import { createClient, findClient, newClientSchema, removeClient, rotateClientSecret, secretMatches } from "../../src/identity/clients/clients";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
 import { authorizationCodes, authorizationRequests, grants, refreshTokens, signingKeys } from "../../src/identity/db/schema";
 import { openSigningKeyStore, rotateSigningKeys } from "../../src/identity/keys/signing-keys";
@@ -98,6 +98,36 @@ describe("claims per scope", () => {
     });
     expect(claimsForScopes(account, ["openid", "trn"])).toEqual({ trn: "1234567" });
     expect(claimsForScopes(account, ["openid", "dqt:read"])).toEqual({ trn: "1234567" });
+  });
+});
+
+describe("client lookups", () => {
+  test("a client is kept in memory, yet a secret rotated or a client removed by another connection or by this one is seen at once", async () => {
+    const db = freshDatabase();
+    const input = newClientSchema.parse({ clientId: "svc", name: "Service", grantTypes: ["client_credentials"], scopes: ["teachers:read"] });
+    const { secret } = createClient(db, input);
+    expect(secretMatches(findClient(db, "svc")!, secret)).toBe(true);
+    expect(findClient(db, "svc")).toBe(findClient(db, "svc"));
+
+    // As `identity clients rotate-secret` does it: its own connection to the same file.
+    const operator = openIdentityDatabase(dirs[0]);
+    const rotated = rotateClientSecret(operator, "svc")!;
+    await Promise.resolve(); // the next turn of the event loop, as the next request would be
+    expect(secretMatches(findClient(db, "svc")!, secret)).toBe(false);
+    expect(secretMatches(findClient(db, "svc")!, rotated)).toBe(true);
+
+    const again = rotateClientSecret(db, "svc")!;
+    expect(secretMatches(findClient(db, "svc")!, rotated)).toBe(false);
+    expect(secretMatches(findClient(db, "svc")!, again)).toBe(true);
+
+    removeClient(operator, "svc");
+    operator.$client.close();
+    await Promise.resolve();
+    expect(findClient(db, "svc")).toBeNull();
+    createClient(db, input);
+    expect(findClient(db, "svc")).not.toBeNull();
+    removeClient(db, "svc");
+    expect(findClient(db, "svc")).toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { changedRows } from "../oidc/changed-rows";
 import type { IdentityDatabase } from "../db/database";
+import { otherConnectionsVersion } from "../db/other-connections";
 import { clients } from "../db/schema";
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
@@ -107,17 +108,42 @@ function fromRow(row: ClientRow): Client {
   };
 }
 
-// POST /token looks a client up on every call: a prepared statement per database saves building
-// the query each time (measured ~60 µs -> ~6 µs).
-const findStatements = new WeakMap<object, ReturnType<typeof prepareFind>>();
+// POST /token looks a client up on every call. Clients found are kept in memory per database and
+// dropped when another connection commits (the `identity clients` commands run in another process)
+// or when this one changes a client; a client not found is always looked for again.
+const caches = new WeakMap<IdentityDatabase, ClientCache>();
+interface ClientCache {
+  find: ReturnType<typeof prepareFind>;
+  version: number;
+  clients: Map<string, Client>;
+}
 const prepareFind = (db: IdentityDatabase) =>
   db.select().from(clients).where(eq(clients.clientId, sql.placeholder("clientId"))).prepare();
 
+function clientCache(db: IdentityDatabase): ClientCache {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = { find: prepareFind(db), version: -1, clients: new Map() }));
+  const version = otherConnectionsVersion(db);
+  if (version !== cache.version) {
+    cache.clients.clear();
+    cache.version = version;
+  }
+  return cache;
+}
+
+/** This connection's own commits do not move data_version: forget what it changed. */
+const forgetClient = (db: IdentityDatabase, clientId: string) => caches.get(db)?.clients.delete(clientId);
+
+/** The client, or null. The value is shared: do not change it. */
 export function findClient(db: IdentityDatabase, clientId: string): Client | null {
-  let statement = findStatements.get(db);
-  if (!statement) findStatements.set(db, (statement = prepareFind(db)));
-  const row = statement.get({ clientId });
-  return row ? fromRow(row) : null;
+  const cache = clientCache(db);
+  let client = cache.clients.get(clientId);
+  if (!client) {
+    const row = cache.find.get({ clientId });
+    if (!row) return null;
+    cache.clients.set(clientId, (client = fromRow(row)));
+  }
+  return client;
 }
 
 export function listClients(db: IdentityDatabase): Client[] {
@@ -157,12 +183,15 @@ export function createClient(
   };
   const inserted = db.insert(clients).values(row).onConflictDoNothing().run();
   if (changedRows(inserted) === 0) throw new ClientExistsError(input.clientId);
+  forgetClient(db, input.clientId);
   return { client: fromRow(row), secret };
 }
 
 /** Removes a client; its tokens stop working at identity as they expire (at most ACCESS_TOKEN_TTL). */
 export function removeClient(db: IdentityDatabase, clientId: string): boolean {
-  return changedRows(db.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
+  const removed = changedRows(db.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
+  forgetClient(db, clientId);
+  return removed;
 }
 
 /** Replaces a client's secret; the old one stops working at once. Returns the new secret, or null. */
@@ -175,6 +204,7 @@ export function rotateClientSecret(db: IdentityDatabase, clientId: string, optio
       .where(eq(clients.clientId, clientId))
       .run(),
   );
+  forgetClient(db, clientId);
   return changed > 0 ? secret : null;
 }
 

@@ -5,6 +5,7 @@ import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
 import { createPrivateKey, generateKeyPair, type KeyObject } from "node:crypto";
 import type { IdentityDatabase } from "../db/database";
+import { otherConnectionsVersion } from "../db/other-connections";
 import { signingKeys } from "../db/schema";
 
 export const signingAlgorithms = ["ES256", "RS256"] as const;
@@ -108,7 +109,7 @@ export async function rotateSigningKeys(
 /**
  * Keys cached in memory. Another process (the `identity keys rotate` command) may change the
  * table while we run: SQLite's `PRAGMA data_version` changes when another connection commits, so
- * a cheap check before each use tells us when to reload.
+ * a cheap check before each use tells us when to reload (see other-connections.ts).
  *
  * First start (no keys yet): the ES256 key signs every access token, so it is made before the
  * store opens (about 1 ms). The RS256 key (RSA-2048) is made on a worker thread while the service
@@ -117,7 +118,6 @@ export async function rotateSigningKeys(
  * does not publish.
  */
 export async function openSigningKeyStore(db: IdentityDatabase): Promise<SigningKeyStore> {
-  const dataVersion = db.$client.query<{ data_version: number }, []>("PRAGMA data_version");
   const imported = new Map<string, { privateKey: KeyObject; publicKey: () => Promise<CryptoKey> }>();
   let keys: LoadedKey[] = [];
   let loadedVersion = -1;
@@ -153,7 +153,7 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
   }
 
   function current(): LoadedKey[] {
-    const version = dataVersion.get()!.data_version;
+    const version = otherConnectionsVersion(db);
     if (version !== loadedVersion) load(version);
     return keys;
   }
@@ -165,7 +165,7 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
     if (!pending) {
       pending = ensureSigningKey(db, alg)
         // Our own commit does not change data_version (only other connections' do): reload here.
-        .then(() => load(dataVersion.get()!.data_version))
+        .then(() => load(otherConnectionsVersion(db)))
         .finally(() => generating.delete(alg));
       generating.set(alg, pending);
     }

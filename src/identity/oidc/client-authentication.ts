@@ -26,7 +26,8 @@ export function authenticateClient(db: IdentityDatabase, authorization: string |
   }
   if (!clientId || !secret) throw new OAuthError("invalid_client", "Client authentication is required.");
   const client = findClient(db, clientId);
-  // The same answer, and the same work, for an unknown client and a wrong secret.
+  // The same answer for an unknown client and a wrong secret, and a secret is compared either way
+  // (client ids are not secret, RFC 6749 §2.2; a known one may be answered from memory).
   const matches = secretMatches(client ?? unknownClient, secret);
   if (!client || !matches) throw new OAuthError("invalid_client", "Client authentication failed.");
   return client;
