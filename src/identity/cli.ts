@@ -1,6 +1,7 @@
 // `teacher-id identity ...`: operator commands for the identity service. They open identity's
 // database directly (safe while `serve` runs: SQLite WAL); the running service sees the change at
-// once (clients are read per request, keys are reloaded when another process changes them).
+// once (within 1 ms: it keeps clients and keys in memory and checks every millisecond, while in
+// use, whether another process changed the database; see db/other-connections.ts).
 import { parseArgs } from "node:util";
 import { commandGroup, type Command, type CommandIO } from "../cli/command";
 import { loadConfig } from "../config/config";

@@ -128,7 +128,9 @@ describe("identity clients", () => {
 });
 
 describe("identity keys rotate", () => {
-  test("new tokens carry the new kid at once; tokens from the old key still verify against the JWKS", async () => {
+  // identity looks for other processes' changes at most every otherConnectionsCheckMs (1 ms), and
+  // its last look was before the command started: the next request sees the new keys.
+  test("new tokens carry the new kid as soon as the command has finished; tokens from the old key still verify against the JWKS", async () => {
     const secret = secretIn(
       (await cli("identity", "clients", "add", "--name", "K", "--client-id", "keys-test", "--grant-types", "client_credentials", "--scopes", "itt_outcome:write")).out,
     );

@@ -109,8 +109,9 @@ function fromRow(row: ClientRow): Client {
 }
 
 // POST /token looks a client up on every call. Clients found are kept in memory per database and
-// dropped when another connection commits (the `identity clients` commands run in another process)
-// or when this one changes a client; a client not found is always looked for again.
+// dropped when another connection has committed (the `identity clients` commands run in another
+// process; seen within otherConnectionsCheckMs) or when this one changes a client; a client not
+// found is always looked for again (so nothing unbounded is kept).
 const caches = new WeakMap<IdentityDatabase, ClientCache>();
 interface ClientCache {
   find: ReturnType<typeof prepareFind>;

@@ -3,10 +3,13 @@
 // for this connection's own commits. In-memory copies (signing keys, clients) compare it before
 // each use and reload when it moved.
 //
-// One read serves everything that runs in the same turn of the event loop (a token request's client
-// lookup and its signature are one synchronous run): a commit in the middle of that run could not
-// be told apart from one a moment after it, so this is as prompt as reading it at each use.
+// The read costs a few µs, a noticeable share of a POST /token, so it is made at most once per
+// `otherConnectionsCheckMs`: a client secret rotated, a client removed or a key rotated by the CLI
+// is seen by identity within that time (in practice at once: the command takes longer than that
+// to start and exit).
 import type { IdentityDatabase } from "./database";
+
+export const otherConnectionsCheckMs = 1;
 
 const readers = new WeakMap<IdentityDatabase, () => number>();
 
@@ -18,13 +21,14 @@ export function otherConnectionsVersion(db: IdentityDatabase): number {
 
 function versionReader(db: IdentityDatabase): () => number {
   const statement = db.$client.prepare("PRAGMA data_version");
-  let current: number | undefined;
-  const forget = () => (current = undefined);
+  let version = -1;
+  let readAt = -Infinity;
   return () => {
-    if (current !== undefined) return current;
-    const version = statement.values()[0][0] as number;
-    current = version;
-    queueMicrotask(forget);
+    const now = performance.now();
+    if (now - readAt >= otherConnectionsCheckMs) {
+      version = statement.values()[0][0] as number;
+      readAt = now;
+    }
     return version;
   };
 }

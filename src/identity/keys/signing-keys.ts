@@ -109,7 +109,8 @@ export async function rotateSigningKeys(
 /**
  * Keys cached in memory. Another process (the `identity keys rotate` command) may change the
  * table while we run: SQLite's `PRAGMA data_version` changes when another connection commits, so
- * a cheap check before each use tells us when to reload (see other-connections.ts).
+ * a check before each use (at most once per millisecond, see other-connections.ts) tells us when
+ * to reload.
  *
  * First start (no keys yet): the ES256 key signs every access token, so it is made before the
  * store opens (about 1 ms). The RS256 key (RSA-2048) is made on a worker thread while the service
