@@ -25,9 +25,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}, base: LogFields = {}): Logger {
   const threshold = order[options.level ?? "info"];
   const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
+  const safeBase = redact(base);
   const emit = (level: LogLevel, event: string, fields: LogFields = {}) => {
     if (order[level] < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, event, ...redact(base), ...redact(fields) }));
+    write(JSON.stringify({ time: new Date().toISOString(), level, event, ...safeBase, ...redact(fields) }));
   };
   return {
     debug: (event, fields) => emit("debug", event, fields),

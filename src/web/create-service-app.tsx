@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import { html } from "@elysiajs/html";
 import type { Logger } from "../log/logger";
-import { assetResponse } from "./assets";
+import { assetPaths, assetResponse } from "./assets";
 import { csrfFieldName, csrfTokenFor, isFormSubmission, isValidCsrf } from "./csrf";
 import { FormExpiredPage, NotFoundPage, ServerErrorPage } from "./error-pages";
 import { htmlResponse } from "./html";
@@ -25,10 +25,18 @@ export interface ServiceAppOptions {
   healthCheck: () => void;
 }
 
-const startTimes = new WeakMap<Request, number>();
+/** When each request arrived, and its path once something asked for it (hooks ask up to three times). */
+const requestInfo = new WeakMap<Request, { started: number; path?: string }>();
+const assets = new Set(assetPaths);
+
+function pathOf(request: Request): string {
+  const info = requestInfo.get(request);
+  if (!info) return new URL(request.url).pathname;
+  return (info.path ??= new URL(request.url).pathname);
+}
 
 export function isApiRequest(request: Request, apiPrefixes: string[]): boolean {
-  const path = new URL(request.url).pathname;
+  const path = pathOf(request);
   if (apiPrefixes.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")))
     return true;
   const accept = request.headers.get("accept") ?? "";
@@ -42,12 +50,13 @@ export function createServiceApp(options: ServiceAppOptions) {
 
   return new Elysia({ name: `${service}-base` })
     .use(html({ autoDetect: true }))
-    .onRequest(async ({ request, set }) => {
-      startTimes.set(request, performance.now());
+    // Not async: Elysia would then await this hook on every request. Only a known asset answers here.
+    .onRequest(({ request, set }) => {
+      requestInfo.set(request, { started: performance.now() });
       applySecurityHeaders(set.headers as Record<string, unknown>, secure);
       if (request.method === "GET" || request.method === "HEAD") {
-        const path = new URL(request.url).pathname;
-        if (path.startsWith("/assets/")) return await assetResponse(path);
+        const path = pathOf(request);
+        if (assets.has(path)) return assetResponse(path);
       }
     })
     .derive({ as: "global" }, ({ request, set }) => {
@@ -60,10 +69,10 @@ export function createServiceApp(options: ServiceAppOptions) {
     })
     .onBeforeHandle({ as: "global" }, ({ request, body }) => {
       if (!isFormSubmission(request)) return;
-      if (csrfExempt.has(new URL(request.url).pathname)) return;
+      if (csrfExempt.has(pathOf(request))) return;
       const submitted = (body as Record<string, unknown> | undefined)?.[csrfFieldName];
       if (isValidCsrf(request.headers.get("cookie"), service, submitted)) return;
-      logger.warn("csrf_rejected", { path: new URL(request.url).pathname });
+      logger.warn("csrf_rejected", { path: pathOf(request) });
       const back = request.headers.get("referer");
       return htmlResponse(<FormExpiredPage brand={brand} retryHref={back && back.startsWith(brand.url) ? back : brand.url} />, 403);
     })
@@ -89,24 +98,24 @@ export function createServiceApp(options: ServiceAppOptions) {
       if ((error as { code?: unknown }).code === "SQLITE_BUSY") {
         // Another writer held the database past busy_timeout (e.g. a large records import):
         // nothing was saved, and the same request will work shortly.
-        logger.warn("database_busy", { path: new URL(request.url).pathname });
+        logger.warn("database_busy", { path: pathOf(request) });
         return respond(isApi(request)
           ? problemResponse({ title: "Service unavailable", status: 503, detail: "The database is busy. Nothing was changed: try again shortly." }, { "retry-after": "5" })
           : htmlResponse(<ServerErrorPage brand={brand} />, 503));
       }
-      logger.error("unhandled_error", { path: new URL(request.url).pathname, kind: String(code), error: error as Error });
+      logger.error("unhandled_error", { path: pathOf(request), kind: String(code), error: error as Error });
       return respond(isApi(request)
         ? problemResponse({ title: "Internal server error", status: 500 })
         : htmlResponse(<ServerErrorPage brand={brand} />, 500));
     })
     .onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
-      const started = startTimes.get(request);
+      const started = requestInfo.get(request)?.started;
       // A handler (or the error handler) that returns a Response sets its status there, not in set.
       const status = responseValue instanceof Response ? responseValue.status : set.status;
       logger.info("request", {
         method: request.method,
         // Path only: query strings carry tokens (trn_token, code).
-        path: new URL(request.url).pathname,
+        path: pathOf(request),
         status: typeof status === "number" ? status : Number(status) || 200,
         ms: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
       });
