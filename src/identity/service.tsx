@@ -63,8 +63,9 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     workers: [
       ...journeys.workers,
       createProtocolCleanupWorker(db, { ...settings, logger: log }),
-      // On a first start the RS256 key may still be in the making: let it be stored before the database closes.
-      { name: "signing-key-generation", start() {}, stop: () => keys.settled() },
+      // A first start's RS256 key (RSA-2048, 25-150 ms of a core) is made once every service
+      // listens, so it does not slow start-up; shutdown lets it be stored before the database closes.
+      { name: "signing-key-generation", start: () => keys.generateMissing(), stop: () => keys.settled() },
     ],
     announce,
     close: () => {

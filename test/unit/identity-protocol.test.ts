@@ -154,6 +154,7 @@ describe("signing keys", () => {
   test("first start: the RS256 key is made in the background, but the JWKS and RS256 signing wait for it, so no token's kid is missing from the JWKS", async () => {
     const db = freshDatabase();
     const store = await openSigningKeyStore(db);
+    store.generateMissing(); // as serve does once it listens
     // Asked at once, while the RSA key may still be in the making.
     const [jwks, rs] = await Promise.all([store.jwks(), store.signingKey("RS256")]);
     expect(jwks.keys.map((k) => k.alg).sort()).toEqual(["ES256", "RS256"]);
@@ -167,11 +168,12 @@ describe("signing keys", () => {
   test("first start: an RS256 key another process stores while ours is being made is kept, and ours is dropped", async () => {
     // A ready-made RS256 key row, from another data directory.
     const other = freshDatabase();
-    await (await openSigningKeyStore(other)).settled();
+    await (await openSigningKeyStore(other)).jwks(); // made on first need
     const theirs = other.select().from(signingKeys).where(eq(signingKeys.alg, "RS256")).get()!;
 
     const db = freshDatabase();
     const store = await openSigningKeyStore(db);
+    store.generateMissing();
     // Stored by another connection (as `identity keys rotate` would) before our RSA key is ready.
     const operator = openIdentityDatabase(dirs[1]);
     operator.insert(signingKeys).values(theirs).run();

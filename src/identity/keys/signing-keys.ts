@@ -30,6 +30,11 @@ export interface SigningKeyStore {
   jwks(): Promise<{ keys: JWK[] }>;
   /** A jose key getter: the public key for a token's `kid`, for tokens this identity signed. */
   verificationKey(header: JWTHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey>;
+  /**
+   * Starts making, in the background, a key for each algorithm that has none (the first start's
+   * RS256 key). Without this call it is made when first needed (a JWKS fetch, an RS256 signature).
+   */
+  generateMissing(): void;
   /** Resolves when no key is being generated (shutdown waits for it before closing the database). */
   settled(): Promise<void>;
 }
@@ -113,10 +118,10 @@ export async function rotateSigningKeys(
  * to reload.
  *
  * First start (no keys yet): the ES256 key signs every access token, so it is made before the
- * store opens (about 1 ms). The RS256 key (RSA-2048) is made on a worker thread while the service
- * starts listening; until it is stored, the JWKS and any RS256 signature wait for it. So the JWKS
- * always publishes both algorithms (as discovery says), and no token is signed by a key the JWKS
- * does not publish.
+ * store opens (about 1 ms). The RS256 key (RSA-2048) is made on a worker thread, from
+ * generateMissing() (serve calls it once every service listens) or on first need; until it is
+ * stored, the JWKS and any RS256 signature wait for it. So the JWKS always publishes both
+ * algorithms (as discovery says), and no token is signed by a key the JWKS does not publish.
  */
 export async function openSigningKeyStore(db: IdentityDatabase): Promise<SigningKeyStore> {
   const imported = new Map<string, { privateKey: KeyObject; publicKey: () => Promise<CryptoKey> }>();
@@ -183,12 +188,13 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
   }
 
   await activeKey("ES256");
-  // Started now, not on first use: an RS256 ID token or a JWKS fetch should not have to wait.
-  for (const alg of signingAlgorithms) {
-    if (!current().some((k) => k.alg === alg && !k.retired)) generate(alg).catch(() => {});
-  }
 
   return {
+    generateMissing() {
+      for (const alg of signingAlgorithms) {
+        if (!current().some((k) => k.alg === alg && !k.retired)) generate(alg).catch(() => {});
+      }
+    },
     async signingKey(alg = "ES256") {
       const key = await activeKey(alg);
       return { kid: key.kid, alg: key.alg, key: key.privateKey };
