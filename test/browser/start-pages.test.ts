@@ -49,6 +49,8 @@ describe("start pages of the built binary", () => {
       await page.keyboard.press("Tab");
       expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Skip to main content");
       await page.keyboard.press("Enter");
+      // Following the link is asynchronous in the browser: wait for it (fails after the timeout).
+      await page.waitForURL((url) => url.hash === "#main-content", { timeout: 5000 });
       expect(new URL(page.url()).hash).toBe("#main-content");
     });
 
