@@ -20,7 +20,6 @@ test("a request in flight when stop() begins is still answered; new connections 
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body,
-    // @ts-expect-error Bun needs this to stream a request body
     duplex: "half",
   });
   await Bun.sleep(100);
