@@ -8,9 +8,11 @@ import { openRecordsDatabase } from "../../src/records/db/database";
 import { teachers } from "../../src/records/db/schema";
 import type { TestSystem } from "./system";
 import type { TestSmtpServer } from "./smtp";
+import { CookieJar } from "./cookie-jar";
 
 export class Browser {
-  readonly cookies = new Map<string, string>();
+  private readonly jar = new CookieJar();
+  readonly cookies = this.jar.cookies;
   /** The last page's HTML. */
   html = "";
   status = 0;
@@ -20,18 +22,11 @@ export class Browser {
   constructor(readonly origin: string, readonly headers: Record<string, string> = {}) {}
 
   cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return this.jar.header();
   }
 
   private store(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (attributes.some((a) => a.trim().toLowerCase() === "max-age=0") || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.jar.store(response);
   }
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {

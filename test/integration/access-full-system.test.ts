@@ -12,7 +12,7 @@ import { seal, unseal } from "../../src/access/sessions/seal";
 import { authorizationRequests } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { HttpBrowser } from "./access-http-browser";
+import { HttpBrowser } from "../helpers/access-http-browser";
 import { hiddenFields, inTraining, qualified, seeding, type Seeding } from "../helpers/access-seed";
 
 let system: TestSystem;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { extractText, getDocumentProxy } from "unpdf";
 import { createTrnToken } from "../helpers/identity-journey";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { HttpBrowser } from "./access-http-browser";
+import { HttpBrowser } from "../helpers/access-http-browser";
 import { hiddenFields, seeding, type Seeding } from "../helpers/access-seed";
 
 let system: TestSystem;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { freePort } from "../helpers/ports";
-import { csrfFieldIn, HttpBrowser } from "./access-http-browser";
+import { csrfFieldIn, HttpBrowser } from "../helpers/access-http-browser";
 import { startTestIssuer, type IdTokenTamper, type TestIssuer } from "./access-test-issuer";
 
 let issuer: TestIssuer;

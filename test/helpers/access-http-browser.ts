@@ -1,5 +1,6 @@
 // A minimal browser for access's HTTP tests: one cookie jar (cookies are not isolated by port, as
 // in a real browser on 127.0.0.1), redirects followed by hand so each hop can be looked at.
+import { CookieJar } from "./cookie-jar";
 export interface Hop {
   url: string;
   status: number;
@@ -8,22 +9,15 @@ export interface Hop {
 }
 
 export class HttpBrowser {
-  readonly cookies = new Map<string, string>();
+  private readonly jar = new CookieJar();
+  readonly cookies = this.jar.cookies;
 
   cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    return this.jar.header();
   }
 
   private store(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
-      if (expired || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.jar.store(response);
   }
 
   /** One request, no redirect followed. */
