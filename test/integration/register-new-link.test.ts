@@ -59,6 +59,23 @@ async function askForNewLink(browser: Browser, token: string): Promise<void> {
 const newLinkMails = (email: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.includes("new link"));
 
 describe("email me a new link", () => {
+  test("still works when the teacher left the expired-link page open longer than the sign-in request lives", async () => {
+    const expired = await tokenFor("expired");
+    const browser = newBrowser();
+    await authorize(system, browser, { trnToken: expired.token });
+    const request = db
+      .select({ id: authorizationRequests.id })
+      .from(authorizationRequests)
+      .where(eq(authorizationRequests.trnTokenHash, sha256(expired.token)))
+      .get()!;
+    // An hour later the authorization request itself has expired; the button must still send.
+    db.update(authorizationRequests).set({ expiresAt: Date.now() - 1000 }).where(eq(authorizationRequests.id, request.id)).run();
+    await browser.post(`/interaction/${request.id}/new-link`);
+    expect(pageText(browser.html)).toContain("Check your email");
+    const mail = await smtp.waitForMessage(expired.email, { match: (m) => m.subject.includes("new link") });
+    expect(mail.text).toMatch(/\/register\?trn_token=[A-Za-z0-9_-]{43}/);
+  });
+
   test("the reply is the same for an expired, a valid, a used and an unknown token; only the expired one gets a link", async () => {
     const replies: string[] = [];
     const expired = await tokenFor("expired");

@@ -7,7 +7,7 @@ import { BindFailurePage, NewLinkSentPage, TokenExpiredPage } from "../register/
 import { sendNewLink } from "../register/register-service";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import { readSession } from "../sessions/session";
-import { readPendingRequest, wantsTrn } from "./authorization-request";
+import { readNewLinkRequest, readPendingRequest, wantsTrn } from "./authorization-request";
 import { ipOf, type RouteContext } from "./journey-guard";
 import type { JourneyDeps } from "./journey-deps";
 import { RequestExpiredPage, tooManyRequests } from "./journey-pages";
@@ -60,7 +60,7 @@ export function interactionRoutes(deps: JourneyDeps) {
     })
     .post("/interaction/:requestId/new-link", (c) => {
       const ctx = c as unknown as RouteContext;
-      const request = readPendingRequest(db, ctx.params?.requestId ?? "");
+      const request = readNewLinkRequest(db, ctx.params?.requestId ?? "");
       const limit = hitRateLimit(db, `send:ip:${ipOf(deps, ctx)}`, {
         limit: deps.config.CODE_SEND_LIMIT_PER_IP,
         windowMs: deps.config.RATE_LIMIT_WINDOW,
