@@ -1,10 +1,11 @@
 // POST /revoke (RFC 7009). Revoking a refresh token or a user's access token revokes the grant
 // they came from: its refresh tokens stop working and /userinfo refuses its access tokens.
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { sha256 } from "../../security/tokens";
 import { grants, refreshTokens } from "../db/schema";
 import { authenticateClient } from "./client-authentication";
 import type { OidcContext } from "./context";
+import { revokeGrant } from "./grants";
 import { jsonNoStore, requiredParam } from "./oauth-errors";
 
 export async function revoke(ctx: OidcContext, authorization: string | null, form: URLSearchParams): Promise<Response> {
@@ -24,7 +25,7 @@ export async function revoke(ctx: OidcContext, authorization: string | null, for
     if (!(claims instanceof Response) && claims.client_id === client.clientId) grantId = claims.grant_id;
   }
   if (grantId) {
-    ctx.db.update(grants).set({ revokedAt: Date.now() }).where(and(eq(grants.id, grantId), isNull(grants.revokedAt))).run();
+    revokeGrant(ctx.db, grantId);
     ctx.logger.info("grant_revoked", { client_id: client.clientId, grant_id: grantId });
   }
   // RFC 7009 §2.2: the same answer whether or not the token was valid.

@@ -6,6 +6,7 @@ import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import type { Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
 import { changedRows } from "./changed-rows";
+import { revokeGrant } from "./grants";
 import { authenticateClient } from "./client-authentication";
 import { claimsForScopes, findAccount } from "./claims";
 import type { OidcContext } from "./context";
@@ -79,7 +80,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
     );
     if (consumed === 0) {
       // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it issued.
-      tx.update(grants).set({ revokedAt: now }).where(and(eq(grants.id, row.grantId), isNull(grants.revokedAt))).run();
+      revokeGrant(tx, row.grantId, now);
       return { kind: "reused" as const, row };
     }
     const grant = tx.select().from(grants).where(eq(grants.id, row.grantId)).get();
@@ -159,7 +160,7 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
     );
     if (consumed === 0) {
       // A rotated refresh token presented again: one of the two holders is an attacker.
-      tx.update(grants).set({ revokedAt: now }).where(and(eq(grants.id, row.grant.id), isNull(grants.revokedAt))).run();
+      revokeGrant(tx, row.grant.id, now);
       return { kind: "reused" as const, grantId: row.grant.id };
     }
     if (row.grant.revokedAt !== null) return { kind: "revoked" as const };
