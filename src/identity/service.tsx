@@ -12,7 +12,7 @@ import { oidcSettings, type OidcContext } from "./oidc/context";
 import { oidcRoutes } from "./oidc/routes";
 import { provisionClients } from "./provisioning/provision-clients";
 import { trnTokenRoutes } from "./trn-tokens/routes";
-import { createJourneys } from "./journey/journey-service";
+import { createJourneys } from "./journeys";
 
 export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/jwks"];
 

@@ -1,7 +1,7 @@
 // Pages shared by the journeys when there is nothing to continue, or they must wait.
 import { Page, type ServiceBrand } from "../../web/layout";
 import { retryTime } from "../security-codes/code-service";
-import { pageResponse } from "./http";
+import { htmlResponse } from "../../web/html";
 
 /** No journey cookie, or the journey is over or too old. */
 export function JourneyExpiredPage(props: { brand: ServiceBrand }): JSX.Element {
@@ -45,7 +45,10 @@ function TooManyRequestsPage(props: { brand: ServiceBrand; retryAt: string; back
 
 /** 429 with the page above; `retryAt` is when the refusing rate-limit window ends (unix ms). */
 export function tooManyRequests(brand: ServiceBrand, input: { retryAt: number; backLink: string; what: string }): Response {
-  return pageResponse(<TooManyRequestsPage brand={brand} retryAt={retryTime(input.retryAt)} backLink={input.backLink} what={input.what} />, {
-    status: 429,
-  });
+  return htmlResponse(<TooManyRequestsPage brand={brand} retryAt={retryTime(input.retryAt)} backLink={input.backLink} what={input.what} />, 429);
+}
+
+/** 400 with the "timed out" page: no journey cookie, or the journey is over or too old. */
+export function journeyExpired(brand: ServiceBrand): Response {
+  return htmlResponse(<JourneyExpiredPage brand={brand} />, 400);
 }

@@ -31,6 +31,11 @@ export function claimsForScopes(account: Account, scopes: string[]): Record<stri
     put("preferred_name", account.preferredName);
     put("birthdate", account.birthdate);
   }
-  if (scopes.includes("trn") || scopes.includes("dqt:read")) put("trn", account.trn);
+  if (grantsTrnClaim(scopes)) put("trn", account.trn);
   return claims;
+}
+
+/** The `trn` claim comes with scope trn, and with dqt:read (which reads the record by TRN). */
+export function grantsTrnClaim(scopes: readonly string[]): boolean {
+  return scopes.includes("trn") || scopes.includes("dqt:read");
 }

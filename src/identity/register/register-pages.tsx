@@ -3,6 +3,7 @@ import { ErrorSummary, type ServiceBrand } from "../../web/layout";
 import { partlyMaskEmail } from "../accounts/accounts";
 import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
+import { signInHref } from "../sign-in/sign-in-paths";
 import type { BindFailure } from "./trn-token-binding";
 
 interface Common {
@@ -13,41 +14,6 @@ interface Common {
 
 /** A fieldset is described by its hint and, when there is one, its error message (GOV.UK pattern). */
 const describedBy = (id: string, error: string | undefined) => (error ? `${id}-hint ${id}-error` : `${id}-hint`);
-
-const signInHref = (requestId: string) => `/interaction/${encodeURIComponent(requestId)}/sign-in`;
-
-export function TokenExpiredPage(props: { brand: ServiceBrand; csrfToken: string; requestId: string }): JSX.Element {
-  return (
-    <TwoThirdsPage title="Your link has expired" brand={props.brand}>
-      <h1 class="govuk-heading-l">Your link has expired</h1>
-      <p class="govuk-body">Links to create a Teacher ID account work for a limited time, to keep your details safe.</p>
-      <p class="govuk-body">We can email you a new link. It goes to the same email address as the one you used.</p>
-      <PostForm action={`/interaction/${encodeURIComponent(props.requestId)}/new-link`} csrfToken={props.csrfToken}>
-        <Button text="Email me a new link" />
-      </PostForm>
-      <p class="govuk-body">
-        If you already have a Teacher ID account,{" "}
-        <a class="govuk-link" href={signInHref(props.requestId)}>
-          sign in
-        </a>
-        .
-      </p>
-    </TwoThirdsPage>
-  );
-}
-
-export function NewLinkSentPage(props: { brand: ServiceBrand }): JSX.Element {
-  return (
-    <TwoThirdsPage title="Check your email" brand={props.brand}>
-      <h1 class="govuk-heading-l">Check your email</h1>
-      <p class="govuk-body">
-        If we could renew your link, we have sent a new one to the email address the first link went to. It may take a few
-        minutes to arrive. Check your spam or junk folder.
-      </p>
-      <p class="govuk-body">You can close this page.</p>
-    </TwoThirdsPage>
-  );
-}
 
 /** Why the journey cannot use the token (or bind it), and what to do instead. */
 export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailure; requestId: string }): JSX.Element {

@@ -1,10 +1,10 @@
 // Everything that consumes a TRN token. Each runs in ONE synchronous transaction and consumes the
 // token with a conditional update (unconsumed, unexpired, changes = 1), so a token binds at most one
 // account however many tabs submit at once; any failure rolls the consumption back.
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { perConnection } from "../../db/per-connection";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { IdentityDatabase } from "../db/database";
 import { trnTokens } from "../db/schema";
+import { findTrnToken, tokenStatus, type TrnToken } from "../trn-tokens/trn-tokens";
 import type { IdentityDb } from "../accounts/database-types";
 import {
   attachTrn,
@@ -15,26 +15,6 @@ import {
   type Account,
   type NewAccount,
 } from "../accounts/accounts";
-
-export type TrnToken = typeof trnTokens.$inferSelect;
-
-export type TokenStatus = "unknown" | "expired" | "used" | "valid";
-
-// Read on every registration step: prepared once (see db/per-connection).
-const byHash = perConnection((db: IdentityDb) =>
-  db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sql.placeholder("tokenHash"))).prepare(),
-);
-
-export function findTrnToken(db: IdentityDb, tokenHash: string): TrnToken | undefined {
-  return byHash(db).get({ tokenHash });
-}
-
-export function tokenStatus(token: TrnToken | undefined, now = Date.now()): TokenStatus {
-  if (!token) return "unknown";
-  if (token.consumedAt !== null) return "used";
-  if (token.expiresAt <= now) return "expired";
-  return "valid";
-}
 
 /** Why a token cannot be bound to an account (each has its own page). */
 export type BindFailure =

@@ -1,8 +1,9 @@
 // TRN tokens: the magic in the magic link. A random 256-bit token stands for (TRN, email) until it
 // expires or binds an account; the database holds only its SHA-256.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDb } from "../accounts/database-types";
 import { trnTokens } from "../db/schema";
 import type { CreateTrnToken } from "./schemas";
 
@@ -13,9 +14,8 @@ export interface IssuedTrnToken {
   expiresUtc: string;
 }
 
-// A prepared statement per database: building the query each time cost more than running it.
-const inserts = new WeakMap<object, ReturnType<typeof prepareInsert>>();
-const prepareInsert = (db: IdentityDatabase) =>
+// Prepared once per connection: building the query each time cost more than running it.
+const insertToken = perConnection((db: IdentityDb) =>
   db
     .insert(trnTokens)
     .values({
@@ -26,18 +26,37 @@ const prepareInsert = (db: IdentityDatabase) =>
       createdAt: sql.placeholder("createdAt"),
       expiresAt: sql.placeholder("expiresAt"),
     })
-    .prepare();
+    .prepare(),
+);
 
 export function issueTrnToken(
-  db: IdentityDatabase,
+  db: IdentityDb,
   input: CreateTrnToken & { clientId: string },
   options: { ttlMs: number; now?: number },
 ): IssuedTrnToken {
   const now = options.now ?? Date.now();
   const token = randomToken();
   const expiresAt = now + options.ttlMs;
-  let insert = inserts.get(db);
-  if (!insert) inserts.set(db, (insert = prepareInsert(db)));
-  insert.run({ tokenHash: sha256(token), trn: input.trn, email: input.email, clientId: input.clientId, createdAt: now, expiresAt });
+  insertToken(db).run({ tokenHash: sha256(token), trn: input.trn, email: input.email, clientId: input.clientId, createdAt: now, expiresAt });
   return { trn: input.trn, email: input.email, trnToken: token, expiresUtc: new Date(expiresAt).toISOString() };
+}
+
+export type TrnToken = typeof trnTokens.$inferSelect;
+
+export type TokenStatus = "unknown" | "expired" | "used" | "valid";
+
+// Read on every registration step: prepared once (see db/per-connection).
+const byHash = perConnection((db: IdentityDb) =>
+  db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sql.placeholder("tokenHash"))).prepare(),
+);
+
+export function findTrnToken(db: IdentityDb, tokenHash: string): TrnToken | undefined {
+  return byHash(db).get({ tokenHash });
+}
+
+export function tokenStatus(token: TrnToken | undefined, now = Date.now()): TokenStatus {
+  if (!token) return "unknown";
+  if (token.consumedAt !== null) return "used";
+  if (token.expiresAt <= now) return "expired";
+  return "valid";
 }

@@ -1,6 +1,6 @@
 // The ONE table of the registration journey's steps. Next step, previous step (back links) and
 // "can this step be reached" all come from here, so pages cannot disagree about the order.
-import type { RegistrationAnswers } from "./journey-state";
+import type { RegistrationAnswers } from "../journey/journey-state";
 
 export const registerStepIds = ["landing", "phone", "phone-code", "preferred-name", "date-of-birth", "check-answers"] as const;
 export type RegisterStepId = (typeof registerStepIds)[number];
@@ -51,18 +51,13 @@ export function canReach(id: RegisterStepId, answers: RegistrationAnswers): bool
   return step.applies(answers) && applicableBefore(id, answers).every((s) => s.complete(answers));
 }
 
-/** Where the user should be now: the first unanswered step, or check answers when all are. */
+/**
+ * Where the user should be now: the first unanswered step, or check answers when all are. It is
+ * also where to go after answering a step: after a "Change" from check answers that is check
+ * answers again, unless the change opened a new question (a new phone number needs its code).
+ */
 export function currentStep(answers: RegistrationAnswers): RegisterStepId {
   return registerSteps.find((step) => step.applies(answers) && !step.complete(answers))!.id;
-}
-
-/**
- * Where to go after answering a step: the first step still unanswered. After a "Change" from check
- * answers that is check answers again, unless the change opened a new question (a new phone number
- * needs its code).
- */
-export function nextStep(answers: RegistrationAnswers): RegisterStepId {
-  return currentStep(answers);
 }
 
 /** The back link: the previous applicable step; while changing an answer, check answers. */

@@ -1,0 +1,84 @@
+// identity's journeys, put together: the sign-in and registration pages (/interaction, /sign-in,
+// /register, new link), the records lookup registration needs (client credentials, scope
+// teachers:read), and identity's outbox worker that sends the codes by email and SMS.
+// This is the one place that knows every journey: it wires what sign-in does next for a
+// registration, so the journey folders never import each other in a circle.
+import { Elysia } from "elysia";
+import { createClientCredentialsTokenSource } from "../auth/client-credentials";
+import type { Config } from "../config/config";
+import { internalClientCredentials } from "../config/internal-clients";
+import type { Logger } from "../log/logger";
+import { createMailer, mailHandlers } from "../mail/mailer";
+import { createOutboxWorker, outboxTimingFromConfig, type OutboxHandler } from "../outbox/worker";
+import type { BackgroundWorker } from "../server/service";
+import type { ServiceBrand } from "../web/layout";
+import type { IdentityDatabase } from "./db/database";
+import { interactionRoutes } from "./interaction/interaction-routes";
+import { finishJourney } from "./journey/finish-journey";
+import { createJourneyCleanupWorker } from "./journey/journey-cleanup";
+import type { JourneyDeps } from "./journey/journey-deps";
+import { newLinkRoutes } from "./new-link/new-link-routes";
+import { finishWithExistingAccount } from "./register/existing-account";
+import { createTeacherLookup } from "./register/records-client";
+import { registerRoutes } from "./register/register-routes";
+import type { RegisterDeps } from "./register/register-service";
+import { signInRoutes } from "./sign-in/sign-in-routes";
+
+export function createJourneys(options: { config: Config; logger: Logger; db: IdentityDatabase; brand: ServiceBrand }) {
+  const { config, logger, db, brand } = options;
+  const mailer = createMailer(config, logger);
+  const worker = createOutboxWorker({
+    name: "identity-outbox",
+    db,
+    logger,
+    timing: outboxTimingFromConfig(config),
+    handlers: redactAfterSending(mailHandlers(mailer, logger)),
+  });
+  const tokens = createClientCredentialsTokenSource({
+    tokenUrl: `${config.urls.identity}/token`,
+    // Read when first needed: `serve` provisions these credentials as identity starts.
+    credentials: () => internalClientCredentials(config, "identity"),
+    scope: "teachers:read",
+  });
+  const deps: JourneyDeps = {
+    db,
+    config,
+    logger,
+    brand,
+    secure: config.urls.identity.startsWith("https://"),
+    nudgeOutbox: () => worker.nudge(),
+  };
+  const register: RegisterDeps = { ...deps, findTeacher: createTeacherLookup({ recordsUrl: config.urls.records, tokens, logger }) };
+  const routes = new Elysia({ name: "identity-journeys" })
+    .use(interactionRoutes(register))
+    .use(
+      signInRoutes({
+        ...deps,
+        // Signed in during a registration: attach the TRN token first, then back to the client.
+        afterSignIn: (journey, account) =>
+          journey.state.registration ? finishWithExistingAccount(register, journey, account) : finishJourney(deps, journey, account),
+      }),
+    )
+    .use(registerRoutes(register))
+    .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }));
+  const cleanup = createJourneyCleanupWorker({ db, logger, rateLimitWindowMs: config.RATE_LIMIT_WINDOW });
+  const workers: BackgroundWorker[] = [worker, cleanup];
+  return { routes, workers, close: () => mailer.close() };
+}
+
+/**
+ * identity's messages carry security codes and new TRN tokens. Once one is sent, its outbox row
+ * keeps only who it went to and its subject: secrets are not kept at rest longer than delivery takes.
+ */
+function redactAfterSending(handlers: Record<string, OutboxHandler>): Record<string, OutboxHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, handler]) => [
+      kind,
+      (async (payload, context) => {
+        await handler(payload, context);
+        const { to, subject } = payload as { to?: string; subject?: string };
+        return { storePayload: { to, subject, text: "[redacted after sending]" } };
+      }) satisfies OutboxHandler,
+    ]),
+  );
+}

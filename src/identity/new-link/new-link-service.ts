@@ -1,0 +1,50 @@
+// "Email me a new link" for an expired TRN token: a fresh token to the same address, with a link
+// built from the client's initiate_login_uri. Returns nothing the caller shows: the reply is the
+// same for every token. Only the per-IP limit (checked by the caller) changes the reply.
+import { enqueueEmail } from "../../outbox/enqueue";
+import type { Logger } from "../../log/logger";
+import type { IdentityDatabase } from "../db/database";
+import { hitRateLimit } from "../rate-limit/rate-limit";
+import { newLinkEmail } from "../security-codes/messages";
+import { findTrnToken, issueTrnToken, tokenStatus } from "../trn-tokens/trn-tokens";
+
+export interface NewLinkDeps {
+  db: IdentityDatabase;
+  logger: Logger;
+  /** How long a new TRN token lives. */
+  trnTokenLifetimeMs: number;
+  /** Emails to one address per window. */
+  sendLimitPerAddress: number;
+  rateLimitWindowMs: number;
+}
+
+export function sendNewLink(deps: NewLinkDeps, input: { tokenHash: string; initiateLoginUri: string | null }, now = Date.now()): void {
+  deps.db.transaction((tx) => {
+    const old = findTrnToken(tx, input.tokenHash);
+    if (!old || tokenStatus(old, now) !== "expired") return;
+    if (!input.initiateLoginUri) {
+      deps.logger.warn("new_link_not_sent", { reason: "client has no initiate_login_uri", client_id: old.clientId });
+      return;
+    }
+    const limit = hitRateLimit(tx, `send:link:to:${old.email}`, { limit: deps.sendLimitPerAddress, windowMs: deps.rateLimitWindowMs }, now);
+    if (!limit.allowed) return;
+    // Each expired token gets at most one successor, however often the button is pressed.
+    const renewed = hitRateLimit(tx, `renewed:${old.tokenHash}`, { limit: 1, windowMs: deps.trnTokenLifetimeMs }, now);
+    if (!renewed.allowed) return;
+    const issued = issueTrnToken(tx, { trn: old.trn, email: old.email, clientId: old.clientId }, { ttlMs: deps.trnTokenLifetimeMs, now });
+    const link = new URL(input.initiateLoginUri);
+    link.searchParams.set("trn_token", issued.trnToken);
+    enqueueEmail(tx, newLinkEmail(old.email, link.toString(), formatDateTime(Date.parse(issued.expiresUtc))), now);
+    deps.logger.info("new_link_sent", { client_id: old.clientId });
+  });
+}
+
+/** "29 December 2026 at 10:39am", UK time. */
+export function formatDateTime(at: number): string {
+  const date = new Date(at);
+  const day = date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
+  const time = date
+    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
+    .replace(" ", "");
+  return `${day} at ${time}`;
+}

@@ -1,0 +1,69 @@
+// When the link's email already has an account, or the browser is signed in: "Continue" links the
+// TRN to that account, and "Which account do you want to use?" picks one.
+import { Elysia } from "elysia";
+import { formFields, htmlResponse, seeOther } from "../../web/html";
+import type { Account } from "../accounts/accounts";
+import { finishJourney } from "../journey/finish-journey";
+import { currentJourney, type RouteContext } from "../journey/journey-guard";
+import { journeyExpired } from "../journey/journey-pages";
+import type { Journey } from "../journey/journey-store";
+import { destroySession, readSession } from "../sessions/session";
+import { BindFailurePage, ChooseAccountPage } from "./register-pages";
+import { bindTokenForAccount, currentSituation, type RegisterDeps, type Situation } from "./register-service";
+
+/** Binds the journey's token to an account the user has proved is theirs, then back to the client. */
+export function finishWithExistingAccount(
+  deps: RegisterDeps,
+  journey: Journey,
+  account: Account,
+  options: { reuseSession?: boolean; authTime?: number } = {},
+): Response {
+  const result = bindTokenForAccount(deps, journey.state.registration!, account);
+  if (result.ok) return finishJourney(deps, journey, result.account, options);
+  return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+}
+
+export function existingAccountRoutes(deps: RegisterDeps) {
+  /** The registration journey and its situation now; without one, the "timed out" page. */
+  const withSituation =
+    (handler: (journey: Journey, situation: Situation, ctx: RouteContext, cookie: string | null) => Response) => (c: unknown) => {
+      const ctx = c as RouteContext;
+      const journey = currentJourney(deps, ctx);
+      const answers = journey?.state.registration;
+      if (!journey || !answers) return journeyExpired(deps.brand);
+      const cookie = ctx.request.headers.get("cookie");
+      return handler(journey, currentSituation(deps, journey.state.requestId, answers, cookie), ctx, cookie);
+    };
+  const sessionAuthTime = (cookie: string | null) => readSession(deps.db, cookie)?.authTime;
+
+  return new Elysia({ name: "identity-register-existing-account" })
+    .post(
+      "/register/continue",
+      withSituation((journey, situation, _ctx, cookie) => {
+        if (situation.kind === "existing-account") return finishWithExistingAccount(deps, journey, situation.account);
+        if (situation.kind === "signed-in-same-email")
+          return finishWithExistingAccount(deps, journey, situation.account, { reuseSession: true, authTime: sessionAuthTime(cookie) });
+        return seeOther("/register");
+      }),
+    )
+    .post(
+      "/register/choose-account",
+      withSituation((journey, situation, ctx, cookie) => {
+        if (situation.kind !== "signed-in-other-email") return seeOther("/register");
+        const choice = formFields(ctx.body).account;
+        if (choice === "signed-in")
+          return finishWithExistingAccount(deps, journey, situation.account, { reuseSession: true, authTime: sessionAuthTime(cookie) });
+        if (choice === "link") return seeOther("/register", { "set-cookie": destroySession(deps.db, cookie, deps.secure) });
+        return htmlResponse(
+          <ChooseAccountPage
+            brand={deps.brand}
+            csrfToken={ctx.csrfToken}
+            signedInEmail={situation.account.email}
+            tokenEmail={situation.tokenEmail}
+            error="Select which account you want to use"
+          />,
+          400,
+        );
+      }),
+    );
+}

@@ -1,0 +1,40 @@
+// Step "check-answers": the answers on one page, then "Create account": ONE transaction creates
+// the account bound to the TRN and consumes the token (trn-token-binding.ts).
+import { htmlResponse } from "../../../web/html";
+import { finishJourney } from "../../journey/finish-journey";
+import { displayDate, displayPhone } from "../register-answers";
+import { BindFailurePage, CheckAnswersPage } from "../register-pages";
+import type { RegisterDeps } from "../register-service";
+import { backLink, type StepHandler } from "../step-guard";
+import { createAccountWithToken } from "../trn-token-binding";
+
+export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answer: StepHandler } {
+  return {
+    show: (_journey, answers, ctx) =>
+      htmlResponse(
+        <CheckAnswersPage
+          brand={deps.brand}
+          csrfToken={ctx.csrfToken}
+          answers={answers}
+          phoneDisplay={answers.phone && answers.phoneVerified ? displayPhone(answers.phone) : undefined}
+          dateOfBirth={displayDate((answers.teacher?.dateOfBirth ?? answers.dateOfBirth)!)}
+          backLink={backLink("check-answers", answers)}
+        />,
+      ),
+    answer: (journey, answers) => {
+      const result = createAccountWithToken(deps.db, {
+        tokenHash: answers.trnTokenHash,
+        account: {
+          phoneNumber: answers.phone && answers.phoneVerified && !answers.noPhone ? answers.phone : null,
+          givenName: answers.teacher?.firstName ?? null,
+          familyName: answers.teacher?.lastName ?? null,
+          preferredName: answers.preferredName ?? null,
+          birthdate: answers.teacher?.dateOfBirth ?? answers.dateOfBirth ?? null,
+        },
+      });
+      if (!result.ok) return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+      deps.logger.info("account_created", { account_id: result.account.id, with_phone: result.account.phoneNumber !== null });
+      return finishJourney(deps, journey, result.account);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Step "phone-code": the 6-digit code texted to the mobile number ("Check your phone").
+import { htmlResponse, formFields, seeOther } from "../../../web/html";
+import { ipOf, queryParam, type RouteContext } from "../../journey/journey-guard";
+import { tooManyRequests } from "../../journey/journey-pages";
+import type { RegistrationAnswers } from "../../journey/journey-state";
+import { saveJourney, type Journey } from "../../journey/journey-store";
+import { checkTypedCode, sendPhoneCode, windowEnd } from "../../security-codes/code-service";
+import { displayPhone } from "../register-answers";
+import { PhoneCodePage } from "../register-pages";
+import type { RegisterDeps } from "../register-service";
+import { backLink, goToNextStep, type StepHandler } from "../step-guard";
+
+/** Texts a code to `phone` and saves it as the unconfirmed number; then the code page. */
+export function textPhoneCode(deps: RegisterDeps, journey: Journey, phone: string, ctx: RouteContext, resent: boolean): Response {
+  const sent = sendPhoneCode(deps.db, deps.config, { phone, ip: ipOf(deps, ctx) });
+  if (!sent.sent)
+    return tooManyRequests(deps.brand, { retryAt: sent.retryAt, backLink: "/register/phone", what: "You have asked for too many security codes." });
+  deps.nudgeOutbox();
+  const answers = journey.state.registration!;
+  answers.phone = phone;
+  answers.phoneVerified = false;
+  answers.noPhone = false;
+  saveJourney(deps.db, journey);
+  return resent ? seeOther("/register/phone-code?resent=1") : goToNextStep(deps, journey);
+}
+
+export function phoneCodeStep(deps: RegisterDeps): { show: StepHandler; answer: StepHandler; resend: StepHandler } {
+  const page = (answers: RegistrationAnswers, ctx: RouteContext, extra: { error?: string; code?: string; resent?: boolean } = {}) =>
+    htmlResponse(
+      <PhoneCodePage
+        brand={deps.brand}
+        csrfToken={ctx.csrfToken}
+        phone={displayPhone(answers.phone!)}
+        backLink={backLink("phone-code", answers)}
+        error={extra.error}
+        code={extra.code}
+        resent={extra.resent ?? false}
+      />,
+      extra.error ? 400 : 200,
+    );
+  return {
+    show: (_journey, answers, ctx) => page(answers, ctx, { resent: queryParam(ctx, "resent") === "1" }),
+    answer: (journey, answers, ctx) => {
+      const typed = formFields(ctx.body).code ?? "";
+      const check = checkTypedCode(deps.db, deps.config, { purpose: "phone_verification", destination: answers.phone!, typed, ip: ipOf(deps, ctx) });
+      if (check === "rate_limited")
+        return tooManyRequests(deps.brand, { retryAt: windowEnd(deps.config), backLink: "/register/phone-code", what: "You have entered too many security codes." });
+      if (check !== "ok") return page(answers, ctx, { error: check.error, code: typed });
+      answers.phoneVerified = true;
+      return goToNextStep(deps, journey);
+    },
+    resend: (journey, answers, ctx) => textPhoneCode(deps, journey, answers.phone!, ctx, true),
+  };
+}
