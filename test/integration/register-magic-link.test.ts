@@ -413,7 +413,7 @@ describe("links that cannot register", () => {
 });
 
 describe("accounts that already exist", () => {
-  test("the token's email has an account without a TRN: continue attaches the TRN and consumes the token", async () => {
+  test("the token's email has an account without a TRN: continue signs in with an email code, then attaches the TRN and consumes the token", async () => {
     const teacher = newTeacher();
     const account = existingAccount(teacher.email, null);
     const token = await createTrnToken(system, teacher);
@@ -421,7 +421,13 @@ describe("accounts that already exist", () => {
     const auth = await authorize(system, browser, { trnToken: token });
     expect(pageText(browser.html)).toContain("You already have a Teacher ID account");
     expect(tokenRow(token).consumedAt).toBeNull();
+    const sent = Date.now();
     await browser.post("/register/continue");
+    // The link alone signs nobody in: a code goes to the account's address, and nothing is bound yet.
+    expect(browser.url).toEndWith("/sign-in/code");
+    expect(browser.leftTo).toBeUndefined();
+    expect(tokenRow(token).consumedAt).toBeNull();
+    await browser.post("/sign-in/code", { code: await emailedCode(smtp, teacher.email, sent) });
     const { idToken } = await redeem(system, browser, auth);
     expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
     expect(tokenRow(token)).toMatchObject({ accountId: account.id });
@@ -433,7 +439,9 @@ describe("accounts that already exist", () => {
     const account = existingAccount(teacher.email, teacher.trn);
     const browser = identity();
     const auth = await authorize(system, browser, { trnToken: await createTrnToken(system, teacher) });
+    const sent = Date.now();
     await browser.post("/register/continue");
+    await browser.post("/sign-in/code", { code: await emailedCode(smtp, teacher.email, sent) });
     const { idToken } = await redeem(system, browser, auth);
     expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
   });
@@ -501,7 +509,7 @@ describe("accounts that already exist", () => {
     expect(idToken).toMatchObject({ sub: account.id, trn: teacher.trn });
   });
 
-  test("with prompt=login an existing session does not count: the link itself must be used", async () => {
+  test("with prompt=login an existing session does not count: the teacher signs in again with an email code", async () => {
     const teacher = newTeacher();
     const account = existingAccount(teacher.email, null);
     const browser = signedInBrowser(account.id);
@@ -509,7 +517,9 @@ describe("accounts that already exist", () => {
     const text = pageText(browser.html);
     expect(text).not.toContain("You are signed in as");
     expect(text).toContain(`There is a Teacher ID account for ${teacher.email}`);
+    const sent = Date.now();
     await browser.post("/register/continue");
+    await browser.post("/sign-in/code", { code: await emailedCode(smtp, teacher.email, sent) });
     const { idToken } = await redeem(system, browser, auth);
     expect(idToken.sub).toBe(account.id);
   });

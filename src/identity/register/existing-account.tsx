@@ -8,6 +8,7 @@ import { currentJourney, type RouteContext } from "../journey/journey-guard";
 import { journeyExpired } from "../journey/journey-pages";
 import type { Journey } from "../journey/journey-store";
 import { destroySession, readSession } from "../sessions/session";
+import { emailSignInCode } from "../sign-in/steps/email";
 import { BindFailurePage, ChooseAccountPage } from "./register-pages";
 import { bindTokenForAccount, currentSituation, type RegisterDeps, type Situation } from "./register-service";
 
@@ -39,8 +40,10 @@ export function existingAccountRoutes(deps: RegisterDeps) {
   return new Elysia({ name: "identity-register-existing-account" })
     .post(
       "/register/continue",
-      withSituation((journey, situation, _ctx, cookie) => {
-        if (situation.kind === "existing-account") return finishWithExistingAccount(deps, journey, situation.account);
+      withSituation((journey, situation, ctx, cookie) => {
+        // The link alone never signs anyone in to an existing account: it is a long-lived bearer
+        // credential that gets forwarded. Sign in with a code sent now; the TRN is bound after that.
+        if (situation.kind === "existing-account") return emailSignInCode(deps, journey, situation.account.email, ctx, false);
         if (situation.kind === "signed-in-same-email")
           return finishWithExistingAccount(deps, journey, situation.account, { reuseSession: true, authTime: sessionAuthTime(cookie) });
         return seeOther("/register");

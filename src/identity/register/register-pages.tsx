@@ -117,10 +117,20 @@ export function ExistingAccountPage(props: Common & { email: string; signedIn: b
   return (
     <TwoThirdsPage title="You already have a Teacher ID account" brand={props.brand}>
       <h1 class="govuk-heading-l">You already have a Teacher ID account</h1>
-      <p class="govuk-body" safe>
-        {props.signedIn ? `You are signed in as ${props.email}.` : `There is a Teacher ID account for ${props.email}.`}
-      </p>
-      <p class="govuk-body">Continue to link your teacher reference number (TRN) to this account, if it is not linked already.</p>
+      {props.signedIn ? (
+        <>
+          <p class="govuk-body" safe>{`You are signed in as ${props.email}.`}</p>
+          <p class="govuk-body">Continue to link your teacher reference number (TRN) to this account, if it is not linked already.</p>
+        </>
+      ) : (
+        <>
+          <p class="govuk-body" safe>{`There is a Teacher ID account for ${props.email}.`}</p>
+          <p class="govuk-body">
+            Sign in to it to link your teacher reference number (TRN). When you continue, we will email a 6-digit security
+            code to this address.
+          </p>
+        </>
+      )}
       <PostForm action="/register/continue" csrfToken={props.csrfToken}>
         <Button text="Continue" />
       </PostForm>

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { normaliseEmail } from "../../accounts/accounts";
+import type { JourneyDeps } from "../../journey/journey-deps";
 import { ipOf, type RouteContext } from "../../journey/journey-guard";
 import { tooManyRequests } from "../../journey/journey-pages";
 import { saveJourney, type Journey } from "../../journey/journey-store";
@@ -19,7 +20,7 @@ const emailSchema = z
   .pipe(z.email("Enter an email address in the correct format, like name@example.com"));
 
 /** Sends a code to `email` (rate-limited), remembers the address, and goes to the code page. */
-export function emailSignInCode(deps: SignInDeps, journey: Journey, email: string, ctx: RouteContext, resent: boolean): Response {
+export function emailSignInCode(deps: JourneyDeps, journey: Journey, email: string, ctx: RouteContext, resent: boolean): Response {
   const result = sendSignInCode(deps.db, deps.config, { email, ip: ipOf(deps, ctx) });
   if (!result.sent) {
     deps.logger.warn("sign_in_code_rate_limited", {});
