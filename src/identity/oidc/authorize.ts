@@ -7,7 +7,7 @@ import { findClient, type Client } from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import { authorizationCodes, authorizationRequests, grants, settings } from "../db/schema";
 import { readSession } from "../sessions/session";
-import { changedRows } from "./changed-rows";
+import { consumeOnce } from "../../db/changed-rows";
 import { authorizationCodeTtlMs, authorizationRequestTtlMs } from "./context";
 
 export type AuthorizeErrorCode =
@@ -302,14 +302,13 @@ export function completeAuthorization(
   const run = (tx: IdentityDatabase) => {
     const row = tx.select().from(authorizationRequests).where(eq(authorizationRequests.id, input.requestId)).get();
     if (!row || row.expiresAt <= now) throw new AuthorizationRequestUnusableError();
-    const completed = changedRows(
+    const completed = consumeOnce(
       tx
         .update(authorizationRequests)
         .set({ completedAt: now })
-        .where(and(eq(authorizationRequests.id, input.requestId), isNull(authorizationRequests.completedAt)))
-        .run(),
+        .where(and(eq(authorizationRequests.id, input.requestId), isNull(authorizationRequests.completedAt))),
     );
-    if (completed === 0) throw new AuthorizationRequestUnusableError();
+    if (!completed) throw new AuthorizationRequestUnusableError();
     return issueCode(tx, input.issuer ?? issuerFor(db), {
       clientId: row.clientId,
       redirectUri: row.redirectUri,

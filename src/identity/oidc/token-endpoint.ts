@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import type { Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
-import { changedRows } from "./changed-rows";
+import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
 import { authenticateClient } from "./client-authentication";
 import { claimsForScopes, findAccount } from "./claims";
@@ -71,14 +71,13 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
   const outcome = ctx.db.transaction((tx) => {
     const row = tx.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash)).get();
     if (!row) return { kind: "unknown" as const };
-    const consumed = changedRows(
+    const consumed = consumeOnce(
       tx
         .update(authorizationCodes)
         .set({ consumedAt: now })
-        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt)))
-        .run(),
+        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt))),
     );
-    if (consumed === 0) {
+    if (!consumed) {
       // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it issued.
       revokeGrant(tx, row.grantId, now);
       return { kind: "reused" as const, row };
@@ -151,14 +150,13 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
       .where(eq(refreshTokens.tokenHash, tokenHash))
       .get();
     if (!row || row.grant.clientId !== client.clientId) return { kind: "unknown" as const };
-    const consumed = changedRows(
+    const consumed = consumeOnce(
       tx
         .update(refreshTokens)
         .set({ consumedAt: now })
-        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.consumedAt)))
-        .run(),
+        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.consumedAt))),
     );
-    if (consumed === 0) {
+    if (!consumed) {
       // A rotated refresh token presented again: one of the two holders is an attacker.
       revokeGrant(tx, row.grant.id, now);
       return { kind: "reused" as const, grantId: row.grant.id };
