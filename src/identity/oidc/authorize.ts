@@ -9,6 +9,7 @@ import { authorizationCodes, authorizationRequests, grants, settings } from "../
 import { readSession } from "../sessions/session";
 import { consumeOnce } from "../../db/changed-rows";
 import { authorizationCodeTtlMs, authorizationRequestTtlMs } from "./context";
+import { sessionIsFreshEnough } from "./session-freshness";
 
 export type AuthorizeErrorCode =
   | "invalid_request"
@@ -147,8 +148,8 @@ export function authorize(
   }
 
   const session = readSession(db, cookieHeader, now);
-  const fresh = session && (request.maxAge === undefined || now - session.authTime <= request.maxAge * 1000);
-  if (session && fresh && request.prompt !== "login" && !request.trnToken) {
+  const fresh = session !== null && sessionIsFreshEnough(request, session.authTime, now);
+  if (session && fresh && !request.trnToken) {
     const location = db.transaction((tx) =>
       issueCode(tx as unknown as IdentityDatabase, issuer, {
         clientId: client.clientId,
@@ -166,7 +167,7 @@ export function authorize(
   }
   if (request.prompt === "none") {
     // Signed in recently enough, but a trn_token or prompt needs the user: interaction_required.
-    const error = session && fresh ? "interaction_required" : "login_required";
+    const error = fresh ? "interaction_required" : "login_required";
     const description = error === "interaction_required" ? "The user must take part to continue." : "The user must sign in.";
     return { kind: "redirect", location: errorRedirect(issuer, redirectUri, request.state, error, description) };
   }
