@@ -8,7 +8,8 @@ import { authorizationCodes, grants, refreshTokens } from "../db/schema";
 import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
 import { authenticateClient } from "./client-authentication";
-import { claimsForScopes, findAccount } from "./claims";
+import { findAccountById } from "../accounts/accounts";
+import { claimsForScopes } from "./claims";
 import type { OidcContext } from "./context";
 import { signAccessToken, signIdToken } from "./jwt-tokens";
 import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
@@ -100,7 +101,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
     throw new OAuthError("invalid_grant", "code_verifier does not match the code_challenge.");
   }
   if (!grant || grant.revokedAt !== null) throw new OAuthError("invalid_grant", "The authorization has been revoked.");
-  const account = findAccount(ctx.db, row.accountId);
+  const account = findAccountById(ctx.db, row.accountId);
   if (!account) throw new OAuthError("invalid_grant", "The account no longer exists.");
 
   const scopes = row.scope.split(" ");
@@ -181,7 +182,7 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
       throw new OAuthError("invalid_grant", "The refresh token has expired.");
   }
   const { grant, scopes } = outcome;
-  const account = grant.accountId ? findAccount(ctx.db, grant.accountId) : undefined;
+  const account = grant.accountId ? findAccountById(ctx.db, grant.accountId) : undefined;
   if (!account) throw new OAuthError("invalid_grant", "The account no longer exists.");
   const { accessToken, expiresIn, scope } = await signAccessToken(ctx, {
     sub: account.id,
