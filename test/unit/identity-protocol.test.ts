@@ -12,7 +12,8 @@ import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/
 import { otherConnectionsCheckMs } from "../../src/identity/db/other-connections";
 import { authorizationCodes, authorizationRequests, grants, refreshTokens, signingKeys } from "../../src/identity/db/schema";
 import { openSigningKeyStore, rotateSigningKeys } from "../../src/identity/keys/signing-keys";
-import { claimsForScopes, type Account } from "../../src/identity/oidc/claims";
+import type { Account } from "../../src/identity/accounts/accounts";
+import { claimsForScopes } from "../../src/identity/oidc/claims";
 import { purgeExpiredProtocolRows } from "../../src/identity/oidc/cleanup";
 import { accessTokenAudience, signAccessToken, signIdToken } from "../../src/identity/oidc/jwt-tokens";
 import { pkceS256 } from "../../src/identity/oidc/token-endpoint";

@@ -4,7 +4,7 @@ import { eq, lt } from "drizzle-orm";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { AccessDatabase } from "../db/database";
-import { changedRows } from "../db/changed-rows";
+import { changedRows } from "../../db/changed-rows";
 import { sessions } from "../db/schema";
 import { seal, unseal } from "./seal";
 

@@ -6,7 +6,7 @@ import { generateCodeVerifier } from "arctic";
 import { randomToken, sha256 } from "../../security/tokens";
 import { readCookie, serializeCookie } from "../../web/cookies";
 import type { AccessDatabase } from "../db/database";
-import { changedRows } from "../db/changed-rows";
+import { changedRows, consumeOnce } from "../../db/changed-rows";
 import { loginAttempts } from "../db/schema";
 import { seal, unseal } from "../sessions/seal";
 
@@ -62,12 +62,13 @@ export function consumeLoginAttempt(
     if (row.consumedAt !== null) return { ok: false, reason: "already_used" } as const;
     if (row.expiresAt <= now) return { ok: false, reason: "expired" } as const;
     // Conditional update: of two callbacks racing with the same state, exactly one wins.
-    const result = tx
-      .update(loginAttempts)
-      .set({ consumedAt: now, codeVerifierSealed: null })
-      .where(and(eq(loginAttempts.stateHash, stateHash), isNull(loginAttempts.consumedAt)))
-      .run();
-    if (changedRows(result) !== 1 || !row.codeVerifierSealed) return { ok: false, reason: "already_used" } as const;
+    const consumed = consumeOnce(
+      tx
+        .update(loginAttempts)
+        .set({ consumedAt: now, codeVerifierSealed: null })
+        .where(and(eq(loginAttempts.stateHash, stateHash), isNull(loginAttempts.consumedAt))),
+    );
+    if (!consumed || !row.codeVerifierSealed) return { ok: false, reason: "already_used" } as const;
     const codeVerifier = unseal(input.state, verifierPurpose, row.codeVerifierSealed);
     if (codeVerifier === null) return { ok: false, reason: "unknown_state" } as const;
     return { ok: true, codeVerifier, nonceHash: row.nonceHash, returnTo: row.returnTo, viaTrnToken: row.viaTrnToken } as const;

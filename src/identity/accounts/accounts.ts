@@ -1,6 +1,7 @@
 // Teacher ID accounts: lookups and the few changes the journeys make. Emails are stored lower-cased.
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
+import { changedRows } from "../../db/changed-rows";
 import { perConnection } from "../../db/per-connection";
 import { accounts } from "../db/schema";
 import type { IdentityDb } from "./database-types";
@@ -63,12 +64,12 @@ export function insertAccount(tx: IdentityDb, input: NewAccount, now = Date.now(
 
 /** Binds a TRN to an account that has none; false when it already had one (nothing changed). */
 export function attachTrn(tx: IdentityDb, accountId: string, trn: string, now = Date.now()): boolean {
-  const result = tx
+  const bound = tx
     .update(accounts)
     .set({ trn, updatedAt: now })
     .where(and(eq(accounts.id, accountId), isNull(accounts.trn)))
     .run();
-  return result.changes === 1;
+  return changedRows(bound) === 1;
 }
 
 /** `jane.doe@example.com` -> `ja****e@example.com`: recognisable to its owner, not to others. */

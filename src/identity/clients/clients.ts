@@ -4,7 +4,7 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
-import { changedRows } from "../oidc/changed-rows";
+import { changedRows } from "../../db/changed-rows";
 import type { IdentityDatabase } from "../db/database";
 import { otherConnectionsVersion } from "../db/other-connections";
 import { clients } from "../db/schema";

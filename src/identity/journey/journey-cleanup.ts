@@ -2,6 +2,7 @@
 // day past their expiry, and rate-limit windows long closed. A full scan every few minutes is
 // cheaper than an index written on every request.
 import { lt } from "drizzle-orm";
+import { changedRows } from "../../db/changed-rows";
 import type { Logger } from "../../log/logger";
 import type { BackgroundWorker } from "../../server/service";
 import type { IdentityDb } from "../accounts/database-types";
@@ -12,9 +13,9 @@ const dayMs = 86_400_000;
 
 export function removeStaleJourneyData(db: IdentityDb, rateLimitWindowMs: number, now = Date.now()) {
   return db.transaction((tx) => ({
-    journeys: tx.delete(journeys).where(lt(journeys.expiresAt, now)).run().changes as number,
-    codes: tx.delete(securityCodes).where(lt(securityCodes.expiresAt, now - dayMs)).run().changes as number,
-    rateLimits: tx.delete(rateLimits).where(lt(rateLimits.windowStart, now - 2 * rateLimitWindowMs)).run().changes as number,
+    journeys: changedRows(tx.delete(journeys).where(lt(journeys.expiresAt, now)).run()),
+    codes: changedRows(tx.delete(securityCodes).where(lt(securityCodes.expiresAt, now - dayMs)).run()),
+    rateLimits: changedRows(tx.delete(rateLimits).where(lt(rateLimits.windowStart, now - 2 * rateLimitWindowMs)).run()),
   }));
 }
 

@@ -7,8 +7,9 @@ import { findClient, type Client } from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import { authorizationCodes, authorizationRequests, grants, settings } from "../db/schema";
 import { readSession } from "../sessions/session";
-import { changedRows } from "./changed-rows";
+import { consumeOnce } from "../../db/changed-rows";
 import { authorizationCodeTtlMs, authorizationRequestTtlMs } from "./context";
+import { sessionIsFreshEnough } from "./session-freshness";
 
 export type AuthorizeErrorCode =
   | "invalid_request"
@@ -147,8 +148,8 @@ export function authorize(
   }
 
   const session = readSession(db, cookieHeader, now);
-  const fresh = session && (request.maxAge === undefined || now - session.authTime <= request.maxAge * 1000);
-  if (session && fresh && request.prompt !== "login" && !request.trnToken) {
+  const fresh = session !== null && sessionIsFreshEnough(request, session.authTime, now);
+  if (session && fresh && !request.trnToken) {
     const location = db.transaction((tx) =>
       issueCode(tx as unknown as IdentityDatabase, issuer, {
         clientId: client.clientId,
@@ -166,7 +167,7 @@ export function authorize(
   }
   if (request.prompt === "none") {
     // Signed in recently enough, but a trn_token or prompt needs the user: interaction_required.
-    const error = session && fresh ? "interaction_required" : "login_required";
+    const error = fresh ? "interaction_required" : "login_required";
     const description = error === "interaction_required" ? "The user must take part to continue." : "The user must sign in.";
     return { kind: "redirect", location: errorRedirect(issuer, redirectUri, request.state, error, description) };
   }
@@ -302,14 +303,13 @@ export function completeAuthorization(
   const run = (tx: IdentityDatabase) => {
     const row = tx.select().from(authorizationRequests).where(eq(authorizationRequests.id, input.requestId)).get();
     if (!row || row.expiresAt <= now) throw new AuthorizationRequestUnusableError();
-    const completed = changedRows(
+    const completed = consumeOnce(
       tx
         .update(authorizationRequests)
         .set({ completedAt: now })
-        .where(and(eq(authorizationRequests.id, input.requestId), isNull(authorizationRequests.completedAt)))
-        .run(),
+        .where(and(eq(authorizationRequests.id, input.requestId), isNull(authorizationRequests.completedAt))),
     );
-    if (completed === 0) throw new AuthorizationRequestUnusableError();
+    if (!completed) throw new AuthorizationRequestUnusableError();
     return issueCode(tx, input.issuer ?? issuerFor(db), {
       clientId: row.clientId,
       redirectUri: row.redirectUri,

@@ -1,12 +1,12 @@
-// Which user claims each scope grants (ID token and /userinfo).
-import { eq } from "drizzle-orm";
-import type { IdentityDatabase } from "../db/database";
-import { accounts } from "../db/schema";
+// Which user claims each scope grants (ID token, access token and /userinfo).
+import type { Account } from "../accounts/accounts";
 
-export type Account = typeof accounts.$inferSelect;
-
-export function findAccount(db: IdentityDatabase, accountId: string): Account | undefined {
-  return db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+/**
+ * The TRN rule: `trn` asks for the claim, and `dqt:read` (records' teacher API, which finds the
+ * teacher by it) needs it too. Every place that puts a TRN in a token or a reply asks this.
+ */
+export function grantsTrnClaim(scopes: readonly string[]): boolean {
+  return scopes.includes("trn") || scopes.includes("dqt:read");
 }
 
 /** Claims for `scopes`, leaving out any the account does not have. */
@@ -35,7 +35,3 @@ export function claimsForScopes(account: Account, scopes: string[]): Record<stri
   return claims;
 }
 
-/** The `trn` claim comes with scope trn, and with dqt:read (which reads the record by TRN). */
-export function grantsTrnClaim(scopes: readonly string[]): boolean {
-  return scopes.includes("trn") || scopes.includes("dqt:read");
-}

@@ -1,6 +1,7 @@
 // Deletes protocol rows nobody can use any more (expired codes, requests, refresh tokens, and
 // grants whose tokens have all expired), so the tables stay the size of the live traffic.
 // TRN tokens are kept: the journeys tell "this link has expired" from "this link is not valid".
+import { changedRows } from "../../db/changed-rows";
 import type { BackgroundWorker } from "../../server/service";
 import type { Logger } from "../../log/logger";
 import type { IdentityDatabase } from "../db/database";
@@ -20,7 +21,7 @@ export function purgeExpiredProtocolRows(
   const repeat = (sql: string, ...params: number[]) => {
     let total = 0;
     for (;;) {
-      const changes = sqlite.query(sql).run(...params).changes;
+      const changes = changedRows(sqlite.query(sql).run(...params));
       total += changes;
       if (changes < batchSize) return total;
     }

@@ -1,6 +1,7 @@
 // Signing access tokens (RFC 9068 JWTs) and ID tokens.
 import { signCompactJwt } from "../keys/compact-jws";
 import type { SigningAlgorithm } from "../keys/signing-keys";
+import { grantsTrnClaim } from "./claims";
 import type { OidcContext } from "./context";
 
 /** Scopes whose tokens `records` accepts: such tokens name RECORDS_URL in `aud` too. */
@@ -30,7 +31,7 @@ export async function signAccessToken(
   const expiresIn = Math.floor(ctx.accessTokenTtlMs / 1000);
   const scope = subject.scopes.join(" ");
   const claims: Record<string, unknown> = { scope, client_id: subject.clientId };
-  if (subject.trn && (subject.scopes.includes("trn") || subject.scopes.includes("dqt:read"))) claims.trn = subject.trn;
+  if (subject.trn && grantsTrnClaim(subject.scopes)) claims.trn = subject.trn;
   if (subject.grantId) claims.grant_id = subject.grantId;
   if (subject.authTime !== undefined) claims.auth_time = Math.floor(subject.authTime / 1000);
   const accessToken = signCompactJwt(

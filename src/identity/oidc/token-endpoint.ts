@@ -5,10 +5,11 @@ import { createHash } from "node:crypto";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import type { Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
-import { changedRows } from "./changed-rows";
+import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
 import { authenticateClient } from "./client-authentication";
-import { claimsForScopes, findAccount } from "./claims";
+import { findAccountById } from "../accounts/accounts";
+import { claimsForScopes } from "./claims";
 import type { OidcContext } from "./context";
 import { signAccessToken, signIdToken } from "./jwt-tokens";
 import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
@@ -71,14 +72,13 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
   const outcome = ctx.db.transaction((tx) => {
     const row = tx.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash)).get();
     if (!row) return { kind: "unknown" as const };
-    const consumed = changedRows(
+    const consumed = consumeOnce(
       tx
         .update(authorizationCodes)
         .set({ consumedAt: now })
-        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt)))
-        .run(),
+        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt))),
     );
-    if (consumed === 0) {
+    if (!consumed) {
       // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it issued.
       revokeGrant(tx, row.grantId, now);
       return { kind: "reused" as const, row };
@@ -101,7 +101,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
     throw new OAuthError("invalid_grant", "code_verifier does not match the code_challenge.");
   }
   if (!grant || grant.revokedAt !== null) throw new OAuthError("invalid_grant", "The authorization has been revoked.");
-  const account = findAccount(ctx.db, row.accountId);
+  const account = findAccountById(ctx.db, row.accountId);
   if (!account) throw new OAuthError("invalid_grant", "The account no longer exists.");
 
   const scopes = row.scope.split(" ");
@@ -151,14 +151,13 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
       .where(eq(refreshTokens.tokenHash, tokenHash))
       .get();
     if (!row || row.grant.clientId !== client.clientId) return { kind: "unknown" as const };
-    const consumed = changedRows(
+    const consumed = consumeOnce(
       tx
         .update(refreshTokens)
         .set({ consumedAt: now })
-        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.consumedAt)))
-        .run(),
+        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.consumedAt))),
     );
-    if (consumed === 0) {
+    if (!consumed) {
       // A rotated refresh token presented again: one of the two holders is an attacker.
       revokeGrant(tx, row.grant.id, now);
       return { kind: "reused" as const, grantId: row.grant.id };
@@ -183,7 +182,7 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
       throw new OAuthError("invalid_grant", "The refresh token has expired.");
   }
   const { grant, scopes } = outcome;
-  const account = grant.accountId ? findAccount(ctx.db, grant.accountId) : undefined;
+  const account = grant.accountId ? findAccountById(ctx.db, grant.accountId) : undefined;
   if (!account) throw new OAuthError("invalid_grant", "The account no longer exists.");
   const { accessToken, expiresIn, scope } = await signAccessToken(ctx, {
     sub: account.id,

@@ -3,7 +3,8 @@
 import { eq } from "drizzle-orm";
 import { problemResponse } from "../../web/problem";
 import { grants } from "../db/schema";
-import { claimsForScopes, findAccount } from "./claims";
+import { findAccountById } from "../accounts/accounts";
+import { claimsForScopes } from "./claims";
 import type { OidcContext } from "./context";
 
 export async function userinfo(ctx: OidcContext, authorization: string | null): Promise<Response> {
@@ -11,7 +12,7 @@ export async function userinfo(ctx: OidcContext, authorization: string | null): 
   if (claims instanceof Response) return claims;
   const grant = claims.grant_id ? ctx.db.select().from(grants).where(eq(grants.id, claims.grant_id)).get() : undefined;
   if (!grant || grant.revokedAt !== null || grant.accountId !== claims.sub) return invalidToken("The access token has been revoked.");
-  const account = findAccount(ctx.db, claims.sub);
+  const account = findAccountById(ctx.db, claims.sub);
   if (!account) return invalidToken("The account no longer exists.");
   return new Response(JSON.stringify({ sub: account.id, ...claimsForScopes(account, claims.scope.split(" ")) }), {
     headers: { "content-type": "application/json", "cache-control": "no-store" },

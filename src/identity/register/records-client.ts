@@ -1,5 +1,7 @@
 // identity -> records: the teacher's names and date of birth, read over HTTP with a
 // client-credentials token (scope teachers:read). Never throws: the journey shows "try again later".
+import { authorizedFetch } from "../../auth/authorized-fetch";
+import type { TokenSource } from "../../auth/client-credentials";
 import type { Logger } from "../../log/logger";
 import type { TeacherNames } from "../journey/journey-state";
 
@@ -10,31 +12,19 @@ export type TeacherLookupResult =
 
 export type TeacherLookup = (trn: string) => Promise<TeacherLookupResult>;
 
-export interface AccessTokenSource {
-  getToken(): Promise<string>;
-  invalidate(): void;
-}
-
 export function createTeacherLookup(options: {
   recordsUrl: string;
-  tokens: AccessTokenSource;
+  tokens: TokenSource;
   logger: Logger;
   timeoutMs?: number;
 }): TeacherLookup {
   const { recordsUrl, tokens, logger } = options;
-  const fetchOnce = async (trn: string) =>
-    fetch(`${recordsUrl}/v2/teachers/${encodeURIComponent(trn)}`, {
-      headers: { authorization: `Bearer ${await tokens.getToken()}`, accept: "application/json" },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-    });
   return async (trn) => {
     try {
-      let response = await fetchOnce(trn);
-      if (response.status === 401) {
-        // A token revoked or signed by a rotated key: one fresh token, one retry.
-        tokens.invalidate();
-        response = await fetchOnce(trn);
-      }
+      const response = await authorizedFetch(tokens, `${recordsUrl}/v2/teachers/${encodeURIComponent(trn)}`, {
+        headers: { accept: "application/json" },
+        timeoutMs: options.timeoutMs ?? 5000,
+      });
       if (response.status === 404) return { status: "not_found" };
       if (!response.ok) {
         logger.warn("records_lookup_failed", { status: response.status });

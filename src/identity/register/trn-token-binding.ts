@@ -2,6 +2,7 @@
 // token with a conditional update (unconsumed, unexpired, changes = 1), so a token binds at most one
 // account however many tabs submit at once; any failure rolls the consumption back.
 import { and, eq, gt, isNull } from "drizzle-orm";
+import { consumeOnce } from "../../db/changed-rows";
 import type { IdentityDatabase } from "../db/database";
 import { trnTokens } from "../db/schema";
 import { findTrnToken, tokenStatus, type TrnToken } from "../trn-tokens/trn-tokens";
@@ -37,12 +38,13 @@ class Rollback extends Error {
 }
 
 function consume(tx: IdentityDb, tokenHash: string, accountId: string, now: number): void {
-  const result = tx
-    .update(trnTokens)
-    .set({ consumedAt: now, accountId })
-    .where(and(eq(trnTokens.tokenHash, tokenHash), isNull(trnTokens.consumedAt), gt(trnTokens.expiresAt, now)))
-    .run();
-  if (result.changes === 1) return;
+  const consumed = consumeOnce(
+    tx
+      .update(trnTokens)
+      .set({ consumedAt: now, accountId })
+      .where(and(eq(trnTokens.tokenHash, tokenHash), isNull(trnTokens.consumedAt), gt(trnTokens.expiresAt, now))),
+  );
+  if (consumed) return;
   const status = tokenStatus(findTrnToken(tx, tokenHash), now);
   throw new Rollback({ kind: status === "valid" ? "used" : status });
 }

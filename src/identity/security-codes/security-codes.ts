@@ -2,6 +2,7 @@
 // after 5 wrong tries. Sending a new code to the same destination retires the older ones.
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { IdentityDb } from "../accounts/database-types";
+import { consumeOnce } from "../../db/changed-rows";
 import { constantTimeEqual, randomSixDigitCode, randomToken, sha256 } from "../../security/tokens";
 import { securityCodes } from "../db/schema";
 
@@ -80,11 +81,12 @@ export function checkSecurityCode(
       tx.update(securityCodes).set({ failedAttempts: attempts }).where(eq(securityCodes.id, row.id)).run();
       return attempts >= maxWrongAttempts ? "too_many_attempts" : "wrong";
     }
-    const consumed = tx
-      .update(securityCodes)
-      .set({ consumedAt: now })
-      .where(and(eq(securityCodes.id, row.id), isNull(securityCodes.consumedAt)))
-      .run();
-    return consumed.changes === 1 ? "ok" : "none";
+    const consumed = consumeOnce(
+      tx
+        .update(securityCodes)
+        .set({ consumedAt: now })
+        .where(and(eq(securityCodes.id, row.id), isNull(securityCodes.consumedAt))),
+    );
+    return consumed ? "ok" : "none";
   });
 }

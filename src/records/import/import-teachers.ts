@@ -11,6 +11,7 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { changedRows } from "../../db/changed-rows";
 import type { RecordsDatabase } from "../db/database";
 import { CsvParser, type CsvRecord } from "./csv";
 import { checkHeader, checkRow, teacherDetailKeys, type CsvProblem, type CsvTeacher, type TeacherCsvHeader, type TeacherCsvRow } from "./teacher-csv";
@@ -159,20 +160,24 @@ export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, 
           }
           // New ids are above every id in use: the ITT records join their teachers by TRN among those.
           const { maxId } = client.query<{ maxId: number }, []>("SELECT coalesce(max(id), 0) AS maxId FROM main.teachers").get()!;
-          const teachersAdded = client
-            .query(
-              `INSERT INTO main.teachers (${teacherColumns}, created_at, updated_at)
-               SELECT ${teacherColumns}, $now, $now FROM import_scratch.teachers s
-               WHERE NOT EXISTS (SELECT 1 FROM main.teachers t WHERE t.trn = s.trn) ORDER BY s.line`,
-            )
-            .run({ now }).changes;
-          const ittsAdded = client
-            .query(
-              `INSERT INTO main.itt_records (teacher_id, ${ittColumns}, updated_at)
-               SELECT t.id, ${ittColumns.split(", ").map((c) => `i.${c}`).join(", ")}, $now
-               FROM import_scratch.itt_records i JOIN main.teachers t ON t.trn = i.trn AND t.id > $maxId ORDER BY i.line`,
-            )
-            .run({ now, maxId }).changes;
+          const teachersAdded = changedRows(
+            client
+              .query(
+                `INSERT INTO main.teachers (${teacherColumns}, created_at, updated_at)
+                 SELECT ${teacherColumns}, $now, $now FROM import_scratch.teachers s
+                 WHERE NOT EXISTS (SELECT 1 FROM main.teachers t WHERE t.trn = s.trn) ORDER BY s.line`,
+              )
+              .run({ now }),
+          );
+          const ittsAdded = changedRows(
+            client
+              .query(
+                `INSERT INTO main.itt_records (teacher_id, ${ittColumns}, updated_at)
+                 SELECT t.id, ${ittColumns.split(", ").map((c) => `i.${c}`).join(", ")}, $now
+                 FROM import_scratch.itt_records i JOIN main.teachers t ON t.trn = i.trn AND t.id > $maxId ORDER BY i.line`,
+              )
+              .run({ now, maxId }),
+          );
           return { ok: true, teachers: teachersAdded, ittRecords: ittsAdded, dryRun: false } as const;
         },
         { behavior: "immediate" },

@@ -1,6 +1,7 @@
 // Sends one QTS invitation (outbox kind "qts-invitation"): asks identity for a TRN token
 // (POST /trn-tokens, scope trn_token:write), stores the link in the payload BEFORE sending so a
 // retry reuses it, then emails the teacher. Any failure throws, and the outbox retries later.
+import { authorizedFetch } from "../../auth/authorized-fetch";
 import type { TokenSource } from "../../auth/client-credentials";
 import { maskEmail, type Logger } from "../../log/logger";
 import type { OutboxHandler } from "../../outbox/worker";
@@ -21,19 +22,12 @@ export function createQtsInvitationHandler(options: QtsInvitationHandlerOptions)
   const { logger } = options;
 
   async function requestTrnToken(payload: QtsInvitationPayload): Promise<{ trnToken: string; expiresUtc: string }> {
-    const send = async (token: string) =>
-      fetch(`${options.identityUrl}/trn-tokens`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ trn: payload.trn, email: payload.email }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-    let response = await send(await options.tokens.getToken());
-    if (response.status === 401) {
-      // The cached token may have been signed by a key identity no longer trusts: get a new one once.
-      options.tokens.invalidate();
-      response = await send(await options.tokens.getToken());
-    }
+    const response = await authorizedFetch(options.tokens, `${options.identityUrl}/trn-tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ trn: payload.trn, email: payload.email }),
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
     if (response.status === 201) {
       const body = (await response.json()) as { trnToken?: unknown; expiresUtc?: unknown };
       if (typeof body.trnToken !== "string" || typeof body.expiresUtc !== "string") {
