@@ -10,7 +10,7 @@ BINARY := dist/teacher-id
 TEST_FLAGS := --timeout 30000
 SOURCES := $(shell find src db templates -type f 2>/dev/null) package.json bun.lock
 
-.PHONY: help run test test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate
+.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -46,7 +46,11 @@ run: $(BINARY) ## Install what is missing, build, and start all three services
 
 test: node_modules/.installed browser $(BINARY) ## Install what is missing and run every test
 	$(BUN) x tsc --noEmit -p .
+	$(MAKE) --no-print-directory check-imports
 	$(BUN) test $(TEST_FLAGS)
+
+check-imports: node_modules/.installed ## Fail on folders that import each other and on broken import rules (docs/ARCHITECTURE.md)
+	$(BUN) scripts/check-imports.ts
 
 test-unit: node_modules/.installed ## Only the fast unit tests
 	$(BUN) test $(TEST_FLAGS) test/unit
