@@ -6,7 +6,7 @@ import { randomToken, sha256 } from "../../security/tokens";
 import { findClient, type Client } from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import { authorizationCodes, authorizationRequests, grants, settings } from "../db/schema";
-import { readSession } from "../sessions/session";
+import { findSessionSignedInAt, readSession } from "../sessions/session";
 import { changedRows } from "./changed-rows";
 import { authorizationCodeTtlMs, authorizationRequestTtlMs } from "./context";
 
@@ -159,6 +159,7 @@ export function authorize(
         codeChallenge: request.codeChallenge,
         accountId: session.accountId,
         authTime: session.authTime,
+        sessionIdHash: session.idHash,
         now,
       }),
     );
@@ -208,6 +209,8 @@ interface CodeInput {
   codeChallenge: string;
   accountId: string;
   authTime: number;
+  /** The identity session signed in: signing out of it revokes the grant. */
+  sessionIdHash: string | null;
   now: number;
 }
 
@@ -215,7 +218,14 @@ interface CodeInput {
 function issueCode(tx: IdentityDatabase, issuer: string, input: CodeInput): string {
   const grantId = crypto.randomUUID();
   tx.insert(grants)
-    .values({ id: grantId, clientId: input.clientId, accountId: input.accountId, scope: input.scope, createdAt: input.now })
+    .values({
+      id: grantId,
+      clientId: input.clientId,
+      accountId: input.accountId,
+      scope: input.scope,
+      sessionIdHash: input.sessionIdHash,
+      createdAt: input.now,
+    })
     .run();
   const code = randomToken();
   tx.insert(authorizationCodes)
@@ -319,6 +329,7 @@ export function completeAuthorization(
       codeChallenge: row.codeChallenge,
       accountId: input.accountId,
       authTime: input.authTime,
+      sessionIdHash: findSessionSignedInAt(tx, input.accountId, input.authTime, now),
       now,
     });
   };
