@@ -7,8 +7,11 @@
 //
 // Signature checks are the main cost of an API call, so a token already verified is remembered
 // (by its exact bytes) until it expires: a client reusing its token pays for one check.
+// A user's token (one with a grant_id) can be revoked before it expires: with `revocation`, it is
+// also checked with identity (token-introspection.ts). Machine tokens never are: stateless, fast.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { problemResponse } from "../web/problem";
+import type { TokenIntrospector } from "./token-introspection";
 
 export interface AccessTokenClaims extends JWTPayload {
   iss: string;
@@ -38,13 +41,16 @@ export interface AccessTokenVerifierOptions {
   keys?: JWTVerifyGetKey;
   /** How many verified tokens to remember. */
   cacheSize?: number;
+  /** Asks identity whether a user's token (one with a grant_id) has been revoked. */
+  revocation?: TokenIntrospector;
 }
 
 export interface AccessTokenVerifier {
   /**
    * The claims of a valid token that has `requiredScope`, or the Response to send:
    * 401 when the token is missing, malformed, expired, unsigned (`alg: none`), tampered with, or
-   * not meant for this audience; 403 when it lacks the scope.
+   * not meant for this audience, or (with `revocation`) a user's token whose grant was revoked;
+   * 403 when it lacks the scope; 503 when identity cannot say whether a user's token was revoked.
    */
   verify(authorizationHeader: string | null | undefined, requiredScope?: string): Promise<AccessTokenClaims | Response>;
 }
@@ -104,6 +110,17 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           { title: "Forbidden", status: 403, detail: `The access token does not have the scope '${requiredScope}'.` },
           { "www-authenticate": `Bearer error="insufficient_scope", scope="${requiredScope}"` },
         );
+      }
+      if (claims.grant_id !== undefined && options.revocation) {
+        const status = await options.revocation.status(token);
+        if (status === "inactive") return unauthorized("invalid_token", "The access token has been revoked.");
+        if (status === "unknown") {
+          // Fail closed: a token that may have been revoked is not honoured; the client may retry.
+          return problemResponse(
+            { title: "Service Unavailable", status: 503, detail: "Teacher ID cannot confirm that the access token is still valid. Try again shortly." },
+            { "retry-after": "5" },
+          );
+        }
       }
       return claims;
     },

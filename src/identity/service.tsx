@@ -14,7 +14,7 @@ import { provisionClients } from "./provisioning/provision-clients";
 import { trnTokenRoutes } from "./trn-tokens/routes";
 import { createJourneys } from "./journeys";
 
-export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/jwks"];
+export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/introspect", "/jwks"];
 
 export const createIdentityService: ServiceFactory = async ({ config, logger, running }) => {
   const log = logger.child({ service: "identity" });
@@ -40,7 +40,7 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     logger: log,
     secure: settings.secure,
     apiPrefixes: identityApiPrefixes,
-    csrfExemptPaths: ["/token", "/userinfo", "/revoke"],
+    csrfExemptPaths: ["/token", "/userinfo", "/revoke", "/introspect"],
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .use(oidcRoutes(oidc))

@@ -1,6 +1,7 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
 import { existsSync } from "node:fs";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
+import { createTokenIntrospector } from "../auth/token-introspection";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { internalClientCredentials } from "../config/internal-clients";
 import { openDevMailbox } from "../mail/dev-mailbox";
@@ -58,6 +59,13 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     issuer: config.urls.identity,
     jwksUrl: `${config.urls.identity}/.well-known/jwks.json`,
     audience: config.urls.records,
+    // A teacher's token (GET /v3/teacher) is refused within seconds once identity revokes its grant.
+    revocation: createTokenIntrospector({
+      introspectionUrl: `${config.urls.identity}/introspect`,
+      credentials: () => internalClientCredentials(config, "records"),
+      cacheTtlMs: config.INTROSPECTION_CACHE_TTL,
+      logger: log,
+    }),
   });
   const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
   const app = createServiceApp({

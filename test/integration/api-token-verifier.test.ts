@@ -2,6 +2,7 @@
 // HTTP, cached, fetched again when a token names an unknown kid; iss, aud, exp and scope checked.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { createTokenIntrospector } from "../../src/auth/token-introspection";
 import { createAccessTokenVerifier } from "../../src/auth/verify-access-token";
 
 const issuer = "http://identity.test";
@@ -79,5 +80,77 @@ describe("API bearer tokens", () => {
     expect((result as Response).status).toBe(403);
     expect((result as Response).headers.get("www-authenticate")).toContain('error="insufficient_scope"');
     expect(await (result as Response).json()).toMatchObject({ status: 403, detail: expect.stringContaining("itt_outcome:write") });
+  });
+});
+
+describe("user tokens are checked with identity's /introspect (issue 11 item 7)", () => {
+  // A stand-in for identity's introspection endpoint: answers from `revoked`, or fails on demand.
+  const revoked = new Set<string>();
+  const asked: string[] = [];
+  let failWith: number | "hang" | undefined;
+  const introspection = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(request) {
+      const form = new URLSearchParams(await request.text());
+      asked.push(form.get("token")!);
+      if (request.headers.get("authorization") !== `Basic ${Buffer.from("records:s3cret").toString("base64")}`) {
+        return Response.json({ error: "invalid_client" }, { status: 401 });
+      }
+      if (failWith === "hang") await Bun.sleep(5_000);
+      else if (failWith) return new Response("no", { status: failWith });
+      return Response.json({ active: !revoked.has(form.get("token")!) });
+    },
+  });
+  afterAll(() => introspection.stop(true));
+  let now = 1_000_000;
+  const checked = createAccessTokenVerifier({
+    issuer,
+    audience,
+    jwksUrl: `http://127.0.0.1:${jwksServer.port}/jwks.json`,
+    revocation: createTokenIntrospector({
+      introspectionUrl: `http://127.0.0.1:${introspection.port}/introspect`,
+      credentials: () => ({ clientId: "records", clientSecret: "s3cret" }),
+      cacheTtlMs: 5_000,
+      timeoutMs: 300,
+      now: () => now,
+    }),
+  });
+  const userToken = () => token(first, { scope: "dqt:read", grant_id: crypto.randomUUID(), client_id: "access-service" });
+  const answer = async (jwt: string, scope = "dqt:read") => {
+    const result = await checked.verify(`Bearer ${jwt}`, scope);
+    return result instanceof Response ? { status: result.status, body: await result.json(), retryAfter: result.headers.get("retry-after") } : { status: 200 };
+  };
+
+  test("a revoked user token is refused once the cached answer is older than the TTL; one question per token per TTL", async () => {
+    const jwt = await userToken();
+    asked.length = 0;
+    expect((await Promise.all([answer(jwt), answer(jwt), answer(jwt)])).map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(asked).toEqual([jwt]);
+    revoked.add(jwt);
+    expect((await answer(jwt)).status).toBe(200); // within the TTL: the answer kept
+    now += 5_001;
+    const refused = await answer(jwt);
+    expect(refused).toMatchObject({ status: 401, body: { detail: "The access token has been revoked." } });
+    expect(asked).toEqual([jwt, jwt]);
+  });
+
+  test("identity failing, slow or refusing records' credentials: user tokens get 503 with Retry-After (fail closed)", async () => {
+    for (const failure of [500, 401, "hang"] as const) {
+      failWith = failure;
+      const refused = await answer(await userToken());
+      expect(refused).toMatchObject({ status: 503, retryAfter: "5", body: { title: "Service Unavailable" } });
+    }
+    failWith = undefined;
+    // Nothing was cached from the failures: the next question is answered.
+    expect((await answer(await userToken())).status).toBe(200);
+  });
+
+  test("machine tokens (no grant_id) are never asked about, even with identity down", async () => {
+    failWith = 500;
+    asked.length = 0;
+    expect((await answer(await token(first), "itt_outcome:write")).status).toBe(200);
+    expect(asked).toEqual([]);
+    failWith = undefined;
   });
 });

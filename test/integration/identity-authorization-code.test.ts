@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { base64url, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { authorizationCodes, authorizationRequests } from "../../src/identity/db/schema";
-import { completeAuthorization, readPendingAuthorizationRequest } from "../../src/identity/oidc/authorize";
+import { readPendingAuthorizationRequest } from "../../src/identity/oidc/authorize";
+import { completeWithAccount } from "../../src/identity/oidc/hand-off";
+import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, devMailboxCode } from "../helpers/identity-journey";
 import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
@@ -285,10 +287,11 @@ describe("when the user must sign in or register (the hand-off to the journeys)"
 
     // The journey signs someone in and hands back: the code works, exactly once.
     const account = identity.addAccount();
-    const location = new URL(completeAuthorization(identity.db, { requestId: match![1], accountId: account.id, authTime: Date.now() }));
+    const session = createSession(identity.db, account.id, { secure: false }).session;
+    const location = new URL(completeWithAccount(identity.db, { requestId: match![1], accountId: account.id, session }));
     secrets.add(location.searchParams.get("code")!);
     expect(location.searchParams.get("iss")).toBe(identity.issuer);
-    expect(() => completeAuthorization(identity.db, { requestId: match![1], accountId: account.id, authTime: Date.now() })).toThrow();
+    expect(() => completeWithAccount(identity.db, { requestId: match![1], accountId: account.id, session })).toThrow();
     expect(readPendingAuthorizationRequest(identity.db, match![1])).toBeNull();
     const tokens = await oidc.authorizationCodeGrant(config, location, {
       pkceCodeVerifier: started.verifier,

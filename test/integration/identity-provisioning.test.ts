@@ -74,6 +74,25 @@ describe("provisioning on start", () => {
     }
   });
 
+  test("a records client provisioned before /introspect existed gets the introspect scope on the next start", async () => {
+    const db = openIdentityDatabase(dataDir);
+    db.$client.query("UPDATE clients SET scopes = ? WHERE client_id = 'records-service'").run(JSON.stringify(["trn_token:write"]));
+    db.$client.close();
+    const system = await startTestSystem({ dataDir, ports });
+    try {
+      const after = openIdentityDatabase(dataDir);
+      expect(findClient(after, "records-service")!.scopes).toEqual(["trn_token:write", "introspect"]);
+      after.$client.close();
+      expect(system.logs.some((l) => l.event === "client_scopes_added" && l.client_id === "records-service")).toBe(true);
+      // A permission, not a token scope: records' tokens still carry only what it asked for.
+      const saved = readProvisionedSecrets(dataDir).records!;
+      const token = await clientCredentialsToken(system.urls.identity, saved.clientId, saved.clientSecret);
+      expect(decodeJwt(token).scope).toBe("trn_token:write");
+    } finally {
+      await system.stop();
+    }
+  });
+
   test("identity alone provisions only its own client, and no demo client in production", async () => {
     const alone = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-alone-"));
     const system = await startTestSystem({

@@ -1,7 +1,9 @@
 // Signing out: of access and, through RP-initiated logout, of identity.
 //
 // GET /sign-out (the "Sign out" link) sends the browser to identity's end-session endpoint with
-// id_token_hint, post_logout_redirect_uri and a fresh `state`; identity asks the teacher to
+// client_id, logout_hint (the teacher's `sub`), post_logout_redirect_uri and a fresh `state`. Not
+// the ID token as id_token_hint: it holds the teacher's email, TRN, names and date of birth, and
+// this address is kept in browser history and proxy logs. identity asks the teacher to
 // confirm (its own CSRF-protected form), then returns to GET /signed-out?state=..., which ends the
 // access session only when `state` is the one this session sent. So one confirmation, and another
 // site cannot sign a teacher out by linking to either address.
@@ -25,8 +27,8 @@ export function signOutRoutes(ctx: AccessContext) {
     }
     if (!endpoint) return undefined;
     const url = new URL(endpoint);
-    url.searchParams.set("id_token_hint", session.idToken);
     url.searchParams.set("client_id", ctx.clientCredentials().clientId);
+    url.searchParams.set("logout_hint", session.sub);
     url.searchParams.set("post_logout_redirect_uri", ctx.signedOutUrl);
     if (state) url.searchParams.set("state", state);
     return url.toString();

@@ -12,7 +12,11 @@ import { clients } from "../db/schema";
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
 export const machineScopes = ["trn_token:write", "itt_outcome:write", "teachers:read"] as const;
-export const knownScopes: readonly string[] = [...userScopes, ...machineScopes];
+/** Registered like scopes, never put in a token: `introspect` lets a resource server call POST /introspect. */
+export const clientPermissions = ["introspect"] as const;
+/** What tokens can carry (and discovery lists). */
+export const tokenScopes: readonly string[] = [...userScopes, ...machineScopes];
+export const knownScopes: readonly string[] = [...tokenScopes, ...clientPermissions];
 export const grantTypes = ["authorization_code", "refresh_token", "client_credentials"] as const;
 export type GrantType = (typeof grantTypes)[number];
 
@@ -193,6 +197,17 @@ export function removeClient(db: IdentityDatabase, clientId: string): boolean {
   const removed = changedRows(db.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
   forgetClient(db, clientId);
   return removed;
+}
+
+/** Adds scopes a client lacks (an upgrade gives an internal client a new one); true when it changed. */
+export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: readonly string[]): boolean {
+  const client = findClient(db, clientId);
+  if (!client) return false;
+  const missing = scopes.filter((s) => !client.scopes.includes(s));
+  if (missing.length === 0) return false;
+  db.update(clients).set({ scopes: JSON.stringify([...client.scopes, ...missing]) }).where(eq(clients.clientId, clientId)).run();
+  forgetClient(db, clientId);
+  return true;
 }
 
 /** Replaces a client's secret; the old one stops working at once. Returns the new secret, or null. */

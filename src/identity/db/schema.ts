@@ -89,14 +89,23 @@ export const authorizationRequests = sqliteTable("authorization_requests", {
 });
 
 /** A grant ties the tokens issued from one authorization together, so reuse can revoke them all. */
-export const grants = sqliteTable("grants", {
-  id: text("id").primaryKey(),
-  clientId: text("client_id").notNull(),
-  accountId: text("account_id"),
-  scope: text("scope").notNull(),
-  createdAt: integer("created_at").notNull(),
-  revokedAt: integer("revoked_at"),
-});
+export const grants = sqliteTable(
+  "grants",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id").notNull(),
+    accountId: text("account_id"),
+    scope: text("scope").notNull(),
+    /**
+     * The identity session (its id_hash) the user was signed in with when the grant was made:
+     * signing out of that session revokes the grant. Not a foreign key: the session row goes first.
+     */
+    sessionIdHash: text("session_id_hash"),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("grants_session").on(t.sessionIdHash)],
+);
 
 export const authorizationCodes = sqliteTable("authorization_codes", {
   codeHash: text("code_hash").primaryKey(),

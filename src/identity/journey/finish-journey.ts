@@ -3,7 +3,7 @@
 import { htmlResponse, seeOther, withCookies } from "../../web/html";
 import type { Account } from "../accounts/accounts";
 import { completeWithAccount } from "../oidc/hand-off";
-import { createSession } from "../sessions/session";
+import { createSession, type IdentitySession } from "../sessions/session";
 import type { JourneyDeps } from "./journey-deps";
 import { RequestExpiredPage } from "./journey-pages";
 import { endJourney, type Journey } from "./journey-store";
@@ -12,19 +12,20 @@ export function finishJourney(
   deps: JourneyDeps,
   journey: Journey,
   account: Account,
-  options: { authTime?: number; reuseSession?: boolean } = {},
+  options: { signedInSession?: IdentitySession | null } = {},
 ): Response {
   const cookies: string[] = [];
-  let authTime = options.authTime ?? Date.now();
-  if (!options.reuseSession) {
-    const { session, setCookie } = createSession(deps.db, account.id, { secure: deps.secure });
-    authTime = session.authTime;
-    cookies.push(setCookie);
+  // A browser already signed in as this account keeps its session; otherwise the journey signs it in.
+  let session = options.signedInSession;
+  if (!session) {
+    const created = createSession(deps.db, account.id, { secure: deps.secure });
+    session = created.session;
+    cookies.push(created.setCookie);
   }
   cookies.push(endJourney(deps.db, journey, deps.secure));
   let location: string;
   try {
-    location = completeWithAccount(deps.db, { requestId: journey.state.requestId, accountId: account.id, authTime });
+    location = completeWithAccount(deps.db, { requestId: journey.state.requestId, accountId: account.id, session });
   } catch (error) {
     // The client's request expired while the user was busy: they are signed in, but must go back.
     deps.logger.warn("authorization_not_completed", { error: error as Error });

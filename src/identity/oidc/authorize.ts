@@ -160,6 +160,7 @@ export function authorize(
         codeChallenge: request.codeChallenge,
         accountId: session.accountId,
         authTime: session.authTime,
+        sessionIdHash: session.idHash,
         now,
       }),
     );
@@ -209,6 +210,8 @@ interface CodeInput {
   codeChallenge: string;
   accountId: string;
   authTime: number;
+  /** The identity session signed in: signing out of it revokes the grant. */
+  sessionIdHash: string | null;
   now: number;
 }
 
@@ -216,7 +219,14 @@ interface CodeInput {
 function issueCode(tx: IdentityDatabase, issuer: string, input: CodeInput): string {
   const grantId = crypto.randomUUID();
   tx.insert(grants)
-    .values({ id: grantId, clientId: input.clientId, accountId: input.accountId, scope: input.scope, createdAt: input.now })
+    .values({
+      id: grantId,
+      clientId: input.clientId,
+      accountId: input.accountId,
+      scope: input.scope,
+      sessionIdHash: input.sessionIdHash,
+      createdAt: input.now,
+    })
     .run();
   const code = randomToken();
   tx.insert(authorizationCodes)
@@ -290,14 +300,15 @@ export class AuthorizationRequestUnusableError extends Error {
 }
 
 /**
- * The journey has a signed-in account: issue the code and return the URL to redirect the browser
+ * The journey has a signed-in account, in the session `sessionIdHash` (the grant remembers it, so
+ * signing out of that session revokes the grant): issue the code and return the URL to redirect the browser
  * to (the client's redirect URI with `code`, `state`, `iss`). Completes the request exactly once;
  * throws AuthorizationRequestUnusableError when it is unknown, expired or already completed.
  * Pass `tx` from the journey's own transaction to make both atomic.
  */
 export function completeAuthorization(
   db: IdentityDatabase,
-  input: { requestId: string; accountId: string; authTime: number; issuer?: string; now?: number },
+  input: { requestId: string; accountId: string; authTime: number; sessionIdHash: string; issuer?: string; now?: number },
 ): string {
   const now = input.now ?? Date.now();
   const run = (tx: IdentityDatabase) => {
@@ -319,6 +330,7 @@ export function completeAuthorization(
       codeChallenge: row.codeChallenge,
       accountId: input.accountId,
       authTime: input.authTime,
+      sessionIdHash: input.sessionIdHash,
       now,
     });
   };

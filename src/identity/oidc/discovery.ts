@@ -1,5 +1,5 @@
 // OpenID Provider metadata (OpenID Connect Discovery 1.0, RFC 8414).
-import { grantTypes, knownScopes } from "../clients/clients";
+import { grantTypes, tokenScopes } from "../clients/clients";
 import { signingAlgorithms } from "../keys/signing-keys";
 
 export function discoveryDocument(issuer: string) {
@@ -11,7 +11,8 @@ export function discoveryDocument(issuer: string) {
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     end_session_endpoint: `${issuer}/end-session`,
     revocation_endpoint: `${issuer}/revoke`,
-    scopes_supported: knownScopes,
+    introspection_endpoint: `${issuer}/introspect`,
+    scopes_supported: tokenScopes,
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
     grant_types_supported: grantTypes,
@@ -19,6 +20,7 @@ export function discoveryDocument(issuer: string) {
     id_token_signing_alg_values_supported: signingAlgorithms,
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     code_challenge_methods_supported: ["S256"],
     prompt_values_supported: ["none", "login"],
     claims_supported: [

@@ -65,10 +65,18 @@ export function sessionCountsFor(request: AccountRequest | undefined, authTime: 
 }
 
 /**
- * "Here is the account": completes the request exactly once and returns the URL to send the browser
+ * "Here is the account", signed in in `session`: completes the request exactly once and returns the URL to send the browser
  * to (the client's redirect URI with code, state, iss). Throws AuthorizationRequestUnusableError
  * when the request is unknown, expired or already completed.
  */
-export function completeWithAccount(db: IdentityDatabase, input: { requestId: string; accountId: string; authTime: number }): string {
-  return completeAuthorization(db, input);
+export function completeWithAccount(
+  db: IdentityDatabase,
+  input: { requestId: string; accountId: string; session: { idHash: string; authTime: number } },
+): string {
+  return completeAuthorization(db, {
+    requestId: input.requestId,
+    accountId: input.accountId,
+    authTime: input.session.authTime,
+    sessionIdHash: input.session.idHash,
+  });
 }

@@ -1,11 +1,11 @@
 // The OpenID Connect provider's HTTP endpoints. Thin: each parses, calls a plain function, replies.
 import { Elysia } from "elysia";
 import { htmlResponse, seeOther } from "../../web/html";
-import { destroySession, readSession } from "../sessions/session";
 import { authorize } from "./authorize";
 import type { OidcContext } from "./context";
 import { discoveryDocument } from "./discovery";
-import { checkEndSessionRequest, postLogoutLocation, type EndSessionParams } from "./end-session";
+import { checkEndSessionRequest, postLogoutLocation, sessionToEnd, signOut, type EndSessionParams } from "./end-session";
+import { introspect } from "./introspection";
 import { OAuthError, oauthErrorResponse, readForm } from "./oauth-errors";
 import { AuthorizeErrorPage, SignOutConfirmPage, SignOutErrorPage, SignedOutPage } from "./pages";
 import { revoke } from "./revocation";
@@ -34,8 +34,8 @@ export function oidcRoutes(ctx: OidcContext) {
   async function endSessionPage(params: EndSessionParams, cookie: string | null, csrfToken: string): Promise<Response> {
     const check = await checkEndSessionRequest(ctx, params);
     if (!check.ok) return htmlResponse(<SignOutErrorPage brand={ctx.brand} reason={check.reason} />, 400);
-    if (!readSession(ctx.db, cookie)) {
-      // Nobody to sign out: go straight back.
+    if (!sessionToEnd(ctx, check, cookie)) {
+      // Nobody to sign out (or the client's user is no longer the one signed in here): go straight back.
       const location = postLogoutLocation(check);
       return location ? seeOther(location) : htmlResponse(<SignedOutPage brand={ctx.brand} />);
     }
@@ -54,6 +54,9 @@ export function oidcRoutes(ctx: OidcContext) {
     .post("/revoke", ({ request }) => oauth(async () => revoke(ctx, request.headers.get("authorization"), await readForm(request))), {
       parse: "none",
     })
+    .post("/introspect", ({ request }) => oauth(async () => introspect(ctx, request.headers.get("authorization"), await readForm(request))), {
+      parse: "none",
+    })
     .get("/authorize", ({ request }) => {
       const outcome = authorize(ctx.db, ctx.issuer, new URL(request.url).searchParams, request.headers.get("cookie"));
       if (outcome.kind === "error_page") return htmlResponse(<AuthorizeErrorPage brand={ctx.brand} reason={outcome.reason} />, 400);
@@ -66,6 +69,7 @@ export function oidcRoutes(ctx: OidcContext) {
         {
           idTokenHint: single(query.id_token_hint),
           clientId: single(query.client_id),
+          logoutHint: single(query.logout_hint),
           postLogoutRedirectUri: single(query.post_logout_redirect_uri),
           state: single(query.state),
         },
@@ -83,8 +87,8 @@ export function oidcRoutes(ctx: OidcContext) {
         state: single(form.state),
       });
       if (!check.ok) return htmlResponse(<SignOutErrorPage brand={ctx.brand} reason={check.reason} />, 400);
-      const clearCookie = destroySession(ctx.db, request.headers.get("cookie"), ctx.secure);
-      ctx.logger.info("signed_out", { client_id: check.client?.clientId });
+      const { setCookie: clearCookie, revokedGrants } = signOut(ctx, request.headers.get("cookie"));
+      ctx.logger.info("signed_out", { client_id: check.client?.clientId, grants_revoked: revokedGrants });
       const location = postLogoutLocation(check);
       if (location) return seeOther(location, { "set-cookie": clearCookie });
       return htmlResponse(<SignedOutPage brand={ctx.brand} />, 200, { "set-cookie": clearCookie });

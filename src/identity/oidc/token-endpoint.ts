@@ -3,7 +3,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
-import type { Client } from "../clients/clients";
+import { tokenScopes, type Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
 import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
@@ -49,7 +49,7 @@ function requestedScopes(form: URLSearchParams, allowed: string[]): string[] {
 
 async function clientCredentials(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
   requireGrantType(client, "client_credentials");
-  const scopes = requestedScopes(form, client.scopes);
+  const scopes = requestedScopes(form, client.scopes.filter((s) => tokenScopes.includes(s)));
   const { accessToken, expiresIn, scope } = await signAccessToken(ctx, { sub: client.clientId, clientId: client.clientId, scopes });
   return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope });
 }

@@ -3,7 +3,7 @@
 import type { Config, ServiceName } from "../../config/config";
 import { internalClients, readProvisionedSecrets, saveProvisionedSecret } from "../../config/internal-clients";
 import type { Logger } from "../../log/logger";
-import { createClient, findClient, rotateClientSecret, secretMatches, type newClientSchema } from "../clients/clients";
+import { addClientScopes, createClient, findClient, rotateClientSecret, secretMatches, type newClientSchema } from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import type { z } from "zod";
 
@@ -18,7 +18,8 @@ export function internalClientDefinitions(config: Config): Record<ServiceName, C
     records: {
       name: "Qualified Teachers API",
       grantTypes: ["client_credentials"],
-      scopes: ["trn_token:write"],
+      // introspect: records asks identity whether a teacher's token has been revoked (/introspect).
+      scopes: ["trn_token:write", "introspect"],
       redirectUris: [],
       postLogoutRedirectUris: [],
     },
@@ -57,6 +58,10 @@ export function provisionClients(db: IdentityDatabase, config: Config, running: 
       if (!envSecret) saveProvisionedSecret(config.DATA_DIR, service, { clientId, clientSecret: secret });
       logger.info("client_provisioned", { client_id: clientId, for_service: service });
       continue;
+    }
+    // A client provisioned by an older version gets the scopes this version's services need.
+    if (addClientScopes(db, clientId, definitions[service].scopes)) {
+      logger.info("client_scopes_added", { client_id: clientId, for_service: service });
     }
     if (envSecret) {
       if (!secretMatches(existing, envSecret)) {

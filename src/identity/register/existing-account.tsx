@@ -7,7 +7,7 @@ import { finishJourney } from "../journey/finish-journey";
 import { currentJourney, type RouteContext } from "../journey/journey-guard";
 import { journeyExpired } from "../journey/journey-pages";
 import type { Journey } from "../journey/journey-store";
-import { destroySession, readSession } from "../sessions/session";
+import { destroySession, readSession, type IdentitySession } from "../sessions/session";
 import { emailSignInCode } from "../sign-in/steps/email";
 import { BindFailurePage, ChooseAccountPage } from "./register-pages";
 import { bindTokenForAccount, currentSituation, type RegisterDeps, type Situation } from "./register-service";
@@ -17,7 +17,7 @@ export function finishWithExistingAccount(
   deps: RegisterDeps,
   journey: Journey,
   account: Account,
-  options: { reuseSession?: boolean; authTime?: number } = {},
+  options: { signedInSession?: IdentitySession | null } = {},
 ): Response {
   const result = bindTokenForAccount(deps, journey.state.registration!, account);
   if (result.ok) return finishJourney(deps, journey, result.account, options);
@@ -35,7 +35,7 @@ export function existingAccountRoutes(deps: RegisterDeps) {
       const cookie = ctx.request.headers.get("cookie");
       return handler(journey, currentSituation(deps, journey.state.requestId, answers, cookie), ctx, cookie);
     };
-  const sessionAuthTime = (cookie: string | null) => readSession(deps.db, cookie)?.authTime;
+  const signedIn = (cookie: string | null) => ({ signedInSession: readSession(deps.db, cookie) });
 
   return new Elysia({ name: "identity-register-existing-account" })
     .post(
@@ -45,7 +45,7 @@ export function existingAccountRoutes(deps: RegisterDeps) {
         // credential that gets forwarded. Sign in with a code sent now; the TRN is bound after that.
         if (situation.kind === "existing-account") return emailSignInCode(deps, journey, situation.account.email, ctx, false);
         if (situation.kind === "signed-in-same-email")
-          return finishWithExistingAccount(deps, journey, situation.account, { reuseSession: true, authTime: sessionAuthTime(cookie) });
+          return finishWithExistingAccount(deps, journey, situation.account, signedIn(cookie));
         return seeOther("/register");
       }),
     )
@@ -55,7 +55,7 @@ export function existingAccountRoutes(deps: RegisterDeps) {
         if (situation.kind !== "signed-in-other-email") return seeOther("/register");
         const choice = formFields(ctx.body).account;
         if (choice === "signed-in")
-          return finishWithExistingAccount(deps, journey, situation.account, { reuseSession: true, authTime: sessionAuthTime(cookie) });
+          return finishWithExistingAccount(deps, journey, situation.account, signedIn(cookie));
         if (choice === "link") return seeOther("/register", { "set-cookie": destroySession(deps.db, cookie, deps.secure) });
         return htmlResponse(
           <ChooseAccountPage

@@ -1,5 +1,5 @@
 // identity's browser sessions. The cookie holds a random id; the database holds only its hash.
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
@@ -46,6 +46,12 @@ export function readSession(db: IdentityDatabase, cookieHeader: string | null, n
   const id = readCookie(cookieHeader, sessionCookieName);
   if (!id) return null;
   return liveSession(db).get({ idHash: sha256(id), now }) ?? null;
+}
+
+/** The stored id (its hash) of the session the browser's cookie names, live or not; null without one. */
+export function sessionIdHashOf(cookieHeader: string | null): string | null {
+  const id = readCookie(cookieHeader, sessionCookieName);
+  return id ? sha256(id) : null;
 }
 
 /** Ends the browser's session (if any); returns the Set-Cookie header that clears it. */
