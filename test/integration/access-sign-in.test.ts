@@ -1,4 +1,4 @@
-// access as an OpenID Connect relying party, against a tiny real issuer (access-test-issuer.ts) so
+// access as an OpenID Connect relying party, against a tiny real issuer (test/helpers/access-test-issuer.ts) so
 // that forged and mixed-up responses can be sent: each must be refused, with a clear page and no
 // session. records is not running here, which also shows the friendly "records down" page.
 import { Database } from "bun:sqlite";
@@ -9,7 +9,7 @@ import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { freePort } from "../helpers/ports";
 import { csrfFieldIn, HttpBrowser } from "../helpers/access-http-browser";
-import { startTestIssuer, type IdTokenTamper, type TestIssuer } from "./access-test-issuer";
+import { startTestIssuer, type IdTokenTamper, type TestIssuer } from "../helpers/access-test-issuer";
 
 let issuer: TestIssuer;
 let system: TestSystem;

@@ -10,7 +10,7 @@ import { authorizationCodes, authorizationRequests } from "../../src/identity/db
 import { completeAuthorization, readPendingAuthorizationRequest } from "../../src/identity/oidc/authorize";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, devMailboxCode } from "../helpers/identity-journey";
-import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 let config: oidc.Configuration;

@@ -6,7 +6,7 @@ import { createAccessTokenVerifier } from "../../src/auth/verify-access-token";
 import { listClients } from "../../src/identity/clients/clients";
 import { otherConnectionsCheckMs } from "../../src/identity/db/other-connections";
 import { runCli } from "../../src/main";
-import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 

@@ -6,7 +6,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { SignJWT, base64url, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify } from "jose";
 import { signingKeys } from "../../src/identity/db/schema";
 import { createAccessTokenVerifier } from "../../src/auth/verify-access-token";
-import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 let secret: string;

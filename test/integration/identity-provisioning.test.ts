@@ -10,7 +10,7 @@ import { findClient } from "../../src/identity/clients/clients";
 import { openIdentityDatabase } from "../../src/identity/db/database";
 import { freePort } from "../helpers/ports";
 import { startTestSystem } from "../helpers/system";
-import { clientCredentialsToken } from "./identity-helpers";
+import { clientCredentialsToken } from "../helpers/identity-helpers";
 
 const dataDir = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-"));
 const ports = { identity: freePort(), records: freePort(), access: freePort() };

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { base64url, decodeJwt } from "jose";
 import { trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
-import { clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 let writer: string;

@@ -11,7 +11,7 @@ import { createMailer } from "../../src/mail/mailer";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
 import { demoTeacher } from "../../src/records/demo/demo-teachers";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { clientToken, putOutcome, registerApiClient } from "./records-support";
+import { clientToken, putOutcome, registerApiClient } from "../helpers/records-support";
 
 let system: TestSystem;
 beforeAll(async () => {

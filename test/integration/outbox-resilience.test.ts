@@ -16,7 +16,7 @@ import { waitForHealthy } from "../helpers/binary";
 import { freePort } from "../helpers/ports";
 import { startSmtpServer } from "../helpers/smtp";
 import { startTestSystem, testEnv } from "../helpers/system";
-import { clientToken, putOutcome, registerApiClient } from "./records-support";
+import { clientToken, putOutcome, registerApiClient } from "../helpers/records-support";
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -11,7 +11,7 @@ import { importTeacherCsv } from "../../src/records/import/import-teachers";
 import { sha256 } from "../../src/security/tokens";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { clientToken, putOutcome, registerApiClient, trnTokenFromLink, userToken } from "./records-support";
+import { clientToken, putOutcome, registerApiClient, trnTokenFromLink, userToken } from "../helpers/records-support";
 
 let smtp: TestSmtpServer;
 let system: TestSystem;
