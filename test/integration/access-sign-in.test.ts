@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { freePort } from "../helpers/ports";
+import { startUnreachableServer } from "../helpers/unreachable-server";
 import { csrfFieldIn, HttpBrowser } from "../helpers/access-http-browser";
 import { startTestIssuer, type IdTokenTamper, type TestIssuer } from "../helpers/access-test-issuer";
 
@@ -409,9 +409,10 @@ describe("signing out", () => {
 
 describe("when identity cannot be reached", () => {
   test("the magic link shows a page saying to try later, and does not crash", async () => {
+    const identity = await startUnreachableServer();
     const down = await startTestSystem({
       only: ["access"],
-      env: { IDENTITY_URL: `http://127.0.0.1:${freePort()}`, ACCESS_CLIENT_ID: "access-service", ACCESS_CLIENT_SECRET: "x".repeat(43) },
+      env: { IDENTITY_URL: identity.url, ACCESS_CLIENT_ID: "access-service", ACCESS_CLIENT_SECRET: "x".repeat(43) },
     });
     try {
       const response = await fetch(`${down.urls.access}/register?trn_token=${trnToken}`, { redirect: "manual" });
@@ -419,6 +420,7 @@ describe("when identity cannot be reached", () => {
       expect(await response.text()).toContain("Sorry, you cannot sign in at the moment");
     } finally {
       await down.stop();
+      await identity.close();
     }
   });
 });
