@@ -121,6 +121,7 @@ describe("the sign-in callback", () => {
     const callback = await callbackUrlFor(browser);
     const first = await browser.request(callback);
     expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/qualifications");
     const exchanges = issuer.tokenRequests.length;
     const replay = await browser.request(callback);
     expect(replay.status).toBe(400);
@@ -139,6 +140,10 @@ describe("the sign-in callback", () => {
     );
     expect(responses.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400]);
     expect(issuer.tokenRequests.length).toBe(exchanges + 1);
+    for (const refused of responses.filter((r) => r.status === 400)) {
+      expect(await refused.text()).toContain("You have already used this sign-in link");
+      expect(refused.headers.getSetCookie().some((c) => c.startsWith("access_session="))).toBe(false);
+    }
   });
 
   test("a replayed callback in another browser gets no session", async () => {
@@ -149,6 +154,7 @@ describe("the sign-in callback", () => {
     const attacker = new HttpBrowser();
     const replay = await attacker.request(callback);
     expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain("We could not sign you in");
     expect(attacker.cookies.has("access_session")).toBe(false);
   });
 
@@ -171,6 +177,7 @@ describe("the sign-in callback", () => {
     callback.searchParams.delete("state");
     const response = await browser.request(callback.toString());
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("We could not sign you in");
     expect(browser.cookies.has("access_session")).toBe(false);
   });
 
@@ -179,9 +186,12 @@ describe("the sign-in callback", () => {
     const attacker = new HttpBrowser();
     const callback = await callbackUrlFor(attacker);
     const victim = new HttpBrowser();
+    const exchanges = issuer.tokenRequests.length;
     const response = await victim.request(callback);
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("We could not sign you in");
     expect(victim.cookies.has("access_session")).toBe(false);
+    expect(issuer.tokenRequests.length).toBe(exchanges);
   });
 
   test.each([
@@ -194,6 +204,7 @@ describe("the sign-in callback", () => {
     const exchanges = issuer.tokenRequests.length;
     const { response } = await browser.follow(`${access}/sign-in`);
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("We could not sign you in");
     expect(browser.cookies.has("access_session")).toBe(false);
     expect(issuer.tokenRequests.length).toBe(exchanges);
     resetIssuer();
@@ -373,7 +384,10 @@ describe("signing out", () => {
       // It asks instead, with a CSRF-protected form.
       expect(await response.text()).toContain('action="/sign-out"');
       expect(browser.cookies.has("access_session")).toBe(true);
-      expect((await browser.request(`${access}/qualifications`)).status).toBe(503);
+      // Still signed in: the qualifications page is asked for (and says records is down), not sign-in.
+      const qualifications = await browser.request(`${access}/qualifications`);
+      expect(qualifications.status).toBe(503);
+      expect(await qualifications.text()).toContain("Sorry, we cannot show your qualifications at the moment");
     }
   });
 
@@ -382,11 +396,12 @@ describe("signing out", () => {
     const browser = await signedIn();
     const page = await browser.request(`${access}/signed-out`);
     const csrf = csrfFieldIn(await page.text());
+    const before = issuer.endSessionRequests.length;
     const forged = await browser.submit(`${access}/sign-out`, {});
     expect(forged.response.status).toBe(403);
     expect(browser.cookies.has("access_session")).toBe(true);
+    expect(issuer.endSessionRequests.length).toBe(before);
 
-    const before = issuer.endSessionRequests.length;
     const { response } = await browser.submit(`${access}/sign-out`, { _csrf: csrf });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("You have signed out");

@@ -221,5 +221,6 @@ describe("verifying bearer tokens (createAccessTokenVerifier)", () => {
     expect(((await expired.json()) as { detail: string }).detail).toContain("expired");
     const idTokenShaped = (await check.verify(`Bearer ${await signReal("JWT", now + 600)}`, "itt_outcome:write")) as Response;
     expect(idTokenShaped.status).toBe(401);
+    expect(((await idTokenShaped.json()) as { detail: string }).detail).toBe("The access token is not valid.");
   });
 });

@@ -75,6 +75,8 @@ describe("POST /trn-tokens", () => {
     expect(Object.keys(missing.errors).sort()).toEqual(["email", "trn"]);
     const notJson = await post("{nope");
     expect(notJson.status).toBe(400);
+    expect(notJson.headers.get("content-type")).toBe("application/problem+json");
+    expect(await notJson.json()).toMatchObject({ status: 400, title: "The request body could not be read.", detail: "Send a JSON object." });
     expect(count()).toBe(before);
   });
 
