@@ -7,6 +7,7 @@ import type { AccessContext } from "./context";
 import { openAccessDatabase, type AccessDatabase } from "./db/database";
 import { identityProvider } from "./oidc/identity-provider";
 import { qualificationsRoutes } from "./qualifications/qualifications-routes";
+import { registerRoutes } from "./register/register-routes";
 import { purgeExpiredSessions } from "./sessions/session";
 import { purgeExpiredLoginAttempts } from "./sign-in/login-attempts";
 import { signInRoutes } from "./sign-in/sign-in-routes";
@@ -38,6 +39,7 @@ export const createAccessService: ServiceFactory = async ({ config, logger }) =>
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .use(startRoutes(ctx))
+    .use(registerRoutes(ctx))
     .use(signInRoutes(ctx))
     .use(qualificationsRoutes(ctx))
     .use(signOutRoutes(ctx));

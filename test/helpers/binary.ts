@@ -17,17 +17,65 @@ export function binaryInFreshDir(): { dir: string; binary: string } {
   return { dir, binary };
 }
 
-export async function waitForHealthy(url: string, process?: Subprocess, timeoutMs = 10_000): Promise<void> {
+/** What `serve` writes to stderr once every service it starts is listening (the end of its banner). */
+export const serveBanner = "Press Ctrl+C to stop.";
+
+export interface ServeProcess {
+  process: Subprocess<"ignore", "pipe", "pipe">;
+  /** Everything written to stdout so far (JSON log lines). */
+  stdout(): string;
+  /** Everything written to stderr so far (the banner a person reads). */
+  stderr(): string;
+  /** Sends the signal, then resolves with the exit code once all output is read. */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<number>;
+}
+
+/**
+ * Starts a `serve` command (the built binary, or `bun src/main.ts serve`) and resolves once its
+ * banner says every service is listening: so a health check never reaches another test's server on
+ * a port this child failed to get. If it exits first because a port was taken, the error has code
+ * EADDRINUSE, for retryOnPortClash (ports.ts) to start it again on new ports.
+ */
+export async function startServeProcess(
+  command: string[],
+  options: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
+): Promise<ServeProcess> {
+  const child = Bun.spawn(command, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "", ...options.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  let stdoutText = "";
+  let stderrText = "";
+  const drain = async (stream: ReadableStream<Uint8Array>, append: (text: string) => void) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) append(decoder.decode(chunk, { stream: true }));
+  };
+  const drained = Promise.all([drain(child.stdout, (t) => (stdoutText += t)), drain(child.stderr, (t) => (stderrText += t))]);
+  let stopped: Promise<number> | undefined;
+  const stop = (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") =>
+    (stopped ??= (async () => {
+      child.kill(signal);
+      const code = await child.exited;
+      await drained.catch(() => {});
+      return code;
+    })());
+
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (process?.exitCode !== null && process?.exitCode !== undefined) throw new Error(`exited with ${process.exitCode}`);
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
+  while (!stderrText.includes(serveBanner)) {
+    const exited = child.exitCode !== null;
+    if (exited || Date.now() > deadline) {
+      const code = await stop("SIGKILL");
+      const output = `--- stderr ---\n${stderrText}\n--- stdout ---\n${stdoutText}`;
+      if (/EADDRINUSE/.test(stderrText + stdoutText)) {
+        throw Object.assign(new Error(`serve found a port taken:\n${output}`), { code: "EADDRINUSE" });
+      }
+      throw new Error(`serve did not start (${exited ? `exited with ${code}` : `no banner within ${timeoutMs} ms`}):\n${output}`);
     }
-    await Bun.sleep(25);
+    await Bun.sleep(10);
   }
-  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
+  return { process: child, stdout: () => stdoutText, stderr: () => stderrText, stop };
 }

@@ -1,11 +1,12 @@
 // Runs `dist/teacher-id serve` as an operator would (a copy in a directory of its own, free
-// ports, a fresh data directory) and keeps what it prints: stderr is the banner a person reads
+// ports (see ports.ts), a fresh data directory) and keeps what it prints: stderr is the banner a person reads
 // (URLs, the demo client's secret), stdout is JSON log lines.
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import type { ServiceName } from "../../src/config/config";
-import { binaryInFreshDir, builtBinary, waitForHealthy } from "./binary";
+import { binaryInFreshDir, builtBinary, startServeProcess, type ServeProcess } from "./binary";
+import { retryOnPortClash } from "./ports";
 import { testEnv } from "./system";
 
 export interface ServedBinary {
@@ -51,67 +52,45 @@ export async function serveBinary(options: ServeOptions = {}): Promise<ServedBin
     warnedStale = true;
     console.warn(`warning: ${stale} is newer than dist/teacher-id, so these tests run an old build: run 'make build'`);
   }
-  const { dir, binary } = binaryInFreshDir();
-  const dataDir = join(dir, "data");
-  const { env } = testEnv({ dataDir, env: { LOG_LEVEL: "info", ...options.env } });
-  const fullEnv = { PATH: process.env.PATH ?? "", ...env };
-  const run: ServedBinary["run"] = (args) => {
-    const result = Bun.spawnSync([binary, ...args], { cwd: dir, env: fullEnv });
-    return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
-  };
-  options.beforeStart?.(run, dir);
-  const child = Bun.spawn([binary, "serve"], {
-    cwd: dir,
-    env: fullEnv,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+  // Each try (another only after a port clash) starts from scratch: new directory, ports and data.
+  return retryOnPortClash(async () => {
+    const { dir, binary } = binaryInFreshDir();
+    const dataDir = join(dir, "data");
+    const { env } = testEnv({ dataDir, env: { LOG_LEVEL: "info", ...options.env } });
+    const run: ServedBinary["run"] = (args) => {
+      const result = Bun.spawnSync([binary, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env } });
+      return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+    };
+    let serve: ServeProcess;
+    try {
+      options.beforeStart?.(run, dir);
+      serve = await startServeProcess([binary, "serve"], { cwd: dir, env });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    let stopped: Promise<number> | undefined;
+    return {
+      dir,
+      binary,
+      dataDir,
+      env,
+      urls: { identity: env.IDENTITY_URL, records: env.RECORDS_URL, access: env.ACCESS_URL },
+      process: serve.process,
+      stderr: serve.stderr,
+      logs: () =>
+        serve
+          .stdout()
+          .split("\n")
+          .filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line)),
+      run,
+      stop: () =>
+        (stopped ??= (async () => {
+          const code = await serve.stop();
+          rmSync(dir, { recursive: true, force: true });
+          return code;
+        })()),
+    };
   });
-  let stdoutText = "";
-  let stderrText = "";
-  const drain = async (stream: ReadableStream<Uint8Array>, append: (text: string) => void) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) append(decoder.decode(chunk, { stream: true }));
-  };
-  const drained = Promise.all([
-    drain(child.stdout, (t) => (stdoutText += t)),
-    drain(child.stderr, (t) => (stderrText += t)),
-  ]);
-  const urls = { identity: env.IDENTITY_URL, records: env.RECORDS_URL, access: env.ACCESS_URL };
-  try {
-    for (const url of Object.values(urls)) await waitForHealthy(url, child);
-  } catch (error) {
-    child.kill("SIGKILL");
-    await drained.catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(
-      `serve did not start: ${(error as Error).message}\n--- stderr ---\n${stderrText}\n--- stdout ---\n${stdoutText}`,
-    );
-  }
-  // The banner is written just after the listeners start; wait for it so callers can read it.
-  for (let i = 0; i < 200 && !stderrText.includes("Press Ctrl+C"); i++) await Bun.sleep(10);
-  let stopped: Promise<number> | undefined;
-  return {
-    dir,
-    binary,
-    dataDir,
-    env,
-    urls,
-    process: child,
-    stderr: () => stderrText,
-    logs: () =>
-      stdoutText
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line)),
-    run,
-    stop: () =>
-      (stopped ??= (async () => {
-        child.kill("SIGTERM");
-        const code = await child.exited;
-        await drained.catch(() => {});
-        rmSync(dir, { recursive: true, force: true });
-        return code;
-      })()),
-  };
 }

@@ -1,17 +1,19 @@
 // Starts real services in this process, on free ports, with a fresh data directory. They talk to
-// each other over real HTTP, exactly as `serve` runs them.
+// each other over real HTTP, exactly as `serve` runs them. Ports: see ports.ts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, type Config, type ServiceName } from "../../src/config/config";
 import { createLogger, type Logger } from "../../src/log/logger";
 import { startServices, type RunningSystem } from "../../src/server/serve";
-import { freePort } from "./ports";
+import { freshServicePorts, retryOnPortClash, type ServicePorts } from "./ports";
 
 export interface TestSystem {
   config: Config;
   urls: Record<ServiceName, string>;
   dataDir: string;
+  /** The ports it listens on (give them back to restart at the same addresses). */
+  ports: ServicePorts;
   /** Every log line written so far, parsed. */
   logs: Record<string, unknown>[];
   system: RunningSystem;
@@ -21,21 +23,24 @@ export interface TestSystem {
 export interface TestSystemOptions {
   only?: ServiceName[];
   env?: Record<string, string>;
-  /** Reuse a data directory (e.g. to restart); a fresh temporary one by default. */
+  /**
+   * Reuse a data directory (e.g. to restart); a fresh temporary one by default. If a port clash
+   * makes the start try again, it tries again in this directory: fine unless identity and access
+   * start here for the first time (identity would keep access's client with the first try's URL);
+   * then call retryOnPortClash yourself with a new directory each time.
+   */
   dataDir?: string;
-  /** Reuse ports (e.g. to restart a service at the same address). */
-  ports?: Partial<Record<ServiceName, number>>;
+  /** Reuse ports (e.g. to restart a service at the same address); with all three given, no retry. */
+  ports?: Partial<ServicePorts>;
 }
 
-export function testEnv(options: TestSystemOptions = {}): { env: Record<string, string>; dataDir: string } {
+/** The environment for a start; ports not given are picked fresh, so call it inside retryOnPortClash. */
+export function testEnv(options: TestSystemOptions = {}): { env: Record<string, string>; dataDir: string; ports: ServicePorts } {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "teacher-id-test-"));
-  const ports = {
-    identity: options.ports?.identity ?? freePort(),
-    records: options.ports?.records ?? freePort(),
-    access: options.ports?.access ?? freePort(),
-  };
+  const ports = freshServicePorts(options.ports);
   return {
     dataDir,
+    ports,
     env: {
       DATA_DIR: dataDir,
       IDENTITY_PORT: String(ports.identity),
@@ -51,15 +56,29 @@ export function testEnv(options: TestSystemOptions = {}): { env: Record<string, 
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  const { env, dataDir } = testEnv(options);
+  const given = options.ports ?? {};
+  // With every port given (a restart at the same addresses) there is nothing else to try.
+  if (given.identity !== undefined && given.records !== undefined && given.access !== undefined) return startOnce(options);
+  return retryOnPortClash(() => startOnce(options));
+}
+
+async function startOnce(options: TestSystemOptions): Promise<TestSystem> {
+  const { env, dataDir, ports } = testEnv(options);
   const config = loadConfig(env);
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
-  const system = await startServices(config, logger, options.only ?? ["identity", "records", "access"]);
+  let system: RunningSystem;
+  try {
+    system = await startServices(config, logger, options.only ?? ["identity", "records", "access"]);
+  } catch (error) {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     config,
     urls: config.urls,
     dataDir,
+    ports,
     logs,
     system,
     async stop() {

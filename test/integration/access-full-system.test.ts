@@ -140,6 +140,9 @@ describe("access with the real identity and records", () => {
     const certificate = await browser.request(`${urls.access}/qualifications/certificates/qts`);
     expect(certificate.status).toBe(409);
     expect(certificate.headers.get("content-type")).toStartWith("text/html");
+    const page = await certificate.text();
+    expect(page).toContain("We cannot show your teaching record");
+    expect(page).not.toContain("twin.two@example.com");
   });
 
   test("a signed-out teacher cannot fetch the certificate: they are sent to sign in at identity", async () => {

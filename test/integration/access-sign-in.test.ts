@@ -1,4 +1,4 @@
-// access as an OpenID Connect relying party, against a tiny real issuer (access-test-issuer.ts) so
+// access as an OpenID Connect relying party, against a tiny real issuer (test/helpers/access-test-issuer.ts) so
 // that forged and mixed-up responses can be sent: each must be refused, with a clear page and no
 // session. records is not running here, which also shows the friendly "records down" page.
 import { Database } from "bun:sqlite";
@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "../../src/security/tokens";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { freePort } from "../helpers/ports";
+import { startUnreachableServer } from "../helpers/unreachable-server";
 import { csrfFieldIn, HttpBrowser } from "../helpers/access-http-browser";
-import { startTestIssuer, type IdTokenTamper, type TestIssuer } from "./access-test-issuer";
+import { startTestIssuer, type IdTokenTamper, type TestIssuer } from "../helpers/access-test-issuer";
 
 let issuer: TestIssuer;
 let system: TestSystem;
@@ -121,6 +121,7 @@ describe("the sign-in callback", () => {
     const callback = await callbackUrlFor(browser);
     const first = await browser.request(callback);
     expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/qualifications");
     const exchanges = issuer.tokenRequests.length;
     const replay = await browser.request(callback);
     expect(replay.status).toBe(400);
@@ -139,6 +140,10 @@ describe("the sign-in callback", () => {
     );
     expect(responses.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400]);
     expect(issuer.tokenRequests.length).toBe(exchanges + 1);
+    for (const refused of responses.filter((r) => r.status === 400)) {
+      expect(await refused.text()).toContain("You have already used this sign-in link");
+      expect(refused.headers.getSetCookie().some((c) => c.startsWith("access_session="))).toBe(false);
+    }
   });
 
   test("a replayed callback in another browser gets no session", async () => {
@@ -149,6 +154,7 @@ describe("the sign-in callback", () => {
     const attacker = new HttpBrowser();
     const replay = await attacker.request(callback);
     expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain("We could not sign you in");
     expect(attacker.cookies.has("access_session")).toBe(false);
   });
 
@@ -171,6 +177,7 @@ describe("the sign-in callback", () => {
     callback.searchParams.delete("state");
     const response = await browser.request(callback.toString());
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("We could not sign you in");
     expect(browser.cookies.has("access_session")).toBe(false);
   });
 
@@ -179,9 +186,12 @@ describe("the sign-in callback", () => {
     const attacker = new HttpBrowser();
     const callback = await callbackUrlFor(attacker);
     const victim = new HttpBrowser();
+    const exchanges = issuer.tokenRequests.length;
     const response = await victim.request(callback);
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("We could not sign you in");
     expect(victim.cookies.has("access_session")).toBe(false);
+    expect(issuer.tokenRequests.length).toBe(exchanges);
   });
 
   test.each([
@@ -194,6 +204,7 @@ describe("the sign-in callback", () => {
     const exchanges = issuer.tokenRequests.length;
     const { response } = await browser.follow(`${access}/sign-in`);
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("We could not sign you in");
     expect(browser.cookies.has("access_session")).toBe(false);
     expect(issuer.tokenRequests.length).toBe(exchanges);
     resetIssuer();
@@ -375,7 +386,10 @@ describe("signing out", () => {
       // It asks instead, with a CSRF-protected form.
       expect(await response.text()).toContain('action="/sign-out"');
       expect(browser.cookies.has("access_session")).toBe(true);
-      expect((await browser.request(`${access}/qualifications`)).status).toBe(503);
+      // Still signed in: the qualifications page is asked for (and says records is down), not sign-in.
+      const qualifications = await browser.request(`${access}/qualifications`);
+      expect(qualifications.status).toBe(503);
+      expect(await qualifications.text()).toContain("Sorry, we cannot show your qualifications at the moment");
     }
   });
 
@@ -384,11 +398,12 @@ describe("signing out", () => {
     const browser = await signedIn();
     const page = await browser.request(`${access}/signed-out`);
     const csrf = csrfFieldIn(await page.text());
+    const before = issuer.endSessionRequests.length;
     const forged = await browser.submit(`${access}/sign-out`, {});
     expect(forged.response.status).toBe(403);
     expect(browser.cookies.has("access_session")).toBe(true);
+    expect(issuer.endSessionRequests.length).toBe(before);
 
-    const before = issuer.endSessionRequests.length;
     const { response } = await browser.submit(`${access}/sign-out`, { _csrf: csrf });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("You have signed out");
@@ -411,9 +426,10 @@ describe("signing out", () => {
 
 describe("when identity cannot be reached", () => {
   test("the magic link shows a page saying to try later, and does not crash", async () => {
+    const identity = await startUnreachableServer();
     const down = await startTestSystem({
       only: ["access"],
-      env: { IDENTITY_URL: `http://127.0.0.1:${freePort()}`, ACCESS_CLIENT_ID: "access-service", ACCESS_CLIENT_SECRET: "x".repeat(43) },
+      env: { IDENTITY_URL: identity.url, ACCESS_CLIENT_ID: "access-service", ACCESS_CLIENT_SECRET: "x".repeat(43) },
     });
     try {
       const response = await fetch(`${down.urls.access}/register?trn_token=${trnToken}`, { redirect: "manual" });
@@ -421,6 +437,7 @@ describe("when identity cannot be reached", () => {
       expect(await response.text()).toContain("Sorry, you cannot sign in at the moment");
     } finally {
       await down.stop();
+      await identity.close();
     }
   });
 });

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { binaryInFreshDir, waitForHealthy } from "../helpers/binary";
+import { binaryInFreshDir, startServeProcess } from "../helpers/binary";
+import { retryOnPortClash } from "../helpers/ports";
 import { testEnv } from "../helpers/system";
 
 const { dir, binary } = binaryInFreshDir();
@@ -61,21 +62,22 @@ describe("dist/teacher-id", () => {
   });
 
   test("serve starts all three services, serves GOV.UK assets, and stops cleanly on SIGTERM", async () => {
-    const { env } = testEnv({ dataDir: `${dir}/serve-data` });
-    const child = Bun.spawn([binary, "serve"], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+    const { env, child } = await retryOnPortClash(async (attempt) => {
+      const { env } = testEnv({ dataDir: `${dir}/serve-data-${attempt}` });
+      return { env, child: await startServeProcess([binary, "serve"], { cwd: dir, env }) };
+    });
     try {
-      for (const url of [env.IDENTITY_URL, env.RECORDS_URL, env.ACCESS_URL]) await waitForHealthy(url, child);
+      for (const url of [env.IDENTITY_URL, env.RECORDS_URL, env.ACCESS_URL]) expect((await fetch(`${url}/health`)).status).toBe(200);
       const css = await fetch(`${env.ACCESS_URL}/assets/govuk-frontend.min.css`);
       expect(css.status).toBe(200);
       expect((await css.text()).length).toBeGreaterThan(100_000);
       const start = await (await fetch(`${env.ACCESS_URL}/`)).text();
       expect(start).toContain("Access your teaching qualifications");
     } finally {
-      child.kill("SIGTERM");
+      await child.stop();
     }
-    expect(await child.exited).toBe(0);
-    const stdout = await new Response(child.stdout).text();
-    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(await child.process.exited).toBe(0);
+    const lines = child.stdout().trim().split("\n").map((line) => JSON.parse(line));
     expect(lines.filter((l) => l.event === "service_stopped").map((l) => l.service).sort()).toEqual(["access", "identity", "records"]);
   });
 });

@@ -12,7 +12,7 @@ import { completeWithAccount } from "../../src/identity/oidc/hand-off";
 import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, devMailboxCode } from "../helpers/identity-journey";
-import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 let config: oidc.Configuration;
@@ -85,6 +85,13 @@ async function signedInTokens(scope?: string) {
   });
   if (tokens.refresh_token) secrets.add(tokens.refresh_token);
   return { account, cookie, started, tokens };
+}
+
+/** /userinfo with a bearer token: its status, JSON body (if any) and WWW-Authenticate. */
+async function userinfoFor(accessToken: string, method: "GET" | "POST" = "GET") {
+  const response = await fetch(`${identity.issuer}/userinfo`, { method, headers: { authorization: `Bearer ${accessToken}` } });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, wwwAuthenticate: response.headers.get("www-authenticate") ?? "" };
 }
 
 const tokenRequest = (body: Record<string, string>) =>
@@ -219,21 +226,36 @@ describe("the happy path, through openid-client", () => {
     secrets.add(refreshed.refresh_token!);
     expect(refreshed.refresh_token).not.toBe(first);
     expect(decodeJwt(refreshed.access_token).sub).toBe(account.id);
+    expect(await userinfoFor(refreshed.access_token)).toMatchObject({ status: 200, body: { sub: account.id } });
     // The old one again: refused, and the whole grant dies with it.
     const reuse = await tokenRequest({ grant_type: "refresh_token", refresh_token: first });
     expect(reuse.status).toBe(400);
     expect(await reuse.json()).toMatchObject({ error: "invalid_grant" });
     const next = await tokenRequest({ grant_type: "refresh_token", refresh_token: refreshed.refresh_token! });
     expect(await next.json()).toMatchObject({ error: "invalid_grant" });
-    const userinfo = await fetch(`${identity.issuer}/userinfo`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
+    const userinfo = await userinfoFor(refreshed.access_token);
     expect(userinfo.status).toBe(401);
+    expect(userinfo.wwwAuthenticate).toContain('error="invalid_token"');
   });
 
-  test("revoking a refresh token stops the grant's access tokens at /userinfo", async () => {
-    const { tokens } = await signedInTokens();
-    await oidc.tokenRevocation(config, tokens.refresh_token!);
-    const userinfo = await fetch(`${identity.issuer}/userinfo`, { method: "POST", headers: { authorization: `Bearer ${tokens.access_token}` } });
-    expect(userinfo.status).toBe(401);
+  test("revoking a refresh token stops it and the grant's access tokens at /userinfo", async () => {
+    const { account, tokens } = await signedInTokens();
+    // Both worked before: a refresh (which rotates it) and /userinfo.
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    secrets.add(refreshed.refresh_token!);
+    expect(decodeJwt(refreshed.access_token).sub).toBe(account.id);
+    expect(await userinfoFor(refreshed.access_token, "POST")).toMatchObject({ status: 200, body: { sub: account.id } });
+
+    await oidc.tokenRevocation(config, refreshed.refresh_token!);
+    const refresh = await tokenRequest({ grant_type: "refresh_token", refresh_token: refreshed.refresh_token! });
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: "invalid_grant" });
+    // Every access token of the grant stops, the first one too.
+    for (const accessToken of [refreshed.access_token, tokens.access_token]) {
+      const userinfo = await userinfoFor(accessToken, "POST");
+      expect(userinfo.status).toBe(401);
+      expect(userinfo.wwwAuthenticate).toContain('error="invalid_token"');
+    }
   });
 });
 
@@ -420,9 +442,23 @@ describe("refusals at /token", () => {
       redirect_uri: redirectUri,
       code_verifier: started.verifier,
     };
-    const statuses = (await Promise.all(Array.from({ length: 8 }, () => tokenRequest(body)))).map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 400)).toHaveLength(7);
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const response = await tokenRequest(body);
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      }),
+    );
+    const winners = replies.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(decodeJwt(winners[0].body.access_token as string).sub).toBe(account.id);
+    secrets.add(winners[0].body.refresh_token as string);
+    const losers = replies.filter((r) => r.status !== 200);
+    expect(losers).toHaveLength(7);
+    for (const loser of losers) {
+      expect(loser.status).toBe(400);
+      expect(loser.body).toMatchObject({ error: "invalid_grant" });
+      expect(loser.body.access_token).toBeUndefined();
+    }
   });
 
   test("an expired code: invalid_grant", async () => {
@@ -489,8 +525,10 @@ describe("/userinfo refuses bad bearer tokens", () => {
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toContain('error="invalid_token"');
     }
-    const machineResponse = await fetch(`${identity.issuer}/userinfo`, { headers: { authorization: `Bearer ${machine}` } });
+    const machineResponse = await userinfoFor(machine);
     expect(machineResponse.status).toBe(403);
+    expect(machineResponse.wwwAuthenticate).toContain('error="insufficient_scope"');
+    expect(machineResponse.body?.sub).toBeUndefined();
   });
 });
 
@@ -538,6 +576,11 @@ describe("RP-initiated logout", () => {
     const response = await fetch(url, { headers: { cookie }, redirect: "manual" });
     expect(response.status).toBe(400);
     expect(response.headers.get("location")).toBeNull();
+    const page = await response.text();
+    expect(page).toContain("There is a problem with the sign out link");
+    expect(page).not.toContain("evil.example");
+    // Nothing was signed out.
+    expect((await startAuthorization({ cookie })).location.searchParams.get("code")).toBeTruthy();
   });
 });
 

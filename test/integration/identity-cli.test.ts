@@ -6,7 +6,7 @@ import { createAccessTokenVerifier } from "../../src/auth/verify-access-token";
 import { listClients } from "../../src/identity/clients/clients";
 import { otherConnectionsCheckMs } from "../../src/identity/db/other-connections";
 import { runCli } from "../../src/main";
-import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 
@@ -103,17 +103,20 @@ describe("identity clients", () => {
     expect(rotated.code).toBe(0);
     await Bun.sleep(otherConnectionsCheckMs + 1);
     const newSecret = secretIn(rotated.out);
-    const ask = (secret: string) =>
-      fetch(`${identity.issuer}/token`, {
+    const ask = async (secret: string) => {
+      const response = await fetch(`${identity.issuer}/token`, {
         method: "POST",
         headers: { authorization: basicAuth("rotating", secret) },
         body: new URLSearchParams({ grant_type: "client_credentials" }),
       });
-    expect((await ask(oldSecret)).status).toBe(401);
-    expect((await ask(newSecret)).status).toBe(200);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const refused = { status: 401, body: { error: "invalid_client" } };
+    expect(await ask(oldSecret)).toMatchObject(refused);
+    expect(await ask(newSecret)).toMatchObject({ status: 200, body: { access_token: expect.any(String), scope: "teachers:read" } });
     expect((await cli("identity", "clients", "remove", "rotating")).code).toBe(0);
     await Bun.sleep(otherConnectionsCheckMs + 1);
-    expect((await ask(newSecret)).status).toBe(401);
+    expect(await ask(newSecret)).toMatchObject(refused);
   });
 
   test("--help on each command", async () => {

@@ -6,7 +6,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { SignJWT, base64url, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify } from "jose";
 import { signingKeys } from "../../src/identity/db/schema";
 import { createAccessTokenVerifier } from "../../src/auth/verify-access-token";
-import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 let secret: string;
@@ -221,5 +221,6 @@ describe("verifying bearer tokens (createAccessTokenVerifier)", () => {
     expect(((await expired.json()) as { detail: string }).detail).toContain("expired");
     const idTokenShaped = (await check.verify(`Bearer ${await signReal("JWT", now + 600)}`, "itt_outcome:write")) as Response;
     expect(idTokenShaped.status).toBe(401);
+    expect(((await idTokenShaped.json()) as { detail: string }).detail).toBe("The access token is not valid.");
   });
 });

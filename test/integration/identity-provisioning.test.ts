@@ -8,19 +8,30 @@ import { decodeJwt } from "jose";
 import { readProvisionedSecrets } from "../../src/config/internal-clients";
 import { findClient } from "../../src/identity/clients/clients";
 import { openIdentityDatabase } from "../../src/identity/db/database";
-import { freePort } from "../helpers/ports";
+import { freshServicePorts, retryOnPortClash, type ServicePorts } from "../helpers/ports";
 import { startTestSystem } from "../helpers/system";
-import { clientCredentialsToken } from "./identity-helpers";
+import { clientCredentialsToken } from "../helpers/identity-helpers";
 
-const dataDir = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-"));
-const ports = { identity: freePort(), records: freePort(), access: freePort() };
+let dataDir = "";
+/** The first start's ports: the restart comes back at the same addresses. */
+let ports: ServicePorts;
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("provisioning on start", () => {
   let demoSecret = "";
 
   test("first start: the internal clients exist, their secrets are in a 0600 file, the demo secret is shown once", async () => {
-    const system = await startTestSystem({ dataDir, ports });
+    // After a port clash, start again in a new directory: identity registers access's client with the first URLs.
+    const system = await retryOnPortClash(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-"));
+      try {
+        return await startTestSystem({ dataDir, ports: freshServicePorts() });
+      } catch (error) {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
+      }
+    });
+    ports = system.ports;
     try {
       const saved = readProvisionedSecrets(dataDir);
       expect(Object.keys(saved).sort()).toEqual(["access", "identity", "records"]);

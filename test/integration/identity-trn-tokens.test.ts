@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { base64url, decodeJwt } from "jose";
 import { trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
-import { clientCredentialsToken, startIdentity, type IdentityUnderTest } from "./identity-helpers";
+import { clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
 let identity: IdentityUnderTest;
 let writer: string;
@@ -75,6 +75,8 @@ describe("POST /trn-tokens", () => {
     expect(Object.keys(missing.errors).sort()).toEqual(["email", "trn"]);
     const notJson = await post("{nope");
     expect(notJson.status).toBe(400);
+    expect(notJson.headers.get("content-type")).toBe("application/problem+json");
+    expect(await notJson.json()).toMatchObject({ status: 400, title: "The request body could not be read.", detail: "Send a JSON object." });
     expect(count()).toBe(before);
   });
 

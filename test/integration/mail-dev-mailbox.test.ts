@@ -8,10 +8,10 @@ import { outbox } from "../../src/outbox/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
 import { silentLogger } from "../../src/log/logger";
 import { createMailer } from "../../src/mail/mailer";
-import { readDevMailbox } from "../../src/mail/dev-mailbox";
+import { openDevMailbox, readDevMailbox } from "../../src/mail/dev-mailbox";
 import { demoTeacher } from "../../src/records/demo/demo-teachers";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { clientToken, putOutcome, registerApiClient } from "./records-support";
+import { clientToken, putOutcome, registerApiClient } from "../helpers/records-support";
 
 let system: TestSystem;
 beforeAll(async () => {
@@ -84,7 +84,16 @@ describe("where the dev mailbox page is", () => {
   test("with SMTP_URL but no Notify key, it still lists text messages; with both, there is no page", async () => {
     const smsOnly = await startTestSystem({ only: ["records"], env: { SMTP_URL: "smtp://127.0.0.1:1" } });
     try {
-      expect((await fetch(`${smsOnly.urls.records}/dev/mailbox`)).status).toBe(200);
+      // A text message as identity's mailer would store it without a Notify key.
+      const mailbox = openDevMailbox(smsOnly.dataDir, "development");
+      mailbox.add({ channel: "sms", to: "+447700900456", from: null, subject: null, text: "Your code is in the text", html: null });
+      mailbox.close();
+      const page = await fetch(`${smsOnly.urls.records}/dev/mailbox`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("Text message");
+      expect(html).toContain("+447700900456");
+      expect(html).toContain("Your code is in the text");
     } finally {
       await smsOnly.stop();
     }

@@ -12,11 +12,11 @@ import { trnTokens } from "../../src/identity/db/schema";
 import { outbox } from "../../src/outbox/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
 import { demoTeacher } from "../../src/records/demo/demo-teachers";
-import { waitForHealthy } from "../helpers/binary";
-import { freePort } from "../helpers/ports";
+import { startServeProcess } from "../helpers/binary";
+import { freshServicePorts, retryOnPortClash } from "../helpers/ports";
 import { startSmtpServer } from "../helpers/smtp";
 import { startTestSystem, testEnv } from "../helpers/system";
-import { clientToken, putOutcome, registerApiClient } from "./records-support";
+import { clientToken, putOutcome, registerApiClient } from "../helpers/records-support";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -62,24 +62,35 @@ const demoEmail = "amelia.clarke@example.com";
 describe("outbox resilience", () => {
   test("identity down, then up: the invitation goes out after it comes back, once", async () => {
     const smtp = await startSmtpServer();
-    const dataDir = freshDir();
-    const ports = { identity: freePort(), records: freePort(), access: freePort() };
-    // Separate processes in production would each have their own credentials in the environment.
-    let identity = await startTestSystem({ only: ["identity"], dataDir, ports });
-    const recordsClient = registerApiClient(dataDir, ["trn_token:write"]);
-    const awarding = registerApiClient(dataDir, ["itt_outcome:write"]);
-    const records = await startTestSystem({
-      only: ["records"],
-      dataDir,
-      ports,
-      env: {
-        SMTP_URL: smtp.url,
-        RECORDS_CLIENT_ID: recordsClient.clientId,
-        RECORDS_CLIENT_SECRET: recordsClient.clientSecret,
-        OUTBOX_RETRY_MIN: "100ms",
-        OUTBOX_RETRY_MAX: "300ms",
-      },
+    // Both on the same fresh ports (each knows the other's URL); after a port clash, all again from scratch.
+    const started = await retryOnPortClash(async () => {
+      const dataDir = freshDir();
+      const ports = freshServicePorts();
+      // Separate processes in production would each have their own credentials in the environment.
+      const identity = await startTestSystem({ only: ["identity"], dataDir, ports });
+      try {
+        const recordsClient = registerApiClient(dataDir, ["trn_token:write"]);
+        const awarding = registerApiClient(dataDir, ["itt_outcome:write"]);
+        const records = await startTestSystem({
+          only: ["records"],
+          dataDir,
+          ports,
+          env: {
+            SMTP_URL: smtp.url,
+            RECORDS_CLIENT_ID: recordsClient.clientId,
+            RECORDS_CLIENT_SECRET: recordsClient.clientSecret,
+            OUTBOX_RETRY_MIN: "100ms",
+            OUTBOX_RETRY_MAX: "300ms",
+          },
+        });
+        return { dataDir, ports, identity, records, awarding };
+      } catch (error) {
+        await identity.stop();
+        throw error;
+      }
     });
+    const { dataDir, ports, records, awarding } = started;
+    let { identity } = started;
     try {
       const token = await clientToken(identity.urls.identity, awarding, "itt_outcome:write");
       // records fetches identity's keys once; its verifier then keeps them (and this token).
@@ -135,21 +146,20 @@ describe("outbox resilience", () => {
     await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
     const smtpPort = (smtp.server.address() as { port: number }).port;
 
-    const dataDir = freshDir();
-    const { env } = testEnv({
-      dataDir,
-      env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, OUTBOX_CLAIM_TIMEOUT: "1s", OUTBOX_RETRY_MIN: "100ms", LOG_LEVEL: "info" },
-    });
     const main = resolve(import.meta.dir, "../../src/main.ts");
-    const start = () =>
-      Bun.spawn([process.execPath, main, "serve"], {
-        env: { PATH: process.env.PATH ?? "", ...env },
-        stdout: Bun.file(join(dataDir, `serve-${Date.now()}.log`)),
-        stderr: "ignore",
+    const serve = (env: Record<string, string>) => startServeProcess([process.execPath, main, "serve"], { env });
+    // The restart below comes back on the same ports; only the first start can take new ones.
+    const first = await retryOnPortClash(async () => {
+      const dataDir = freshDir();
+      const { env } = testEnv({
+        dataDir,
+        env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, OUTBOX_CLAIM_TIMEOUT: "1s", OUTBOX_RETRY_MIN: "100ms", LOG_LEVEL: "info" },
       });
-    let child = start();
+      return { dataDir, env, child: await serve(env) };
+    });
+    const { dataDir, env } = first;
+    let child = first.child;
     try {
-      for (const url of [env.IDENTITY_URL, env.RECORDS_URL]) await waitForHealthy(url, child);
       const awarding = registerApiClient(dataDir, ["itt_outcome:write"]);
       const token = await clientToken(env.IDENTITY_URL, awarding, "itt_outcome:write");
       expect((await putOutcome(env.RECORDS_URL, token, demoTeacher.trn, demoTeacher.birthdate, pass)).status).toBe(200);
@@ -158,11 +168,10 @@ describe("outbox resilience", () => {
       const claimed = invitationRow(dataDir)!;
       expect(claimed.status).toBe("pending");
       expect(claimed.claimedUntil).not.toBeNull();
-      child.kill("SIGKILL");
-      await child.exited;
+      await child.stop("SIGKILL");
 
       state.hang = false;
-      child = start();
+      child = await serve(env);
       await until("the email to be accepted after restart", () => state.accepted.find((m) => m.to.includes(demoEmail)));
       await until("the message marked sent", () => invitationRow(dataDir)?.status === "sent");
       expect(state.accepted.filter((m) => m.to.includes(demoEmail))).toHaveLength(1);
@@ -170,8 +179,7 @@ describe("outbox resilience", () => {
       expect(trnTokenCount(dataDir, demoTeacher.trn)).toBe(1);
       expect(state.accepted[0].text).toContain(`${env.ACCESS_URL}/register?trn_token=`);
     } finally {
-      child.kill("SIGTERM");
-      await child.exited;
+      await child.stop();
       await new Promise<void>((r) => smtp.close(() => r()));
     }
   }, 30_000);

@@ -11,7 +11,7 @@ import { importTeacherCsv } from "../../src/records/import/import-teachers";
 import { sha256 } from "../../src/security/tokens";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
-import { clientToken, putOutcome, registerApiClient, trnTokenFromLink, userToken } from "./records-support";
+import { clientToken, putOutcome, registerApiClient, trnTokenFromLink, userToken } from "../helpers/records-support";
 
 let smtp: TestSmtpServer;
 let system: TestSystem;
@@ -139,7 +139,7 @@ describe("PUT /v2/teachers/{trn}/itt-outcome: the invitation", () => {
 
   test("a deferred trainee who later passes is invited", async () => {
     const trn = addTeacher({ result: "Deferred" });
-    expect((await putOutcome(system.urls.records, writer, trn, "1999-01-02", pass())).status).toBe(200);
+    expect(await putOutcome(system.urls.records, writer, trn, "1999-01-02", pass())).toMatchObject({ status: 200, body: { trn, qtsDate: "2026-07-01" } });
     await smtp.waitForMessage(`teacher.${trn}@example.com`);
   });
 
@@ -256,7 +256,7 @@ describe("PUT /v2/teachers/{trn}/itt-outcome: validation (400 problem+json namin
 
   test("an assessment date of today is accepted", async () => {
     const trn = addTeacher({ email: null });
-    expect((await putOutcome(system.urls.records, writer, trn, "1999-01-02", pass(today))).status).toBe(200);
+    expect(await putOutcome(system.urls.records, writer, trn, "1999-01-02", pass(today))).toMatchObject({ status: 200, body: { trn, qtsDate: today } });
   });
 
   test("every problem in one request is reported together", async () => {
@@ -281,13 +281,20 @@ describe("API authentication", () => {
 
   test("a tampered token: 401", async () => {
     const tampered = writer.slice(0, -4) + (writer.endsWith("AAAA") ? "BBBB" : "AAAA");
-    expect((await putOutcome(system.urls.records, tampered, "7000000", "1999-01-02", pass())).status).toBe(401);
+    const reply = await putOutcome(system.urls.records, tampered, "7000000", "1999-01-02", pass());
+    expect(reply.status).toBe(401);
+    expect(reply.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    expect(reply.body.detail).toBe("The access token's signature is not valid.");
   });
 
   test("a token without the scope: 403 (itt-outcome needs itt_outcome:write; reading needs teachers:read)", async () => {
-    expect((await putOutcome(system.urls.records, reader, "7000000", "1999-01-02", pass())).status).toBe(403);
+    const write = await putOutcome(system.urls.records, reader, "7000000", "1999-01-02", pass());
+    expect(write.status).toBe(403);
+    expect(write.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope", scope="itt_outcome:write"');
     const read = await fetch(`${system.urls.records}/v2/teachers/7000000`, { headers: { authorization: `Bearer ${writer}` } });
     expect(read.status).toBe(403);
+    expect(read.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope", scope="teachers:read"');
+    expect(((await read.json()) as { firstName?: string }).firstName).toBeUndefined();
   });
 });
 
@@ -334,8 +341,12 @@ describe("GET /v2/teachers/{trn} and GET /v3/teacher", () => {
     const malformed = await get(`/v2/teachers/${trn}?birthdate=01/02/1999`);
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as any).errors.birthdate).toBeDefined();
-    expect((await get(`/v2/teachers/7999998`)).status).toBe(404);
-    expect((await get(`/v2/teachers/abc`)).status).toBe(400);
+    const unknown = await get(`/v2/teachers/7999998`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ errorCode: 10001, title: "Teacher with specified TRN not found." });
+    const notATrn = await get(`/v2/teachers/abc`);
+    expect(notATrn.status).toBe(400);
+    expect(((await notATrn.json()) as any).errors).toEqual({ trn: ["must be 7 digits"] });
   });
 
   test("/v3/teacher returns the signed-in teacher's own record for a token with dqt:read and trn", async () => {
@@ -352,8 +363,13 @@ describe("GET /v2/teachers/{trn} and GET /v3/teacher", () => {
     const noTrn = await userToken(system.dataDir, system.urls, { sub: "account-3", scopes: ["openid", "dqt:read"] });
     const get = (token?: string) =>
       fetch(`${system.urls.records}/v3/teacher`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    expect((await get(noScope)).status).toBe(403);
-    expect((await get(noTrn)).status).toBe(403);
-    expect((await get()).status).toBe(401);
+    const refusal = async (token?: string) => {
+      const response = await get(token);
+      const body = (await response.json()) as { detail: string; trn?: string };
+      return { status: response.status, challenge: response.headers.get("www-authenticate"), detail: body.detail, trn: body.trn };
+    };
+    expect(await refusal(noScope)).toEqual({ status: 403, challenge: 'Bearer error="insufficient_scope", scope="dqt:read"', detail: expect.stringContaining("dqt:read"), trn: undefined });
+    expect(await refusal(noTrn)).toMatchObject({ status: 403, detail: expect.stringContaining("no trn claim"), trn: undefined });
+    expect(await refusal()).toMatchObject({ status: 401, challenge: "Bearer", trn: undefined });
   });
 });

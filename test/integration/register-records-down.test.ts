@@ -6,21 +6,23 @@ import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/
 import { trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, authorize, createTrnToken, pageText } from "../helpers/identity-journey";
-import { freePort } from "../helpers/ports";
 import { startTestSystem, type TestSystem } from "../helpers/system";
+import { startUnreachableServer, type UnreachableServer } from "../helpers/unreachable-server";
 
 let system: TestSystem;
 let db: IdentityDatabase;
-const recordsPort = freePort();
+let records: UnreachableServer;
 
 beforeAll(async () => {
-  // identity looks for records at an address where nothing listens yet.
-  system = await startTestSystem({ env: { RECORDS_URL: `http://127.0.0.1:${recordsPort}` } });
+  // identity looks for records at an address that cannot be reached yet.
+  records = await startUnreachableServer();
+  system = await startTestSystem({ env: { RECORDS_URL: records.url } });
   db = openIdentityDatabase(system.dataDir);
 });
 afterAll(async () => {
   db.$client.close();
   await system.stop();
+  await records.close();
 });
 
 test("records down: 'try again later', nothing consumed; the same link works when records is back", async () => {
@@ -33,25 +35,18 @@ test("records down: 'try again later', nothing consumed; the same link works whe
   expect(text).toContain("Try again later");
   await browser.post("/register");
   expect(browser.status).toBe(503);
+  expect(pageText(browser.html)).toContain("Try again later");
   expect(db.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(token))).get()!.consumedAt).toBeNull();
 
   // records comes back at the address identity uses (a plain proxy to the running records service).
-  const records = Bun.serve({
-    hostname: "127.0.0.1",
-    port: recordsPort,
-    fetch: async (request) => {
-      const url = new URL(request.url);
-      const headers = { authorization: request.headers.get("authorization") ?? "", accept: "application/json" };
-      const response = await fetch(`${system.system.listening.records}${url.pathname}${url.search}`, { headers });
-      return new Response(await response.text(), { status: response.status, headers: { "content-type": "application/json" } });
-    },
+  records.comeBack(async (request) => {
+    const url = new URL(request.url);
+    const headers = { authorization: request.headers.get("authorization") ?? "", accept: "application/json" };
+    const response = await fetch(`${system.system.listening.records}${url.pathname}${url.search}`, { headers });
+    return new Response(await response.text(), { status: response.status, headers: { "content-type": "application/json" } });
   });
-  try {
-    const again = new Browser(system.urls.identity);
-    await authorize(system, again, { trnToken: token });
-    expect(again.status).toBe(200);
-    expect(pageText(again.html)).toContain("Create a Teacher ID account");
-  } finally {
-    records.stop(true);
-  }
+  const again = new Browser(system.urls.identity);
+  await authorize(system, again, { trnToken: token });
+  expect(again.status).toBe(200);
+  expect(pageText(again.html)).toContain("Create a Teacher ID account");
 });

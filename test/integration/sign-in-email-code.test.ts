@@ -6,6 +6,7 @@ import { insertAccount } from "../../src/identity/accounts/accounts";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
 import { outbox, securityCodes } from "../../src/identity/db/schema";
 import { Browser, authorize, emailedCode, pageText, redeem } from "../helpers/identity-journey";
+import { identityOutbox } from "../helpers/outbox";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
@@ -92,14 +93,13 @@ describe("sign in with an emailed code", () => {
   test("an invalid email address gets an error summary and sends nothing", async () => {
     const browser = newBrowser();
     await authorize(system, browser, { scope: "openid email" });
-    const before = smtp.messages.length;
+    const queued = identityOutbox(system.dataDir).length;
     await browser.post("/sign-in", { email: "not-an-email" });
     expect(browser.status).toBe(400);
     expect(browser.html).toContain("govuk-error-summary");
     expect(pageText(browser.html)).toContain("Enter an email address in the correct format");
     expect(browser.html).toContain("<title>Error: ");
-    await Bun.sleep(100);
-    expect(smtp.messages.length).toBe(before);
+    expect(identityOutbox(system.dataDir)).toHaveLength(queued);
   });
 
   test("wrong codes: a clear error each time, and after 5 the code is dead even when right", async () => {
@@ -169,26 +169,37 @@ describe("sign in with an emailed code", () => {
 
   test("sending is limited per address, whichever IP asks", async () => {
     const account = newAccount();
+    const codesTo = (email: string) => identityOutbox(system.dataDir).filter((m) => m.to === email).length;
     for (let i = 0; i < 3; i++) {
       const browser = newBrowser();
       await toCodePage(browser, account.email);
       expect(browser.status).toBe(200);
+      expect(pageText(browser.html)).toContain("Check your email");
+      expect(codesTo(account.email)).toBe(i + 1);
     }
+    const queued = identityOutbox(system.dataDir).length;
     const browser = newBrowser();
     await toCodePage(browser, account.email);
     expect(browser.status).toBe(429);
     expect(pageText(browser.html)).toContain("You need to wait before trying again");
+    expect(identityOutbox(system.dataDir)).toHaveLength(queued);
   });
 
-  test("sending is limited per client IP", async () => {
+  test("sending is limited per client IP: past the limit a 'wait' page, and nothing is enqueued", async () => {
     const browser = newBrowser();
     await authorize(system, browser, { scope: "openid email" });
     for (let i = 0; i < 5; i++) {
       await browser.post("/sign-in", { email: `someone${i}@example.com` });
       expect(browser.status).toBe(200);
+      expect(pageText(browser.html)).toContain("Check your email");
     }
+    // Each address got its email ('no account' here): the limit counted real sends.
+    const queued = identityOutbox(system.dataDir);
+    for (let i = 0; i < 5; i++) expect(queued.some((m) => m.to === `someone${i}@example.com`)).toBe(true);
     await browser.post("/sign-in", { email: "someone-else@example.com" });
     expect(browser.status).toBe(429);
+    expect(pageText(browser.html)).toContain("You need to wait before trying again");
+    expect(identityOutbox(system.dataDir)).toHaveLength(queued.length);
   });
 
   test("checking codes is limited per client IP, across addresses", async () => {
@@ -204,6 +215,7 @@ describe("sign in with an emailed code", () => {
     const resent = await emailedCode(smtp, account.email, sent + 1).catch(() => code);
     await browser.post("/sign-in/code", { code: resent });
     expect(browser.status).toBe(429);
+    expect(pageText(browser.html)).toContain("You have entered too many security codes");
     expect(browser.leftTo).toBeUndefined();
   });
 

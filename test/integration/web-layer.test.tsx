@@ -92,6 +92,7 @@ describe("CSRF", () => {
         redirect: "manual",
       });
       expect(response.status).toBe(403);
+      expect(await response.text()).toContain("This form has expired");
     }
     expect(saved).toEqual([]);
   });
@@ -106,6 +107,7 @@ describe("CSRF", () => {
       redirect: "manual",
     });
     expect(response.status).toBe(403);
+    expect(await response.text()).toContain("This form has expired");
     expect(saved).toEqual([]);
   });
 
@@ -120,6 +122,7 @@ describe("CSRF", () => {
       redirect: "manual",
     });
     expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/form");
     expect(saved).toEqual(["ok"]);
   });
 
@@ -135,6 +138,7 @@ describe("CSRF", () => {
       body: "grant_type=client_credentials",
     });
     expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
   });
 });
 
@@ -165,7 +169,9 @@ describe("errors", () => {
     } finally {
       lockedDb.holder.run("ROLLBACK");
     }
-    expect((await fetch(`${base}/api/write`, { method: "PUT" })).status).toBe(200);
+    const free = await fetch(`${base}/api/write`, { method: "PUT" });
+    expect(free.status).toBe(200);
+    expect(await free.json()).toEqual({ ok: true });
   });
 
   test("a crash shows no internals, on pages or APIs", async () => {

@@ -1,49 +1,29 @@
-// GET /register?trn_token= (the magic link, seed step 5), GET /sign-in, GET /sign-in/callback.
+// GET /sign-in, GET /sign-in/callback. (The magic link, GET /register, is in ../register.)
 import { Elysia } from "elysia";
 import { readCookie } from "../../web/cookies";
 import { htmlResponse, seeOther } from "../../web/html";
 import type { AccessContext } from "../context";
+import { singleQueryParam } from "../query-param";
 import { readSession } from "../sessions/session";
 import { loginCookieName } from "./login-attempts";
-import { defaultReturnTo, safeReturnTo } from "./return-to";
-import { beginSignIn, completeSignIn, trnTokenPattern, type BeginResult } from "./sign-in";
-import { IdentityUnavailablePage, InvalidLinkPage, SignInProblemPage } from "./sign-in-pages";
-
-/** A query parameter given exactly once; a repeated one counts as absent (and so is refused). */
-const one = (request: Request, name: string): string | undefined => {
-  const values = new URL(request.url).searchParams.getAll(name);
-  return values.length === 1 ? values[0] : undefined;
-};
+import { redirectToIdentity } from "./redirect-to-identity";
+import { safeReturnTo } from "./return-to";
+import { beginSignIn, completeSignIn } from "./sign-in";
+import { IdentityUnavailablePage, SignInProblemPage } from "./sign-in-pages";
 
 export function signInRoutes(ctx: AccessContext) {
-  const toIdentity = (result: BeginResult): Response => {
-    if (!result.ok) return htmlResponse(<IdentityUnavailablePage brand={ctx.brand} />, 503);
-    const response = new Response(null, { status: 302, headers: { location: result.location, "cache-control": "no-store" } });
-    if (result.setCookie) response.headers.append("set-cookie", result.setCookie);
-    return response;
-  };
-
   return new Elysia({ name: "access-sign-in" })
-    .get("/register", async ({ request }) => {
-      const trnToken = one(request, "trn_token");
-      if (trnToken === undefined || !trnTokenPattern.test(trnToken)) {
-        ctx.log.warn("magic_link_malformed", { present: trnToken !== undefined, length: trnToken?.length ?? 0 });
-        return htmlResponse(<InvalidLinkPage brand={ctx.brand} />, 400);
-      }
-      // Opening the link only starts a sign-in: the token is consumed by identity, on a form POST.
-      return toIdentity(await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: defaultReturnTo, trnToken }));
-    })
     .get("/sign-in", async ({ query, request }) =>
-      toIdentity(await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: safeReturnTo(query.return_to) })),
+      redirectToIdentity(ctx, await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: safeReturnTo(query.return_to) })),
     )
     .get("/sign-in/callback", async ({ request }) => {
       const cookieHeader = request.headers.get("cookie");
       const result = await completeSignIn(ctx, {
         cookieHeader,
-        code: one(request, "code"),
-        state: one(request, "state"),
-        iss: one(request, "iss"),
-        error: one(request, "error"),
+        code: singleQueryParam(request, "code"),
+        state: singleQueryParam(request, "state"),
+        iss: singleQueryParam(request, "iss"),
+        error: singleQueryParam(request, "error"),
         browserId: readCookie(cookieHeader, loginCookieName),
       });
       if (result.ok) return seeOther(result.returnTo, { "set-cookie": result.setCookie });

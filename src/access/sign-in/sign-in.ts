@@ -9,9 +9,6 @@ import { IdTokenRejectedError, verifyIdToken } from "./id-token";
 import { browserBinding, consumeLoginAttempt, startLoginAttempt } from "./login-attempts";
 import type { SignInProblem } from "./sign-in-pages";
 
-/** A TRN token as identity issues them: base64url, long enough to be random, short enough to be sane. */
-export const trnTokenPattern = /^[A-Za-z0-9_-]{16,256}$/;
-
 export type BeginResult =
   | { ok: true; location: string; setCookie?: string }
   | { ok: false; reason: "identity_unavailable" };

@@ -4,7 +4,7 @@ import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/
 import { createClient, type NewClient, newClientSchema } from "../../src/identity/clients/clients";
 import { accounts } from "../../src/identity/db/schema";
 import { createSession } from "../../src/identity/sessions/session";
-import { startTestSystem, type TestSystem, type TestSystemOptions } from "../helpers/system";
+import { startTestSystem, type TestSystem, type TestSystemOptions } from "./system";
 
 export interface IdentityUnderTest {
   system: TestSystem;
