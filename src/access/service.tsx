@@ -3,6 +3,7 @@ import { internalClientCredentials } from "../config/internal-clients";
 import type { BackgroundWorker, ServiceFactory } from "../server/service";
 import { createServiceApp } from "../web/create-service-app";
 import type { ServiceBrand } from "../web/layout";
+import { originsOf } from "../web/security-headers";
 import type { AccessContext } from "./context";
 import { openAccessDatabase, type AccessDatabase } from "./db/database";
 import { identityProvider } from "./oidc/identity-provider";
@@ -30,12 +31,15 @@ export const createAccessService: ServiceFactory = async ({ config, logger }) =>
     callbackUrl: `${config.urls.access}/sign-in/callback`,
     signedOutUrl: `${config.urls.access}/signed-out`,
   };
+  // The sign-out form's answer continues at identity's end-session endpoint.
+  const formActionOrigins = originsOf([config.urls.identity]);
   const app = createServiceApp({
     service: "access",
     brand,
     logger: log,
     secure,
     apiPrefixes: [],
+    formActionOrigins: () => formActionOrigins,
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .use(startRoutes(ctx))

@@ -4,6 +4,7 @@ import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
+import { clientRedirectOrigins } from "./clients/redirect-origins";
 import { openIdentityDatabase } from "./db/database";
 import { openSigningKeyStore } from "./keys/signing-keys";
 import { registerIssuer } from "./oidc/authorize";
@@ -40,7 +41,9 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     logger: log,
     secure: settings.secure,
     apiPrefixes: identityApiPrefixes,
-    csrfExemptPaths: ["/token", "/userinfo", "/revoke", "/introspect"],
+    // Each of these takes a few short parameters.
+    bodyLimits: { "/token": 16 * 1024, "/revoke": 16 * 1024, "/userinfo": 16 * 1024, "/trn-tokens": 16 * 1024, "/introspect": 16 * 1024 },
+    formActionOrigins: clientRedirectOrigins(db),
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .use(oidcRoutes(oidc))

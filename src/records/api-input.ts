@@ -27,3 +27,27 @@ export function parseRequestParts<T extends Record<string, z.ZodType>>(
 export function maskTrn(trn: string): string {
   return trn.length === 7 ? `${trn.slice(0, 2)}***${trn.slice(-2)}` : "***";
 }
+
+/**
+ * The query string with one value per name. A name given more than once is a 400 naming it:
+ * taking either value silently could look up, or write to, a teacher the client did not mean.
+ */
+export function singleValuedQuery(request: Request): { ok: true; value: Record<string, string> } | { ok: false; response: Response } {
+  const value: Record<string, string> = {};
+  const errors: Record<string, string[]> = {};
+  for (const [name, given] of new URL(request.url).searchParams) {
+    if (Object.hasOwn(value, name)) errors[name] = [`${name} must be given once`];
+    else value[name] = given;
+  }
+  if (Object.keys(errors).length > 0) {
+    return { ok: false, response: problemResponse({ title: "One or more validation errors occurred.", status: 400, errors }) };
+  }
+  return { ok: true, value };
+}
+
+/** True when the request's body is declared as JSON (application/json, with or without parameters). */
+export function isJsonBody(request: Request): boolean {
+  const type = request.headers.get("content-type") ?? "";
+  const semicolon = type.indexOf(";");
+  return (semicolon < 0 ? type : type.slice(0, semicolon)).trim().toLowerCase() === "application/json";
+}

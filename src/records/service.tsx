@@ -74,6 +74,8 @@ export const createRecordsService: ServiceFactory = async ({ config, logger }) =
     logger: log,
     secure: config.urls.records.startsWith("https://"),
     apiPrefixes: ["/v2", "/v3"],
+    // An ITT outcome is three short fields.
+    bodyLimits: { "/v2/teachers": 16 * 1024 },
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .get("/", () =>

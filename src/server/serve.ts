@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger";
 import { createAccessService } from "../access/service";
 import { createIdentityService } from "../identity/service";
 import { createRecordsService } from "../records/service";
+import { bunBodyLimit } from "../web/request-body";
 import type { ServiceFactory, ServiceInstance } from "./service";
 
 const factories: Record<ServiceName, ServiceFactory> = {
@@ -29,7 +30,9 @@ export async function startServices(config: Config, logger: Logger, only: Servic
   try {
     for (const name of only) {
       const instance = await factories[name]({ config, logger, running: only });
-      instance.app.listen({ hostname: config.BIND_HOST, port: config.ports[name] });
+      // Bodies are limited per route by the web layer (src/web/request-body.ts); Bun's own cap is
+      // only a backstop, far above those limits, in place of its 128 MiB default.
+      instance.app.listen({ hostname: config.BIND_HOST, port: config.ports[name], maxRequestBodySize: bunBodyLimit });
       const server = instance.app.server as Server<unknown>;
       started.push({ name, instance, server });
       listening[name] = `http://${config.BIND_HOST}:${server.port}`;

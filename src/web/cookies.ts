@@ -1,20 +1,47 @@
 // Cookie helpers. Cookies are not isolated by port, so on localhost the three services share one
 // jar: every cookie name starts with its service's name (identity_session, access_session, ...).
+//
+// Under https every cookie goes out as `__Host-<name>`: the browser then keeps it only if this host
+// set it, with Secure and Path=/ and no Domain, so a sibling subdomain or a plain-http page cannot
+// plant or overwrite it. Code names cookies without the prefix: serializeCookie adds it, and
+// createServiceApp passes every https request's Cookie header through hostCookiesOnly() before any
+// code reads it, which keeps only the prefixed cookies (named without the prefix). So no reader can
+// take an unprefixed, plantable cookie for the real one.
 export interface CookieOptions {
   maxAgeSeconds?: number;
   secure: boolean;
-  path?: string;
+}
+
+export const hostPrefix = "__Host-";
+
+/** The name the browser stores: `__Host-<name>` under https. */
+export function cookieName(name: string, secure: boolean): string {
+  return secure ? hostPrefix + name : name;
 }
 
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path ?? "/"}`, "HttpOnly", "SameSite=Lax"];
+  // __Host- requires Path=/ and Secure, and no Domain (never set here).
+  const parts = [`${cookieName(name, options.secure)}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax"];
   if (options.secure) parts.push("Secure");
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
   return parts.join("; ");
 }
 
-export function clearCookie(name: string, options: { secure: boolean; path?: string }): string {
+export function clearCookie(name: string, options: { secure: boolean }): string {
   return serializeCookie(name, "", { ...options, maxAgeSeconds: 0 });
+}
+
+/**
+ * An https request's Cookie header as code should see it: only `__Host-` cookies, named without
+ * the prefix. Any other cookie could have been set by another host or over http, so it is dropped.
+ */
+export function hostCookiesOnly(header: string): string {
+  const kept: string[] = [];
+  for (const part of header.split(";")) {
+    const pair = part.trim();
+    if (pair.startsWith(hostPrefix)) kept.push(pair.slice(hostPrefix.length));
+  }
+  return kept.join("; ");
 }
 
 export function readCookie(header: string | null | undefined, name: string): string | undefined {

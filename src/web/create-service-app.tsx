@@ -1,33 +1,53 @@
-// The Elysia instance each service starts from: security headers, embedded assets, CSRF on every
-// form POST, one JSON log line per request, GOV.UK error pages or problem+json, and /health.
+// The Elysia instance each service starts from: security headers, embedded assets, bounded
+// request bodies, CSRF on every state-changing page request, one JSON log line per request,
+// GOV.UK error pages or problem+json, and /health.
 import { Elysia } from "elysia";
 import { html } from "@elysiajs/html";
 import type { Logger } from "../log/logger";
 import { assetPaths, assetResponse } from "./assets";
-import { csrfFieldName, csrfTokenFor, isFormSubmission, isValidCsrf } from "./csrf";
-import { FormExpiredPage, NotFoundPage, ServerErrorPage } from "./error-pages";
+import { hostCookiesOnly } from "./cookies";
+import { crossOriginReason, csrfFieldName, csrfTokenFor, isFormBody, isStateChanging, isValidCsrf, sameOriginHref } from "./csrf";
+import { FormExpiredPage, FormNotAcceptedPage, NotFoundPage, ServerErrorPage, TooLargePage } from "./error-pages";
 import { htmlResponse } from "./html";
 import type { ServiceBrand } from "./layout";
 import { problemResponse } from "./problem";
-import { applySecurityHeaders } from "./security-headers";
+import { bodyTooLarge, declaresTooLarge, formBodyLimit, limitBody, parseBody, serverBodyLimit } from "./request-body";
+import { securityHeaders } from "./security-headers";
 
 export interface ServiceAppOptions {
   service: string;
+  /** brand.url is the service's public URL: a page request from a browser must come from its origin. */
   brand: ServiceBrand;
   logger: Logger;
-  /** True when the public URL is https: cookies get Secure, responses get HSTS. */
+  /** True when the public URL is https: cookies get the __Host- prefix and Secure, responses get HSTS. */
   secure: boolean;
-  /** Paths (prefixes) that are JSON APIs: their errors are problem+json, never pages. */
+  /**
+   * Paths (prefixes) that are JSON APIs, authenticated by bearer token or client credentials: their
+   * errors are problem+json, never pages, and they are exempt from CSRF (no cookie authenticates them).
+   */
   apiPrefixes: string[];
-  /** Form-encoded POST endpoints that are protocol APIs, not forms (e.g. OAuth's /token). */
-  csrfExemptPaths?: string[];
+  /** Body limits in bytes for API paths (prefixes) that take less than serverBodyLimit. Pages take formBodyLimit. */
+  bodyLimits?: Record<string, number>;
+  /**
+   * Origins, besides this service, that a form's answer may redirect the browser to (CSP form-action).
+   * Called on every request: return the same array for as long as it has not changed.
+   */
+  formActionOrigins?: () => readonly string[];
   /** Returns normally when the service can serve; throws when it cannot (e.g. its database). */
   healthCheck: () => void;
 }
 
+interface RequestInfo {
+  started: number;
+  path?: string;
+  /** A state-changing request to a page: its form must carry the CSRF token. */
+  needsCsrfToken?: boolean;
+}
+
 /** When each request arrived, and its path once something asked for it (hooks ask up to three times). */
-const requestInfo = new WeakMap<Request, { started: number; path?: string }>();
+const requestInfo = new WeakMap<Request, RequestInfo>();
 const assets = new Set(assetPaths);
+const noOrigins: readonly string[] = [];
 
 function pathOf(request: Request): string {
   const info = requestInfo.get(request);
@@ -35,50 +55,117 @@ function pathOf(request: Request): string {
   return (info.path ??= new URL(request.url).pathname);
 }
 
+function underPrefix(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+}
+
+/** A JSON API by its path alone: what decides CSRF (a header anyone can send must not exempt a page). */
+export function isApiPath(path: string, apiPrefixes: string[]): boolean {
+  return apiPrefixes.some((prefix) => underPrefix(path, prefix));
+}
+
+/** Whether to answer with problem+json rather than a page: an API path, or a client that asks for JSON. */
 export function isApiRequest(request: Request, apiPrefixes: string[]): boolean {
-  const path = pathOf(request);
-  if (apiPrefixes.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")))
-    return true;
+  if (isApiPath(pathOf(request), apiPrefixes)) return true;
   const accept = request.headers.get("accept") ?? "";
   return accept.includes("json") && !accept.includes("text/html");
 }
 
 export function createServiceApp(options: ServiceAppOptions) {
   const { service, brand, logger, secure, apiPrefixes } = options;
-  const csrfExempt = new Set(options.csrfExemptPaths ?? []);
+  const ownOrigin = new URL(brand.url).origin;
+  const bodyLimits = Object.entries(options.bodyLimits ?? {});
   const isApi = (request: Request) => isApiRequest(request, apiPrefixes);
+  const bodyLimitFor = (path: string, api: boolean) =>
+    api ? (bodyLimits.find(([prefix]) => underPrefix(path, prefix))?.[1] ?? serverBodyLimit) : formBodyLimit;
+
+  // The headers object is rebuilt only when the form-action origins change.
+  let headersFor: readonly string[] | undefined;
+  let headers: Record<string, string> = {};
+  const currentHeaders = () => {
+    const origins = options.formActionOrigins?.() ?? noOrigins;
+    if (origins !== headersFor) [headersFor, headers] = [origins, securityHeaders(origins, secure)];
+    return headers;
+  };
+
+  const tooLarge = (request: Request, limit: number) =>
+    isApi(request)
+      ? problemResponse({ title: "Payload too large", status: 413, detail: `The request body must be ${limit} bytes or fewer.` })
+      : htmlResponse(<TooLargePage brand={brand} />, 413);
+  const formExpired = (request: Request) =>
+    isApi(request)
+      ? problemResponse({ title: "Forbidden", status: 403, detail: "The form's security token is missing or does not match, or it came from another site." })
+      : htmlResponse(
+          <FormExpiredPage brand={brand} retryHref={sameOriginHref(request.headers.get("referer"), ownOrigin) ?? brand.url} />,
+          403,
+        );
 
   return new Elysia({ name: `${service}-base` })
     .use(html({ autoDetect: true }))
-    // Not async: Elysia would then await this hook on every request. Only a known asset answers here.
+    // Not async: Elysia would then await this hook on every request. It answers only a known asset,
+    // or a request refused before its body is read.
     .onRequest(({ request, set }) => {
-      requestInfo.set(request, { started: performance.now() });
-      applySecurityHeaders(set.headers as Record<string, unknown>, secure);
-      if (request.method === "GET" || request.method === "HEAD") {
+      const info: RequestInfo = { started: performance.now() };
+      requestInfo.set(request, info);
+      Object.assign(set.headers, currentHeaders());
+      if (secure) {
+        const cookie = request.headers.get("cookie");
+        if (cookie) request.headers.set("cookie", hostCookiesOnly(cookie));
+      }
+      const method = request.method;
+      if (method === "GET" || method === "HEAD") {
         const path = pathOf(request);
         if (assets.has(path)) return assetResponse(path);
+        return;
+      }
+      const path = pathOf(request);
+      const api = isApiPath(path, apiPrefixes);
+      const limit = bodyLimitFor(path, api);
+      limitBody(request, limit);
+      if (declaresTooLarge(request, limit)) {
+        logger.warn("body_too_large", { path, limit });
+        return tooLarge(request, limit);
+      }
+      if (api || !isStateChanging(method)) return;
+      info.needsCsrfToken = true;
+      if (!isFormBody(request)) {
+        logger.warn("csrf_rejected", { path, reason: "not a form body" });
+        return isApi(request)
+          ? problemResponse({ title: "Unsupported media type", status: 415, detail: "Send the form as application/x-www-form-urlencoded." })
+          : htmlResponse(<FormNotAcceptedPage brand={brand} />, 415);
+      }
+      const crossOrigin = crossOriginReason(request, ownOrigin);
+      if (crossOrigin) {
+        logger.warn("csrf_rejected", { path, reason: crossOrigin });
+        return formExpired(request);
       }
     })
+    // Every body, of every route, is read here through readBody: never past its limit, and before
+    // any handler (so before any authentication) runs. Handlers that want the raw body call readBody.
+    .onParse({ as: "global" }, ({ request }, mediaType) => parseBody(request, mediaType))
     .derive({ as: "global" }, ({ request, set }) => {
       // The CSRF token for forms on this page; issued when the browser has none yet. APIs have no
       // forms, so they never get the cookie (nor pay for making it).
-      if (isApi(request)) return { csrfToken: "" };
+      if (isApiPath(pathOf(request), apiPrefixes)) return { csrfToken: "" };
       const csrf = csrfTokenFor(request.headers.get("cookie"), service, secure);
       if (csrf.setCookie) appendSetCookie(set.headers as Record<string, unknown>, csrf.setCookie);
       return { csrfToken: csrf.token };
     })
     .onBeforeHandle({ as: "global" }, ({ request, body }) => {
-      if (!isFormSubmission(request)) return;
-      if (csrfExempt.has(pathOf(request))) return;
-      const submitted = (body as Record<string, unknown> | undefined)?.[csrfFieldName];
+      if (!requestInfo.get(request)?.needsCsrfToken) return;
+      const submitted = (body as Record<string, unknown> | null | undefined)?.[csrfFieldName];
       if (isValidCsrf(request.headers.get("cookie"), service, submitted)) return;
-      logger.warn("csrf_rejected", { path: pathOf(request) });
-      const back = request.headers.get("referer");
-      return htmlResponse(<FormExpiredPage brand={brand} retryHref={back && back.startsWith(brand.url) ? back : brand.url} />, 403);
+      logger.warn("csrf_rejected", { path: pathOf(request), reason: "token" });
+      return formExpired(request);
     })
     .onError({ as: "global" }, ({ code, error, request, set }) => {
       // Record the status so the request log sees it (a returned Response is not seen there on errors).
       const respond = (response: Response) => ((set.status = response.status), response);
+      const overLimit = bodyTooLarge(error);
+      if (overLimit) {
+        logger.warn("body_too_large", { path: pathOf(request), limit: overLimit.limit });
+        return respond(tooLarge(request, overLimit.limit));
+      }
       if (code === "NOT_FOUND") {
         return respond(isApi(request)
           ? problemResponse({ title: "Not found", status: 404, detail: "There is no resource at this address." })

@@ -1,6 +1,12 @@
-// CSRF protection for every form POST: a double-submit token. The cookie holds a random value;
-// each form echoes it in a hidden `_csrf` field. Another site can make the browser send the
-// cookie but cannot read it, so it cannot fill in the field.
+// CSRF protection for every state-changing request to a page, whatever its Content-Type:
+// - pages take only form bodies (application/x-www-form-urlencoded): anything else is refused
+//   with 415 before it is read, so no handler acts on a body the check could not see;
+// - the browser must not say the request came from another origin (Origin, Sec-Fetch-Site): this
+//   refuses a page on another port of localhost or a sibling subdomain, which SameSite=Lax lets
+//   through as "same-site";
+// - the form must echo the double-submit token: the cookie holds a random value, each form a hidden
+//   `_csrf` field. Another site can make the browser send the cookie but cannot read it.
+// APIs (bearer tokens, client credentials) carry no cookies that authenticate, so they are exempt.
 import { constantTimeEqual, randomToken } from "../security/tokens";
 import { readCookie, serializeCookie } from "./cookies";
 
@@ -28,9 +34,43 @@ export function isValidCsrf(cookieHeader: string | null, service: string, submit
   return constantTimeEqual(expected, submitted);
 }
 
-/** A POST that an HTML form can send, from any site, without a CORS preflight. */
-export function isFormSubmission(request: Request): boolean {
-  if (request.method !== "POST") return false;
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data") || type.startsWith("text/plain");
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** POST, PUT, PATCH, DELETE and anything else that is not a read. */
+export function isStateChanging(method: string): boolean {
+  return !safeMethods.has(method);
+}
+
+/** The only body a page route takes: what a GOV.UK form (no file upload) sends. */
+export function isFormBody(request: Request): boolean {
+  const type = request.headers.get("content-type");
+  if (!type) return false;
+  const semicolon = type.indexOf(";");
+  return (semicolon < 0 ? type : type.slice(0, semicolon)).trim().toLowerCase() === "application/x-www-form-urlencoded";
+}
+
+/**
+ * Why the browser says this request came from elsewhere, or undefined when it does not.
+ * `ownOrigin` is the service's public origin (its URL setting), compared in full, port included.
+ * An absent Origin, or "null" (what browsers send from a page with Referrer-Policy: no-referrer, as
+ * ours are), proves nothing either way: the token alone decides then.
+ */
+export function crossOriginReason(request: Request, ownOrigin: string): string | undefined {
+  const site = request.headers.get("sec-fetch-site");
+  // same-origin, or none (the user's own action, e.g. a bookmark): anything else is another site's page.
+  if (site !== null && site !== "same-origin" && site !== "none") return `sec-fetch-site: ${site}`;
+  const origin = request.headers.get("origin");
+  if (origin !== null && origin !== "null" && origin !== ownOrigin) return "origin";
+  return undefined;
+}
+
+/** `href` when it is an address on `origin` (compared as parsed origins), else undefined. */
+export function sameOriginHref(href: string | null, origin: string): string | undefined {
+  if (!href) return undefined;
+  try {
+    const url = new URL(href);
+    return url.origin === origin && (url.protocol === "http:" || url.protocol === "https:") ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
 }

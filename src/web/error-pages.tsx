@@ -39,3 +39,33 @@ export function FormExpiredPage(props: { brand: ServiceBrand; retryHref: string 
     </Page>
   );
 }
+
+/** 415: a page was sent something other than a form (another site's script, or a broken client). */
+export function FormNotAcceptedPage(props: { brand: ServiceBrand }): JSX.Element {
+  return (
+    <Page title="Sorry, we could not accept what was sent" brand={props.brand}>
+      <h1 class="govuk-heading-l">Sorry, we could not accept what was sent</h1>
+      <p class="govuk-body">This page only accepts its own form. Nothing has been saved.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={props.brand.url}>
+          Go to the start page
+        </a>
+      </p>
+    </Page>
+  );
+}
+
+/** 413: more was sent than any form on the service takes. */
+export function TooLargePage(props: { brand: ServiceBrand }): JSX.Element {
+  return (
+    <Page title="What you sent was too large" brand={props.brand}>
+      <h1 class="govuk-heading-l">What you sent was too large</h1>
+      <p class="govuk-body">The form sent more information than we can accept. Nothing has been saved.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={props.brand.url}>
+          Go to the start page
+        </a>
+      </p>
+    </Page>
+  );
+}

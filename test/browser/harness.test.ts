@@ -39,7 +39,7 @@ beforeAll(async () => {
         return new Response(".faint { color: #ccc; background: #fff }", { headers: { "content-type": "text/css" } });
       const body = pages[path];
       // The services' own CSP, so the harness is tried under the policy real pages have.
-      const headers = { ...securityHeaders, "content-type": "text/html; charset=utf-8" };
+      const headers = { ...securityHeaders([], false), "content-type": "text/html; charset=utf-8" };
       return body ? new Response(body, { headers }) : new Response("missing", { status: 404, headers });
     },
   });

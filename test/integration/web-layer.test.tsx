@@ -26,8 +26,7 @@ const app = createServiceApp({
   brand,
   logger: createLogger({ write: (l) => logLines.push(l) }),
   secure: false,
-  apiPrefixes: ["/api"],
-  csrfExemptPaths: ["/token"],
+  apiPrefixes: ["/api", "/token"],
   healthCheck: () => {},
 })
   .get("/form", ({ csrfToken }) =>
@@ -82,17 +81,24 @@ describe("CSRF", () => {
     expect(saved).toEqual([]);
   });
 
-  test("a form posted as text/plain (which another site's form can send without a preflight) is refused too", async () => {
+  test("a page takes only a form body: text/plain, multipart, JSON or none at all is 415 and changes nothing", async () => {
     const { cookie, token } = csrfFrom(await fetch(`${base}/form`));
-    for (const type of ["text/plain", "multipart/form-data; boundary=x"]) {
+    const bodies: [string | undefined, string | undefined][] = [
+      ["text/plain", `thing=hacked\r\n_csrf=${token}`],
+      ["multipart/form-data; boundary=x", `--x\r\nContent-Disposition: form-data; name="thing"\r\n\r\nhacked\r\n--x--\r\n`],
+      ["application/json", JSON.stringify({ thing: "hacked", _csrf: token })],
+      ["application/octet-stream", "thing=hacked"],
+      [undefined, undefined],
+    ];
+    for (const [type, body] of bodies) {
       const response = await fetch(`${base}/form`, {
         method: "POST",
-        headers: { "content-type": type, cookie },
-        body: type === "text/plain" ? `thing=hacked\r\n_csrf=${token}` : `--x\r\nContent-Disposition: form-data; name="thing"\r\n\r\nhacked\r\n--x--\r\n`,
+        headers: type ? { "content-type": type, cookie } : { cookie },
+        body,
         redirect: "manual",
       });
-      expect(response.status).toBe(403);
-      expect(await response.text()).toContain("This form has expired");
+      expect({ type, status: response.status }).toEqual({ type, status: 415 });
+      expect(await response.text()).toContain("Nothing has been saved");
     }
     expect(saved).toEqual([]);
   });
@@ -131,7 +137,7 @@ describe("CSRF", () => {
     expect(setCookie).toMatch(/demo_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
   });
 
-  test("protocol endpoints listed as exempt take form posts without a token", async () => {
+  test("API paths take form posts without a token (they are authenticated by the request, not a cookie)", async () => {
     const response = await fetch(`${base}/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },

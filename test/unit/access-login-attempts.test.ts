@@ -8,6 +8,7 @@ import { openAccessDatabase } from "../../src/access/db/database";
 import { createSession, purgeExpiredSessions, readSession } from "../../src/access/sessions/session";
 import { consumeLoginAttempt, purgeExpiredLoginAttempts, startLoginAttempt } from "../../src/access/sign-in/login-attempts";
 import { sha256 } from "../../src/security/tokens";
+import { hostCookiesOnly } from "../../src/web/cookies";
 
 const dir = mkdtempSync(join(tmpdir(), "access-unit-"));
 const db = openAccessDatabase(dir);
@@ -61,8 +62,9 @@ describe("sessions", () => {
 
   test("are read back only with their cookie, until they end, and purged after", () => {
     const { setCookie } = createSession(db, newSession, { secure: true, lifetimeMs: 60_000 });
-    expect(setCookie).toMatch(/^access_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=60$/);
-    const cookie = setCookie.split(";")[0];
+    expect(setCookie).toMatch(/^__Host-access_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=60$/);
+    // As the web layer hands an https request's cookies to code: __Host- cookies, named without the prefix.
+    const cookie = hostCookiesOnly(setCookie.split(";")[0]);
     expect(readSession(db, cookie)?.accessToken).toBe("at");
     expect(readSession(db, "access_session=" + "x".repeat(43))).toBeNull();
     expect(readSession(db, cookie, Date.now() + 61_000)).toBeNull();

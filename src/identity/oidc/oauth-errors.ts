@@ -1,4 +1,6 @@
 // OAuth 2.0 error responses (RFC 6749 §5.2) and form parameter reading for the token endpoints.
+import { readBodyText } from "../../web/request-body";
+
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -40,7 +42,7 @@ export async function readForm(request: Request): Promise<URLSearchParams> {
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
     throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
   }
-  return new URLSearchParams(await request.text());
+  return new URLSearchParams(await readBodyText(request));
 }
 
 /** One parameter; RFC 6749 §3.2: parameters must not be repeated. Empty counts as absent. */

@@ -49,21 +49,16 @@ export function oidcRoutes(ctx: OidcContext) {
     .post(
       "/token",
       ({ request }) => oauth(async () => handleTokenRequest(ctx, request.headers.get("authorization"), await readForm(request))),
-      { parse: "none" },
     )
-    .post("/revoke", ({ request }) => oauth(async () => revoke(ctx, request.headers.get("authorization"), await readForm(request))), {
-      parse: "none",
-    })
-    .post("/introspect", ({ request }) => oauth(async () => introspect(ctx, request.headers.get("authorization"), await readForm(request))), {
-      parse: "none",
-    })
+    .post("/revoke", ({ request }) => oauth(async () => revoke(ctx, request.headers.get("authorization"), await readForm(request))))
+    .post("/introspect", ({ request }) => oauth(async () => introspect(ctx, request.headers.get("authorization"), await readForm(request))))
     .get("/authorize", ({ request }) => {
       const outcome = authorize(ctx.db, ctx.issuer, new URL(request.url).searchParams, request.headers.get("cookie"));
       if (outcome.kind === "error_page") return htmlResponse(<AuthorizeErrorPage brand={ctx.brand} reason={outcome.reason} />, 400);
       return seeOther(outcome.location);
     })
     .get("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")))
-    .post("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")), { parse: "none" })
+    .post("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")))
     .get("/end-session", ({ query, request, ...rest }) =>
       endSessionPage(
         {

@@ -1,6 +1,7 @@
 // POST /trn-tokens (records calls it after a QTS pass): bearer token with scope trn_token:write.
 import { Elysia } from "elysia";
 import { parseOrProblem, problemResponse } from "../../web/problem";
+import { readBodyText } from "../../web/request-body";
 import type { OidcContext } from "../oidc/context";
 import { createTrnTokenSchema } from "./schemas";
 import { issueTrnToken } from "./trn-tokens";
@@ -11,9 +12,11 @@ export function trnTokenRoutes(ctx: OidcContext) {
     async ({ request }) => {
       const claims = await ctx.accessTokens.verify(request.headers.get("authorization"), "trn_token:write");
       if (claims instanceof Response) return claims;
+      // Read within its limit (an oversized body is a 413 from the web layer, not a 400 here).
+      const text = await readBodyText(request);
       let body: unknown;
       try {
-        body = await request.json();
+        body = JSON.parse(text);
       } catch {
         return problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send a JSON object." });
       }
@@ -25,6 +28,5 @@ export function trnTokenRoutes(ctx: OidcContext) {
         headers: { "content-type": "application/json", "cache-control": "no-store" },
       });
     },
-    { parse: "none" },
   );
 }

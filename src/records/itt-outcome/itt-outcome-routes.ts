@@ -5,7 +5,8 @@ import type { AccessTokenVerifier } from "../../auth/verify-access-token";
 import type { Logger } from "../../log/logger";
 import type { RecordsDatabase } from "../db/database";
 import { recordsErrorResponse } from "../api-errors";
-import { maskTrn, parseRequestParts } from "../api-input";
+import { isJsonBody, maskTrn, parseRequestParts, singleValuedQuery } from "../api-input";
+import { problemResponse } from "../../web/problem";
 import { ittOutcomeBody, ittOutcomeQuery, trnSchema } from "./itt-outcome-schemas";
 import { createIttOutcomeRecorder } from "./record-itt-outcome";
 
@@ -24,12 +25,17 @@ const bodyObject = z.custom<Record<string, unknown>>((v) => typeof v === "object
 export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
   const { db, verifier, logger } = options;
   const recordIttOutcome = createIttOutcomeRecorder(db);
-  return new Elysia({ name: "records-itt-outcome" }).put("/v2/teachers/:trn/itt-outcome", async ({ params, query, body, request }) => {
+  return new Elysia({ name: "records-itt-outcome" }).put("/v2/teachers/:trn/itt-outcome", async ({ params, body, request }) => {
     const claims = await verifier.verify(request.headers.get("authorization"), "itt_outcome:write");
     if (claims instanceof Response) return claims;
+    if (!isJsonBody(request)) {
+      return problemResponse({ title: "Unsupported media type", status: 415, detail: "Send the outcome as application/json." });
+    }
+    const query = singleValuedQuery(request);
+    if (!query.ok) return query.response;
     const parsed = parseRequestParts({
       trn: [trnSchema, params.trn],
-      query: [ittOutcomeQuery, query],
+      query: [ittOutcomeQuery, query.value],
       body: [bodyObject.pipe(ittOutcomeBody), body ?? null],
     });
     if (!parsed.ok) return parsed.response;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AccessTokenVerifier } from "../../auth/verify-access-token";
 import type { RecordsDatabase } from "../db/database";
 import { recordsErrorResponse } from "../api-errors";
-import { parseRequestParts } from "../api-input";
+import { parseRequestParts, singleValuedQuery } from "../api-input";
 import { isIsoDate } from "../dates";
 import { trnSchema } from "../itt-outcome/itt-outcome-schemas";
 import { problemResponse } from "../../web/problem";
@@ -29,10 +29,12 @@ export function teacherRoutes(options: { db: RecordsDatabase; verifier: AccessTo
   const { db, verifier } = options;
   const readTeacher = createTeacherReader(db);
   return new Elysia({ name: "records-teachers" })
-    .get("/v2/teachers/:trn", async ({ params, query, request }) => {
+    .get("/v2/teachers/:trn", async ({ params, request }) => {
       const claims = await verifier.verify(request.headers.get("authorization"), "teachers:read");
       if (claims instanceof Response) return claims;
-      const parsed = parseRequestParts({ trn: [trnSchema, params.trn], query: [teacherQuery, query] });
+      const query = singleValuedQuery(request);
+      if (!query.ok) return query.response;
+      const parsed = parseRequestParts({ trn: [trnSchema, params.trn], query: [teacherQuery, query.value] });
       if (!parsed.ok) return parsed.response;
       return recordResponse(readTeacher(parsed.value.trn, parsed.value.query.birthdate));
     })
