@@ -76,7 +76,7 @@ describe("POST /trn-tokens", () => {
     const notJson = await post("{nope");
     expect(notJson.status).toBe(400);
     expect(notJson.headers.get("content-type")).toBe("application/problem+json");
-    expect(await notJson.json()).toMatchObject({ status: 400, title: "The request body could not be read.", detail: "Send a JSON object." });
+    expect(await notJson.json()).toMatchObject({ status: 400, title: "The request body could not be read.", detail: "Send valid JSON." });
     expect(count()).toBe(before);
   });
 

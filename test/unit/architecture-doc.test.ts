@@ -11,7 +11,6 @@ const doc = readFileSync(join(root, "docs/ARCHITECTURE.md"), "utf8");
  * Named in the map but not in the tree until identity's reshape (issue 10) lands. Each is marked
  * failing below: when the reshape creates it, its test fails, and it comes off this list.
  */
-const planned = ["src/access/register"];
 
 /** Every `src/...` path the document names, without a trailing slash (`src/<service>/` is a pattern, not a path). */
 function namedPaths(markdown: string): Set<string> {
@@ -32,21 +31,10 @@ test("every folder under src/ is named in docs/ARCHITECTURE.md", () => {
   expect(folders.filter((folder) => !named.has(folder))).toEqual([]);
 });
 
-test("every src/ path docs/ARCHITECTURE.md names exists (the planned ones aside)", () => {
+test("every src/ path docs/ARCHITECTURE.md names exists", () => {
   expect(named.size).toBeGreaterThan(40);
-  expect([...named].filter((path) => !planned.includes(path) && !existsSync(join(root, path)))).toEqual([]);
+  expect([...named].filter((path) => !existsSync(join(root, path)))).toEqual([]);
 });
-
-test("each planned path is still named in the map", () => {
-  expect(planned.filter((path) => !named.has(path))).toEqual([]);
-});
-
-for (const path of planned) {
-  // Fails today (the folder does not exist yet); passes, and so is reported, once the reshape lands.
-  test.failing(`${path} exists (planned by identity's reshape: remove it from \`planned\` when it lands)`, () => {
-    expect(existsSync(join(root, path))).toBe(true);
-  });
-}
 
 test("the map's path reader takes paths and leaves patterns alone", () => {
   expect([...namedPaths("src/identity/journey/  and `src/<service>/settings.ts`, src/main.ts.")]).toEqual([
