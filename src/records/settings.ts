@@ -1,4 +1,32 @@
-// Settings that only the records service reads. Names are environment variables; see README "Configuration".
-import { z } from "zod";
+// records' configuration: the shared settings, email and outbox (invitations; records sends no
+// SMS), and its own client for calling identity. Names are environment variables; see README
+// "Configuration".
+import type { z } from "zod";
+import {
+  checkSharedSettings,
+  parseSettings,
+  sharedSettings,
+  withServiceAddresses,
+  type Env,
+  type SharedConfig,
+} from "../config/config";
+import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
+import { checkEmailSettings, emailSettings, outboxSettings } from "../mail/settings";
 
-export const recordsSettings = z.object({});
+export const recordsSettings = sharedSettings
+  .extend(emailSettings.shape)
+  .extend(outboxSettings.shape)
+  // records -> identity POST /trn-tokens (scope trn_token:write).
+  .extend(internalClientSettings("RECORDS").shape)
+  .superRefine((settings, ctx) => {
+    checkSharedSettings(settings, ctx);
+    checkEmailSettings(settings, ctx);
+    checkInternalClientSettings("RECORDS")(settings, ctx);
+  });
+
+export type RecordsConfig = z.output<typeof recordsSettings> & SharedConfig;
+
+/** Reads and validates records' settings; throws ConfigError naming each bad one. */
+export function loadRecordsConfig(env: Env = process.env): RecordsConfig {
+  return withServiceAddresses(parseSettings(recordsSettings, env));
+}

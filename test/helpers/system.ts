@@ -3,13 +3,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, type Config, type ServiceName } from "../../src/config/config";
+import { serviceNames, type ServiceName, type SharedConfig } from "../../src/config/config";
 import { createLogger, type Logger } from "../../src/log/logger";
+import { loadServeConfig, type ServiceConfigs } from "../../src/server/configuration";
 import { startServices, type RunningSystem } from "../../src/server/serve";
 import { freePort } from "./ports";
 
 export interface TestSystem {
-  config: Config;
+  /** The shared settings, with the settings of every started service (a test may read any). */
+  config: SharedConfig & Partial<ServiceConfigs["identity"] & ServiceConfigs["records"] & ServiceConfigs["access"]>;
+  /** Each started service's own configuration. */
+  configs: Partial<ServiceConfigs>;
   urls: Record<ServiceName, string>;
   dataDir: string;
   /** Every log line written so far, parsed. */
@@ -52,12 +56,14 @@ export function testEnv(options: TestSystemOptions = {}): { env: Record<string, 
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const { env, dataDir } = testEnv(options);
-  const config = loadConfig(env);
+  const serveConfig = loadServeConfig(env, options.only ?? [...serviceNames]);
+  const config = Object.assign({}, ...Object.values(serveConfig.services), serveConfig.shared);
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
-  const system = await startServices(config, logger, options.only ?? ["identity", "records", "access"]);
+  const system = await startServices(serveConfig, logger);
   return {
     config,
+    configs: serveConfig.services,
     urls: config.urls,
     dataDir,
     logs,

@@ -1,7 +1,7 @@
 // The built artefact, run from a directory of its own with no node_modules beside it.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { binaryInFreshDir, waitForHealthy } from "../helpers/binary";
 import { testEnv } from "../helpers/system";
@@ -10,7 +10,8 @@ const { dir, binary } = binaryInFreshDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], env: Record<string, string> = {}, cwd = dir) {
-  const result = Bun.spawnSync([binary, ...args], { cwd, env: { PATH: process.env.PATH ?? "", ...env } });
+  // Bounded: a command that should refuse to start must not hang the suite if it starts instead.
+  const result = Bun.spawnSync([binary, ...args], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 });
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 
@@ -77,5 +78,95 @@ describe("dist/teacher-id", () => {
     const stdout = await new Response(child.stdout).text();
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines.filter((l) => l.event === "service_stopped").map((l) => l.service).sort()).toEqual(["access", "identity", "records"]);
+  });
+});
+
+/** Starts `serve` and waits until `healthUrl` answers; stop() sends SIGTERM and returns what it printed. */
+async function serveUntilHealthy(args: string[], env: Record<string, string>, healthUrl: string) {
+  const child = Bun.spawn([binary, "serve", ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+  const output = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  try {
+    await waitForHealthy(healthUrl, child);
+  } catch (error) {
+    child.kill("SIGKILL");
+    const [, stderr] = await output;
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+  return {
+    async stop() {
+      child.kill("SIGTERM");
+      const code = await child.exited;
+      const [stdout, stderr] = await output;
+      return { code, stdout, stderr };
+    },
+  };
+}
+
+/** The settings check's list, one setting name per problem. */
+const namedSettings = (stderr: string) =>
+  stderr
+    .split("\n")
+    .filter((line) => line.startsWith("  - "))
+    .map((line) => line.slice(4).split(" ")[0])
+    .sort();
+
+describe("dist/teacher-id in production", () => {
+  const production = (dataDir: string): Record<string, string> => ({
+    ...testEnv({ dataDir: join(dir, dataDir) }).env,
+    ENVIRONMENT: "production",
+    IDENTITY_URL: "https://id.teacher.example",
+    RECORDS_URL: "https://records.teacher.example",
+    ACCESS_URL: "https://qualifications.teacher.example",
+  });
+  const notify = { NOTIFY_API_KEY: `live-${crypto.randomUUID()}-${crypto.randomUUID()}`, NOTIFY_SMS_TEMPLATE_ID: crypto.randomUUID() };
+  const clients = {
+    IDENTITY_CLIENT_ID: "identity-prod",
+    IDENTITY_CLIENT_SECRET: "i".repeat(43),
+    RECORDS_CLIENT_ID: "records-prod",
+    RECORDS_CLIENT_SECRET: "r".repeat(43),
+    ACCESS_CLIENT_ID: "access-prod",
+    ACCESS_CLIENT_SECRET: "a".repeat(43),
+  };
+
+  test("serve --only access asks only for access's settings (no SMTP_URL, no NOTIFY_*), and starts when they are given", async () => {
+    const env = production("access-only");
+    const refused = run(["serve", "--only", "access"], env);
+    expect(refused.code).toBe(78);
+    expect(namedSettings(refused.stderr)).toEqual(["ACCESS_CLIENT_ID", "ACCESS_CLIENT_SECRET"]);
+    expect(refused.stderr).toContain("ACCESS_CLIENT_SECRET is required when ENVIRONMENT=production");
+
+    const served = await serveUntilHealthy(
+      ["--only", "access"],
+      { ...env, ACCESS_CLIENT_ID: clients.ACCESS_CLIENT_ID, ACCESS_CLIENT_SECRET: clients.ACCESS_CLIENT_SECRET },
+      `http://127.0.0.1:${env.ACCESS_PORT}`,
+    );
+    const { code, stderr } = await served.stop();
+    expect(code).toBe(0);
+    expect(stderr).toContain("access    https://qualifications.teacher.example");
+  });
+
+  test("NOTIFY_API_KEY missing stops start-up with exit 78 naming it, not an uncaught exception", () => {
+    const { code, stderr } = run(["serve"], { ...production("no-notify"), SMTP_URL: "smtp://127.0.0.1:1", ...clients });
+    expect(code).toBe(78);
+    expect(namedSettings(stderr)).toEqual(["NOTIFY_API_KEY"]);
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test("production never reads the provisioned secrets file: records alone wants its settings, and serve leaves the file alone", async () => {
+    const env: Record<string, string> = { ...production("secrets-file"), SMTP_URL: "smtp://127.0.0.1:1" };
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    const secretsFile = join(env.DATA_DIR, "internal-client-secrets.json");
+    // What a development serve would have left: records' credentials, ready to use.
+    writeFileSync(secretsFile, JSON.stringify({ records: { clientId: "records-service", clientSecret: "s".repeat(43) } }));
+    const refused = run(["serve", "--only", "records"], env);
+    expect(refused.code).toBe(78);
+    expect(namedSettings(refused.stderr)).toEqual(["RECORDS_CLIENT_ID", "RECORDS_CLIENT_SECRET"]);
+
+    // All three with their settings start, and neither read (it is not JSON) nor rewrite the file.
+    writeFileSync(secretsFile, "{ not json");
+    const served = await serveUntilHealthy([], { ...env, ...notify, ...clients }, `http://127.0.0.1:${env.RECORDS_PORT}`);
+    await waitForHealthy(`http://127.0.0.1:${env.IDENTITY_PORT}`);
+    expect((await served.stop()).code).toBe(0);
+    expect(readFileSync(secretsFile, "utf8")).toBe("{ not json");
   });
 });

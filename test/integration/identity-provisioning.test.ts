@@ -1,18 +1,19 @@
 // The all-in-one start: identity registers the clients the services need, keeps their secrets in
 // the 0600 file, and shows the demo awarding client's secret once, with a curl that works.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { readProvisionedSecrets } from "../../src/config/internal-clients";
-import { findClient } from "../../src/identity/clients/clients";
+import { findClient, secretMatches } from "../../src/identity/clients/clients";
 import { openIdentityDatabase } from "../../src/identity/db/database";
 import { freePort } from "../helpers/ports";
 import { startTestSystem } from "../helpers/system";
 import { clientCredentialsToken } from "./identity-helpers";
 
 const dataDir = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-"));
+const provisioned = (dir: string) => readProvisionedSecrets({ ENVIRONMENT: "development", DATA_DIR: dir });
 const ports = { identity: freePort(), records: freePort(), access: freePort() };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -22,7 +23,7 @@ describe("provisioning on start", () => {
   test("first start: the internal clients exist, their secrets are in a 0600 file, the demo secret is shown once", async () => {
     const system = await startTestSystem({ dataDir, ports });
     try {
-      const saved = readProvisionedSecrets(dataDir);
+      const saved = provisioned(dataDir);
       expect(Object.keys(saved).sort()).toEqual(["access", "identity", "records"]);
       expect(statSync(join(dataDir, "internal-client-secrets.json")).mode & 0o777).toBe(0o600);
 
@@ -60,10 +61,10 @@ describe("provisioning on start", () => {
   });
 
   test("a restart keeps the same clients and secrets, and does not show the demo secret again", async () => {
-    const before = readProvisionedSecrets(dataDir);
+    const before = provisioned(dataDir);
     const system = await startTestSystem({ dataDir, ports });
     try {
-      expect(readProvisionedSecrets(dataDir)).toEqual(before);
+      expect(provisioned(dataDir)).toEqual(before);
       const banner = system.system.announce.join("\n");
       expect(banner).toContain("demo-awarding-service");
       expect(banner).not.toContain(demoSecret);
@@ -74,8 +75,9 @@ describe("provisioning on start", () => {
     }
   });
 
-  test("identity alone provisions only its own client, and no demo client in production", async () => {
+  test("identity alone in production registers only its own client, with the secret from its settings; no demo client, no secrets file", async () => {
     const alone = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-alone-"));
+    const identitySecret = "identity-secret-from-the-environment";
     const system = await startTestSystem({
       only: ["identity"],
       dataDir: alone,
@@ -87,12 +89,16 @@ describe("provisioning on start", () => {
         IDENTITY_URL: "https://identity.example",
         RECORDS_URL: "https://records.example",
         ACCESS_URL: "https://access.example",
+        IDENTITY_CLIENT_ID: "identity-at-records",
+        IDENTITY_CLIENT_SECRET: identitySecret,
       },
     });
     try {
-      expect(Object.keys(readProvisionedSecrets(alone))).toEqual(["identity"]);
+      expect(existsSync(join(alone, "internal-client-secrets.json"))).toBe(false);
       expect(system.system.announce).toEqual([]);
       const db = openIdentityDatabase(alone);
+      expect(secretMatches(findClient(db, "identity-at-records")!, identitySecret)).toBe(true);
+      expect(findClient(db, "identity-service")).toBeNull();
       expect(findClient(db, "demo-awarding-service")).toBeNull();
       expect(findClient(db, "records-service")).toBeNull();
       db.$client.close();

@@ -10,7 +10,7 @@ let system: TestSystem;
 let browser: TestBrowser;
 beforeAll(async () => {
   [system, browser] = await Promise.all([startTestSystem({ only: ["records", "access"] }), launchBrowser()]);
-  const mailer = createMailer(system.config, silentLogger);
+  const mailer = createMailer(system.configs.identity!, silentLogger);
   try {
     await mailer.sendEmail({
       to: "amelia.clarke@example.com",
