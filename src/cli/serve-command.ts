@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { loadSharedConfig } from "../config/config";
+import { loadSharedConfig, publicUrlsInDevelopment } from "../config/config";
 import { createLogger } from "../log/logger";
 import { loadServeConfig } from "../server/configuration";
 import { startServices } from "../server/serve";
@@ -41,6 +41,11 @@ Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
     const serveConfig = loadServeConfig(io.env, only);
     const config = serveConfig.shared;
     const logger = createLogger({ level: config.LOG_LEVEL }).child({ pid: process.pid });
+    const exposed = publicUrlsInDevelopment(config);
+    if (exposed.length > 0) {
+      io.err(developmentWarning(exposed));
+      logger.warn("development_mode_on_public_url", { settings: exposed.map((e) => e.name) });
+    }
     if (values.demo) {
       // Imported here: only --demo needs the CSV importer before records starts.
       const { loadDemoTeachersIn } = await import("../records/demo/demo-teachers");
@@ -69,3 +74,17 @@ Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
   },
 };
 
+/** ENVIRONMENT defaults to development, which fails open: say so loudly when the URLs look real. */
+function developmentWarning(exposed: { name: string; url: string }[]): string {
+  const rule = "!".repeat(78);
+  return [
+    rule,
+    "WARNING: ENVIRONMENT=development, but these public URLs are not on this machine:",
+    ...exposed.map(({ name, url }) => `  ${name}=${url}`),
+    "Development mode is for a developer's machine. It stores every email and text message",
+    "(with live sign-in codes and links) in a dev mailbox page anyone can read, keeps the",
+    "services' client secrets in a file in DATA_DIR, creates a demo client and demo teachers,",
+    "and accepts http:// URLs. If this is a real deployment, set ENVIRONMENT=production.",
+    rule,
+  ].join("\n");
+}

@@ -110,3 +110,18 @@ export function withServiceAddresses<T extends SharedSettings>(settings: T): T &
 export function loadSharedConfig(env: Env = process.env): SharedConfig {
   return withServiceAddresses(parseSettings(sharedSettings.superRefine(checkSharedSettings), env));
 }
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const isLoopback = (host: string) => loopbackHosts.has(host) || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host);
+
+/**
+ * The public URL settings that point away from this machine while ENVIRONMENT=development.
+ * ENVIRONMENT defaults to development, which turns on conveniences that are unsafe on a real
+ * network (dev mailbox, provisioned secrets file, demo client and teachers): `serve` warns.
+ */
+export function publicUrlsInDevelopment(config: SharedSettings): { name: string; url: string }[] {
+  if (config.ENVIRONMENT !== "development") return [];
+  return publicUrlSettings
+    .map((name) => ({ name, url: config[name] }))
+    .filter(({ url }) => !isLoopback(new URL(url).hostname));
+}

@@ -78,6 +78,8 @@ describe("dist/teacher-id", () => {
     const stdout = await new Response(child.stdout).text();
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines.filter((l) => l.event === "service_stopped").map((l) => l.service).sort()).toEqual(["access", "identity", "records"]);
+    // On 127.0.0.1, development mode is what it says: no warning.
+    expect(await new Response(child.stderr).text()).not.toContain("WARNING");
   });
 });
 
@@ -168,5 +170,23 @@ describe("dist/teacher-id in production", () => {
     await waitForHealthy(`http://127.0.0.1:${env.IDENTITY_PORT}`);
     expect((await served.stop()).code).toBe(0);
     expect(readFileSync(secretsFile, "utf8")).toBe("{ not json");
+  });
+});
+
+describe("dist/teacher-id in development", () => {
+  test("serve warns loudly on stderr when a public URL is not on this machine", async () => {
+    const { env } = testEnv({ dataDir: join(dir, "dev-public") });
+    const served = await serveUntilHealthy(
+      ["--only", "access"],
+      { ...env, ACCESS_URL: "https://qualifications.teacher.example" },
+      `http://127.0.0.1:${env.ACCESS_PORT}`,
+    );
+    const { code, stderr, stdout } = await served.stop();
+    expect(code).toBe(0);
+    expect(stderr).toContain("WARNING: ENVIRONMENT=development, but these public URLs are not on this machine:");
+    expect(stderr).toContain("  ACCESS_URL=https://qualifications.teacher.example");
+    expect(stderr).not.toContain("IDENTITY_URL=");
+    expect(stderr).toContain("set ENVIRONMENT=production");
+    expect(stdout).toContain('"event":"development_mode_on_public_url"');
   });
 });

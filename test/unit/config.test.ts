@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { ConfigError, loadSharedConfig, type Env } from "../../src/config/config";
+import { ConfigError, loadSharedConfig, publicUrlsInDevelopment, type Env } from "../../src/config/config";
 import { internalClientCredentials, readProvisionedSecrets } from "../../src/config/internal-clients";
 import { accessSettings, loadAccessConfig } from "../../src/access/settings";
 import { identitySettings, loadIdentityConfig } from "../../src/identity/settings";
@@ -162,5 +162,21 @@ describe("the provisioned secrets file is for development only", () => {
         SyntaxError,
       );
     });
+  });
+});
+
+describe("development with public URLs", () => {
+  test("names each public URL that is not on this machine, only in development", () => {
+    const config = loadSharedConfig({
+      IDENTITY_URL: "http://localhost:4000",
+      RECORDS_URL: "http://[::1]:4001",
+      ACCESS_URL: "https://access.teacher.example.gov.uk",
+    });
+    expect(publicUrlsInDevelopment(config)).toEqual([{ name: "ACCESS_URL", url: "https://access.teacher.example.gov.uk" }]);
+    expect(publicUrlsInDevelopment(loadSharedConfig({}))).toEqual([]);
+    expect(publicUrlsInDevelopment(loadSharedConfig({ IDENTITY_URL: "http://127.0.0.1.example.com" }))).toEqual([
+      { name: "IDENTITY_URL", url: "http://127.0.0.1.example.com" },
+    ]);
+    expect(publicUrlsInDevelopment({ ...config, ENVIRONMENT: "production" })).toEqual([]);
   });
 });
