@@ -1,13 +1,13 @@
 // What access's features share: built once in service.tsx and passed to each routes file.
-import type { Config } from "../config/config";
 import type { ClientCredentials } from "../config/internal-clients";
 import type { Logger } from "../log/logger";
 import type { ServiceBrand } from "../web/layout";
 import type { AccessDatabase } from "./db/database";
 import type { IdentityProvider } from "./oidc/identity-provider";
+import type { AccessConfig } from "./settings";
 
 export interface AccessContext {
-  config: Config;
+  config: AccessConfig;
   db: AccessDatabase;
   log: Logger;
   brand: ServiceBrand;

@@ -13,9 +13,10 @@ import { purgeExpiredSessions } from "./sessions/session";
 import { purgeExpiredLoginAttempts } from "./sign-in/login-attempts";
 import { signInRoutes } from "./sign-in/sign-in-routes";
 import { signOutRoutes } from "./sign-out/sign-out-routes";
+import type { AccessConfig } from "./settings";
 import { startRoutes } from "./start/start-routes";
 
-export const createAccessService: ServiceFactory = async ({ config, logger }) => {
+export const createAccessService: ServiceFactory<AccessConfig> = async ({ config, logger }) => {
   const log = logger.child({ service: "access" });
   const db = openAccessDatabase(config.DATA_DIR);
   const brand: ServiceBrand = { name: "Access your teaching qualifications", url: config.urls.access };

@@ -1,10 +1,37 @@
-// Settings that only the access service reads. Names are environment variables; see README "Configuration".
+// access's configuration: the shared settings, its own OpenID Connect client at identity, and the
+// settings below that only access reads. access sends no mail. Names are environment variables;
+// see README "Configuration".
 import { z } from "zod";
+import {
+  checkSharedSettings,
+  parseSettings,
+  sharedSettings,
+  withServiceAddresses,
+  type Env,
+  type SharedConfig,
+} from "../config/config";
 import { duration } from "../config/env-schema";
+import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
 
-export const accessSettings = z.object({
+const accessOwnSettings = z.object({
   /** How long a teacher stays signed in to access, however active (their access token may end sooner). */
   ACCESS_SESSION_LIFETIME: duration("8h"),
   /** How long a sign-in started at access may take at identity (registering includes email and SMS codes). */
   ACCESS_SIGN_IN_TIMEOUT: duration("1h"),
 });
+
+export const accessSettings = sharedSettings
+  // access -> identity as an authorization-code client.
+  .extend(internalClientSettings("ACCESS").shape)
+  .extend(accessOwnSettings.shape)
+  .superRefine((settings, ctx) => {
+    checkSharedSettings(settings, ctx);
+    checkInternalClientSettings("ACCESS")(settings, ctx);
+  });
+
+export type AccessConfig = z.output<typeof accessSettings> & SharedConfig;
+
+/** Reads and validates access's settings; throws ConfigError naming each bad one. */
+export function loadAccessConfig(env: Env = process.env): AccessConfig {
+  return withServiceAddresses(parseSettings(accessSettings, env));
+}

@@ -18,12 +18,13 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, type ServiceName } from "../config/config";
+import { loadSharedConfig, type Environment, type ServiceName } from "../config/config";
+import { provisionedSecretsFileName } from "../config/internal-clients";
 import type { Command } from "./command";
 import { parseOnly } from "./only-option";
 
-/** Not a database, but the all-in-one `serve` cannot call between services without it. */
-const internalSecretsFile = "internal-client-secrets.json";
+/** Not a database, but the all-in-one development `serve` cannot call between services without it. */
+const internalSecretsFile = provisionedSecretsFileName;
 
 export interface BackedUpFile {
   name: string;
@@ -94,6 +95,8 @@ export interface BackupOptions {
   services: ServiceName[];
   /** True when the operator named the services: then a missing database is an error, not a skip. */
   servicesGiven: boolean;
+  /** Production never reads the provisioned secrets file (src/config/internal-clients.ts), so never copies it. */
+  environment: Environment;
 }
 
 export interface BackupResult {
@@ -114,7 +117,7 @@ export function backupDataDir(options: BackupOptions): BackupResult {
     throw new BackupRefused(`No databases in ${dataDir}: set DATA_DIR to the directory 'serve' uses`);
   }
   const secrets = join(dataDir, internalSecretsFile);
-  const copySecrets = !options.servicesGiven && existsSync(secrets);
+  const copySecrets = options.environment === "development" && !options.servicesGiven && existsSync(secrets);
   // Check every target before writing anything, so a refusal leaves nothing half done.
   const targets = [...present.map((name) => `${name}.sqlite`), ...(copySecrets ? [internalSecretsFile] : [])];
   const clashing = targets.filter((file) => existsSync(join(toDir, file)));
@@ -151,8 +154,9 @@ Each copy is synced to disk and integrity-checked before it gets its final name.
 DIR is created (mode 0700) when missing. Nothing is ever overwritten: if DIR already
 holds any of the files, nothing is written and the command exits 1.
 
-Also copies ${internalSecretsFile} (the all-in-one serve's service-to-service
-credentials) when present and --only is not given: keep backups as secret as DATA_DIR.
+In development, also copies ${internalSecretsFile} (the all-in-one serve's
+service-to-service credentials) when present and --only is not given: keep backups as
+secret as DATA_DIR.
 
 Options:
   --to DIR      Where to write the copies (required), e.g. /var/backups/teacher-id/$(date +%F)
@@ -163,7 +167,7 @@ from DATA_DIR, copy the backup's NAME.sqlite there (owned by the service user), 
   async run(args, io) {
     const { values } = parseArgs({ args, options: { to: { type: "string" }, only: { type: "string" } }, strict: true });
     if (!values.to) throw new Error("--to DIR is required: the directory to write the copies to");
-    const config = loadConfig(io.env);
+    const config = loadSharedConfig(io.env);
     try {
       const started = performance.now();
       const result = backupDataDir({
@@ -171,6 +175,7 @@ from DATA_DIR, copy the backup's NAME.sqlite there (owned by the service user), 
         toDir: values.to,
         services: parseOnly(values.only),
         servicesGiven: values.only !== undefined,
+        environment: config.ENVIRONMENT,
       });
       for (const file of result.written) {
         const rows = file.rows

@@ -2,11 +2,12 @@ import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, type ServiceName } from "../config/config";
+import type { ServiceName } from "../config/config";
 import { appliedMigrationCount } from "../db/open-database";
 import { openAccessDatabase } from "../access/db/database";
 import { openIdentityDatabase } from "../identity/db/database";
 import { openRecordsDatabase } from "../records/db/database";
+import { loadServeConfig } from "../server/configuration";
 import type { Command } from "./command";
 import { parseOnly } from "./only-option";
 
@@ -31,11 +32,13 @@ export const migrateCommand: Command = {
   help: `Usage: teacher-id migrate [--only identity,records,access]
 
 Applies any migrations not yet applied to each service's SQLite file in DATA_DIR.
-Safe to run again: a database that is up to date is left as it is. 'serve' does this too.`,
+Safe to run again: a database that is up to date is left as it is. 'serve' does this too.
+Checks the same settings 'serve' would for those services, so it also tells whether they are right.`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { only: { type: "string" } }, strict: true });
-    const config = loadConfig(io.env);
-    for (const name of parseOnly(values.only)) {
+    const only = parseOnly(values.only);
+    const config = loadServeConfig(io.env, only).shared;
+    for (const name of only) {
       const file = join(config.DATA_DIR, `${name}.sqlite`);
       const before = existsSync(file) ? countApplied(file) : 0;
       const db = openers[name](config.DATA_DIR) as unknown as { $client: Database };

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config";
+import { loadSharedConfig, publicUrlsInDevelopment } from "../config/config";
 import { createLogger } from "../log/logger";
+import { loadServeConfig } from "../server/configuration";
 import { startServices } from "../server/serve";
 import type { Command } from "./command";
 import { parseOnly } from "./only-option";
@@ -21,14 +22,14 @@ Options:
                 (development only; those already there are left alone).
   --help        Show this help.
 
+Reads the shared settings and those of the services it starts, and no others.
 Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { only: { type: "string" }, demo: { type: "boolean" } }, strict: true });
     const only = parseOnly(values.only);
-    const config = loadConfig(io.env);
-    const logger = createLogger({ level: config.LOG_LEVEL }).child({ pid: process.pid });
     if (values.demo) {
-      if (config.ENVIRONMENT === "production") {
+      // Refused before the services' settings are checked: production would never take them anyway.
+      if (loadSharedConfig(io.env).ENVIRONMENT === "production") {
         io.err("--demo loads fictional teachers: it is refused when ENVIRONMENT=production.");
         return 2;
       }
@@ -36,11 +37,21 @@ Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
         io.err("--demo loads teachers into records: start records too.");
         return 2;
       }
+    }
+    const serveConfig = loadServeConfig(io.env, only);
+    const config = serveConfig.shared;
+    const logger = createLogger({ level: config.LOG_LEVEL }).child({ pid: process.pid });
+    const exposed = publicUrlsInDevelopment(config);
+    if (exposed.length > 0) {
+      io.err(developmentWarning(exposed));
+      logger.warn("development_mode_on_public_url", { settings: exposed.map((e) => e.name) });
+    }
+    if (values.demo) {
       // Imported here: only --demo needs the CSV importer before records starts.
       const { loadDemoTeachersIn } = await import("../records/demo/demo-teachers");
       logger.info("demo_teachers_loaded", { teachers: loadDemoTeachersIn(config.DATA_DIR) });
     }
-    const system = await startServices(config, logger, only);
+    const system = await startServices(serveConfig, logger);
     const lines = [
       "",
       "teacher-id is running:",
@@ -62,3 +73,18 @@ Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
     return 0;
   },
 };
+
+/** ENVIRONMENT defaults to development, which fails open: say so loudly when the URLs look real. */
+function developmentWarning(exposed: { name: string; url: string }[]): string {
+  const rule = "!".repeat(78);
+  return [
+    rule,
+    "WARNING: ENVIRONMENT=development, but these public URLs are not on this machine:",
+    ...exposed.map(({ name, url }) => `  ${name}=${url}`),
+    "Development mode is for a developer's machine. It stores every email and text message",
+    "(with live sign-in codes and links) in a dev mailbox page anyone can read, keeps the",
+    "services' client secrets in a file in DATA_DIR, creates a demo client and demo teachers,",
+    "and accepts http:// URLs. If this is a real deployment, set ENVIRONMENT=production.",
+    rule,
+  ].join("\n");
+}

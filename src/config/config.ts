@@ -1,17 +1,18 @@
-// Configuration comes from environment variables, validated once at start-up.
-// Each service adds its own section (src/<service>/settings.ts); this file holds what all share.
+// Configuration comes from environment variables, validated once at start-up. This file holds what
+// every service shares (the environment, where each service is, logging) and how settings are read
+// and reported. Each service declares and validates its own settings in src/<service>/settings.ts,
+// on top of these; nothing here knows any service's own settings.
 import { z } from "zod";
-import { baseUrl, boolean, optionalString, port } from "./env-schema";
-import { identitySettings } from "../identity/settings";
-import { recordsSettings } from "../records/settings";
-import { accessSettings } from "../access/settings";
-import { mailSettings } from "../mail/settings";
+import { baseUrl, boolean, port } from "./env-schema";
 
 export const serviceNames = ["identity", "records", "access"] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
-const commonSettings = z.object({
-  ENVIRONMENT: z.enum(["development", "production"], { error: "must be development or production" }).default("development"),
+export const environments = ["development", "production"] as const;
+export type Environment = (typeof environments)[number];
+
+export const sharedSettings = z.object({
+  ENVIRONMENT: z.enum(environments, { error: "must be development or production" }).default("development"),
   DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
   BIND_HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
   IDENTITY_PORT: port(4000),
@@ -22,49 +23,38 @@ const commonSettings = z.object({
   ACCESS_URL: baseUrl("http://127.0.0.1:4002"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
   TRUST_PROXY: boolean(false),
-  SMTP_URL: optionalString().pipe(
-    z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
-  ),
-  MAIL_FROM: z.string().min(3).default("Teacher ID <no-reply@teacher-id.localhost>"),
-  // Credentials each service uses to call the others (src/config/internal-clients.ts). Leave unset
-  // for the all-in-one `serve`, which provisions them.
-  RECORDS_CLIENT_ID: optionalString(),
-  RECORDS_CLIENT_SECRET: optionalString(),
-  IDENTITY_CLIENT_ID: optionalString(),
-  IDENTITY_CLIENT_SECRET: optionalString(),
-  ACCESS_CLIENT_ID: optionalString(),
-  ACCESS_CLIENT_SECRET: optionalString(),
 });
 
-const allSettings = commonSettings
-  .extend(identitySettings.shape)
-  .extend(recordsSettings.shape)
-  .extend(accessSettings.shape)
-  .extend(mailSettings.shape);
+export type SharedSettings = z.output<typeof sharedSettings>;
 
-const settingsSchema = allSettings.superRefine((settings, ctx) => {
-    if (settings.NOTIFY_API_KEY && !settings.NOTIFY_SMS_TEMPLATE_ID) {
-      ctx.addIssue({ code: "custom", path: ["NOTIFY_SMS_TEMPLATE_ID"], message: "is required when NOTIFY_API_KEY is set" });
-    }
-    if (settings.ENVIRONMENT !== "production") return;
-    for (const key of ["IDENTITY_URL", "RECORDS_URL", "ACCESS_URL"] as const) {
-      if (!settings[key].startsWith("https://")) {
-        ctx.addIssue({ code: "custom", path: [key], message: "must be an https:// URL when ENVIRONMENT=production" });
-      }
-    }
-    if (!settings.SMTP_URL) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SMTP_URL"],
-        message: "is required when ENVIRONMENT=production (the dev mailbox is for development only)",
-      });
-    }
-  });
+const publicUrlSettings = ["IDENTITY_URL", "RECORDS_URL", "ACCESS_URL"] as const;
 
-/** Every environment variable teacher-id reads (README "Configuration" must list each). */
-export const settingNames = (): string[] => Object.keys(allSettings.shape);
+/** Production rules for the shared settings: browsers and services reach every service over https. */
+export function checkSharedSettings(settings: SharedSettings, ctx: z.RefinementCtx): void {
+  if (settings.ENVIRONMENT !== "production") return;
+  for (const key of publicUrlSettings) {
+    if (!settings[key].startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: [key], message: "must be an https:// URL when ENVIRONMENT=production" });
+    }
+  }
+}
 
-export type Config = z.output<typeof settingsSchema> & {
+/** Names `names` as missing when ENVIRONMENT=production and they are unset; `why` ends the message. */
+export function requireInProduction<T extends { ENVIRONMENT: Environment }>(
+  settings: T,
+  ctx: z.RefinementCtx,
+  names: (keyof T & string)[],
+  why: string,
+): void {
+  if (settings.ENVIRONMENT !== "production") return;
+  for (const name of names) {
+    if (settings[name] === undefined) {
+      ctx.addIssue({ code: "custom", path: [name], message: `is required when ENVIRONMENT=production (${why})` });
+    }
+  }
+}
+
+export type SharedConfig = SharedSettings & {
   /** Public base URL of each service, by name. */
   urls: Record<ServiceName, string>;
   ports: Record<ServiceName, number>;
@@ -75,27 +65,56 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
+
+  /** One error naming every problem of several (e.g. each service `serve` starts), each once. */
+  static combine(errors: ConfigError[]): ConfigError {
+    return new ConfigError([...new Set(errors.flatMap((error) => error.problems))]);
+  }
 }
 
-/** Reads and validates every setting; throws ConfigError naming each bad setting. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export type Env = Record<string, string | undefined>;
+
+/** Reads `schema` from the environment; throws ConfigError naming each bad setting. */
+export function parseSettings<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   // Unset and empty mean the same thing for an environment variable.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const result = settingsSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? "configuration");
-        // Never echo a secret back into a terminal or a log.
-        const given = /SECRET|PASSWORD|KEY|TOKEN|SMTP_URL/.test(name) ? undefined : present[name];
-        return `${name} ${issue.message}${given === undefined ? "" : ` (got ${JSON.stringify(given)})`}`;
-      }),
-    );
-  }
-  const s = result.data;
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "configuration");
+      // Never echo a secret back into a terminal or a log.
+      const given = /SECRET|PASSWORD|KEY|TOKEN|SMTP_URL/.test(name) ? undefined : present[name];
+      return `${name} ${issue.message}${given === undefined ? "" : ` (got ${JSON.stringify(given)})`}`;
+    }),
+  );
+}
+
+/** Adds `urls` and `ports` (by service name) to parsed settings. */
+export function withServiceAddresses<T extends SharedSettings>(settings: T): T & Pick<SharedConfig, "urls" | "ports"> {
   return {
-    ...s,
-    urls: { identity: s.IDENTITY_URL, records: s.RECORDS_URL, access: s.ACCESS_URL },
-    ports: { identity: s.IDENTITY_PORT, records: s.RECORDS_PORT, access: s.ACCESS_PORT },
+    ...settings,
+    urls: { identity: settings.IDENTITY_URL, records: settings.RECORDS_URL, access: settings.ACCESS_URL },
+    ports: { identity: settings.IDENTITY_PORT, records: settings.RECORDS_PORT, access: settings.ACCESS_PORT },
   };
+}
+
+/** Only the shared settings: for commands that serve no service (e.g. `backup`). */
+export function loadSharedConfig(env: Env = process.env): SharedConfig {
+  return withServiceAddresses(parseSettings(sharedSettings.superRefine(checkSharedSettings), env));
+}
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const isLoopback = (host: string) => loopbackHosts.has(host) || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host);
+
+/**
+ * The public URL settings that point away from this machine while ENVIRONMENT=development.
+ * ENVIRONMENT defaults to development, which turns on conveniences that are unsafe on a real
+ * network (dev mailbox, provisioned secrets file, demo client and teachers): `serve` warns.
+ */
+export function publicUrlsInDevelopment(config: SharedSettings): { name: string; url: string }[] {
+  if (config.ENVIRONMENT !== "development") return [];
+  return publicUrlSettings
+    .map((name) => ({ name, url: config[name] }))
+    .filter(({ url }) => !isLoopback(new URL(url).hostname));
 }

@@ -4,7 +4,7 @@
 // use, whether another process changed the database; see db/other-connections.ts).
 import { parseArgs } from "node:util";
 import { commandGroup, type Command, type CommandIO } from "../cli/command";
-import { loadConfig } from "../config/config";
+import { loadIdentityConfig, type IdentityConfig } from "./settings";
 import { fieldErrors } from "../web/problem";
 import {
   ClientExistsError,
@@ -22,8 +22,8 @@ import { rotateSigningKeys } from "./keys/signing-keys";
 /** Verifiers may be a little behind identity's clock; keep retired keys this much longer. */
 const rotationMarginMs = 5 * 60_000;
 
-function withDatabase<T>(io: CommandIO, run: (db: IdentityDatabase, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env);
+function withDatabase<T>(io: CommandIO, run: (db: IdentityDatabase, config: IdentityConfig) => Promise<T>): Promise<T> {
+  const config = loadIdentityConfig(io.env);
   const db = openIdentityDatabase(config.DATA_DIR);
   return run(db, config).finally(() => db.$client.close());
 }

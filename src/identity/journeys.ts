@@ -5,7 +5,7 @@
 // registration, so the journey folders never import each other in a circle.
 import { Elysia } from "elysia";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
-import type { Config } from "../config/config";
+import type { IdentityConfig } from "./settings";
 import { internalClientCredentials } from "../config/internal-clients";
 import type { Logger } from "../log/logger";
 import { createMailer, mailHandlers } from "../mail/mailer";
@@ -24,7 +24,7 @@ import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
 
-export function createJourneys(options: { config: Config; logger: Logger; db: IdentityDatabase; brand: ServiceBrand }) {
+export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabase; brand: ServiceBrand }) {
   const { config, logger, db, brand } = options;
   const mailer = createMailer(config, logger);
   const worker = createOutboxWorker({

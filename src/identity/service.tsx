@@ -5,6 +5,9 @@ import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { clientRedirectOrigins } from "./clients/redirect-origins";
+import type { ServiceName } from "../config/config";
+import type { ConfiguredClient } from "../config/internal-clients";
+import type { IdentityConfig } from "./settings";
 import { openIdentityDatabase } from "./db/database";
 import { openSigningKeyStore } from "./keys/signing-keys";
 import { registerIssuer } from "./oidc/authorize";
@@ -17,7 +20,12 @@ import { createJourneys } from "./journeys";
 
 export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/introspect", "/jwks"];
 
-export const createIdentityService: ServiceFactory = async ({ config, logger, running }) => {
+export interface IdentityServiceExtras {
+  /** The client each service in this process calls the others with, from its settings: identity registers them. */
+  internalClients: Partial<Record<ServiceName, ConfiguredClient>>;
+}
+
+export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServiceExtras> = async ({ config, logger, internalClients }) => {
   const log = logger.child({ service: "identity" });
   const db = openIdentityDatabase(config.DATA_DIR);
   const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity };
@@ -32,7 +40,7 @@ export const createIdentityService: ServiceFactory = async ({ config, logger, ru
     logger: log,
   };
   registerIssuer(db, settings.issuer);
-  const announce = provisionClients(db, config, running, log);
+  const announce = provisionClients(db, config, internalClients, log);
   // Sign-in and registration pages (/interaction, /sign-in, /register) and identity's outbox worker.
   const journeys = createJourneys({ config, logger: log, db, brand });
   const app = createServiceApp({

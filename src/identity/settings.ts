@@ -1,9 +1,21 @@
-// Settings that only the identity service reads. Names are environment variables; see README "Configuration".
+// identity's configuration: the shared settings, mail, SMS and outbox, its own client for calling
+// records, and the settings below that only identity reads. Names are environment variables; see
+// README "Configuration".
 import { z } from "zod";
+import {
+  checkSharedSettings,
+  parseSettings,
+  sharedSettings,
+  withServiceAddresses,
+  type Env,
+  type SharedConfig,
+} from "../config/config";
 import { duration } from "../config/env-schema";
+import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
+import { checkEmailSettings, checkSmsSettings, emailSettings, outboxSettings, smsSettings } from "../mail/settings";
 import { securityCodeSettings } from "./security-codes/settings";
 
-export const identitySettings = z.object({
+const identityOwnSettings = z.object({
   /** How long an access token (JWT) is valid. Short: JWTs cannot be recalled once issued. */
   ACCESS_TOKEN_TTL: duration("15m"),
   /** How long an ID token is valid. */
@@ -15,3 +27,24 @@ export const identitySettings = z.object({
   // Security codes and their rate limits (sign-in and registration journeys).
   ...securityCodeSettings.shape,
 });
+
+export const identitySettings = sharedSettings
+  .extend(emailSettings.shape)
+  .extend(smsSettings.shape)
+  .extend(outboxSettings.shape)
+  // identity -> records (scope teachers:read).
+  .extend(internalClientSettings("IDENTITY").shape)
+  .extend(identityOwnSettings.shape)
+  .superRefine((settings, ctx) => {
+    checkSharedSettings(settings, ctx);
+    checkEmailSettings(settings, ctx);
+    checkSmsSettings(settings, ctx);
+    checkInternalClientSettings("IDENTITY")(settings, ctx);
+  });
+
+export type IdentityConfig = z.output<typeof identitySettings> & SharedConfig;
+
+/** Reads and validates identity's settings; throws ConfigError naming each bad one. */
+export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
+  return withServiceAddresses(parseSettings(identitySettings, env));
+}

@@ -1,6 +1,8 @@
 // The dev mailbox: in development, every email and SMS any service sends is stored in
 // DATA_DIR/dev-mailbox.sqlite instead of leaving the machine, and records lists it at /dev/mailbox.
-// It is refused when ENVIRONMENT=production.
+// Development only, as a convenience of the all-in-one `serve`: it is one file that every service
+// writes, shown on a page without sign-in, holding live codes and magic links. So it is refused
+// when ENVIRONMENT=production, where the settings also require SMTP_URL and NOTIFY_API_KEY.
 import type { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { openSqlite } from "../db/open-database";

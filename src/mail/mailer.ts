@@ -2,13 +2,14 @@
 // and AUTH as the URL says) or, in development without SMTP_URL, the dev mailbox. SMS: GOV.UK
 // Notify when NOTIFY_API_KEY is set, else the dev mailbox (refused in production).
 import type { Transporter } from "nodemailer";
-import type { Config } from "../config/config";
+import type { Environment } from "../config/config";
 import type { Logger } from "../log/logger";
 import { maskEmail } from "../log/logger";
 import type { EmailMessage, SmsMessage } from "../outbox/enqueue";
 import { PermanentFailure, type OutboxHandler } from "../outbox/worker";
 import { openDevMailbox, type DevMailbox } from "./dev-mailbox";
 import { createNotifySmsSender } from "./notify-sms";
+import type { EmailSettings, SmsSettings } from "./settings";
 
 export interface Mailer {
   /** Where email goes: "smtp" or "dev-mailbox". */
@@ -21,10 +22,8 @@ export interface Mailer {
   close(): void;
 }
 
-export type MailConfig = Pick<
-  Config,
-  "ENVIRONMENT" | "DATA_DIR" | "SMTP_URL" | "MAIL_FROM" | "NOTIFY_API_KEY" | "NOTIFY_SMS_TEMPLATE_ID" | "NOTIFY_BASE_URL"
->;
+/** Email settings, and SMS settings for a service that sends SMS (src/mail/settings.ts). */
+export type MailConfig = { ENVIRONMENT: Environment; DATA_DIR: string } & EmailSettings & Partial<SmsSettings>;
 
 export interface MailerOptions {
   /** False for a service that never sends SMS (records): then production needs no Notify key for it. */
@@ -35,7 +34,8 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
   const smsWanted = options.sms ?? true;
   const useNotify = smsWanted && Boolean(config.NOTIFY_API_KEY && config.NOTIFY_SMS_TEMPLATE_ID);
   const needsMailbox = !config.SMTP_URL || (smsWanted && !useNotify);
-  // openDevMailbox throws in production, so a production service without SMTP or Notify will not start.
+  // Production settings require SMTP_URL (and NOTIFY_API_KEY where SMS is sent), so production never
+  // gets here with a channel left over; openDevMailbox also refuses production, as a second lock.
   const devMailbox = needsMailbox ? openDevMailbox(config.DATA_DIR, config.ENVIRONMENT) : undefined;
 
   let sendEmail: (email: EmailMessage) => Promise<void>;
@@ -84,7 +84,8 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
     const notify = createNotifySmsSender({
       apiKey: config.NOTIFY_API_KEY!,
       templateId: config.NOTIFY_SMS_TEMPLATE_ID!,
-      baseUrl: config.NOTIFY_BASE_URL,
+      // Parsed with the key (src/mail/settings.ts), which gives it its default.
+      baseUrl: config.NOTIFY_BASE_URL!,
     });
     sendSms = async (sms) => {
       await notify(sms);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { desc, eq } from "drizzle-orm";
 import { commandGroup, type Command } from "../cli/command";
-import { loadConfig } from "../config/config";
+import { loadRecordsConfig } from "./settings";
 import { maskEmail } from "../log/logger";
 import { outbox } from "../outbox/schema";
 import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
@@ -58,7 +58,7 @@ Options:
       return 66; // EX_NOINPUT
     }
     const dryRun = values["dry-run"] === true;
-    const config = loadConfig(io.env);
+    const config = loadRecordsConfig(io.env);
     // A dry run where records has no database yet checks against an empty one in a temporary
     // directory, so it creates nothing in DATA_DIR (serve seeds demo teachers only into a new one).
     const scratch = dryRun && !existsSync(recordsDatabaseFile(config.DATA_DIR)) ? mkdtempSync(join(tmpdir(), "teacher-id-dry-run-")) : undefined;
@@ -98,7 +98,7 @@ Loads a handful of fictional teachers (example.com addresses), several in traini
 without an email, one already holding QTS. Teachers already present are left alone.
 'serve' does this by itself on a fresh development install; 'serve --demo' on any.`,
   async run(_args, io) {
-    const config = loadConfig(io.env);
+    const config = loadRecordsConfig(io.env);
     if (config.ENVIRONMENT === "production") {
       io.err("Demo teachers are for development only (ENVIRONMENT=production).");
       return 2;
@@ -138,7 +138,7 @@ Addresses are masked.`,
       io.err("--limit must be a whole number above 0");
       return 2;
     }
-    const config = loadConfig(io.env);
+    const config = loadRecordsConfig(io.env);
     const db = openRecordsDatabase(config.DATA_DIR);
     try {
       const rows = db
@@ -189,7 +189,7 @@ A running 'serve' picks it up within a second. A message already sent is left al
       io.err(`Give one message ID (from 'teacher-id records outbox list').\n\n${outboxRetry.help}`);
       return 2;
     }
-    const config = loadConfig(io.env);
+    const config = loadRecordsConfig(io.env);
     const db = openRecordsDatabase(config.DATA_DIR);
     try {
       const row = db.select().from(outbox).where(eq(outbox.id, id)).get();

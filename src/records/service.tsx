@@ -17,22 +17,23 @@ import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
 import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
+import type { RecordsConfig } from "./settings";
 import { RecordsStartPage } from "./start-page";
 import { teacherRoutes } from "./teachers/teacher-routes";
 
-export const createRecordsService: ServiceFactory = async ({ config, logger }) => {
+export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ config, logger }) => {
   const log = logger.child({ service: "records" });
   const freshInstall = !existsSync(recordsDatabaseFile(config.DATA_DIR));
   const db = openRecordsDatabase(config.DATA_DIR);
   if (freshInstall && config.ENVIRONMENT === "development") {
     log.info("demo_teachers_loaded", { teachers: loadDemoTeachers(db) });
   }
-  // records sends email only; its dev mailbox page also shows identity's SMS in development.
+  // records sends email only. In development its /dev/mailbox page shows what every service stored
+  // in the shared dev mailbox (identity's codes too, which records' settings cannot know about);
+  // production has no dev mailbox and no page.
   const mailer = createMailer(config, log, { sms: false });
-  const notifyConfigured = Boolean(config.NOTIFY_API_KEY && config.NOTIFY_SMS_TEMPLATE_ID);
   const pageMailbox =
-    mailer.devMailbox ??
-    (config.ENVIRONMENT === "development" && !notifyConfigured ? openDevMailbox(config.DATA_DIR, config.ENVIRONMENT) : undefined);
+    mailer.devMailbox ?? (config.ENVIRONMENT === "development" ? openDevMailbox(config.DATA_DIR, config.ENVIRONMENT) : undefined);
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,
     // Read when a token is needed: in `serve`, identity provisions these after records may have started.

@@ -1,11 +1,40 @@
-// Settings that only the records service reads. Names are environment variables; see README "Configuration".
+// records' configuration: the shared settings, email and outbox (invitations; records sends no
+// SMS), and its own client for calling identity. Names are environment variables; see README
+// "Configuration".
 import { z } from "zod";
 import { duration } from "../config/env-schema";
+import {
+  checkSharedSettings,
+  parseSettings,
+  sharedSettings,
+  withServiceAddresses,
+  type Env,
+  type SharedConfig,
+} from "../config/config";
+import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
+import { checkEmailSettings, emailSettings, outboxSettings } from "../mail/settings";
 
-export const recordsSettings = z.object({
-  /**
-   * How long records keeps identity's answer to "is this teacher's access token still valid?"
-   * (POST /introspect): a token revoked at identity is refused within this time.
-   */
-  INTROSPECTION_CACHE_TTL: duration("5s").pipe(z.number().max(60_000, "must be 60s or less: it is how long a revoked token still works")),
-});
+export const recordsSettings = sharedSettings
+  .extend(emailSettings.shape)
+  .extend(outboxSettings.shape)
+  // records -> identity POST /trn-tokens (scope trn_token:write).
+  .extend(internalClientSettings("RECORDS").shape)
+  .extend({
+    /**
+     * How long records keeps identity's answer to "is this teacher's access token still valid?"
+     * (POST /introspect): a token revoked at identity is refused within this time.
+     */
+    INTROSPECTION_CACHE_TTL: duration("5s").pipe(z.number().max(60_000, "must be 60s or less: it is how long a revoked token still works")),
+  })
+  .superRefine((settings, ctx) => {
+    checkSharedSettings(settings, ctx);
+    checkEmailSettings(settings, ctx);
+    checkInternalClientSettings("RECORDS")(settings, ctx);
+  });
+
+export type RecordsConfig = z.output<typeof recordsSettings> & SharedConfig;
+
+/** Reads and validates records' settings; throws ConfigError naming each bad one. */
+export function loadRecordsConfig(env: Env = process.env): RecordsConfig {
+  return withServiceAddresses(parseSettings(recordsSettings, env));
+}

@@ -2,19 +2,27 @@
 // them gracefully: no new requests, in-flight ones finish, workers finish their iteration, then
 // the databases close.
 import type { Server } from "bun";
-import type { Config, ServiceName } from "../config/config";
+import type { ServiceName } from "../config/config";
 import type { Logger } from "../log/logger";
 import { createAccessService } from "../access/service";
 import { createIdentityService } from "../identity/service";
 import { createRecordsService } from "../records/service";
 import { bunBodyLimit } from "../web/request-body";
-import type { ServiceFactory, ServiceInstance } from "./service";
+import { configuredClients, type ServeConfig } from "./configuration";
+import type { ServiceInstance } from "./service";
 
-const factories: Record<ServiceName, ServiceFactory> = {
-  identity: createIdentityService,
-  records: createRecordsService,
-  access: createAccessService,
-};
+/** Each service gets its own configuration only. */
+function createService(name: ServiceName, config: ServeConfig, logger: Logger): Promise<ServiceInstance> {
+  const { running, services } = config;
+  switch (name) {
+    case "identity":
+      return createIdentityService({ config: services.identity!, logger, running, internalClients: configuredClients(config) });
+    case "records":
+      return createRecordsService({ config: services.records!, logger, running });
+    case "access":
+      return createAccessService({ config: services.access!, logger, running });
+  }
+}
 
 export interface RunningSystem {
   /** The address each started service listens on (port 0 in config becomes a real port here). */
@@ -23,21 +31,22 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-export async function startServices(config: Config, logger: Logger, only: ServiceName[]): Promise<RunningSystem> {
+export async function startServices(config: ServeConfig, logger: Logger): Promise<RunningSystem> {
+  const { shared } = config;
   const started: { name: ServiceName; instance: ServiceInstance; server: Server<unknown> }[] = [];
   const listening: RunningSystem["listening"] = {};
   const announce: string[] = [];
   try {
-    for (const name of only) {
-      const instance = await factories[name]({ config, logger, running: only });
+    for (const name of config.running) {
+      const instance = await createService(name, config, logger);
       // Bodies are limited per route by the web layer (src/web/request-body.ts); Bun's own cap is
       // only a backstop, far above those limits, in place of its 128 MiB default.
-      instance.app.listen({ hostname: config.BIND_HOST, port: config.ports[name], maxRequestBodySize: bunBodyLimit });
+      instance.app.listen({ hostname: shared.BIND_HOST, port: shared.ports[name], maxRequestBodySize: bunBodyLimit });
       const server = instance.app.server as Server<unknown>;
       started.push({ name, instance, server });
-      listening[name] = `http://${config.BIND_HOST}:${server.port}`;
+      listening[name] = `http://${shared.BIND_HOST}:${server.port}`;
       announce.push(...(instance.announce ?? []));
-      logger.info("service_started", { service: name, listen: listening[name], url: config.urls[name] });
+      logger.info("service_started", { service: name, listen: listening[name], url: shared.urls[name] });
     }
     for (const { instance } of started) for (const worker of instance.workers) worker.start();
   } catch (error) {

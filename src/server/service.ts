@@ -1,10 +1,11 @@
 // What each service module gives the server: its Elysia app and its background workers.
 import type { AnyElysia } from "elysia";
-import type { Config, ServiceName } from "../config/config";
+import type { ServiceName } from "../config/config";
 import type { Logger } from "../log/logger";
 
-export interface ServiceContext {
-  config: Config;
+export interface ServiceContext<ServiceConfig> {
+  /** The service's own configuration (src/<service>/settings.ts): its settings and the shared ones. */
+  config: ServiceConfig;
   logger: Logger;
   /** The services started in this process (all three for the default `serve`). */
   running: ServiceName[];
@@ -27,4 +28,4 @@ export interface ServiceInstance {
   close(): void;
 }
 
-export type ServiceFactory = (context: ServiceContext) => Promise<ServiceInstance>;
+export type ServiceFactory<ServiceConfig, Extra = {}> = (context: ServiceContext<ServiceConfig> & Extra) => Promise<ServiceInstance>;

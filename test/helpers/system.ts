@@ -3,13 +3,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, type Config, type ServiceName } from "../../src/config/config";
+import { serviceNames, type ServiceName, type SharedConfig } from "../../src/config/config";
 import { createLogger, type Logger } from "../../src/log/logger";
+import { loadServeConfig, type ServiceConfigs } from "../../src/server/configuration";
 import { startServices, type RunningSystem } from "../../src/server/serve";
 import { freshServicePorts, retryOnPortClash, type ServicePorts } from "./ports";
 
 export interface TestSystem {
-  config: Config;
+  /** The shared settings, with the settings of every started service (a test may read any). */
+  config: SharedConfig & Partial<ServiceConfigs["identity"] & ServiceConfigs["records"] & ServiceConfigs["access"]>;
+  /** Each started service's own configuration. */
+  configs: Partial<ServiceConfigs>;
   urls: Record<ServiceName, string>;
   dataDir: string;
   /** The ports it listens on (give them back to restart at the same addresses). */
@@ -64,18 +68,20 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
 
 async function startOnce(options: TestSystemOptions): Promise<TestSystem> {
   const { env, dataDir, ports } = testEnv(options);
-  const config = loadConfig(env);
+  const serveConfig = loadServeConfig(env, options.only ?? [...serviceNames]);
+  const config = Object.assign({}, ...Object.values(serveConfig.services), serveConfig.shared);
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
   let system: RunningSystem;
   try {
-    system = await startServices(config, logger, options.only ?? ["identity", "records", "access"]);
+    system = await startServices(serveConfig, logger);
   } catch (error) {
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   return {
     config,
+    configs: serveConfig.services,
     urls: config.urls,
     dataDir,
     ports,

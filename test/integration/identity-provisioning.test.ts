@@ -1,12 +1,12 @@
 // The all-in-one start: identity registers the clients the services need, keeps their secrets in
 // the 0600 file, and shows the demo awarding client's secret once, with a curl that works.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { readProvisionedSecrets } from "../../src/config/internal-clients";
-import { findClient } from "../../src/identity/clients/clients";
+import { findClient, secretMatches } from "../../src/identity/clients/clients";
 import { openIdentityDatabase } from "../../src/identity/db/database";
 import { freshServicePorts, retryOnPortClash, type ServicePorts } from "../helpers/ports";
 import { startTestSystem } from "../helpers/system";
@@ -15,6 +15,7 @@ import { clientCredentialsToken } from "../helpers/identity-helpers";
 let dataDir = "";
 /** The first start's ports: the restart comes back at the same addresses. */
 let ports: ServicePorts;
+const provisioned = (dir: string) => readProvisionedSecrets({ ENVIRONMENT: "development", DATA_DIR: dir });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("provisioning on start", () => {
@@ -33,7 +34,7 @@ describe("provisioning on start", () => {
     });
     ports = system.ports;
     try {
-      const saved = readProvisionedSecrets(dataDir);
+      const saved = provisioned(dataDir);
       expect(Object.keys(saved).sort()).toEqual(["access", "identity", "records"]);
       expect(statSync(join(dataDir, "internal-client-secrets.json")).mode & 0o777).toBe(0o600);
 
@@ -71,10 +72,10 @@ describe("provisioning on start", () => {
   });
 
   test("a restart keeps the same clients and secrets, and does not show the demo secret again", async () => {
-    const before = readProvisionedSecrets(dataDir);
+    const before = provisioned(dataDir);
     const system = await startTestSystem({ dataDir, ports });
     try {
-      expect(readProvisionedSecrets(dataDir)).toEqual(before);
+      expect(provisioned(dataDir)).toEqual(before);
       const banner = system.system.announce.join("\n");
       expect(banner).toContain("demo-awarding-service");
       expect(banner).not.toContain(demoSecret);
@@ -96,7 +97,7 @@ describe("provisioning on start", () => {
       after.$client.close();
       expect(system.logs.some((l) => l.event === "client_scopes_added" && l.client_id === "records-service")).toBe(true);
       // A permission, not a token scope: records' tokens still carry only what it asked for.
-      const saved = readProvisionedSecrets(dataDir).records!;
+      const saved = provisioned(dataDir).records!;
       const token = await clientCredentialsToken(system.urls.identity, saved.clientId, saved.clientSecret);
       expect(decodeJwt(token).scope).toBe("trn_token:write");
     } finally {
@@ -104,8 +105,9 @@ describe("provisioning on start", () => {
     }
   });
 
-  test("identity alone provisions only its own client, and no demo client in production", async () => {
+  test("identity alone in production registers only its own client, with the secret from its settings; no demo client, no secrets file", async () => {
     const alone = mkdtempSync(join(tmpdir(), "teacher-id-provisioning-alone-"));
+    const identitySecret = "identity-secret-from-the-environment";
     const system = await startTestSystem({
       only: ["identity"],
       dataDir: alone,
@@ -117,12 +119,16 @@ describe("provisioning on start", () => {
         IDENTITY_URL: "https://identity.example",
         RECORDS_URL: "https://records.example",
         ACCESS_URL: "https://access.example",
+        IDENTITY_CLIENT_ID: "identity-at-records",
+        IDENTITY_CLIENT_SECRET: identitySecret,
       },
     });
     try {
-      expect(Object.keys(readProvisionedSecrets(alone))).toEqual(["identity"]);
+      expect(existsSync(join(alone, "internal-client-secrets.json"))).toBe(false);
       expect(system.system.announce).toEqual([]);
       const db = openIdentityDatabase(alone);
+      expect(secretMatches(findClient(db, "identity-at-records")!, identitySecret)).toBe(true);
+      expect(findClient(db, "identity-service")).toBeNull();
       expect(findClient(db, "demo-awarding-service")).toBeNull();
       expect(findClient(db, "records-service")).toBeNull();
       db.$client.close();

@@ -1,6 +1,7 @@
 // The dev mailbox page in a real browser under the real CSP: accessible (axe), no console
 // problems, and its links can be followed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { loadIdentityConfig } from "../../src/identity/settings";
 import { silentLogger } from "../../src/log/logger";
 import { createMailer } from "../../src/mail/mailer";
 import { checkPage, launchBrowser, type TestBrowser } from "../helpers/browser";
@@ -10,7 +11,8 @@ let system: TestSystem;
 let browser: TestBrowser;
 beforeAll(async () => {
   [system, browser] = await Promise.all([startTestSystem({ only: ["records", "access"] }), launchBrowser()]);
-  const mailer = createMailer(system.config, silentLogger);
+  // identity's mailer (email and SMS), as identity would have it in development with this data directory.
+  const mailer = createMailer(loadIdentityConfig({ DATA_DIR: system.dataDir }), silentLogger);
   try {
     await mailer.sendEmail({
       to: "amelia.clarke@example.com",

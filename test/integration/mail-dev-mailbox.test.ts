@@ -1,6 +1,7 @@
 // The dev mailbox page on records (development without SMTP_URL): what the services sent, newest
 // first, with working links; and the outbox CLI an operator uses.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { runCli } from "../../src/main";
 import { enqueueEmail } from "../../src/outbox/enqueue";
@@ -8,7 +9,7 @@ import { outbox } from "../../src/outbox/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
 import { silentLogger } from "../../src/log/logger";
 import { createMailer } from "../../src/mail/mailer";
-import { openDevMailbox, readDevMailbox } from "../../src/mail/dev-mailbox";
+import { devMailboxFile, openDevMailbox, readDevMailbox } from "../../src/mail/dev-mailbox";
 import { demoTeacher } from "../../src/records/demo/demo-teachers";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { clientToken, putOutcome, registerApiClient } from "../helpers/records-support";
@@ -59,7 +60,7 @@ describe("dev mailbox", () => {
   });
 
   test("lists newest first, escapes what was sent, and filters by recipient", async () => {
-    const mailer = createMailer(system.config, silentLogger);
+    const mailer = createMailer(system.configs.identity!, silentLogger);
     try {
       await mailer.sendEmail({ to: "older@example.com", subject: "Older", text: "first" });
       await mailer.sendEmail({ to: "newer@example.com", subject: "<b>Newer</b>", text: "<script>alert(1)</script> see https://example.com/a?b=1&c=2." });
@@ -81,35 +82,42 @@ describe("dev mailbox", () => {
 });
 
 describe("where the dev mailbox page is", () => {
-  test("with SMTP_URL but no Notify key, it still lists text messages; with both, there is no page", async () => {
-    const smsOnly = await startTestSystem({ only: ["records"], env: { SMTP_URL: "smtp://127.0.0.1:1" } });
+  test("in development records shows it even when its own email goes to SMTP (identity may store SMS there); production has none", async () => {
+    const smtpOnly = await startTestSystem({ only: ["records"], env: { SMTP_URL: "smtp://127.0.0.1:1" } });
     try {
       // A text message as identity's mailer would store it without a Notify key.
-      const mailbox = openDevMailbox(smsOnly.dataDir, "development");
+      const mailbox = openDevMailbox(smtpOnly.dataDir, "development");
       mailbox.add({ channel: "sms", to: "+447700900456", from: null, subject: null, text: "Your code is in the text", html: null });
       mailbox.close();
-      const page = await fetch(`${smsOnly.urls.records}/dev/mailbox`);
+      const page = await fetch(`${smtpOnly.urls.records}/dev/mailbox`);
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain("Text message");
       expect(html).toContain("+447700900456");
       expect(html).toContain("Your code is in the text");
     } finally {
-      await smsOnly.stop();
+      await smtpOnly.stop();
     }
-    const neither = await startTestSystem({
+    const production = await startTestSystem({
       only: ["records"],
       env: {
+        ENVIRONMENT: "production",
+        IDENTITY_URL: "https://id.example",
+        RECORDS_URL: "https://records.example",
+        ACCESS_URL: "https://access.example",
         SMTP_URL: "smtp://127.0.0.1:1",
-        NOTIFY_API_KEY: "key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0",
-        NOTIFY_SMS_TEMPLATE_ID: "f33517ff-2a88-4f6e-b855-c550268ce08a",
+        RECORDS_CLIENT_ID: "records-service",
+        RECORDS_CLIENT_SECRET: "s".repeat(43),
       },
     });
     try {
-      expect((await fetch(`${neither.urls.records}/dev/mailbox`)).status).toBe(404);
-      expect(neither.system.announce.join("\n")).not.toContain("/dev/mailbox");
+      const page = await fetch(`${production.system.listening.records}/dev/mailbox`);
+      expect(page.status).toBe(404);
+      expect(await page.text()).not.toContain("Text message");
+      expect(production.system.announce.join("\n")).not.toContain("/dev/mailbox");
+      expect(existsSync(devMailboxFile(production.dataDir))).toBe(false);
     } finally {
-      await neither.stop();
+      await production.stop();
     }
   });
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jwtVerify } from "jose";
-import { loadConfig } from "../../src/config/config";
+import { loadIdentityConfig } from "../../src/identity/settings";
 import { silentLogger } from "../../src/log/logger";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
 import { createMailer, mailHandlers, maskPhone } from "../../src/mail/mailer";
@@ -32,7 +32,7 @@ const freshDir = () => (dataDir = mkdtempSync(join(tmpdir(), "mail-")));
 
 describe("SMTP transport", () => {
   test("delivers plain text and HTML from MAIL_FROM to the SMTP server in SMTP_URL", async () => {
-    const config = loadConfig({ DATA_DIR: freshDir(), SMTP_URL: smtp.url, MAIL_FROM: "Teacher ID <no-reply@example.org>" });
+    const config = loadIdentityConfig({ DATA_DIR: freshDir(), SMTP_URL: smtp.url, MAIL_FROM: "Teacher ID <no-reply@example.org>" });
     const mailer = createMailer(config, silentLogger);
     try {
       expect(mailer.emailTransport).toBe("smtp");
@@ -67,11 +67,11 @@ describe("SMTP transport", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.server.address() as { port: number }).port;
     try {
-      const good = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: `smtp://mailer:p%40ss%3Aword@127.0.0.1:${port}` }), silentLogger);
+      const good = createMailer(loadIdentityConfig({ DATA_DIR: freshDir(), SMTP_URL: `smtp://mailer:p%40ss%3Aword@127.0.0.1:${port}` }), silentLogger);
       await good.sendEmail({ to: "a@example.com", subject: "s", text: "t" });
       good.close();
       expect(logins.at(-1)).toEqual({ username: "mailer", password: "p@ss:word" });
-      const bad = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: `smtp://mailer:wrong@127.0.0.1:${port}` }), silentLogger);
+      const bad = createMailer(loadIdentityConfig({ DATA_DIR: freshDir(), SMTP_URL: `smtp://mailer:wrong@127.0.0.1:${port}` }), silentLogger);
       await expect(bad.sendEmail({ to: "a@example.com", subject: "s", text: "t" })).rejects.toThrow();
       bad.close();
     } finally {
@@ -80,7 +80,7 @@ describe("SMTP transport", () => {
   });
 
   test("a refusing server makes the send fail (so the outbox retries it)", async () => {
-    const mailer = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: smtp.url }), silentLogger);
+    const mailer = createMailer(loadIdentityConfig({ DATA_DIR: freshDir(), SMTP_URL: smtp.url }), silentLogger);
     smtp.refuse = true;
     try {
       await expect(mailer.sendEmail({ to: "refused@example.com", subject: "s", text: "t" })).rejects.toThrow();
@@ -92,7 +92,7 @@ describe("SMTP transport", () => {
   });
 
   test("?requireTLS=true in SMTP_URL refuses a server that offers no STARTTLS (nothing is sent in clear)", async () => {
-    const mailer = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: `${smtp.url}?requireTLS=true` }), silentLogger);
+    const mailer = createMailer(loadIdentityConfig({ DATA_DIR: freshDir(), SMTP_URL: `${smtp.url}?requireTLS=true` }), silentLogger);
     try {
       await expect(mailer.sendEmail({ to: "cleartext@example.com", subject: "s", text: "t" })).rejects.toThrow();
     } finally {
@@ -102,7 +102,7 @@ describe("SMTP transport", () => {
   });
 
   test("an unreachable server fails the send rather than losing the message", async () => {
-    const mailer = createMailer(loadConfig({ DATA_DIR: freshDir(), SMTP_URL: "smtp://127.0.0.1:1" }), silentLogger);
+    const mailer = createMailer(loadIdentityConfig({ DATA_DIR: freshDir(), SMTP_URL: "smtp://127.0.0.1:1" }), silentLogger);
     try {
       await expect(mailer.sendEmail({ to: "x@example.com", subject: "s", text: "t" })).rejects.toThrow();
     } finally {
@@ -114,7 +114,7 @@ describe("SMTP transport", () => {
 describe("dev mailbox", () => {
   test("without SMTP_URL in development, email and SMS are stored in DATA_DIR/dev-mailbox.sqlite, newest first", async () => {
     const dir = freshDir();
-    const mailer = createMailer(loadConfig({ DATA_DIR: dir }), silentLogger);
+    const mailer = createMailer(loadIdentityConfig({ DATA_DIR: dir }), silentLogger);
     const handlers = mailHandlers(mailer, silentLogger);
     const context = { id: 1, kind: "email", attempts: 0, updatePayload() {} };
     await handlers.email({ to: "jane@example.com", subject: "First", text: "one" }, context);
@@ -128,12 +128,12 @@ describe("dev mailbox", () => {
   });
 
   test("is refused in production", () => {
-    const config = { ...loadConfig({ DATA_DIR: freshDir() }), ENVIRONMENT: "production" as const, SMTP_URL: smtp.url };
+    const config = { ...loadIdentityConfig({ DATA_DIR: freshDir() }), ENVIRONMENT: "production" as const, SMTP_URL: smtp.url };
     expect(() => createMailer(config, silentLogger)).toThrow(/dev mailbox is for development only/);
   });
 
   test("a production service that sends no SMS needs only SMTP", () => {
-    const config = { ...loadConfig({ DATA_DIR: freshDir() }), ENVIRONMENT: "production" as const, SMTP_URL: smtp.url };
+    const config = { ...loadIdentityConfig({ DATA_DIR: freshDir() }), ENVIRONMENT: "production" as const, SMTP_URL: smtp.url };
     const mailer = createMailer(config, silentLogger, { sms: false });
     try {
       expect(mailer.devMailbox).toBeUndefined();
@@ -144,7 +144,7 @@ describe("dev mailbox", () => {
   });
 
   test("handlers refuse a malformed payload for good instead of retrying it forever", async () => {
-    const mailer = createMailer(loadConfig({ DATA_DIR: freshDir() }), silentLogger);
+    const mailer = createMailer(loadIdentityConfig({ DATA_DIR: freshDir() }), silentLogger);
     try {
       const context = { id: 1, kind: "email", attempts: 0, updatePayload() {} };
       await expect(mailHandlers(mailer, silentLogger).email({ to: "a@example.com" }, context)).rejects.toBeInstanceOf(PermanentFailure);
@@ -167,7 +167,7 @@ describe("GOV.UK Notify SMS", () => {
   });
   afterAll(() => notify.stop(true));
   const notifyConfig = () =>
-    loadConfig({
+    loadIdentityConfig({
       DATA_DIR: freshDir(),
       NOTIFY_API_KEY: apiKey,
       NOTIFY_SMS_TEMPLATE_ID: templateId,
@@ -217,7 +217,7 @@ describe("GOV.UK Notify SMS", () => {
   });
 
   test("NOTIFY_API_KEY without a template id is a configuration error", () => {
-    expect(() => loadConfig({ NOTIFY_API_KEY: apiKey })).toThrow(/NOTIFY_SMS_TEMPLATE_ID is required when NOTIFY_API_KEY is set/);
+    expect(() => loadIdentityConfig({ NOTIFY_API_KEY: apiKey })).toThrow(/NOTIFY_SMS_TEMPLATE_ID is required when NOTIFY_API_KEY is set/);
   });
 
   test("phone numbers in logs are masked", () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
-import { loadConfig } from "../../src/config/config";
+import { loadServeConfig } from "../../src/server/configuration";
 import { internalClientCredentials, type ClientCredentials } from "../../src/config/internal-clients";
 import { HttpBrowser } from "../helpers/access-http-browser";
 import { hiddenFields, seeding, type SeedTeacher, type Seeding } from "../helpers/access-seed";
@@ -27,7 +27,7 @@ let nextTrn = 4100001;
 beforeAll(async () => {
   served = await serveBinary();
   seed = seeding(served.dataDir);
-  system = { urls: served.urls, config: loadConfig(served.env), dataDir: served.dataDir } as TestSystem;
+  system = { urls: served.urls, config: Object.assign({}, ...Object.values(loadServeConfig(served.env, ["identity", "records", "access"]).services)), dataDir: served.dataDir } as TestSystem;
   access = internalClientCredentials(system.config, "access");
 });
 afterAll(async () => {

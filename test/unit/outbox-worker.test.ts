@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { createLogger } from "../../src/log/logger";
 import { enqueueEmail, enqueueMessage } from "../../src/outbox/enqueue";
 import { outbox } from "../../src/outbox/schema";
-import { loadConfig } from "../../src/config/config";
+import { loadRecordsConfig } from "../../src/records/settings";
 import { claimDueMessages, createOutboxWorker, outboxTimingFromConfig, PermanentFailure, retryDelay } from "../../src/outbox/worker";
 import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
 
@@ -223,13 +223,13 @@ describe("outbox worker", () => {
   });
 
   test("timing comes from OUTBOX_* settings: messages are given up after 3 days by default", () => {
-    expect(outboxTimingFromConfig(loadConfig({}))).toEqual({
+    expect(outboxTimingFromConfig(loadRecordsConfig({}))).toEqual({
       maxAgeMs: 3 * 86_400_000,
       retryMinMs: 2_000,
       retryMaxMs: 15 * 60_000,
       claimTimeoutMs: 120_000,
     });
-    expect(outboxTimingFromConfig(loadConfig({ OUTBOX_MAX_AGE: "12h", OUTBOX_RETRY_MIN: "500ms" }))).toMatchObject({
+    expect(outboxTimingFromConfig(loadRecordsConfig({ OUTBOX_MAX_AGE: "12h", OUTBOX_RETRY_MIN: "500ms" }))).toMatchObject({
       maxAgeMs: 12 * 3_600_000,
       retryMinMs: 500,
     });

@@ -1,10 +1,10 @@
 // What the protocol code needs from the running identity service, in one value.
-import type { Config } from "../../config/config";
 import type { Logger } from "../../log/logger";
 import type { AccessTokenVerifier } from "../../auth/verify-access-token";
 import type { IdentityDatabase } from "../db/database";
 import type { SigningKeyStore } from "../keys/signing-keys";
 import type { ServiceBrand } from "../../web/layout";
+import type { IdentityConfig } from "../settings";
 
 export interface OidcContext {
   db: IdentityDatabase;
@@ -29,7 +29,7 @@ export const authorizationCodeTtlMs = 60_000;
 /** A sign-in or registration journey started by /authorize must finish within this time. */
 export const authorizationRequestTtlMs = 60 * 60_000;
 
-export function oidcSettings(config: Config) {
+export function oidcSettings(config: IdentityConfig) {
   return {
     issuer: config.urls.identity,
     recordsUrl: config.urls.records,

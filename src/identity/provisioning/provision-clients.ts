@@ -1,18 +1,27 @@
 // On start, identity registers the OAuth clients the services in this process need to call each
 // other (and, in development, a demo awarding client), so `teacher-id serve` works with no setup.
-import type { Config, ServiceName } from "../../config/config";
-import { internalClients, readProvisionedSecrets, saveProvisionedSecret } from "../../config/internal-clients";
+// A secret comes from the service's settings (*_CLIENT_SECRET, required in production); only in
+// development may identity make one up and leave it in the provisioned secrets file for the other
+// services to read (see src/config/internal-clients.ts for why that file is development-only).
+import type { ServiceName } from "../../config/config";
+import {
+  internalClients,
+  readProvisionedSecrets,
+  saveProvisionedSecret,
+  type ConfiguredClient,
+} from "../../config/internal-clients";
 import type { Logger } from "../../log/logger";
 import { addClientScopes, createClient, findClient, rotateClientSecret, secretMatches, type newClientSchema } from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import type { z } from "zod";
+import type { IdentityConfig } from "../settings";
 
 type ClientDefinition = Omit<z.output<typeof newClientSchema>, "clientId" | "idTokenSignedResponseAlg">;
 
 export const demoAwardingClientId = "demo-awarding-service";
 
 /** What each service's client may do. */
-export function internalClientDefinitions(config: Config): Record<ServiceName, ClientDefinition> {
+export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">): Record<ServiceName, ClientDefinition> {
   const access = config.urls.access;
   return {
     records: {
@@ -42,20 +51,24 @@ export function internalClientDefinitions(config: Config): Record<ServiceName, C
 }
 
 /**
- * Creates missing clients for the services running in this process. Their secrets go to the
- * 0600 file in DATA_DIR (or come from the environment when the operator set one). Returns lines
- * for the start-up banner; the demo client's secret appears there once, when it is created.
+ * Creates missing clients for the services running in this process (`running`: each one's client
+ * as its settings give it). A secret set there is registered as it is; in development an unset
+ * one is made here and kept in the 0600 file in DATA_DIR. Returns lines for the start-up banner;
+ * the demo client's secret appears there once, when it is created.
  */
-export function provisionClients(db: IdentityDatabase, config: Config, running: ServiceName[], logger: Logger): string[] {
+export function provisionClients(
+  db: IdentityDatabase,
+  config: Pick<IdentityConfig, "ENVIRONMENT" | "DATA_DIR" | "urls">,
+  running: Partial<Record<ServiceName, ConfiguredClient>>,
+  logger: Logger,
+): string[] {
   const definitions = internalClientDefinitions(config);
-  for (const service of running) {
-    const { clientId: defaultId, envPrefix } = internalClients[service];
-    const clientId = config[`${envPrefix}_CLIENT_ID`] ?? defaultId;
-    const envSecret = config[`${envPrefix}_CLIENT_SECRET`];
+  for (const [service, { clientId, clientSecret: setSecret }] of Object.entries(running) as [ServiceName, ConfiguredClient][]) {
     const existing = findClient(db, clientId);
     if (!existing) {
-      const { secret } = createClient(db, { clientId, ...definitions[service] }, { secret: envSecret });
-      if (!envSecret) saveProvisionedSecret(config.DATA_DIR, service, { clientId, clientSecret: secret });
+      // In production the settings check has required every secret, so none is made up here.
+      const { secret } = createClient(db, { clientId, ...definitions[service] }, { secret: setSecret });
+      if (!setSecret) saveProvisionedSecret(config, service, { clientId, clientSecret: secret });
       logger.info("client_provisioned", { client_id: clientId, for_service: service });
       continue;
     }
@@ -63,27 +76,27 @@ export function provisionClients(db: IdentityDatabase, config: Config, running: 
     if (addClientScopes(db, clientId, definitions[service].scopes)) {
       logger.info("client_scopes_added", { client_id: clientId, for_service: service });
     }
-    if (envSecret) {
-      if (!secretMatches(existing, envSecret)) {
+    if (setSecret) {
+      if (!secretMatches(existing, setSecret)) {
         logger.warn("client_secret_mismatch", {
           client_id: clientId,
-          hint: `${envPrefix}_CLIENT_SECRET does not match the registered secret; rotate it with 'teacher-id identity clients rotate-secret ${clientId}'`,
+          hint: `${internalClients[service].envPrefix}_CLIENT_SECRET does not match the registered secret; rotate it with 'teacher-id identity clients rotate-secret ${clientId}'`,
         });
       }
       continue;
     }
-    // The service in this process reads its secret from the file; if the file lost it, issue a new one.
-    const saved = readProvisionedSecrets(config.DATA_DIR)[service];
+    // Development: the service in this process reads its secret from the file; if the file lost it, issue a new one.
+    const saved = readProvisionedSecrets(config)[service];
     if (!saved || saved.clientId !== clientId || !secretMatches(existing, saved.clientSecret)) {
       const secret = rotateClientSecret(db, clientId)!;
-      saveProvisionedSecret(config.DATA_DIR, service, { clientId, clientSecret: secret });
+      saveProvisionedSecret(config, service, { clientId, clientSecret: secret });
       logger.warn("client_secret_reprovisioned", { client_id: clientId, for_service: service });
     }
   }
   return config.ENVIRONMENT === "development" ? provisionDemoClient(db, config, logger) : [];
 }
 
-function provisionDemoClient(db: IdentityDatabase, config: Config, logger: Logger): string[] {
+function provisionDemoClient(db: IdentityDatabase, config: Pick<IdentityConfig, "urls">, logger: Logger): string[] {
   if (findClient(db, demoAwardingClientId)) {
     return [
       "",

@@ -1,15 +1,15 @@
 // Sending and checking security codes, with the rate limits per address and per client IP. The
 // code and its message go into the outbox in the same transaction, so a code is never lost.
-import type { Config } from "../../config/config";
 import { enqueueEmail, enqueueSms } from "../../outbox/enqueue";
 import type { IdentityDatabase } from "../db/database";
+import type { IdentityConfig } from "../settings";
 import { findAccountByEmail } from "../accounts/accounts";
 import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
 import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
 type Limits = Pick<
-  Config,
+  IdentityConfig,
   "CODE_SEND_LIMIT_PER_ADDRESS" | "CODE_SEND_LIMIT_PER_IP" | "CODE_CHECK_LIMIT_PER_ADDRESS" | "CODE_CHECK_LIMIT_PER_IP" | "RATE_LIMIT_WINDOW"
 >;
 
@@ -102,7 +102,7 @@ export function checkTypedCode(
 }
 
 /** When the current rate-limit window ends: the earliest a refused check can be tried again. */
-export function windowEnd(config: Pick<Config, "RATE_LIMIT_WINDOW">, now = Date.now()): number {
+export function windowEnd(config: Pick<IdentityConfig, "RATE_LIMIT_WINDOW">, now = Date.now()): number {
   return now - (now % config.RATE_LIMIT_WINDOW) + config.RATE_LIMIT_WINDOW;
 }
 
