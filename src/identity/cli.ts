@@ -12,7 +12,7 @@ import {
   grantTypes,
   knownScopes,
   listClients,
-  newClientSchema,
+  newClientSchemaFor,
   removeClient,
   rotateClientSecret,
 } from "./clients/clients";
@@ -49,7 +49,8 @@ Options:
   --id-token-alg ES256|RS256        How ID tokens for this client are signed (default ES256).
   --help                            Show this help.
 
-URLs must be https:// (http:// only for localhost or 127.0.0.1) and are matched exactly.
+URLs must be https:// and are matched exactly. http://localhost or http://127.0.0.1 is accepted
+in development only (ENVIRONMENT=production refuses it).
 
 Example (an awarding service):
   teacher-id identity clients add --name "Register trainee teachers" --client-id register \\
@@ -79,7 +80,8 @@ Example (an awarding service):
       io.err(`Missing ${missing.map((o) => `--${o}`).join(", ")}. Run 'teacher-id identity clients add --help'.`);
       return 2;
     }
-    const parsed = newClientSchema.safeParse({
+    const config = loadConfig(io.env);
+    const parsed = newClientSchemaFor(config.ENVIRONMENT).safeParse({
       clientId: values["client-id"],
       name: values.name,
       grantTypes: splitList(values["grant-types"]),
