@@ -2,7 +2,7 @@
 // Each service adds its own section (src/<service>/settings.ts); this file holds what all share.
 import { z } from "zod";
 import { baseUrl, boolean, optionalString, port } from "./env-schema";
-import { identitySettings } from "../identity/settings";
+import { checkIdentitySettings, identitySettings } from "../identity/settings";
 import { recordsSettings } from "../records/settings";
 import { accessSettings } from "../access/settings";
 import { mailSettings } from "../mail/settings";
@@ -43,6 +43,7 @@ const allSettings = commonSettings
   .extend(mailSettings.shape);
 
 const settingsSchema = allSettings.superRefine((settings, ctx) => {
+    checkIdentitySettings(settings, ctx);
     if (settings.NOTIFY_API_KEY && !settings.NOTIFY_SMS_TEMPLATE_ID) {
       ctx.addIssue({ code: "custom", path: ["NOTIFY_SMS_TEMPLATE_ID"], message: "is required when NOTIFY_API_KEY is set" });
     }

@@ -5,7 +5,9 @@ import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
 import { openIdentityDatabase } from "./db/database";
+import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { openSigningKeyStore } from "./keys/signing-keys";
+import { useSecurityCodeKey } from "./security-codes/security-codes";
 import { registerIssuer } from "./oidc/authorize";
 import { createProtocolCleanupWorker } from "./oidc/cleanup";
 import { oidcSettings, type OidcContext } from "./oidc/context";
@@ -18,9 +20,16 @@ export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn
 
 export const createIdentityService: ServiceFactory = async ({ config, logger, running }) => {
   const log = logger.child({ service: "identity" });
+  const passphrase = signingKeyPassphrase(config);
   const db = openIdentityDatabase(config.DATA_DIR);
   const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity };
-  const keys = await openSigningKeyStore(db);
+  // A wrong SIGNING_KEY_PASSPHRASE stops start-up here (a ConfigError: exit 78).
+  const vault = await unlockKeyVault(db, passphrase).catch((error) => {
+    db.$client.close();
+    throw error;
+  });
+  useSecurityCodeKey(db, vault.securityCodeKey);
+  const keys = await openSigningKeyStore(db, vault, log);
   const settings = oidcSettings(config);
   const oidc: OidcContext = {
     ...settings,
