@@ -5,6 +5,7 @@
 // a backup file that exists is complete, and an existing file is never overwritten.
 import { Database } from "bun:sqlite";
 import {
+  chmodSync,
   closeSync,
   constants,
   copyFileSync,
@@ -20,6 +21,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadSharedConfig, type Environment, type ServiceName } from "../config/config";
 import { provisionedSecretsFileName } from "../config/internal-clients";
+import { createPrivateFile, privateDirMode, privateFileMode } from "../db/private-files";
 import type { Command } from "./command";
 import { parseOnly } from "./only-option";
 
@@ -40,14 +42,17 @@ export class BackupRefused extends Error {}
 export function backupDatabase(source: string, target: string): { bytes: number; rows: Record<string, number> } {
   if (existsSync(target)) throw new BackupRefused(`${target} already exists; choose an empty directory`);
   const partial = `${target}.partial-${process.pid}`;
-  const db = new Database(source, { readwrite: true });
+  // Made 0600 before SQLite writes to it (VACUUM INTO takes an empty file and keeps its mode):
+  // a backup holds what DATA_DIR holds, and SQLite would make it 0644 whatever the umask.
+  createPrivateFile(partial);
   try {
-    db.run("PRAGMA busy_timeout = 5000");
-    db.query("VACUUM INTO ?").run(partial);
-  } finally {
-    db.close();
-  }
-  try {
+    const db = new Database(source, { readwrite: true });
+    try {
+      db.run("PRAGMA busy_timeout = 5000");
+      db.query("VACUUM INTO ?").run(partial);
+    } finally {
+      db.close();
+    }
     syncFile(partial);
     const rows = verifyCopy(partial);
     linkSync(partial, target); // fails if target appeared meanwhile: never overwrites
@@ -126,7 +131,10 @@ export function backupDataDir(options: BackupOptions): BackupResult {
       `Refusing to overwrite ${clashing.map((f) => join(toDir, f)).join(", ")}; choose an empty directory`,
     );
   }
-  mkdirSync(toDir, { recursive: true, mode: 0o700 });
+  if (!existsSync(toDir)) {
+    mkdirSync(toDir, { recursive: true, mode: privateDirMode });
+    chmodSync(toDir, privateDirMode); // the umask may have taken bits off
+  }
   const written: BackedUpFile[] = [];
   for (const name of present) {
     const path = join(toDir, `${name}.sqlite`);
@@ -136,6 +144,7 @@ export function backupDataDir(options: BackupOptions): BackupResult {
   if (copySecrets) {
     const path = join(toDir, internalSecretsFile);
     copyFileSync(secrets, path, constants.COPYFILE_EXCL);
+    chmodSync(path, privateFileMode);
     syncFile(path);
     written.push({ name: "internal client secrets", path, bytes: statSync(path).size });
   }
@@ -151,8 +160,9 @@ export const backupCommand: Command = {
 Writes a consistent copy of each service's SQLite database in DATA_DIR to DIR, using
 SQLite's VACUUM INTO. Safe while 'serve' is running: requests carry on during the copy.
 Each copy is synced to disk and integrity-checked before it gets its final name.
-DIR is created (mode 0700) when missing. Nothing is ever overwritten: if DIR already
-holds any of the files, nothing is written and the command exits 1.
+DIR is created (mode 0700) when missing; every file written is 0600, whatever the umask.
+Nothing is ever overwritten: if DIR already holds any of the files, nothing is written and
+the command exits 1.
 
 In development, also copies ${internalSecretsFile} (the all-in-one serve's
 service-to-service credentials) when present and --only is not given: keep backups as
@@ -163,7 +173,8 @@ Options:
   --only LIST   Back up only these services (comma-separated).
 
 Restore: stop the service, remove its NAME.sqlite, NAME.sqlite-wal and NAME.sqlite-shm
-from DATA_DIR, copy the backup's NAME.sqlite there (owned by the service user), start it.`,
+from DATA_DIR, copy the backup's NAME.sqlite there (owned by the service user), start it
+with the same SIGNING_KEY_PASSPHRASE: identity's signing keys are encrypted with it.`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { to: { type: "string" }, only: { type: "string" } }, strict: true });
     if (!values.to) throw new Error("--to DIR is required: the directory to write the copies to");

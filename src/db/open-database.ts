@@ -1,21 +1,29 @@
 // Opens one service's SQLite file with the pragmas that make it safe and fast (see STACK-NOTES),
-// and applies that service's embedded migrations.
+// and applies that service's embedded migrations. The file and its directory are private
+// (private-files.ts).
 import { Database, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { MigrationMeta } from "drizzle-orm/migrator";
+import { createPrivateFile, securePrivateDir } from "./private-files";
 
 export type AppDatabase<TSchema extends Record<string, unknown>> = BunSQLiteDatabase<TSchema> & { $client: Database };
 
 export function openSqlite(path: string): Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    securePrivateDir(dirname(path));
+    createPrivateFile(path);
+  }
   const sqlite = new Database(path, { create: true, strict: true });
   // WAL + synchronous=NORMAL: a commit is durable against a process crash (kill -9) and fast.
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA foreign_keys = ON");
+  // Deleted and overwritten rows (a redacted outbox payload, a used code, an old key) are zeroed
+  // in the file, freed pages included, instead of lingering in free space. Older copies remain in
+  // the -wal file until a checkpoint: the outbox worker checkpoints after it redacts a row.
+  sqlite.run("PRAGMA secure_delete = ON");
   return sqlite;
 }
 

@@ -12,11 +12,12 @@ import {
   grantTypes,
   knownScopes,
   listClients,
-  newClientSchema,
+  newClientSchemaFor,
   removeClient,
   rotateClientSecret,
 } from "./clients/clients";
 import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
+import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { rotateSigningKeys } from "./keys/signing-keys";
 
 /** Verifiers may be a little behind identity's clock; keep retired keys this much longer. */
@@ -49,7 +50,8 @@ Options:
   --id-token-alg ES256|RS256        How ID tokens for this client are signed (default ES256).
   --help                            Show this help.
 
-URLs must be https:// (http:// only for localhost or 127.0.0.1) and are matched exactly.
+URLs must be https:// and are matched exactly. http://localhost or http://127.0.0.1 is accepted
+in development only (ENVIRONMENT=production refuses it).
 
 Example (an awarding service):
   teacher-id identity clients add --name "Register trainee teachers" --client-id register \\
@@ -79,7 +81,8 @@ Example (an awarding service):
       io.err(`Missing ${missing.map((o) => `--${o}`).join(", ")}. Run 'teacher-id identity clients add --help'.`);
       return 2;
     }
-    const parsed = newClientSchema.safeParse({
+    const config = loadIdentityConfig(io.env);
+    const parsed = newClientSchemaFor(config.ENVIRONMENT).safeParse({
       clientId: values["client-id"],
       name: values.name,
       grantTypes: splitList(values["grant-types"]),
@@ -211,14 +214,18 @@ const rotateKeysCommand: Command = {
   summary: "Make new signing keys; old ones stay published until their tokens expire",
   help: `Usage: teacher-id identity keys rotate
 
-Creates a new ES256 and RS256 signing key. New tokens are signed with them at once (a running
-service notices without a restart). The old public keys stay in /.well-known/jwks.json until every
-token they signed has expired (the longer of ACCESS_TOKEN_TTL and ID_TOKEN_TTL, plus 5 minutes).`,
+Creates a new ES256 and RS256 signing key, encrypted with SIGNING_KEY_PASSPHRASE (give the one
+serve uses; another stops the command, exit 78, before anything is written). New tokens are signed
+with them at once (a running service notices without a restart). The old public keys stay in
+/.well-known/jwks.json until every token they signed has expired (the longer of ACCESS_TOKEN_TTL
+and ID_TOKEN_TTL, plus 5 minutes).`,
   async run(args, io) {
     parseArgs({ args, options: {}, strict: true });
     return withDatabase(io, async (db, config) => {
       const keepPublishedMs = Math.max(config.ACCESS_TOKEN_TTL, config.ID_TOKEN_TTL) + rotationMarginMs;
-      const fresh = await rotateSigningKeys(db, { keepPublishedMs });
+      // The same passphrase as serve's: a wrong one stops here (exit 78) before any key is written.
+      const vault = await unlockKeyVault(db, signingKeyPassphrase(config));
+      const fresh = await rotateSigningKeys(db, vault, { keepPublishedMs });
       for (const key of fresh) io.out(`New ${key.alg} signing key: kid ${key.kid}`);
       io.out(`Previous keys stay published until ${new Date(Date.now() + keepPublishedMs).toISOString()}.`);
       return 0;

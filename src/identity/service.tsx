@@ -9,7 +9,9 @@ import type { ServiceName } from "../config/config";
 import type { ConfiguredClient } from "../config/internal-clients";
 import type { IdentityConfig } from "./settings";
 import { openIdentityDatabase } from "./db/database";
+import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { openSigningKeyStore } from "./keys/signing-keys";
+import { useSecurityCodeKey } from "./security-codes/security-codes";
 import { registerIssuer } from "./oidc/authorize";
 import { createProtocolCleanupWorker } from "./oidc/cleanup";
 import { oidcSettings, type OidcContext } from "./oidc/context";
@@ -27,9 +29,16 @@ export interface IdentityServiceExtras {
 
 export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServiceExtras> = async ({ config, logger, internalClients }) => {
   const log = logger.child({ service: "identity" });
+  const passphrase = signingKeyPassphrase(config);
   const db = openIdentityDatabase(config.DATA_DIR);
   const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity };
-  const keys = await openSigningKeyStore(db);
+  // A wrong SIGNING_KEY_PASSPHRASE stops start-up here (a ConfigError: exit 78).
+  const vault = await unlockKeyVault(db, passphrase).catch((error) => {
+    db.$client.close();
+    throw error;
+  });
+  useSecurityCodeKey(db, vault.securityCodeKey);
+  const keys = await openSigningKeyStore(db, vault, log);
   const settings = oidcSettings(config);
   const oidc: OidcContext = {
     ...settings,

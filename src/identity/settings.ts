@@ -5,12 +5,13 @@ import { z } from "zod";
 import {
   checkSharedSettings,
   parseSettings,
+  requireInProduction,
   sharedSettings,
   withServiceAddresses,
   type Env,
   type SharedConfig,
 } from "../config/config";
-import { duration } from "../config/env-schema";
+import { duration, optionalString } from "../config/env-schema";
 import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
 import { checkEmailSettings, checkSmsSettings, emailSettings, outboxSettings, smsSettings } from "../mail/settings";
 import { securityCodeSettings } from "./security-codes/settings";
@@ -26,6 +27,11 @@ const identityOwnSettings = z.object({
   TRN_TOKEN_TTL: duration("30d"),
   // Security codes and their rate limits (sign-in and registration journeys).
   ...securityCodeSettings.shape,
+  /**
+   * Encrypts the private signing keys in identity.sqlite and keys the security-code hashes
+   * (keys/key-vault.ts). Required in production; development uses a documented public default.
+   */
+  SIGNING_KEY_PASSPHRASE: optionalString().pipe(z.string().min(16, "must be at least 16 characters").optional()),
 });
 
 export const identitySettings = sharedSettings
@@ -40,6 +46,7 @@ export const identitySettings = sharedSettings
     checkEmailSettings(settings, ctx);
     checkSmsSettings(settings, ctx);
     checkInternalClientSettings("IDENTITY")(settings, ctx);
+    requireInProduction(settings, ctx, ["SIGNING_KEY_PASSPHRASE"], "it encrypts the signing keys at rest");
   });
 
 export type IdentityConfig = z.output<typeof identitySettings> & SharedConfig;

@@ -49,6 +49,9 @@ export interface OutboxTiming {
   batchSize: number;
 }
 
+/** How soon after a payload is redacted the -wal file is checkpointed (and emptied). */
+const checkpointDelayMs = 1_000;
+
 export const defaultOutboxTiming: OutboxTiming = {
   maxAgeMs: 3 * 86_400_000,
   retryMinMs: 2_000,
@@ -210,6 +213,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         payload: result && result.storePayload !== undefined ? JSON.stringify(result.storePayload) : null,
         id: message.id,
       });
+      if (result && result.storePayload !== undefined) checkpointSoon();
       logger.info("outbox_message_sent", { id: message.id, kind: message.kind, attempts: message.attempts + 1, ms: sentAt - started });
     } catch (error) {
       const attempts = message.attempts + 1;
@@ -236,6 +240,34 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           .run();
         logger.warn("outbox_attempt_failed", { id: message.id, kind: message.kind, attempts, retryInMs: delay, error: reason });
       }
+    }
+  }
+
+  // A redacted payload's secret (a link, a code) is gone from the database file (secure_delete),
+  // but the -wal file keeps the page as it was until a checkpoint copies it back and truncates the
+  // log. Redactions are checkpointed together, at most once per checkpointDelayMs.
+  let checkpointTimer: ReturnType<typeof setTimeout> | undefined;
+  function checkpointSoon() {
+    // unref: a pending checkpoint never keeps a process alive (the last close checkpoints anyway).
+    checkpointTimer ??= setTimeout(checkpointNow, checkpointDelayMs).unref();
+  }
+  function checkpointNow() {
+    checkpointTimer = undefined;
+    try {
+      // TRUNCATE waits for readers; a reader in another process (a backup) may take seconds, and
+      // this thread serves requests: try without waiting, and again later if it was busy.
+      const timeout = Number(db.all<{ timeout: number }>(sql.raw("PRAGMA busy_timeout"))[0]?.timeout);
+      if (!Number.isInteger(timeout)) throw new Error("PRAGMA busy_timeout gave no value");
+      db.run(sql.raw("PRAGMA busy_timeout = 0"));
+      try {
+        const [result] = db.all<{ busy: number }>(sql.raw("PRAGMA wal_checkpoint(TRUNCATE)"));
+        if (result?.busy) checkpointSoon();
+      } finally {
+        db.run(sql.raw(`PRAGMA busy_timeout = ${timeout}`));
+      }
+    } catch (error) {
+      // e.g. the disk is full; the next redaction tries again.
+      logger.warn("outbox_checkpoint_failed", { error: describeError(error) });
     }
   }
 
@@ -319,6 +351,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       wake?.();
       await loop;
       loop = undefined;
+      // The database closes next: checkpoint a pending redaction now (and leave no timer behind).
+      if (checkpointTimer) {
+        clearTimeout(checkpointTimer);
+        checkpointNow();
+        if (checkpointTimer) clearTimeout(checkpointTimer);
+        checkpointTimer = undefined;
+      }
     },
     nudge: wakeNow,
     runOnce,

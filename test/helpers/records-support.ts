@@ -2,6 +2,7 @@
 // real POST /token, and a way to read the invitation emails' links.
 import { createClient } from "../../src/identity/clients/clients";
 import { openIdentityDatabase } from "../../src/identity/db/database";
+import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
 import { openSigningKeyStore } from "../../src/identity/keys/signing-keys";
 import { signAccessToken } from "../../src/identity/oidc/jwt-tokens";
 import { randomToken } from "../../src/security/tokens";
@@ -47,7 +48,7 @@ export async function userToken(
 ): Promise<string> {
   const db = openIdentityDatabase(dataDir);
   try {
-    const keys = await openSigningKeyStore(db);
+    const keys = await openSigningKeyStore(db, await unlockKeyVault(db, developmentPassphrase));
     const { accessToken } = await signAccessToken(
       { issuer: urls.identity, recordsUrl: urls.records, accessTokenTtlMs: 300_000, keys },
       { sub: subject.sub, clientId: "access-service", scopes: subject.scopes, trn: subject.trn },

@@ -5,6 +5,7 @@ import * as oidc from "openid-client";
 import { and, eq, isNull } from "drizzle-orm";
 import { SignJWT, base64url, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify } from "jose";
 import { signingKeys } from "../../src/identity/db/schema";
+import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
 import { createAccessTokenVerifier } from "../../src/auth/verify-access-token";
 import { basicAuth, clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
 
@@ -56,8 +57,9 @@ describe("signing keys are never logged", () => {
     expect(identity.system.logs.length).toBeGreaterThan(0);
     const keys = identity.db.select().from(signingKeys).all();
     expect(keys.length).toBeGreaterThanOrEqual(2);
+    const vault = await unlockKeyVault(identity.db, developmentPassphrase);
     for (const key of keys) {
-      const jwk = JSON.parse(key.privateJwk) as Record<string, string>;
+      const jwk = (await vault.decryptPrivateJwk(key.kid, key.privateJwk)) as Record<string, string>;
       for (const part of ["d", "p", "q", "dp", "dq", "qi"].filter((p) => jwk[p])) expect(logs.includes(jwk[part])).toBe(false);
     }
   });
@@ -210,7 +212,8 @@ describe("verifying bearer tokens (createAccessTokenVerifier)", () => {
     }
     // Signed with identity's real key (read from its database), but expired or not an access token.
     const row = identity.db.select().from(signingKeys).where(and(eq(signingKeys.alg, "ES256"), isNull(signingKeys.retiredAt))).get()!;
-    const realKey = await importJWK(JSON.parse(row.privateJwk), "ES256");
+    const vault = await unlockKeyVault(identity.db, developmentPassphrase);
+    const realKey = await importJWK(await vault.decryptPrivateJwk(row.kid, row.privateJwk), "ES256");
     const now = Math.floor(Date.now() / 1000);
     const signReal = (typ: string, exp: number) =>
       new SignJWT({ ...claims, iat: now - 3600, exp }).setProtectedHeader({ alg: "ES256", kid: row.kid, typ }).sign(realKey);

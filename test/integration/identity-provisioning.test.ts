@@ -113,6 +113,7 @@ describe("provisioning on start", () => {
       dataDir: alone,
       env: {
         ENVIRONMENT: "production",
+        SIGNING_KEY_PASSPHRASE: "a production passphrase for this test",
         SMTP_URL: "smtp://127.0.0.1:1",
         NOTIFY_API_KEY: `test-${crypto.randomUUID()}-${crypto.randomUUID()}`,
         NOTIFY_SMS_TEMPLATE_ID: crypto.randomUUID(),

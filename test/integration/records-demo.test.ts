@@ -78,6 +78,7 @@ describe("demo teachers", () => {
       RECORDS_URL: "https://records.example",
       ACCESS_URL: "https://access.example",
       SMTP_URL: "smtp://127.0.0.1:1",
+      SIGNING_KEY_PASSPHRASE: "a production passphrase for this test",
     };
     const refused = await cli(["serve", "--demo"], production);
     expect(refused.code).toBe(2);

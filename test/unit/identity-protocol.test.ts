@@ -11,7 +11,8 @@ import { createClient, findClient, newClientSchema, removeClient, rotateClientSe
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
 import { otherConnectionsCheckMs } from "../../src/identity/db/other-connections";
 import { authorizationCodes, authorizationRequests, grants, refreshTokens, signingKeys } from "../../src/identity/db/schema";
-import { openSigningKeyStore, rotateSigningKeys } from "../../src/identity/keys/signing-keys";
+import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
+import { openSigningKeyStore as openStore, rotateSigningKeys as rotate } from "../../src/identity/keys/signing-keys";
 import type { Account } from "../../src/identity/accounts/accounts";
 import { claimsForScopes } from "../../src/identity/oidc/claims";
 import { purgeExpiredProtocolRows } from "../../src/identity/oidc/cleanup";
@@ -27,6 +28,10 @@ function freshDatabase(): IdentityDatabase {
   databases.push(db);
   return db;
 }
+// Each connection unlocks the keys as serve and `identity keys rotate` do.
+const openSigningKeyStore = async (db: IdentityDatabase) => openStore(db, await unlockKeyVault(db, developmentPassphrase));
+const rotateSigningKeys = async (db: IdentityDatabase, options: Parameters<typeof rotate>[2]) =>
+  rotate(db, await unlockKeyVault(db, developmentPassphrase), options);
 afterEach(() => {
   for (const db of databases.splice(0)) db.$client.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -170,10 +175,14 @@ describe("signing keys", () => {
     // A ready-made RS256 key row, from another data directory.
     const other = freshDatabase();
     await (await openSigningKeyStore(other)).jwks(); // made on first need
-    const theirs = other.select().from(signingKeys).where(eq(signingKeys.alg, "RS256")).get()!;
+    const row = other.select().from(signingKeys).where(eq(signingKeys.alg, "RS256")).get()!;
+    const privateJwk = await (await unlockKeyVault(other, developmentPassphrase)).decryptPrivateJwk(row.kid, row.privateJwk);
 
     const db = freshDatabase();
-    const store = await openSigningKeyStore(db);
+    const vault = await unlockKeyVault(db, developmentPassphrase);
+    // Encrypted for this database (each database has its own key derivation salt).
+    const theirs = { ...row, privateJwk: await vault.encryptPrivateJwk(row.kid, privateJwk) };
+    const store = await openStore(db, vault);
     store.generateMissing();
     // Stored by another connection (as `identity keys rotate` would) before our RSA key is ready.
     const operator = openIdentityDatabase(dirs[1]);

@@ -1,5 +1,6 @@
 // The cleanup removes only what can no longer matter.
 import { afterAll, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,10 +8,11 @@ import { openIdentityDatabase } from "../../src/identity/db/database";
 import { journeys, rateLimits, securityCodes } from "../../src/identity/db/schema";
 import { removeStaleJourneyData } from "../../src/identity/journey/journey-cleanup";
 import { hitRateLimit } from "../../src/identity/rate-limit/rate-limit";
-import { checkSecurityCode, issueSecurityCode } from "../../src/identity/security-codes/security-codes";
+import { checkSecurityCode, issueSecurityCode, useSecurityCodeKey } from "../../src/identity/security-codes/security-codes";
 
 const dir = mkdtempSync(join(tmpdir(), "journey-cleanup-"));
 const db = openIdentityDatabase(dir);
+useSecurityCodeKey(db, randomBytes(32));
 afterAll(() => {
   db.$client.close();
   rmSync(dir, { recursive: true, force: true });

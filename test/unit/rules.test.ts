@@ -13,6 +13,7 @@ import { insertAccount, type Account } from "../../src/identity/accounts/account
 import { createClient, newClientSchema } from "../../src/identity/clients/clients";
 import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
 import { authorizationCodes, grants } from "../../src/identity/db/schema";
+import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
 import { openSigningKeyStore } from "../../src/identity/keys/signing-keys";
 import { authorize } from "../../src/identity/oidc/authorize";
 import { claimsForScopes, grantsTrnClaim } from "../../src/identity/oidc/claims";
@@ -171,7 +172,7 @@ describe("trn or dqt:read grants the TRN claim (grantsTrnClaim in src/identity/o
   test("ID token / userinfo claims and access tokens follow it", async () => {
     const { db } = freshIdentityDatabase();
     const account = addAccount(db, "7654321");
-    const keys = await openSigningKeyStore(db);
+    const keys = await openSigningKeyStore(db, await unlockKeyVault(db, developmentPassphrase));
     const ctx = { issuer: "https://id.example", recordsUrl: "https://records.example", accessTokenTtlMs: 60_000, keys };
     const accessTokenTrn = async (scopes: string[]) => {
       const { accessToken } = await signAccessToken(ctx, { sub: account.id, clientId: "rp", scopes, trn: account.trn });

@@ -94,6 +94,26 @@ export const newClientSchema = z
   });
 export type NewClient = z.input<typeof newClientSchema>;
 
+/**
+ * The client rules for an environment. In production every URL must be https: an http://localhost
+ * redirect URI would send codes to whatever listens on the machine where the browser runs.
+ */
+export function newClientSchemaFor(environment: "development" | "production") {
+  if (environment !== "production") return newClientSchema;
+  return newClientSchema.superRefine((client, ctx) => {
+    const urls = [
+      ...client.redirectUris.map((url, i) => ({ url, path: ["redirectUris", i] })),
+      ...client.postLogoutRedirectUris.map((url, i) => ({ url, path: ["postLogoutRedirectUris", i] })),
+      ...(client.initiateLoginUri ? [{ url: client.initiateLoginUri, path: ["initiateLoginUri"] }] : []),
+    ];
+    for (const { url, path } of urls) {
+      if (!url.startsWith("https://")) {
+        ctx.addIssue({ code: "custom", path, message: `must be https:// when ENVIRONMENT=production (got ${url}; http://localhost is for development only)` });
+      }
+    }
+  });
+}
+
 type ClientRow = typeof clients.$inferSelect;
 
 function fromRow(row: ClientRow): Client {

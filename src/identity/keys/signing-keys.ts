@@ -1,12 +1,15 @@
 // identity's token-signing keys: an ES256 key (the default) and an RS256 key for clients that
-// ask for it. Generated on first start, kept in the database, cached in memory. `kid` is the
-// JWK thumbprint. Retired keys stay published in the JWKS until the tokens they signed expire.
+// ask for it. Generated on first start, kept in the database with the private half encrypted
+// (key-vault.ts), cached in memory. `kid` is the JWK thumbprint. Retired keys stay published in
+// the JWKS until the tokens they signed expire.
 import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
-import { createPrivateKey, generateKeyPair, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPair, type JsonWebKeyInput, type KeyObject } from "node:crypto";
+import type { Logger } from "../../log/logger";
 import type { IdentityDatabase } from "../db/database";
 import { otherConnectionsVersion } from "../db/other-connections";
 import { signingKeys } from "../db/schema";
+import { isPlainJwk, type KeyVault } from "./key-vault";
 
 export const signingAlgorithms = ["ES256", "RS256"] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
@@ -52,7 +55,7 @@ function generatePair(alg: SigningAlgorithm): Promise<{ publicKey: KeyObject; pr
   });
 }
 
-async function newKeyRow(alg: SigningAlgorithm, now: number) {
+async function newKeyRow(vault: KeyVault, alg: SigningAlgorithm, now: number) {
   const { publicKey, privateKey } = await generatePair(alg);
   const publicJwk = publicKey.export({ format: "jwk" }) as JWK;
   const kid = await calculateJwkThumbprint(publicJwk);
@@ -61,7 +64,7 @@ async function newKeyRow(alg: SigningAlgorithm, now: number) {
   return {
     kid,
     alg,
-    privateJwk: JSON.stringify(privateJwk),
+    privateJwk: await vault.encryptPrivateJwk(kid, privateJwk),
     publicJwk: JSON.stringify(published),
     createdAt: now,
   };
@@ -71,8 +74,8 @@ async function newKeyRow(alg: SigningAlgorithm, now: number) {
  * Makes an active key for `alg` unless the table has one by the time it is made (another process,
  * e.g. `identity keys rotate`, may have added one meanwhile). Returns whether it added one.
  */
-async function ensureSigningKey(db: IdentityDatabase, alg: SigningAlgorithm): Promise<boolean> {
-  const row = await newKeyRow(alg, Date.now());
+async function ensureSigningKey(db: IdentityDatabase, vault: KeyVault, alg: SigningAlgorithm): Promise<boolean> {
+  const row = await newKeyRow(vault, alg, Date.now());
   return db.transaction(
     (tx) => {
       const active = tx
@@ -94,11 +97,12 @@ async function ensureSigningKey(db: IdentityDatabase, alg: SigningAlgorithm): Pr
  */
 export async function rotateSigningKeys(
   db: IdentityDatabase,
+  vault: KeyVault,
   options: { keepPublishedMs: number; now?: number },
 ): Promise<{ kid: string; alg: SigningAlgorithm }[]> {
   const now = options.now ?? Date.now();
   // Generate outside the transaction (async), then switch over in one synchronous transaction.
-  const fresh = await Promise.all(signingAlgorithms.map((alg) => newKeyRow(alg, now)));
+  const fresh = await Promise.all(signingAlgorithms.map((alg) => newKeyRow(vault, alg, now)));
   db.transaction((tx) => {
     tx.update(signingKeys)
       .set({ retiredAt: now, publishUntil: now + options.keepPublishedMs })
@@ -112,55 +116,97 @@ export async function rotateSigningKeys(
 }
 
 /**
+ * Encrypts, in place, private keys an older version stored as plain JWK, then checkpoints so the
+ * plain copies leave the -wal file too (secure_delete, set on every connection, zeroes them in the
+ * database file). Returns how many it found.
+ */
+export async function encryptPlainKeys(db: IdentityDatabase, vault: KeyVault): Promise<number> {
+  const plain = db.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys).all().filter((row) => isPlainJwk(row.privateJwk));
+  if (plain.length === 0) return 0;
+  const encrypted = await Promise.all(
+    plain.map(async (row) => ({ ...row, sealed: await vault.encryptPrivateJwk(row.kid, JSON.parse(row.privateJwk)) })),
+  );
+  db.transaction((tx) => {
+    for (const row of encrypted) {
+      // Only if still the plain value we read (another process may have done it meanwhile).
+      tx.update(signingKeys)
+        .set({ privateJwk: row.sealed })
+        .where(and(eq(signingKeys.kid, row.kid), eq(signingKeys.privateJwk, row.privateJwk)))
+        .run();
+    }
+  });
+  db.$client.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  return plain.length;
+}
+
+/**
  * Keys cached in memory. Another process (the `identity keys rotate` command) may change the
  * table while we run: SQLite's `PRAGMA data_version` changes when another connection commits, so
  * a check before each use (at most once per millisecond, see other-connections.ts) tells us when
- * to reload.
+ * to reload. A reload decrypts only keys it has not seen before.
  *
  * First start (no keys yet): the ES256 key signs every access token, so it is made before the
  * store opens (about 1 ms). The RS256 key (RSA-2048) is made on a worker thread, from
  * generateMissing() (serve calls it once every service listens) or on first need; until it is
  * stored, the JWKS and any RS256 signature wait for it. So the JWKS always publishes both
  * algorithms (as discovery says), and no token is signed by a key the JWKS does not publish.
+ *
+ * Keys an older version stored unencrypted are encrypted first (encryptPlainKeys).
  */
-export async function openSigningKeyStore(db: IdentityDatabase): Promise<SigningKeyStore> {
+export async function openSigningKeyStore(db: IdentityDatabase, vault: KeyVault, logger?: Logger): Promise<SigningKeyStore> {
+  const encrypted = await encryptPlainKeys(db, vault);
+  if (encrypted > 0) logger?.info("signing_keys_encrypted", { keys: encrypted });
   const imported = new Map<string, { privateKey: KeyObject; publicKey: () => Promise<CryptoKey> }>();
   let keys: LoadedKey[] = [];
   let loadedVersion = -1;
 
-  function load(version: number): void {
+  async function load(version: number): Promise<void> {
     const now = Date.now();
     const rows = db.select().from(signingKeys).all();
-    const next: LoadedKey[] = [];
-    for (const row of rows) {
-      if (row.publishUntil !== null && row.publishUntil < now) continue;
-      let pair = imported.get(row.kid);
-      if (!pair) {
-        let publicKey: Promise<CryptoKey> | undefined;
-        pair = {
-          privateKey: createPrivateKey({ key: JSON.parse(row.privateJwk), format: "jwk" }),
-          publicKey: () => (publicKey ??= importJWK(JSON.parse(row.publicJwk), row.alg) as Promise<CryptoKey>),
-        };
-        imported.set(row.kid, pair);
-      }
-      next.push({
-        kid: row.kid,
-        alg: row.alg,
-        publicJwk: JSON.parse(row.publicJwk),
-        ...pair,
-        retired: row.retiredAt !== null,
-        createdAt: row.createdAt,
-        publishUntil: row.publishUntil,
-      });
-    }
+    const live = rows.filter((row) => row.publishUntil === null || row.publishUntil >= now);
+    await Promise.all(
+      live
+        .filter((row) => !imported.has(row.kid))
+        .map(async (row) => {
+          const privateJwk = await vault.decryptPrivateJwk(row.kid, row.privateJwk);
+          let publicKey: Promise<CryptoKey> | undefined;
+          imported.set(row.kid, {
+            privateKey: createPrivateKey({ key: privateJwk as JsonWebKeyInput["key"], format: "jwk" }),
+            publicKey: () => (publicKey ??= importJWK(JSON.parse(row.publicJwk), row.alg) as Promise<CryptoKey>),
+          });
+        }),
+    );
+    const next: LoadedKey[] = live.map((row) => ({
+      kid: row.kid,
+      alg: row.alg,
+      publicJwk: JSON.parse(row.publicJwk),
+      ...imported.get(row.kid)!,
+      retired: row.retiredAt !== null,
+      createdAt: row.createdAt,
+      publishUntil: row.publishUntil,
+    }));
     // Newest first, so the newest active key of an algorithm signs.
     keys = next.sort((a, b) => Number(a.retired) - Number(b.retired) || b.createdAt - a.createdAt);
     loadedVersion = version;
   }
 
-  function current(): LoadedKey[] {
-    const version = otherConnectionsVersion(db);
-    if (version !== loadedVersion) load(version);
+  // Loads run one after another (decrypting is async), so the load that read the newest rows is
+  // always the last to set `keys`. Callers that see the same new version share one load.
+  let queue: Promise<void> = Promise.resolve();
+  let queued: { version: number; done: Promise<void> } | undefined;
+  function reload(version: number, force = false): Promise<void> {
+    if (!force && queued?.version === version) return queued.done;
+    const done = queue.then(() => load(version));
+    queue = done.catch(() => {});
+    queued = { version, done };
+    return done;
+  }
+  async function current(): Promise<LoadedKey[]> {
+    let version = otherConnectionsVersion(db);
+    while (version !== loadedVersion) {
+      await reload(version);
+      version = otherConnectionsVersion(db);
+    }
     return keys;
   }
 
@@ -169,9 +215,9 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
   function generate(alg: SigningAlgorithm): Promise<void> {
     let pending = generating.get(alg);
     if (!pending) {
-      pending = ensureSigningKey(db, alg)
+      pending = ensureSigningKey(db, vault, alg)
         // Our own commit does not change data_version (only other connections' do): reload here.
-        .then(() => load(otherConnectionsVersion(db)))
+        .then(() => reload(otherConnectionsVersion(db), true))
         .finally(() => generating.delete(alg));
       generating.set(alg, pending);
     }
@@ -180,7 +226,7 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
   /** The active key for `alg`, waiting for it to be made if there is none (first start). */
   async function activeKey(alg: SigningAlgorithm): Promise<LoadedKey> {
     for (let attempt = 0; ; attempt++) {
-      const key = current().find((k) => k.alg === alg && !k.retired);
+      const key = (await current()).find((k) => k.alg === alg && !k.retired);
       if (key) return key;
       if (attempt === 2) throw new Error(`no active ${alg} signing key`);
       await generate(alg);
@@ -191,9 +237,11 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
 
   return {
     generateMissing() {
-      for (const alg of signingAlgorithms) {
-        if (!current().some((k) => k.alg === alg && !k.retired)) generate(alg).catch(() => {});
-      }
+      void current().then((loaded) => {
+        for (const alg of signingAlgorithms) {
+          if (!loaded.some((k) => k.alg === alg && !k.retired)) generate(alg).catch(() => {});
+        }
+      }, () => {});
     },
     async signingKey(alg = "ES256") {
       const key = await activeKey(alg);
@@ -203,11 +251,11 @@ export async function openSigningKeyStore(db: IdentityDatabase): Promise<Signing
       // Every algorithm discovery names has a key in the JWKS (the first start's RS256 may still be in the making).
       for (const alg of signingAlgorithms) await activeKey(alg);
       const now = Date.now();
-      return { keys: current().filter((k) => k.publishUntil === null || k.publishUntil >= now).map((k) => k.publicJwk) };
+      return { keys: (await current()).filter((k) => k.publishUntil === null || k.publishUntil >= now).map((k) => k.publicJwk) };
     },
     async verificationKey(header) {
       const now = Date.now();
-      const key = current().find(
+      const key = (await current()).find(
         (k) => k.kid === header.kid && k.alg === header.alg && (k.publishUntil === null || k.publishUntil >= now),
       );
       if (!key) throw new UnknownKeyError();

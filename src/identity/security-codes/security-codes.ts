@@ -1,10 +1,31 @@
-// 6-digit security codes sent by email or SMS. Stored only as SHA-256, live 10 minutes, and die
+// 6-digit security codes sent by email or SMS. Stored only as an HMAC, live 10 minutes, and die
 // after 5 wrong tries. Sending a new code to the same destination retires the older ones.
+import { createHmac } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { IdentityDb } from "../accounts/database-types";
 import { consumeOnce } from "../../db/changed-rows";
-import { constantTimeEqual, randomSixDigitCode, randomToken, sha256 } from "../../security/tokens";
+import { constantTimeEqual, randomSixDigitCode, randomToken } from "../../security/tokens";
 import { securityCodes } from "../db/schema";
+
+// A plain SHA-256 of one of a million codes is reversed in about a second, so codes are stored
+// as an HMAC under a key derived from SIGNING_KEY_PASSPHRASE (keys/key-vault.ts), which the
+// database does not hold. The key belongs to the database connection (a transaction shares its
+// database's session), set once at start by useSecurityCodeKey().
+const codeKeys = new WeakMap<object, Buffer>();
+const sessionOf = (db: IdentityDb) => (db as unknown as { session: object }).session;
+
+/** Sets the key that hashes security codes on this connection (identity's start-up). */
+export function useSecurityCodeKey(db: IdentityDb, key: Buffer): void {
+  codeKeys.set(sessionOf(db), key);
+}
+
+/** The stored form of a code: bound to its purpose and destination too. */
+function hashCode(db: IdentityDb, input: { purpose: CodePurpose; destination: string }, code: string): string {
+  const key = codeKeys.get(sessionOf(db));
+  // Fails closed: without the key a code would be stored in a reversible form.
+  if (!key) throw new Error("no security-code key on this database connection: call useSecurityCodeKey() at start-up");
+  return createHmac("sha256", key).update(`${input.purpose}\n${input.destination}\n${code}`).digest("hex");
+}
 
 export type CodePurpose = "email_sign_in" | "phone_verification";
 
@@ -33,7 +54,7 @@ export function issueSecurityCode(
       id: randomToken(16),
       purpose: input.purpose,
       destination: input.destination,
-      codeHash: sha256(code),
+      codeHash: hashCode(tx, input, code),
       createdAt: now,
       expiresAt: now + codeLifetimeMs,
     })
@@ -76,7 +97,7 @@ export function checkSecurityCode(
     if (!row) return "none";
     if (row.failedAttempts >= maxWrongAttempts) return "too_many_attempts";
     if (row.expiresAt <= now) return "expired";
-    if (!constantTimeEqual(row.codeHash, sha256(input.code))) {
+    if (!constantTimeEqual(row.codeHash, hashCode(tx, input, input.code))) {
       const attempts = row.failedAttempts + 1;
       tx.update(securityCodes).set({ failedAttempts: attempts }).where(eq(securityCodes.id, row.id)).run();
       return attempts >= maxWrongAttempts ? "too_many_attempts" : "wrong";
