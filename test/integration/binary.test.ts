@@ -138,7 +138,7 @@ describe("dist/teacher-id in production", () => {
   test("NOTIFY_API_KEY missing stops start-up with exit 78 naming it, not an uncaught exception", () => {
     const { code, stderr } = run(["serve"], { ...production("no-notify"), SMTP_URL: "smtp://127.0.0.1:1", ...clients });
     expect(code).toBe(78);
-    expect(namedSettings(stderr)).toEqual(["NOTIFY_API_KEY"]);
+    expect(namedSettings(stderr)).toEqual(["NOTIFY_API_KEY", "SIGNING_KEY_PASSPHRASE"]);
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
@@ -154,7 +154,7 @@ describe("dist/teacher-id in production", () => {
 
     // All three with their settings start, and neither read (it is not JSON) nor rewrite the file.
     writeFileSync(secretsFile, "{ not json");
-    const served = await serveUntilReady([], { ...env, ...notify, ...clients });
+    const served = await serveUntilReady([], { ...env, ...notify, ...clients, SIGNING_KEY_PASSPHRASE: "a passphrase for this test only" });
     expect((await served.stop()).code).toBe(0);
     expect(readFileSync(secretsFile, "utf8")).toBe("{ not json");
   });

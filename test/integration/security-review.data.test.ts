@@ -382,6 +382,11 @@ describe("info: production mode", () => {
       ACCESS_URL: "https://access.example.gov.uk",
       SMTP_URL: smtp.url,
       SIGNING_KEY_PASSPHRASE: passphrase,
+      // The CLI checks identity's production settings as serve does.
+      NOTIFY_API_KEY: `live-${crypto.randomUUID()}-${crypto.randomUUID()}`,
+      NOTIFY_SMS_TEMPLATE_ID: crypto.randomUUID(),
+      IDENTITY_CLIENT_ID: "identity-prod",
+      IDENTITY_CLIENT_SECRET: "i".repeat(43),
     };
     const add = (environment: Record<string, string>, clientId: string, redirect: string) =>
       runToExit(binary, ["identity", "clients", "add", "--name", "Local RP", "--client-id", clientId, "--grant-types", "authorization_code", "--scopes", "openid", "--redirect-uri", redirect], dir, environment);

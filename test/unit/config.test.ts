@@ -108,6 +108,7 @@ describe("configuration per service", () => {
       "IDENTITY_CLIENT_ID",
       "IDENTITY_CLIENT_SECRET",
       "NOTIFY_API_KEY",
+      "SIGNING_KEY_PASSPHRASE",
       "SMTP_URL",
     ]);
     expect(problemsFor(() => loadIdentityConfig(production))).toContain(
