@@ -7,7 +7,7 @@ import { appliedMigrationCount } from "../db/open-database";
 import { openAccessDatabase } from "../access/db/database";
 import { openIdentityDatabase } from "../identity/db/database";
 import { openRecordsDatabase } from "../records/db/database";
-import { loadServeConfig } from "../server/configuration";
+import { loadServeConfig } from "./configuration";
 import type { Command } from "./command";
 import { parseOnly } from "./only-option";
 

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { loadSharedConfig, publicUrlsInDevelopment } from "../config/config";
 import { createLogger } from "../log/logger";
-import { loadServeConfig } from "../server/configuration";
-import { startServices } from "../server/serve";
+import { loadServeConfig } from "./configuration";
+import { startServices } from "./serve";
 import type { Command } from "./command";
 import { parseOnly } from "./only-option";
 

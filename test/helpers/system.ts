@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serviceNames, type ServiceName, type SharedConfig } from "../../src/config/config";
 import { createLogger, type Logger } from "../../src/log/logger";
-import { loadServeConfig, type ServiceConfigs } from "../../src/server/configuration";
-import { startServices, type RunningSystem } from "../../src/server/serve";
+import { loadServeConfig, type ServiceConfigs } from "../../src/cli/configuration";
+import { startServices, type RunningSystem } from "../../src/cli/serve";
 import { freshServicePorts, retryOnPortClash, type ServicePorts } from "./ports";
 
 export interface TestSystem {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
-import { loadServeConfig } from "../../src/server/configuration";
+import { loadServeConfig } from "../../src/cli/configuration";
 import { readProvisionedSecrets } from "../../src/config/internal-clients";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { openIdentityDatabase } from "../../src/identity/db/database";

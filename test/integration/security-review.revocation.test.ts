@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
-import { loadServeConfig } from "../../src/server/configuration";
+import { loadServeConfig } from "../../src/cli/configuration";
 import { internalClientCredentials, type ClientCredentials } from "../../src/config/internal-clients";
 import { HttpBrowser } from "../helpers/access-http-browser";
 import { hiddenFields, seeding, type SeedTeacher, type Seeding } from "../helpers/access-seed";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { formatDate, fullName, humanise } from "../../src/access/qualifications/format";
-import { safeReturnTo, signInHref } from "../../src/access/sign-in/return-to";
+import { formatDate, fullName, humanise } from "../../src/access/display/format";
+import { safeReturnTo, signInHref } from "../../src/access/sessions/return-to";
 import { seal, unseal } from "../../src/access/sessions/seal";
 
 describe("how access shows values", () => {

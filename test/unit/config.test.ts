@@ -7,7 +7,7 @@ import { internalClientCredentials, readProvisionedSecrets } from "../../src/con
 import { accessSettings, loadAccessConfig } from "../../src/access/settings";
 import { identitySettings, loadIdentityConfig } from "../../src/identity/settings";
 import { loadRecordsConfig, recordsSettings } from "../../src/records/settings";
-import { loadServeConfig } from "../../src/server/configuration";
+import { loadServeConfig } from "../../src/cli/configuration";
 
 function problemsFor(load: () => unknown): string[] {
   try {

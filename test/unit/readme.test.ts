@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { settingNames } from "../../src/server/configuration";
+import { settingNames } from "../../src/cli/configuration";
 
 const readme = readFileSync(join(import.meta.dir, "../../README.md"), "utf8");
 const configurationSection = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## APIs"));

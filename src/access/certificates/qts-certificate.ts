@@ -7,7 +7,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import regularTtf from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf" with { type: "file" };
 import boldTtf from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" with { type: "file" };
-import { formatDate } from "../qualifications/format";
+import { formatDate } from "../display/format";
 
 export interface QtsCertificateInput {
   fullName: string;

@@ -2,7 +2,7 @@
 // the teacher's details. Every value from records is rendered `safe` (escaped).
 import { Page, type ServiceBrand } from "../../web/layout";
 import { signedInNavigation } from "../context";
-import { formatDate, fullName, humanise } from "./format";
+import { formatDate, fullName, humanise } from "../display/format";
 import type { InitialTeacherTraining, TeacherRecord } from "./records-client";
 
 function Row(props: { label: string; value: string }): JSX.Element {

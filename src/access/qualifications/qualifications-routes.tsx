@@ -5,7 +5,7 @@ import { htmlResponse } from "../../web/html";
 import type { AccessContext } from "../context";
 import { requireSession, signInAgain } from "../sessions/require-session";
 import type { AccessSession } from "../sessions/session";
-import { fullName } from "./format";
+import { fullName } from "../display/format";
 import { AmbiguousRecordPage, NoCertificatePage, NoRecordPage, QualificationsPage, RecordsUnavailablePage } from "./qualifications-pages";
 import { fetchOwnTeacherRecord, type TeacherRecord } from "./records-client";
 

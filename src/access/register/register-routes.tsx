@@ -4,7 +4,7 @@ import { htmlResponse } from "../../web/html";
 import type { AccessContext } from "../context";
 import { singleQueryParam } from "../query-param";
 import { redirectToIdentity } from "../sign-in/redirect-to-identity";
-import { defaultReturnTo } from "../sign-in/return-to";
+import { defaultReturnTo } from "../sessions/return-to";
 import { beginSignIn } from "../sign-in/sign-in";
 import { InvalidLinkPage } from "./register-pages";
 import { readTrnToken } from "./trn-token";

@@ -1,7 +1,7 @@
 // Pages that need a signed-in teacher call this first. A missing or ended session, or an access
 // token past its expiry, sends the browser to sign in again and back to the page it asked for.
 import type { AccessContext } from "../context";
-import { signInHref } from "../sign-in/return-to";
+import { signInHref } from "./return-to";
 import { readSession, type AccessSession } from "./session";
 
 export function requireSession(

@@ -7,7 +7,7 @@ import { singleQueryParam } from "../query-param";
 import { readSession } from "../sessions/session";
 import { loginCookieName } from "./login-attempts";
 import { redirectToIdentity } from "./redirect-to-identity";
-import { safeReturnTo } from "./return-to";
+import { safeReturnTo } from "../sessions/return-to";
 import { beginSignIn, completeSignIn } from "./sign-in";
 import { IdentityUnavailablePage, SignInProblemPage } from "./sign-in-pages";
 

@@ -1,15 +1,14 @@
 // What every journey needs from the rest of identity, passed in by identity's service (journeys.ts).
 // A journey that needs more (registration reads records) extends this with its own deps.
-import type { z } from "zod";
 import type { Logger } from "../../log/logger";
 import type { ServiceBrand } from "../../web/layout";
 import type { IdentityDatabase } from "../db/database";
-import type { securityCodeSettings } from "../security-codes/settings";
+import type { SecurityCodeSettings } from "../security-codes/settings";
 
 export interface JourneyDeps {
   db: IdentityDatabase;
   /** The code and rate-limit settings, and whether to trust X-Forwarded-For for the client IP. */
-  config: z.output<typeof securityCodeSettings> & { TRUST_PROXY: boolean };
+  config: SecurityCodeSettings & { TRUST_PROXY: boolean };
   logger: Logger;
   brand: ServiceBrand;
   /** Cookies get Secure when identity's URL is https. */

@@ -2,14 +2,14 @@
 // code and its message go into the outbox in the same transaction, so a code is never lost.
 import { enqueueEmail, enqueueSms } from "../../outbox/enqueue";
 import type { IdentityDatabase } from "../db/database";
-import type { IdentityConfig } from "../settings";
+import type { SecurityCodeSettings } from "./settings";
 import { findAccountByEmail } from "../accounts/accounts";
 import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
 import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
 type Limits = Pick<
-  IdentityConfig,
+  SecurityCodeSettings,
   "CODE_SEND_LIMIT_PER_ADDRESS" | "CODE_SEND_LIMIT_PER_IP" | "CODE_CHECK_LIMIT_PER_ADDRESS" | "CODE_CHECK_LIMIT_PER_IP" | "RATE_LIMIT_WINDOW"
 >;
 
@@ -102,7 +102,7 @@ export function checkTypedCode(
 }
 
 /** When the current rate-limit window ends: the earliest a refused check can be tried again. */
-export function windowEnd(config: Pick<IdentityConfig, "RATE_LIMIT_WINDOW">, now = Date.now()): number {
+export function windowEnd(config: Pick<SecurityCodeSettings, "RATE_LIMIT_WINDOW">, now = Date.now()): number {
   return now - (now % config.RATE_LIMIT_WINDOW) + config.RATE_LIMIT_WINDOW;
 }
 

@@ -17,3 +17,5 @@ export const securityCodeSettings = z.object({
   CODE_CHECK_LIMIT_PER_IP: count(300),
   RATE_LIMIT_WINDOW: duration("1h"),
 });
+
+export type SecurityCodeSettings = z.output<typeof securityCodeSettings>;

@@ -9,7 +9,7 @@ import { createIdentityService } from "../identity/service";
 import { createRecordsService } from "../records/service";
 import { bunBodyLimit } from "../web/request-body";
 import { configuredClients, type ServeConfig } from "./configuration";
-import type { ServiceInstance } from "./service";
+import type { ServiceInstance } from "../server/service";
 
 /** Each service gets its own configuration only. */
 function createService(name: ServiceName, config: ServeConfig, logger: Logger): Promise<ServiceInstance> {
