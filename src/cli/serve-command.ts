@@ -61,8 +61,9 @@ Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
       "Press Ctrl+C to stop.",
       "",
     ];
-    io.err(lines.join("\n"));
-    await new Promise<void>((resolve) => {
+    // Listen for the stop signals before the banner says we are running: whoever reads the banner
+    // may stop us at once.
+    const stopped = new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info("shutdown_requested", { signal });
         system.stop().then(resolve);
@@ -70,6 +71,8 @@ Stops gracefully on SIGTERM or SIGINT. Settings: see README "Configuration".`,
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
     });
+    io.err(lines.join("\n"));
+    await stopped;
     return 0;
   },
 };
