@@ -1,6 +1,7 @@
 // Settings that only the identity service reads. Names are environment variables; see README "Configuration".
 import { z } from "zod";
 import { duration } from "../config/env-schema";
+import { startLimitSettings } from "./rate-limit/settings";
 import { securityCodeSettings } from "./security-codes/settings";
 
 export const identitySettings = z.object({
@@ -14,4 +15,6 @@ export const identitySettings = z.object({
   TRN_TOKEN_TTL: duration("30d"),
   // Security codes and their rate limits (sign-in and registration journeys).
   ...securityCodeSettings.shape,
+  // Authorization requests and journeys started per client IP.
+  ...startLimitSettings.shape,
 });

@@ -6,7 +6,7 @@ import { accessScopes } from "../context";
 import { IdentityUnavailableError } from "../oidc/identity-provider";
 import { createSession, destroySession } from "../sessions/session";
 import { IdTokenRejectedError, verifyIdToken } from "./id-token";
-import { browserBinding, consumeLoginAttempt, startLoginAttempt } from "./login-attempts";
+import { admitLoginAttempt, browserBinding, consumeLoginAttempt, startLoginAttempt } from "./login-attempts";
 import type { SignInProblem } from "./sign-in-pages";
 
 /** A TRN token as identity issues them: base64url, long enough to be random, short enough to be sane. */
@@ -14,12 +14,20 @@ export const trnTokenPattern = /^[A-Za-z0-9_-]{16,256}$/;
 
 export type BeginResult =
   | { ok: true; location: string; setCookie?: string }
-  | { ok: false; reason: "identity_unavailable" };
+  | { ok: false; reason: "identity_unavailable" }
+  /** Too many sign-ins started from this client IP: nothing stored; try again at `retryAt`. */
+  | { ok: false; reason: "rate_limited"; retryAt: number };
 
 export async function beginSignIn(
   ctx: AccessContext,
-  input: { cookieHeader: string | null; returnTo: string; trnToken?: string },
+  input: { cookieHeader: string | null; returnTo: string; trnToken?: string; ip: string },
 ): Promise<BeginResult> {
+  const rule = { limit: ctx.config.ACCESS_SIGN_IN_LIMIT_PER_IP, windowMs: ctx.config.ACCESS_SIGN_IN_TIMEOUT };
+  const admitted = admitLoginAttempt(ctx.db, { ip: input.ip, rule });
+  if (!admitted.allowed) {
+    ctx.log.warn("sign_in_rate_limited", {});
+    return { ok: false, reason: "rate_limited", retryAt: admitted.retryAt };
+  }
   let authorizationEndpoint: string;
   let clientId: string;
   try {

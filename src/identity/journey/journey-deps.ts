@@ -4,12 +4,13 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger";
 import type { ServiceBrand } from "../../web/layout";
 import type { IdentityDatabase } from "../db/database";
+import type { startLimitSettings } from "../rate-limit/settings";
 import type { securityCodeSettings } from "../security-codes/settings";
 
 export interface JourneyDeps {
   db: IdentityDatabase;
   /** The code and rate-limit settings, and whether to trust X-Forwarded-For for the client IP. */
-  config: z.output<typeof securityCodeSettings> & { TRUST_PROXY: boolean };
+  config: z.output<typeof securityCodeSettings> & z.output<typeof startLimitSettings> & { TRUST_PROXY: boolean };
   logger: Logger;
   brand: ServiceBrand;
   /** Cookies get Secure when identity's URL is https. */
