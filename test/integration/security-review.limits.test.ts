@@ -231,7 +231,7 @@ describe("item 5: sign-in takes the same path whether or not the address has an 
     // For the closing note only (no assertion on time): POST /sign-in, interleaved, for each path.
     const samples: Record<"account" | "no account", number[]> = { account: [], "no account": [] };
     const unknownTiming = `nobody.timing.${accountCounter++}@example.com`;
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 110; i++) {
       const pair = [["account", known.email], ["no account", unknownTiming]] as const;
       for (const [kind, email] of i % 2 === 0 ? pair : [...pair].reverse()) {
         const browser = identityAt(s, `198.18.${i}.${kind === "account" ? 1 : 2}`);
@@ -243,12 +243,14 @@ describe("item 5: sign-in takes the same path whether or not the address has an 
           headers: { "content-type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams({ _csrf: csrf, email }).toString(),
         });
-        samples[kind].push(performance.now() - started);
+        // The first pairs warm the server up; the pause lets the outbox send before the next one.
+        if (i >= 10) samples[kind].push(performance.now() - started);
+        await Bun.sleep(10);
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log(
-      `item 5: POST /sign-in median over 60 interleaved samples: account ${median(samples.account).toFixed(2)} ms, ` +
+      `item 5: POST /sign-in median over 100 interleaved samples: account ${median(samples.account).toFixed(2)} ms, ` +
         `no account ${median(samples["no account"]).toFixed(2)} ms`,
     );
   });
