@@ -251,6 +251,9 @@ function serveEnv(dataDir: string, ports: number[], smtpUrl: string): Record<str
     // Every simulated teacher comes from 127.0.0.1: per-IP limits would stop the registration run.
     CODE_SEND_LIMIT_PER_IP: "1000000",
     CODE_CHECK_LIMIT_PER_IP: "1000000",
+    AUTHORIZATION_REQUEST_LIMIT_PER_IP: "1000000",
+    JOURNEY_LIMIT_PER_IP: "1000000",
+    ACCESS_SIGN_IN_LIMIT_PER_IP: "1000000",
   };
 }
 

@@ -14,6 +14,7 @@ import {
 import { duration, optionalString } from "../config/env-schema";
 import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
 import { checkEmailSettings, checkSmsSettings, emailSettings, outboxSettings, smsSettings } from "../mail/settings";
+import { startLimitSettings } from "./rate-limit/settings";
 import { securityCodeSettings } from "./security-codes/settings";
 
 const identityOwnSettings = z.object({
@@ -32,6 +33,8 @@ const identityOwnSettings = z.object({
    * (keys/key-vault.ts). Required in production; development uses a documented public default.
    */
   SIGNING_KEY_PASSPHRASE: optionalString().pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  // Authorization requests and journeys started per client IP.
+  ...startLimitSettings.shape,
 });
 
 export const identitySettings = sharedSettings

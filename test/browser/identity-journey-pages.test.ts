@@ -20,7 +20,7 @@ let db: IdentityDatabase;
 let nextTrn = 4100001;
 
 beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem({ env: { CODE_SEND_LIMIT_PER_ADDRESS: "3" } }), launchBrowser()]);
+  [system, browser] = await Promise.all([startTestSystem({ env: { CODE_SEND_LIMIT_PER_ADDRESS_AND_IP: "3" } }), launchBrowser()]);
   db = openIdentityDatabase(system.dataDir);
 });
 afterAll(async () => {
@@ -206,7 +206,7 @@ describe("identity's journey pages in a browser", () => {
     await expectPage(testPage, "Check your email", "sign-in-check-email-resent");
     expect(await page.locator(".govuk-notification-banner").innerText()).toContain("We have sent you a new code");
 
-    // CODE_SEND_LIMIT_PER_ADDRESS is 3 here: two sent so far, one more allowed, the fourth refused.
+    // CODE_SEND_LIMIT_PER_ADDRESS_AND_IP is 3 here: two sent so far, one more allowed, the fourth refused.
     for (let i = 0; i < 2; i++) {
       await page.goto(`${system.urls.identity}/sign-in/resend`);
       await clickAndLoad(page, button(page, "Send a new code"));

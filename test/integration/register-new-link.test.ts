@@ -20,7 +20,7 @@ let nextIp = 1;
 beforeAll(async () => {
   smtp = await startSmtpServer();
   system = await startTestSystem({
-    env: { SMTP_URL: smtp.url, TRUST_PROXY: "true", CODE_SEND_LIMIT_PER_IP: "4", CODE_SEND_LIMIT_PER_ADDRESS: "2" },
+    env: { SMTP_URL: smtp.url, TRUST_PROXY: "true", CODE_SEND_LIMIT_PER_IP: "4", CODE_SEND_LIMIT_PER_ADDRESS_AND_IP: "2" },
   });
   db = openIdentityDatabase(system.dataDir);
 });

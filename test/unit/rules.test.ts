@@ -144,7 +144,7 @@ describe("session freshness for max_age and prompt=login (src/identity/oidc/sess
         ...extra,
       });
       const outcome = authorize(db, "https://id.example", params, cookie, now);
-      if (outcome.kind !== "redirect") throw new Error(outcome.reason);
+      if (outcome.kind !== "redirect") throw new Error(outcome.kind);
       return new URL(outcome.location, "https://id.example");
     };
     const exactlyOld = signedInAt(now - 60_000);

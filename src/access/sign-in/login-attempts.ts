@@ -1,6 +1,8 @@
 // The server-side half of a sign-in in progress: state, PKCE verifier, nonce and where to return.
 // The browser holds only the access_login cookie; identity carries only `state`. The callback
 // consumes the attempt once, atomically, so a replayed callback finds nothing to use.
+// Opening /sign-in or a magic link stores an attempt before anyone has signed in, so attempts
+// are limited per client IP (issue 11, item 9) and go when they expire (ACCESS_SIGN_IN_TIMEOUT).
 import { and, eq, isNull, lt } from "drizzle-orm";
 import { generateCodeVerifier } from "arctic";
 import { randomToken, sha256 } from "../../security/tokens";
@@ -9,6 +11,7 @@ import type { AccessDatabase } from "../db/database";
 import { changedRows, consumeOnce } from "../../db/changed-rows";
 import { loginAttempts } from "../db/schema";
 import { seal, unseal } from "../sessions/seal";
+import { MemoryRateLimiter, type RateLimit, type RateLimitResult } from "../../rate-limit/leaky-bucket";
 
 export const loginCookieName = "access_login";
 const verifierPurpose = "pkce-verifier";
@@ -19,6 +22,20 @@ export function browserBinding(cookieHeader: string | null, secure: boolean, max
   if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return { id: existing };
   const id = randomToken();
   return { id, setCookie: serializeCookie(loginCookieName, id, { secure, maxAgeSeconds: Math.ceil(maxAgeMs / 1000) }) };
+}
+
+// One limiter per access service (its database): kept in memory, as access has no table for it.
+// A restart empties it, which costs nothing the expiry of the rows does not already bound.
+const attemptsPerIp = new WeakMap<AccessDatabase, MemoryRateLimiter>();
+
+/**
+ * Whether `ip` may start another sign-in: ACCESS_SIGN_IN_LIMIT_PER_IP at once, then one more each
+ * ACCESS_SIGN_IN_TIMEOUT / limit (a leaky bucket; src/rate-limit/leaky-bucket.ts).
+ */
+export function admitLoginAttempt(db: AccessDatabase, input: { ip: string; rule: RateLimit; now?: number }): RateLimitResult {
+  let limiter = attemptsPerIp.get(db);
+  if (!limiter) attemptsPerIp.set(db, (limiter = new MemoryRateLimiter(input.rule)));
+  return limiter.hit(input.ip, input.now);
 }
 
 export function startLoginAttempt(

@@ -75,3 +75,19 @@ export function IdentityUnavailablePage(props: { brand: ServiceBrand }): JSX.Ele
     </Page>
   );
 }
+
+/** Too many sign-ins started from one client IP (ACCESS_SIGN_IN_LIMIT_PER_IP); `retryAt` in unix ms. */
+export function TooManySignInsPage(props: { brand: ServiceBrand; retryAt: number }): JSX.Element {
+  // Rounded up to the minute, so "try again after 3:45pm" is never too early.
+  const at = new Date(Math.ceil(props.retryAt / 60_000) * 60_000)
+    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
+    .replace(" ", "");
+  return (
+    <Page title="You need to wait before trying again" brand={props.brand}>
+      <h1 class="govuk-heading-l">You need to wait before trying again</h1>
+      <p class="govuk-body">There have been too many attempts to sign in from your network.</p>
+      <p class="govuk-body" safe>{`For your security, try again after ${at}.`}</p>
+      <p class="govuk-body">If you used a link from an email, it will still work later.</p>
+    </Page>
+  );
+}

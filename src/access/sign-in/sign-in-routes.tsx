@@ -1,5 +1,6 @@
 // GET /sign-in, GET /sign-in/callback. (The magic link, GET /register, is in ../register.)
 import { Elysia } from "elysia";
+import { clientIp } from "../../web/client-ip";
 import { readCookie } from "../../web/cookies";
 import { htmlResponse, seeOther } from "../../web/html";
 import type { AccessContext } from "../context";
@@ -13,9 +14,10 @@ import { IdentityUnavailablePage, SignInProblemPage } from "./sign-in-pages";
 
 export function signInRoutes(ctx: AccessContext) {
   return new Elysia({ name: "access-sign-in" })
-    .get("/sign-in", async ({ query, request }) =>
-      redirectToIdentity(ctx, await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: safeReturnTo(query.return_to) })),
-    )
+    .get("/sign-in", async ({ query, request, server }) => {
+      const ip = clientIp(request, server, ctx.config.TRUST_PROXY);
+      return redirectToIdentity(ctx, await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: safeReturnTo(query.return_to), ip }));
+    })
     .get("/sign-in/callback", async ({ request }) => {
       const cookieHeader = request.headers.get("cookie");
       const result = await completeSignIn(ctx, {

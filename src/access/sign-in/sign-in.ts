@@ -6,17 +6,25 @@ import { accessScopes } from "../context";
 import { IdentityUnavailableError } from "../oidc/identity-provider";
 import { createSession, destroySession } from "../sessions/session";
 import { IdTokenRejectedError, verifyIdToken } from "./id-token";
-import { browserBinding, consumeLoginAttempt, startLoginAttempt } from "./login-attempts";
+import { admitLoginAttempt, browserBinding, consumeLoginAttempt, startLoginAttempt } from "./login-attempts";
 import type { SignInProblem } from "./sign-in-pages";
 
 export type BeginResult =
   | { ok: true; location: string; setCookie?: string }
-  | { ok: false; reason: "identity_unavailable" };
+  | { ok: false; reason: "identity_unavailable" }
+  /** Too many sign-ins started from this client IP: nothing stored; try again at `retryAt`. */
+  | { ok: false; reason: "rate_limited"; retryAt: number };
 
 export async function beginSignIn(
   ctx: AccessContext,
-  input: { cookieHeader: string | null; returnTo: string; trnToken?: string },
+  input: { cookieHeader: string | null; returnTo: string; trnToken?: string; ip: string },
 ): Promise<BeginResult> {
+  const rule = { limit: ctx.config.ACCESS_SIGN_IN_LIMIT_PER_IP, windowMs: ctx.config.ACCESS_SIGN_IN_TIMEOUT };
+  const admitted = admitLoginAttempt(ctx.db, { ip: input.ip, rule });
+  if (!admitted.allowed) {
+    ctx.log.warn("sign_in_rate_limited", {});
+    return { ok: false, reason: "rate_limited", retryAt: admitted.retryAt };
+  }
   let authorizationEndpoint: string;
   let clientId: string;
   try {

@@ -4,6 +4,7 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
+import { bidiControlMessage, hasBidiControl } from "../../text/names";
 import { changedRows } from "../../db/changed-rows";
 import type { IdentityDatabase } from "../db/database";
 import { otherConnectionsVersion } from "../db/other-connections";
@@ -57,7 +58,13 @@ export const newClientSchema = z
     clientId: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, "must be 3 to 64 letters, digits, dots, dashes or underscores"),
-    name: z.string().trim().min(1, "must not be empty").max(100, "must be 100 characters or fewer"),
+    // Shown to teachers ("to continue to ..."): no bidi control may make it read as another name.
+    name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be 100 characters or fewer")
+      .refine((name) => !hasBidiControl(name), bidiControlMessage),
     grantTypes: z
       .array(z.enum(grantTypes, { error: `must each be one of ${grantTypes.join(", ")}` }))
       .min(1, "must name at least one grant type"),

@@ -1,6 +1,7 @@
-// Removes what the journeys leave behind once it can no longer matter: expired journeys, codes a
-// day past their expiry, and rate-limit windows long closed. A full scan every few minutes is
-// cheaper than an index written on every request.
+// Removes what the journeys leave behind once it can no longer matter: expired journeys (an hour
+// after they started, finished or not), codes a day past their expiry, and rate-limit buckets
+// untouched for two windows (empty by then). A full scan every few minutes is cheaper than an
+// index written on every request.
 import { lt } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
 import type { Logger } from "../../log/logger";

@@ -3,12 +3,14 @@
 import type { Logger } from "../../log/logger";
 import type { ServiceBrand } from "../../web/layout";
 import type { IdentityDatabase } from "../db/database";
+import type { z } from "zod";
+import type { startLimitSettings } from "../rate-limit/settings";
 import type { SecurityCodeSettings } from "../security-codes/settings";
 
 export interface JourneyDeps {
   db: IdentityDatabase;
   /** The code and rate-limit settings, and whether to trust X-Forwarded-For for the client IP. */
-  config: SecurityCodeSettings & { TRUST_PROXY: boolean };
+  config: SecurityCodeSettings & z.output<typeof startLimitSettings> & { TRUST_PROXY: boolean };
   logger: Logger;
   brand: ServiceBrand;
   /** Cookies get Secure when identity's URL is https. */

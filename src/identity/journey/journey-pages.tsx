@@ -1,6 +1,6 @@
-// Pages shared by the journeys when there is nothing to continue, or they must wait.
+// Pages shared by the journeys when there is nothing to continue. (The "wait before trying
+// again" page is src/identity/rate-limit/rate-limit-pages.tsx.)
 import { Page, type ServiceBrand } from "../../web/layout";
-import { retryTime } from "../security-codes/code-service";
 import { htmlResponse } from "../../web/html";
 
 /** No journey cookie, or the journey is over or too old. */
@@ -28,24 +28,6 @@ export function RequestExpiredPage(props: { brand: ServiceBrand; signedIn: boole
       </p>
     </Page>
   );
-}
-
-/** Too many codes sent or tried: the same words whether or not the address has an account. */
-function TooManyRequestsPage(props: { brand: ServiceBrand; retryAt: string; backLink: string; what: string }): JSX.Element {
-  return (
-    <Page title="You need to wait before trying again" brand={props.brand} backLink={props.backLink}>
-      <h1 class="govuk-heading-l">You need to wait before trying again</h1>
-      <p class="govuk-body" safe>
-        {props.what}
-      </p>
-      <p class="govuk-body" safe>{`For your security, try again after ${props.retryAt}.`}</p>
-    </Page>
-  );
-}
-
-/** 429 with the page above; `retryAt` is when the refusing rate-limit window ends (unix ms). */
-export function tooManyRequests(brand: ServiceBrand, input: { retryAt: number; backLink: string; what: string }): Response {
-  return htmlResponse(<TooManyRequestsPage brand={brand} retryAt={retryTime(input.retryAt)} backLink={input.backLink} what={input.what} />, 429);
 }
 
 /** 400 with the "timed out" page: no journey cookie, or the journey is over or too old. */

@@ -20,6 +20,8 @@ export interface RegistrationAnswers {
   started?: boolean;
   /** E.164. */
   phone?: string;
+  /** The security code texted to `phone` for this journey: only it is checked here. */
+  phoneCodeId?: string;
   phoneVerified?: boolean;
   noPhone?: boolean;
   /** "0", "1", ... (an offered name) or "other". */
@@ -35,5 +37,9 @@ export interface JourneyState {
   /** Present when the request carried a valid TRN token: registering (or signing in to attach it). */
   registration?: RegistrationAnswers;
   /** The email-code sign-in, when the user chose to sign in. */
-  signIn?: { email?: string };
+  signIn?: {
+    email?: string;
+    /** The security code emailed for this journey: only it is checked here. */
+    codeId?: string;
+  };
 }

@@ -3,9 +3,9 @@ import { Elysia } from "elysia";
 import { htmlResponse } from "../../web/html";
 import { ipOf, type RouteContext } from "../journey/journey-guard";
 import type { JourneyDeps } from "../journey/journey-deps";
-import { tooManyRequests } from "../journey/journey-pages";
 import { readNewLinkRequest } from "../oidc/hand-off";
 import { hitRateLimit } from "../rate-limit/rate-limit";
+import { tooManyRequests } from "../rate-limit/rate-limit-pages";
 import { NewLinkSentPage } from "./new-link-pages";
 import { sendNewLink } from "./new-link-service";
 
@@ -15,13 +15,14 @@ export function newLinkRoutes(deps: JourneyDeps & { trnTokenLifetimeMs: number }
     db,
     logger: deps.logger,
     trnTokenLifetimeMs: deps.trnTokenLifetimeMs,
-    sendLimitPerAddress: config.CODE_SEND_LIMIT_PER_ADDRESS,
+    // Only the holder of an expired link can ask for a new one, so one limit per address is enough.
+    sendLimitPerAddress: config.CODE_SEND_LIMIT_PER_ADDRESS_AND_IP,
     rateLimitWindowMs: config.RATE_LIMIT_WINDOW,
   };
   return new Elysia({ name: "identity-new-link" }).post("/interaction/:requestId/new-link", (c) => {
     const ctx = c as unknown as RouteContext;
     const limit = hitRateLimit(db, `send:ip:${ipOf(deps, ctx)}`, { limit: config.CODE_SEND_LIMIT_PER_IP, windowMs: config.RATE_LIMIT_WINDOW });
-    if (!limit.allowed) return tooManyRequests(brand, { retryAt: limit.resetAt, backLink: "/", what: "You have asked for too many new links." });
+    if (!limit.allowed) return tooManyRequests(brand, { retryAt: limit.retryAt, backLink: "/", what: "You have asked for too many new links." });
     const request = readNewLinkRequest(db, ctx.params?.requestId ?? "");
     if (request) {
       sendNewLink(serviceDeps, { tokenHash: request.trnTokenHash, initiateLoginUri: request.initiateLoginUri });

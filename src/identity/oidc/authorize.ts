@@ -8,6 +8,7 @@ import type { IdentityDatabase } from "../db/database";
 import { authorizationCodes, authorizationRequests, grants, settings } from "../db/schema";
 import { readSession } from "../sessions/session";
 import { consumeOnce } from "../../db/changed-rows";
+import { hitRateLimit, type RateLimit } from "../rate-limit/rate-limit";
 import { authorizationCodeTtlMs, authorizationRequestTtlMs } from "./context";
 import { sessionIsFreshEnough } from "./session-freshness";
 
@@ -26,7 +27,15 @@ export type AuthorizeErrorCode =
 export type AuthorizeOutcome =
   /** The client or redirect URI cannot be trusted: show a page, never redirect (RFC 6749 §4.1.2.1). */
   | { kind: "error_page"; reason: string }
-  | { kind: "redirect"; location: string };
+  | { kind: "redirect"; location: string }
+  /** Too many requests stored for this client IP: nothing stored, try again at `retryAt`. */
+  | { kind: "rate_limited"; retryAt: number };
+
+/** The per-IP limit on storing authorization requests (issue 11, item 9), when one applies. */
+export interface StoreLimit {
+  ip: string;
+  rule: RateLimit;
+}
 
 interface ValidRequest {
   client: Client;
@@ -128,6 +137,7 @@ export function authorize(
   params: URLSearchParams,
   cookieHeader: string | null,
   now = Date.now(),
+  storeLimit?: StoreLimit,
 ): AuthorizeOutcome {
   const clientIds = params.getAll("client_id");
   const redirectUris = params.getAll("redirect_uri");
@@ -171,6 +181,11 @@ export function authorize(
     const error = fresh ? "interaction_required" : "login_required";
     const description = error === "interaction_required" ? "The user must take part to continue." : "The user must sign in.";
     return { kind: "redirect", location: errorRedirect(issuer, redirectUri, request.state, error, description) };
+  }
+  // Only a request that must be stored counts: a signed-in teacher's goes straight back.
+  if (storeLimit) {
+    const limit = hitRateLimit(db, `authorize:ip:${storeLimit.ip}`, storeLimit.rule, now);
+    if (!limit.allowed) return { kind: "rate_limited", retryAt: limit.retryAt };
   }
   const id = randomToken(16);
   db.insert(authorizationRequests)

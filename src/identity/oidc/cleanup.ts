@@ -34,13 +34,18 @@ export function purgeExpiredProtocolRows(
     `DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid FROM refresh_tokens WHERE expires_at < ? LIMIT ${batchSize})`,
     before,
   );
-  // A journey may still point at its request (foreign key): those go when the journey goes.
+  // A request nobody finished is of no use to support: it goes as soon as it expires (an hour
+  // after /authorize), so a flood of GET /authorize leaves nothing behind for a day. A finished
+  // one keeps the grace. A journey may still point at its request (foreign key): those go when
+  // the journey goes.
   const requests = repeat(
     `DELETE FROM authorization_requests WHERE rowid IN (
-       SELECT rowid FROM authorization_requests WHERE expires_at < ?
-         AND id NOT IN (SELECT authorization_request_id FROM journeys WHERE authorization_request_id IS NOT NULL)
+       SELECT rowid FROM authorization_requests
+        WHERE (expires_at < ? OR (completed_at IS NULL AND expires_at < ?))
+          AND id NOT IN (SELECT authorization_request_id FROM journeys WHERE authorization_request_id IS NOT NULL)
        LIMIT ${batchSize})`,
     before,
+    now,
   );
   // A grant outlives its last refresh token by one access-token lifetime.
   const grants = repeat(

@@ -5,6 +5,7 @@ import type { IdentityDatabase } from "../db/database";
 import type { SigningKeyStore } from "../keys/signing-keys";
 import type { ServiceBrand } from "../../web/layout";
 import type { IdentityConfig } from "../settings";
+import type { RateLimit } from "../rate-limit/rate-limit";
 
 export interface OidcContext {
   db: IdentityDatabase;
@@ -20,13 +21,20 @@ export interface OidcContext {
   trnTokenTtlMs: number;
   /** Cookies get Secure when the public URL is https. */
   secure: boolean;
+  /** Whether X-Forwarded-For names the client (TRUST_PROXY), for the per-IP limit below. */
+  trustProxy: boolean;
+  /** Authorization requests stored per client IP (AUTHORIZATION_REQUEST_LIMIT_PER_IP per RATE_LIMIT_WINDOW). */
+  authorizationRequestLimit: RateLimit;
   brand: ServiceBrand;
   logger: Logger;
 }
 
 /** Authorization codes live this long: the client redeems them at once (RFC 6749 suggests ≤10 min). */
 export const authorizationCodeTtlMs = 60_000;
-/** A sign-in or registration journey started by /authorize must finish within this time. */
+/**
+ * A sign-in or registration journey started by /authorize must finish within this time. One
+ * nobody finished is deleted soon after (oidc/cleanup.ts), so a flood leaves nothing behind.
+ */
 export const authorizationRequestTtlMs = 60 * 60_000;
 
 export function oidcSettings(config: IdentityConfig) {
@@ -38,5 +46,7 @@ export function oidcSettings(config: IdentityConfig) {
     refreshTokenTtlMs: config.REFRESH_TOKEN_TTL,
     trnTokenTtlMs: config.TRN_TOKEN_TTL,
     secure: config.urls.identity.startsWith("https://"),
+    trustProxy: config.TRUST_PROXY,
+    authorizationRequestLimit: { limit: config.AUTHORIZATION_REQUEST_LIMIT_PER_IP, windowMs: config.RATE_LIMIT_WINDOW },
   };
 }

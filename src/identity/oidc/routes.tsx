@@ -1,6 +1,8 @@
 // The OpenID Connect provider's HTTP endpoints. Thin: each parses, calls a plain function, replies.
 import { Elysia } from "elysia";
+import { clientIp } from "../../web/client-ip";
 import { htmlResponse, seeOther } from "../../web/html";
+import { tooManyRequests, tooManyStarts } from "../rate-limit/rate-limit-pages";
 import { authorize } from "./authorize";
 import type { OidcContext } from "./context";
 import { discoveryDocument } from "./discovery";
@@ -52,9 +54,17 @@ export function oidcRoutes(ctx: OidcContext) {
     )
     .post("/revoke", ({ request }) => oauth(async () => revoke(ctx, request.headers.get("authorization"), await readForm(request))))
     .post("/introspect", ({ request }) => oauth(async () => introspect(ctx, request.headers.get("authorization"), await readForm(request))))
-    .get("/authorize", ({ request }) => {
-      const outcome = authorize(ctx.db, ctx.issuer, new URL(request.url).searchParams, request.headers.get("cookie"));
+    .get("/authorize", ({ request, server }) => {
+      const ip = clientIp(request, server, ctx.trustProxy);
+      const outcome = authorize(ctx.db, ctx.issuer, new URL(request.url).searchParams, request.headers.get("cookie"), Date.now(), {
+        ip,
+        rule: ctx.authorizationRequestLimit,
+      });
       if (outcome.kind === "error_page") return htmlResponse(<AuthorizeErrorPage brand={ctx.brand} reason={outcome.reason} />, 400);
+      if (outcome.kind === "rate_limited") {
+        ctx.logger.warn("authorize_rate_limited", {});
+        return tooManyRequests(ctx.brand, { retryAt: outcome.retryAt, what: tooManyStarts });
+      }
       return seeOther(outcome.location);
     })
     .get("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")))

@@ -1,53 +1,55 @@
-// Fixed-window rate limits kept in identity's database (rate_limits), so they hold across restarts
-// and across processes sharing the file. A hit counts even when refused: hammering does not help.
-import { sql } from "drizzle-orm";
+// Rate limits kept in identity's database (rate_limits), so they hold across restarts and across
+// processes sharing the file. Each key is one leaky bucket (src/rate-limit/leaky-bucket.ts), one
+// row: `count` is the hits it held at `window_start`, and one leaks out every windowMs / limit.
+import { desc, eq, sql } from "drizzle-orm";
 import type { IdentityDb } from "../accounts/database-types";
 import { perConnection } from "../../db/per-connection";
+import { addHit, type Bucket, type RateLimit, type RateLimitResult } from "../../rate-limit/leaky-bucket";
 import { rateLimits } from "../db/schema";
 
-export interface RateLimit {
-  /** How many hits a key may have in one window. */
-  limit: number;
-  windowMs: number;
-}
+export type { RateLimit, RateLimitResult } from "../../rate-limit/leaky-bucket";
 
-export interface RateLimitResult {
-  allowed: boolean;
-  /** When the current window ends (unix ms): when to try again if refused. */
-  resetAt: number;
-}
-
-// Every code sent or checked counts hits: prepared once (see db/per-connection).
-const countHit = perConnection((db: IdentityDb) =>
+// Every code sent or checked reads and writes buckets: prepared once (see db/per-connection).
+const readBucket = perConnection((db: IdentityDb) =>
+  db
+    .select({ count: rateLimits.count, since: rateLimits.windowStart })
+    .from(rateLimits)
+    .where(eq(rateLimits.key, sql.placeholder("key")))
+    .orderBy(desc(rateLimits.windowStart))
+    .limit(1)
+    .prepare(),
+);
+const clearBucket = perConnection((db: IdentityDb) => db.delete(rateLimits).where(eq(rateLimits.key, sql.placeholder("key"))).prepare());
+const writeBucket = perConnection((db: IdentityDb) =>
   db
     .insert(rateLimits)
-    .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("windowStart"), count: 1 })
-    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
-    .returning({ count: rateLimits.count })
+    .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("since"), count: sql.placeholder("count") })
     .prepare(),
 );
 
-/** Counts one hit on `key` and says whether it is within the limit. */
+/** Adds one hit to `key` if it fits, and says whether it did. */
 export function hitRateLimit(db: IdentityDb, key: string, rule: RateLimit, now = Date.now()): RateLimitResult {
-  const windowStart = now - (now % rule.windowMs);
-  const row = countHit(db).get({ key, windowStart })!;
-  return { allowed: row.count <= rule.limit, resetAt: windowStart + rule.windowMs };
+  return hitRateLimits(db, [{ key, rule }], now);
 }
 
-/** Hits every key (so each is counted) and allows only when all are within their limits. */
-export function hitRateLimits(
-  db: IdentityDb,
-  hits: { key: string; rule: RateLimit }[],
-  now = Date.now(),
-): RateLimitResult {
-  let allowed = true;
-  let resetAt = now;
-  for (const { key, rule } of hits) {
-    const result = hitRateLimit(db, key, rule, now);
-    if (!result.allowed) {
-      allowed = false;
-      resetAt = Math.max(resetAt, result.resetAt);
+/**
+ * All or nothing: the hit is added to every key only when every key has room. A request one limit
+ * refuses uses up none of the others, so an attacker's refused tries take nothing from anyone.
+ */
+export function hitRateLimits(db: IdentityDb, hits: { key: string; rule: RateLimit }[], now = Date.now()): RateLimitResult {
+  return db.transaction((tx) => {
+    const results = hits.map(({ key, rule }) => {
+      const stored = readBucket(tx).get({ key }) as Bucket | undefined;
+      return { key, ...addHit(stored, rule, now) };
+    });
+    const refused = results.filter((result) => !result.allowed);
+    if (refused.length > 0) return { allowed: false, retryAt: Math.max(...refused.map((result) => result.retryAt)) };
+    for (const { key, bucket } of results) {
+      // One row per key (rows from older versions, one per fixed window, go with it).
+      clearBucket(tx).run({ key });
+      writeBucket(tx).run({ key, since: bucket.since, count: bucket.count });
     }
-  }
-  return { allowed, resetAt };
+    return { allowed: true, retryAt: now };
+  });
 }
+

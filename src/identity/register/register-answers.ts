@@ -1,5 +1,6 @@
 // Parsing the registration journey's answers: mobile numbers, preferred names, dates of birth.
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { hasBidiControl } from "../../text/names";
 import type { TeacherNames } from "../journey/journey-state";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
@@ -38,14 +39,21 @@ export function preferredNameOptions(teacher: TeacherNames | undefined): string[
   return [...new Set(options.filter((o) => o !== ""))];
 }
 
+/**
+ * What the error message promises is what is accepted: letters (any alphabet, with their accents),
+ * spaces, hyphens and apostrophes (typed ' or ’), and at least one letter. So no digits, no
+ * punctuation, no control or invisible characters, and no bidi controls (src/text/names.ts).
+ */
+const preferredNamePattern = /^[\p{L}\p{M}' \u2019\u2010-]+$/u;
+
 export function parsePreferredName(options: string[], choice: string | undefined, other: string | undefined): Parsed<string> {
   if (choice === undefined || choice === "")
     return { ok: false, field: "name-choice", message: "Select the name you would like us to use" };
   if (choice === "other") {
-    const name = (other ?? "").trim().replace(/\s+/g, " ");
+    const name = (other ?? "").normalize("NFC").trim().replace(/\s+/g, " ");
     if (name === "") return { ok: false, field: "other-name", message: "Enter the name you would like us to use" };
     if (name.length > 100) return { ok: false, field: "other-name", message: "Name must be 100 characters or fewer" };
-    if (/[<>{}\\]|[\u0000-\u001f]/.test(name))
+    if (hasBidiControl(name) || !preferredNamePattern.test(name) || !/\p{L}/u.test(name))
       return { ok: false, field: "other-name", message: "Name must only include letters, spaces, hyphens and apostrophes" };
     return { ok: true, value: name };
   }

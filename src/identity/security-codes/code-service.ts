@@ -1,5 +1,13 @@
-// Sending and checking security codes, with the rate limits per address and per client IP. The
-// code and its message go into the outbox in the same transaction, so a code is never lost.
+// Sending and checking security codes, with their rate limits. The code and its message go into the
+// outbox in the same transaction, so a code is never lost.
+//
+// Nobody can lock a teacher out (issue 11, item 4):
+// - a code belongs to the journey that asked for it, and wrong guesses count on that code only
+//   (5, then it is dead): guessing from another browser uses up the guesser's own code;
+// - sends and checks are limited per (address, client IP) and per client IP, so an attacker
+//   elsewhere uses up only their own buckets; a refused try counts nowhere;
+// - a per-address ceiling over every IP, far above one person's use, stops a flood of codes to one
+//   inbox; like every limit here it slows down (one more each interval) and never locks out.
 import { enqueueEmail, enqueueSms } from "../../outbox/enqueue";
 import type { IdentityDatabase } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
@@ -8,68 +16,73 @@ import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
 import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
-type Limits = Pick<
-  SecurityCodeSettings,
-  "CODE_SEND_LIMIT_PER_ADDRESS" | "CODE_SEND_LIMIT_PER_IP" | "CODE_CHECK_LIMIT_PER_ADDRESS" | "CODE_CHECK_LIMIT_PER_IP" | "RATE_LIMIT_WINDOW"
->;
+type Limits = SecurityCodeSettings;
 
-export type SendResult = { sent: true } | { sent: false; retryAt: number };
+export type SendResult = { sent: true; codeId: string } | { sent: false; retryAt: number };
 
-function sendLimits(config: Limits, kind: string, destination: string, ip: string) {
+/** The buckets one send or one check goes through: (address, IP), IP, and the address's ceiling. */
+function limitsFor(config: Limits, action: "send" | "check", kind: string, destination: string, ip: string) {
   const rule = (limit: number): RateLimit => ({ limit, windowMs: config.RATE_LIMIT_WINDOW });
+  const [perAddressAndIp, perIp, ceiling] =
+    action === "send"
+      ? [config.CODE_SEND_LIMIT_PER_ADDRESS_AND_IP, config.CODE_SEND_LIMIT_PER_IP, config.CODE_SEND_CEILING_PER_ADDRESS]
+      : [config.CODE_CHECK_LIMIT_PER_ADDRESS_AND_IP, config.CODE_CHECK_LIMIT_PER_IP, config.CODE_CHECK_CEILING_PER_ADDRESS];
   return [
-    { key: `send:${kind}:to:${destination}`, rule: rule(config.CODE_SEND_LIMIT_PER_ADDRESS) },
-    { key: `send:ip:${ip}`, rule: rule(config.CODE_SEND_LIMIT_PER_IP) },
+    { key: `${action}:${kind}:to:${destination}:ip:${ip}`, rule: rule(perAddressAndIp) },
+    { key: `${action}:ip:${ip}`, rule: rule(perIp) },
+    { key: `${action}:${kind}:to:${destination}`, rule: rule(ceiling) },
   ];
 }
 
 /**
  * Emails a sign-in code when the address has an account, and a "you do not have an account" email
- * when it has none. The caller's reply is the same either way: no page reveals which.
+ * when it has none. The caller's reply is the same either way: no page reveals which. Both ways do
+ * the same database work (issue 11, item 5): an address with no account gets a code too, which is
+ * never sent, so nobody knows it, and which can sign no one in (the code step needs the account).
+ * It also dies after 5 wrong tries, as a real one does, so the code page cannot tell them apart.
  */
 export function sendSignInCode(db: IdentityDatabase, config: Limits, input: { email: string; ip: string }, now = Date.now()): SendResult {
   return db.transaction((tx) => {
-    const limit = hitRateLimits(tx, sendLimits(config, "email", input.email, input.ip), now);
-    if (!limit.allowed) return { sent: false, retryAt: limit.resetAt };
-    if (findAccountByEmail(tx, input.email)) {
-      const code = issueSecurityCode(tx, { purpose: "email_sign_in", destination: input.email }, now);
-      enqueueEmail(tx, signInCodeEmail(input.email, code), now);
-    } else {
-      enqueueEmail(tx, noAccountEmail(input.email), now);
-    }
-    return { sent: true };
+    const limit = hitRateLimits(tx, limitsFor(config, "send", "email", input.email, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
+    const account = findAccountByEmail(tx, input.email);
+    const { id, code } = issueSecurityCode(tx, { purpose: "email_sign_in", destination: input.email }, now);
+    enqueueEmail(tx, account ? signInCodeEmail(input.email, code) : noAccountEmail(input.email), now);
+    return { sent: true, codeId: id };
   });
 }
 
 /** Texts a code to verify a mobile number (E.164). */
 export function sendPhoneCode(db: IdentityDatabase, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
   return db.transaction((tx) => {
-    const limit = hitRateLimits(tx, sendLimits(config, "sms", input.phone, input.ip), now);
-    if (!limit.allowed) return { sent: false, retryAt: limit.resetAt };
-    const code = issueSecurityCode(tx, { purpose: "phone_verification", destination: input.phone }, now);
+    const limit = hitRateLimits(tx, limitsFor(config, "send", "sms", input.phone, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
+    const { id, code } = issueSecurityCode(tx, { purpose: "phone_verification", destination: input.phone }, now);
     enqueueSms(tx, phoneCodeSms(input.phone, code), now);
-    return { sent: true };
+    return { sent: true, codeId: id };
   });
+}
+
+export interface CodeToCheck {
+  /** The id of the code this journey asked for (undefined: it asked for none, so nothing matches). */
+  codeId: string | undefined;
+  purpose: CodePurpose;
+  destination: string;
+  ip: string;
 }
 
 /** Counts the attempt against the limits (right or wrong), then checks the code. */
 export function verifyCode(
   db: IdentityDatabase,
   config: Limits,
-  input: { purpose: CodePurpose; destination: string; code: string; ip: string },
+  input: CodeToCheck & { code: string },
   now = Date.now(),
-): CodeCheck | "rate_limited" {
-  const rule = (limit: number): RateLimit => ({ limit, windowMs: config.RATE_LIMIT_WINDOW });
-  const limit = hitRateLimits(
-    db,
-    [
-      { key: `check:${input.purpose}:${input.destination}`, rule: rule(config.CODE_CHECK_LIMIT_PER_ADDRESS) },
-      { key: `check:ip:${input.ip}`, rule: rule(config.CODE_CHECK_LIMIT_PER_IP) },
-    ],
-    now,
-  );
-  if (!limit.allowed) return "rate_limited";
-  return checkSecurityCode(db, input, now);
+): CodeCheck | { retryAt: number } {
+  const kind = input.purpose === "email_sign_in" ? "email" : "sms";
+  const limit = hitRateLimits(db, limitsFor(config, "check", kind, input.destination, input.ip), now);
+  if (!limit.allowed) return { retryAt: limit.retryAt };
+  if (!input.codeId) return "none";
+  return checkSecurityCode(db, { id: input.codeId, purpose: input.purpose, destination: input.destination, code: input.code }, now);
 }
 
 /** What a code page says when the typed code does not work (GOV.UK wording). */
@@ -83,32 +96,21 @@ export const codeErrors = {
 
 /**
  * A code as typed on a page (spaces allowed). A missing or malformed one is refused without using
- * up a try; otherwise the attempt counts against the limits and the code is checked.
+ * up a try; otherwise the attempt counts against the limits and the code is checked. A refusal by
+ * the limits says when to try again.
  */
 export function checkTypedCode(
   db: IdentityDatabase,
   config: Limits,
-  input: { purpose: CodePurpose; destination: string; typed: string; ip: string },
+  input: CodeToCheck & { typed: string },
   now = Date.now(),
-): "ok" | "rate_limited" | { error: string } {
+): "ok" | { retryAt: number } | { error: string } {
   if (input.typed.trim() === "") return { error: codeErrors.missing };
   const code = normaliseCode(input.typed);
   if (!code) return { error: codeErrors.format };
-  const check = verifyCode(db, config, { purpose: input.purpose, destination: input.destination, code, ip: input.ip }, now);
-  if (check === "ok" || check === "rate_limited") return check;
+  const check = verifyCode(db, config, { ...input, code }, now);
+  if (check === "ok" || typeof check === "object") return check;
   if (check === "expired") return { error: codeErrors.expired };
   if (check === "too_many_attempts") return { error: codeErrors.dead };
   return { error: codeErrors.wrong };
-}
-
-/** When the current rate-limit window ends: the earliest a refused check can be tried again. */
-export function windowEnd(config: Pick<SecurityCodeSettings, "RATE_LIMIT_WINDOW">, now = Date.now()): number {
-  return now - (now % config.RATE_LIMIT_WINDOW) + config.RATE_LIMIT_WINDOW;
-}
-
-/** "3:45pm" style time for "try again after" messages, in UK time. */
-export function retryTime(at: number): string {
-  return new Date(at)
-    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
-    .replace(" ", "");
 }

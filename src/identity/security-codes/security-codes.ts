@@ -1,7 +1,8 @@
 // 6-digit security codes sent by email or SMS. Stored only as an HMAC, live 10 minutes, and die
-// after 5 wrong tries. Sending a new code to the same destination retires the older ones.
+// after 5 wrong tries. Each code belongs to the journey that asked for it (which keeps its id):
+// a code asked for elsewhere, by anyone, neither retires it nor uses up its tries.
 import { createHmac } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { IdentityDb } from "../accounts/database-types";
 import { consumeOnce } from "../../db/changed-rows";
 import { constantTimeEqual, randomSixDigitCode, randomToken } from "../../security/tokens";
@@ -32,26 +33,20 @@ export type CodePurpose = "email_sign_in" | "phone_verification";
 export const codeLifetimeMs = 10 * 60 * 1000;
 export const maxWrongAttempts = 5;
 
-/** Makes a new code for `destination` (lower-cased email or E.164) and returns it in clear, to send. */
+/**
+ * Makes a new code for `destination` (lower-cased email or E.164). Returns it in clear, to send, and
+ * its id, for the journey to keep: only that journey checks it.
+ */
 export function issueSecurityCode(
   tx: IdentityDb,
   input: { purpose: CodePurpose; destination: string },
   now = Date.now(),
-): string {
+): { id: string; code: string } {
   const code = randomSixDigitCode();
-  tx.update(securityCodes)
-    .set({ consumedAt: now })
-    .where(
-      and(
-        eq(securityCodes.purpose, input.purpose),
-        eq(securityCodes.destination, input.destination),
-        isNull(securityCodes.consumedAt),
-      ),
-    )
-    .run();
+  const id = randomToken(16);
   tx.insert(securityCodes)
     .values({
-      id: randomToken(16),
+      id,
       purpose: input.purpose,
       destination: input.destination,
       codeHash: hashCode(tx, input, code),
@@ -59,7 +54,7 @@ export function issueSecurityCode(
       expiresAt: now + codeLifetimeMs,
     })
     .run();
-  return code;
+  return { id, code };
 }
 
 /** People type codes with spaces or dashes ("123 456"); anything else that is not 6 digits is invalid. */
@@ -72,12 +67,13 @@ export function normaliseCode(input: unknown): string | undefined {
 export type CodeCheck = "ok" | "wrong" | "expired" | "too_many_attempts" | "none";
 
 /**
- * Checks a code against the newest live code for the destination, in one synchronous transaction:
- * a wrong guess is counted, and a right one is consumed with a conditional update so it works once.
+ * Checks a code against the code `id` (the one the journey asked for), in one synchronous
+ * transaction: a wrong guess is counted on that code, and a right one is consumed with a
+ * conditional update so it works once.
  */
 export function checkSecurityCode(
   db: IdentityDb,
-  input: { purpose: CodePurpose; destination: string; code: string },
+  input: { id: string; purpose: CodePurpose; destination: string; code: string },
   now = Date.now(),
 ): CodeCheck {
   return db.transaction((tx) => {
@@ -86,13 +82,12 @@ export function checkSecurityCode(
       .from(securityCodes)
       .where(
         and(
+          eq(securityCodes.id, input.id),
           eq(securityCodes.purpose, input.purpose),
           eq(securityCodes.destination, input.destination),
           isNull(securityCodes.consumedAt),
         ),
       )
-      .orderBy(desc(securityCodes.createdAt))
-      .limit(1)
       .get();
     if (!row) return "none";
     if (row.failedAttempts >= maxWrongAttempts) return "too_many_attempts";

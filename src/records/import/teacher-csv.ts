@@ -3,6 +3,7 @@
 // import-teachers.ts checks against the rows it has already loaded.
 import { z } from "zod";
 import { inductionStatuses, ittResults } from "../db/schema";
+import { bidiControlMessage, hasBidiControl } from "../../text/names";
 import { isIsoDate, todayInUk } from "../dates";
 import type { CsvRecord } from "./csv";
 
@@ -68,6 +69,8 @@ export interface CsvProblem {
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToNull, schema.nullable());
 
+/** Names are shown on pages and certificates: none may hold a bidi control (src/text/names.ts). */
+const noBidi = (name: string, schema: z.ZodString) => schema.refine((value) => !hasBidiControl(value), `${name} ${bidiControlMessage}`);
 const date = (name: string) => z.string().refine(isIsoDate, `${name} must be a real date in the format YYYY-MM-DD`);
 const age = (name: string) =>
   z.string().regex(/^\d{1,2}$/, `${name} must be a whole number of years from 0 to 19`).transform(Number).refine((n) => n <= 19, `${name} must be a whole number of years from 0 to 19`);
@@ -75,9 +78,9 @@ const age = (name: string) =>
 const rowSchema = z
   .object({
     trn: z.string().trim().regex(/^\d{7}$/, "trn must be 7 digits"),
-    first_name: z.string().trim().min(1, "first_name is required").max(100, "first_name must be 100 characters or fewer"),
-    middle_name: optional(z.string().max(100, "middle_name must be 100 characters or fewer")),
-    last_name: z.string().trim().min(1, "last_name is required").max(100, "last_name must be 100 characters or fewer"),
+    first_name: noBidi("first_name", z.string().trim().min(1, "first_name is required").max(100, "first_name must be 100 characters or fewer")),
+    middle_name: optional(noBidi("middle_name", z.string().max(100, "middle_name must be 100 characters or fewer"))),
+    last_name: noBidi("last_name", z.string().trim().min(1, "last_name is required").max(100, "last_name must be 100 characters or fewer")),
     date_of_birth: optional(
       z
         .string()
@@ -88,7 +91,7 @@ const rowSchema = z
     qts_date: optional(date("qts_date").refine((d) => d <= todayInUk(), "qts_date must not be in the future")),
     induction_status: optional(z.enum(inductionStatuses, { error: `induction_status must be one of ${inductionStatuses.join(", ")}` })),
     itt_provider_ukprn: optional(z.string().regex(/^\d{8}$/, "itt_provider_ukprn must be 8 digits")),
-    itt_provider_name: optional(z.string().max(200, "itt_provider_name must be 200 characters or fewer")),
+    itt_provider_name: optional(noBidi("itt_provider_name", z.string().max(200, "itt_provider_name must be 200 characters or fewer"))),
     itt_programme_type: optional(z.string().max(100)),
     itt_subjects: optional(z.string()),
     itt_age_range_from: optional(age("itt_age_range_from")),

@@ -1,10 +1,10 @@
 // Step "phone-code": the 6-digit code texted to the mobile number ("Check your phone").
 import { htmlResponse, formFields, seeOther } from "../../../web/html";
 import { ipOf, queryParam, type RouteContext } from "../../journey/journey-guard";
-import { tooManyRequests } from "../../journey/journey-pages";
 import type { RegistrationAnswers } from "../../journey/journey-state";
 import { saveJourney, type Journey } from "../../journey/journey-store";
-import { checkTypedCode, sendPhoneCode, windowEnd } from "../../security-codes/code-service";
+import { tooManyRequests } from "../../rate-limit/rate-limit-pages";
+import { checkTypedCode, sendPhoneCode } from "../../security-codes/code-service";
 import { displayPhone } from "../register-answers";
 import { PhoneCodePage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
@@ -18,6 +18,7 @@ export function textPhoneCode(deps: RegisterDeps, journey: Journey, phone: strin
   deps.nudgeOutbox();
   const answers = journey.state.registration!;
   answers.phone = phone;
+  answers.phoneCodeId = sent.codeId;
   answers.phoneVerified = false;
   answers.noPhone = false;
   saveJourney(deps.db, journey);
@@ -42,9 +43,15 @@ export function phoneCodeStep(deps: RegisterDeps): { show: StepHandler; answer: 
     show: (_journey, answers, ctx) => page(answers, ctx, { resent: queryParam(ctx, "resent") === "1" }),
     answer: (journey, answers, ctx) => {
       const typed = formFields(ctx.body).code ?? "";
-      const check = checkTypedCode(deps.db, deps.config, { purpose: "phone_verification", destination: answers.phone!, typed, ip: ipOf(deps, ctx) });
-      if (check === "rate_limited")
-        return tooManyRequests(deps.brand, { retryAt: windowEnd(deps.config), backLink: "/register/phone-code", what: "You have entered too many security codes." });
+      const check = checkTypedCode(deps.db, deps.config, {
+        codeId: answers.phoneCodeId,
+        purpose: "phone_verification",
+        destination: answers.phone!,
+        typed,
+        ip: ipOf(deps, ctx),
+      });
+      if (check !== "ok" && "retryAt" in check)
+        return tooManyRequests(deps.brand, { retryAt: check.retryAt, backLink: "/register/phone-code", what: "You have entered too many security codes." });
       if (check !== "ok") return page(answers, ctx, { error: check.error, code: typed });
       answers.phoneVerified = true;
       return goToNextStep(deps, journey);

@@ -29,6 +29,7 @@ export function phoneStep(deps: RegisterDeps): { show: StepHandler; answer: Step
         answers.noPhone = true;
         delete answers.phone;
         delete answers.phoneVerified;
+        delete answers.phoneCodeId;
         return goToNextStep(deps, journey);
       }
       const parsed = parseMobileNumber(form.phone ?? "");

@@ -2,8 +2,8 @@
 import { formFields, htmlResponse } from "../../../web/html";
 import { findAccountByEmail } from "../../accounts/accounts";
 import { ipOf, queryParam } from "../../journey/journey-guard";
-import { tooManyRequests } from "../../journey/journey-pages";
-import { checkTypedCode, codeErrors, windowEnd } from "../../security-codes/code-service";
+import { tooManyRequests } from "../../rate-limit/rate-limit-pages";
+import { checkTypedCode, codeErrors } from "../../security-codes/code-service";
 import { CheckEmailPage } from "../sign-in-pages";
 import type { SignInDeps, SignInStepHandler } from "../step-guard";
 
@@ -18,9 +18,15 @@ export function codeStep(deps: SignInDeps): { show: SignInStepHandler; answer: S
       const typed = formFields(ctx.body).code ?? "";
       const showError = (error: string) =>
         htmlResponse(<CheckEmailPage brand={deps.brand} csrfToken={ctx.csrfToken} email={email} resent={false} error={error} code={typed} />, 400);
-      const check = checkTypedCode(deps.db, deps.config, { purpose: "email_sign_in", destination: email, typed, ip: ipOf(deps, ctx) });
-      if (check === "rate_limited")
-        return tooManyRequests(deps.brand, { retryAt: windowEnd(deps.config), backLink: "/sign-in/code", what: "You have entered too many security codes." });
+      const check = checkTypedCode(deps.db, deps.config, {
+        codeId: journey.state.signIn!.codeId,
+        purpose: "email_sign_in",
+        destination: email,
+        typed,
+        ip: ipOf(deps, ctx),
+      });
+      if (check !== "ok" && "retryAt" in check)
+        return tooManyRequests(deps.brand, { retryAt: check.retryAt, backLink: "/sign-in/code", what: "You have entered too many security codes." });
       if (check !== "ok") return showError(check.error);
       const account = findAccountByEmail(deps.db, email);
       if (!account) return showError(codeErrors.wrong);

@@ -5,8 +5,8 @@ import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { normaliseEmail } from "../../accounts/accounts";
 import type { JourneyDeps } from "../../journey/journey-deps";
 import { ipOf, type RouteContext } from "../../journey/journey-guard";
-import { tooManyRequests } from "../../journey/journey-pages";
 import { saveJourney, type Journey } from "../../journey/journey-store";
+import { tooManyRequests } from "../../rate-limit/rate-limit-pages";
 import { sendSignInCode } from "../../security-codes/code-service";
 import { EmailPage } from "../sign-in-pages";
 import { signInStep } from "../sign-in-steps";
@@ -27,7 +27,7 @@ export function emailSignInCode(deps: JourneyDeps, journey: Journey, email: stri
     return tooManyRequests(deps.brand, { retryAt: result.retryAt, backLink: "/sign-in", what: "You have asked for too many security codes." });
   }
   deps.nudgeOutbox();
-  journey.state.signIn = { email };
+  journey.state.signIn = { email, codeId: result.codeId };
   saveJourney(deps.db, journey);
   return seeOther(resent ? "/sign-in/code?resent=1" : "/sign-in/code");
 }
