@@ -66,6 +66,11 @@ export function backLink(step: RegisterStepId, answers: RegistrationAnswers): st
   return previous ? stepPath(previous) : undefined;
 }
 
+/** What every question page takes: the service's brand, the form's CSRF token and the step's back link. */
+export function questionPageProps(deps: Pick<RegisterDeps, "brand">, ctx: RouteContext, step: RegisterStepId, answers: RegistrationAnswers) {
+  return { brand: deps.brand, csrfToken: ctx.csrfToken, backLink: backLink(step, answers) };
+}
+
 /** Saves the answer just given and goes to the first step still unanswered. */
 export function goToNextStep(deps: Pick<RegisterDeps, "db">, journey: Journey, query = ""): Response {
   saveJourney(deps.db, journey);

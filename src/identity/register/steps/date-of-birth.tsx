@@ -5,7 +5,7 @@ import type { RegistrationAnswers } from "../../journey/journey-state";
 import { parseDateOfBirth } from "../register-answers";
 import { DateOfBirthPage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
-import { backLink, goToNextStep, type StepHandler } from "../step-guard";
+import { goToNextStep, questionPageProps, type StepHandler } from "../step-guard";
 
 type Typed = { day?: string; month?: string; year?: string; error: { field: string; message: string } };
 
@@ -15,13 +15,11 @@ export function dateOfBirthStep(deps: RegisterDeps): { show: StepHandler; answer
     const shown = typed ?? { day: day && String(Number(day)), month: month && String(Number(month)), year };
     return htmlResponse(
       <DateOfBirthPage
-        brand={deps.brand}
-        csrfToken={ctx.csrfToken}
+        {...questionPageProps(deps, ctx, "date-of-birth", answers)}
         day={shown.day}
         month={shown.month}
         year={shown.year}
         error={typed && { field: typed.error.field, message: typed.error.message }}
-        backLink={backLink("date-of-birth", answers)}
       />,
       typed ? 400 : 200,
     );

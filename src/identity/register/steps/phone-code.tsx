@@ -8,7 +8,7 @@ import { checkTypedCode, sendPhoneCode } from "../../security-codes/code-service
 import { displayPhone } from "../register-answers";
 import { PhoneCodePage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
-import { backLink, goToNextStep, type StepHandler } from "../step-guard";
+import { goToNextStep, questionPageProps, type StepHandler } from "../step-guard";
 
 /** Texts a code to `phone` and saves it as the unconfirmed number; then the code page. */
 export function textPhoneCode(deps: RegisterDeps, journey: Journey, phone: string, ctx: RouteContext, resent: boolean): Response {
@@ -29,10 +29,8 @@ export function phoneCodeStep(deps: RegisterDeps): { show: StepHandler; answer: 
   const page = (answers: RegistrationAnswers, ctx: RouteContext, extra: { error?: string; code?: string; resent?: boolean } = {}) =>
     htmlResponse(
       <PhoneCodePage
-        brand={deps.brand}
-        csrfToken={ctx.csrfToken}
+        {...questionPageProps(deps, ctx, "phone-code", answers)}
         phone={displayPhone(answers.phone!)}
-        backLink={backLink("phone-code", answers)}
         error={extra.error}
         code={extra.code}
         resent={extra.resent ?? false}

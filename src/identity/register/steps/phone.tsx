@@ -5,7 +5,7 @@ import type { RegistrationAnswers } from "../../journey/journey-state";
 import { displayPhone, parseMobileNumber } from "../register-answers";
 import { PhonePage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
-import { backLink, goToNextStep, type StepHandler } from "../step-guard";
+import { goToNextStep, questionPageProps, type StepHandler } from "../step-guard";
 import { textPhoneCode } from "./phone-code";
 
 export function phoneStep(deps: RegisterDeps): { show: StepHandler; answer: StepHandler } {
@@ -13,11 +13,9 @@ export function phoneStep(deps: RegisterDeps): { show: StepHandler; answer: Step
   const page = (answers: RegistrationAnswers, ctx: RouteContext, typed?: { value?: string; error: string }) =>
     htmlResponse(
       <PhonePage
-        brand={deps.brand}
-        csrfToken={ctx.csrfToken}
+        {...questionPageProps(deps, ctx, "phone", answers)}
         value={typed ? typed.value : answers.phone && displayPhone(answers.phone)}
         error={typed?.error}
-        backLink={backLink("phone", answers)}
       />,
       typed ? 400 : 200,
     );

@@ -5,19 +5,17 @@ import type { RegistrationAnswers } from "../../journey/journey-state";
 import { parsePreferredName, preferredNameOptions } from "../register-answers";
 import { PreferredNamePage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
-import { backLink, goToNextStep, type StepHandler } from "../step-guard";
+import { goToNextStep, questionPageProps, type StepHandler } from "../step-guard";
 
 export function preferredNameStep(deps: RegisterDeps): { show: StepHandler; answer: StepHandler } {
   const page = (answers: RegistrationAnswers, ctx: RouteContext, typed?: { choice?: string; other?: string; error: { field: string; message: string } }) =>
     htmlResponse(
       <PreferredNamePage
-        brand={deps.brand}
-        csrfToken={ctx.csrfToken}
+        {...questionPageProps(deps, ctx, "preferred-name", answers)}
         options={preferredNameOptions(answers.teacher)}
         choice={typed ? typed.choice : answers.preferredNameChoice}
         other={typed ? typed.other : answers.preferredNameChoice === "other" ? answers.preferredName : undefined}
         error={typed && { field: typed.error.field, message: typed.error.message }}
-        backLink={backLink("preferred-name", answers)}
       />,
       typed ? 400 : 200,
     );
