@@ -19,7 +19,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const apiPrefixes: Record<ServiceName, string[]> = { identity: identityApiPrefixes, records: ["/v2", "/v3"], access: [] };
+const apiPrefixes: Record<ServiceName, string[]> = { identity: identityApiPrefixes, records: ["/v2", "/v3", "/dev/mailbox.json"], access: [] };
 const isApiPath = (service: ServiceName, path: string) =>
   apiPrefixes[service].some((prefix) => path === prefix || path.startsWith(prefix + "/")) || path === "/health";
 
