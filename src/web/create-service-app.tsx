@@ -72,9 +72,16 @@ export function isApiRequest(request: Request, apiPrefixes: string[]): boolean {
   return accept.includes("json") && !accept.includes("text/html");
 }
 
-/** Every path a service app answers, with its methods: its routes and the embedded assets (docs/ROUTES.md). */
-export function servedRoutes(app: AnyElysia): RouteMethods[] {
-  return routeMethods(app.routes, assetPaths);
+/** Each service app's API paths (its own apiPrefixes and /health), for servedRoutes. */
+const apiPrefixesOf = new WeakMap<object, string[]>();
+
+/**
+ * Every path a service app answers, with its methods (its routes and the embedded assets), and
+ * whether it is a JSON API (problem+json errors) or a page: what docs/ROUTES.md lists.
+ */
+export function servedRoutes(app: AnyElysia): (RouteMethods & { api: boolean })[] {
+  const apiPrefixes = apiPrefixesOf.get(app) ?? [];
+  return routeMethods(app.routes, assetPaths).map((route) => ({ ...route, api: isApiPath(route.path, apiPrefixes) }));
 }
 
 export function createServiceApp(options: ServiceAppOptions) {
@@ -244,6 +251,7 @@ export function createServiceApp(options: ServiceAppOptions) {
         return problemResponse({ title: "Service unavailable", status: 503, detail: `${service} cannot reach its database.` });
       }
     });
+  apiPrefixesOf.set(app, apiPrefixes);
   return app;
 }
 

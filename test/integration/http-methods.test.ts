@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { AnyElysia } from "elysia";
 import { serviceNames, type ServiceName } from "../../src/config/config";
-import { identityApiPrefixes } from "../../src/identity/service";
 import { httpMethods } from "../../src/web/allowed-methods";
 import { servedRoutes } from "../../src/web/create-service-app";
 import { startTestSystem, type TestSystem } from "../helpers/system";
@@ -18,10 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-const apiPrefixes: Record<ServiceName, string[]> = { identity: identityApiPrefixes, records: ["/v2", "/v3", "/dev/mailbox.json"], access: [] };
-const isApiPath = (service: ServiceName, path: string) =>
-  apiPrefixes[service].some((prefix) => path === prefix || path.startsWith(prefix + "/")) || path === "/health";
 
 const appOf = (service: ServiceName) => system.system.apps[service] as AnyElysia;
 
@@ -62,6 +57,10 @@ describe("every route, every method", () => {
     expect(listed("identity")).toContain("GET,HEAD,POST,OPTIONS /register");
     expect(listed("access")).toContain("GET,HEAD,POST,OPTIONS /sign-out");
     for (const service of serviceNames) expect(listed(service)).toContain("GET,HEAD,OPTIONS /health");
+    // Which are JSON APIs (problem+json) and which are pages, as each service declared them.
+    const kind = (service: ServiceName, path: string) => servedRoutes(appOf(service)).find((r) => r.path === path)?.api;
+    expect([kind("identity", "/trn-tokens"), kind("identity", "/token"), kind("records", "/v2/teachers/:trn"), kind("records", "/health")]).toEqual([true, true, true, true]);
+    expect([kind("identity", "/register"), kind("records", "/"), kind("access", "/sign-out")]).toEqual([false, false, false]);
   });
 
   for (const service of serviceNames) {
@@ -73,7 +72,7 @@ describe("every route, every method", () => {
         const path = concretePath(route.path);
         const allow = expectedAllow(service, route.path);
         expect({ path, allow: route.methods.join(", ") }).toEqual({ path, allow });
-        const api = isApiPath(service, route.path);
+        const api = route.api;
         const get = route.methods.includes("GET") ? await send(service, "GET", path) : undefined;
         for (const method of httpMethods) {
           const { response, text } = await send(service, method, path);
