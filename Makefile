@@ -10,7 +10,7 @@ BINARY := dist/teacher-id
 TEST_FLAGS := --timeout 30000
 SOURCES := $(shell find src db templates -type f 2>/dev/null) package.json bun.lock
 
-.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate
+.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate routes-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench: node_modules/.installed $(BINARY) bench/oidc-provider/node_modules/.insta
 db-generate: node_modules/.installed ## After changing a src/<service>/db/schema.ts: write its migration
 	for s in identity records access; do $(BUN) x drizzle-kit generate --config drizzle.$$s.config.ts; done
 	$(BUN) scripts/embed-migrations.ts
+
+routes-doc: node_modules/.installed ## Regenerate docs/ROUTES.md (every route and its methods) from the apps' own route lists
+	$(BUN) scripts/routes-table.ts > docs/ROUTES.md.tmp && mv docs/ROUTES.md.tmp docs/ROUTES.md
 
 clean: ## Remove build output (not data/)
 	rm -rf dist

@@ -2,6 +2,7 @@
 // them gracefully: no new requests, in-flight ones finish, workers finish their iteration, then
 // the databases close.
 import type { Server } from "bun";
+import type { AnyElysia } from "elysia";
 import type { ServiceName } from "../config/config";
 import type { Logger } from "../log/logger";
 import { createAccessService } from "../access/service";
@@ -28,6 +29,8 @@ export interface RunningSystem {
   /** The address each started service listens on (port 0 in config becomes a real port here). */
   listening: Partial<Record<ServiceName, string>>;
   announce: string[];
+  /** Each started service's app, e.g. to read its routes (servedRoutes in src/web/create-service-app.tsx). */
+  apps: Partial<Record<ServiceName, AnyElysia>>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +57,8 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
     throw error;
   }
   let stopping: Promise<void> | undefined;
-  return { listening, announce, stop: () => (stopping ??= stopAll(started, logger)) };
+  const apps = Object.fromEntries(started.map(({ name, instance }) => [name, instance.app]));
+  return { listening, announce, apps, stop: () => (stopping ??= stopAll(started, logger)) };
 }
 
 async function stopAll(

@@ -16,6 +16,7 @@ import {
   removeClient,
   rotateClientSecret,
 } from "./clients/clients";
+import { accountSummary, findAccountSummaries, type AccountSummary } from "./accounts/account-summaries";
 import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
 import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { rotateSigningKeys } from "./keys/signing-keys";
@@ -233,7 +234,108 @@ and ID_TOKEN_TTL, plus 5 minutes).`,
   },
 };
 
+const when = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+
+/** The lines for one account: contact details masked, no codes, tokens or secrets. */
+function accountLines(account: AccountSummary): string[] {
+  const verified = (yes: boolean) => (yes ? "verified" : "not verified");
+  return [
+    account.sub,
+    `  email:         ${account.email} (${verified(account.emailVerified)})`,
+    `  mobile:        ${account.phone ? `${account.phone} (${verified(account.phoneVerified)})` : "none"}`,
+    `  TRN:           ${account.trn ?? "none"}`,
+    `  created:       ${when(account.createdAt)}`,
+    `  last sign-in:  ${when(account.lastSignedInAt) ?? "none recorded"}`,
+  ];
+}
+
+const defaultAccountLimit = 50;
+
+const listAccountsCommand: Command = {
+  name: "list",
+  summary: "List accounts, newest first (contact details masked)",
+  help: `Usage: teacher-id identity accounts list [--trn TRN] [--email EMAIL] [--limit N]
+
+Lists Teacher ID accounts, newest first: each one's sub (the account id in its tokens), its email
+address and mobile number masked, its TRN, when it was created and when it last signed in. Never a
+code, token or secret.
+
+Options:
+  --trn TRN        Only the account holding this TRN (7 digits).
+  --email EMAIL    Only the account with this email address (any case).
+  --limit N        Show at most N accounts (default ${defaultAccountLimit}).
+  --help           Show this help.
+
+Example:
+  teacher-id identity accounts list --trn 1234567`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { trn: { type: "string" }, email: { type: "string" }, limit: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+    const usage = "Run 'teacher-id identity accounts list --help'.";
+    if (positionals.length) {
+      io.err(`Unexpected argument '${positionals[0]}'. ${usage}`);
+      return 2;
+    }
+    if (values.trn !== undefined && !/^[0-9]{7}$/.test(values.trn)) {
+      io.err(`--trn must be 7 digits. ${usage}`);
+      return 2;
+    }
+    if (values.email !== undefined && !values.email.includes("@")) {
+      io.err(`--email must be an email address. ${usage}`);
+      return 2;
+    }
+    const limit = values.limit === undefined ? defaultAccountLimit : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      io.err(`--limit must be a whole number of at least 1. ${usage}`);
+      return 2;
+    }
+    return withDatabase(io, async (db) => {
+      const found = findAccountSummaries(db, { trn: values.trn, email: values.email, limit });
+      if (found.total === 0) {
+        io.out(values.trn || values.email ? "No account matches." : "There are no accounts.");
+        return 0;
+      }
+      for (const account of found.accounts) io.out(accountLines(account).join("\n"));
+      if (found.total > found.accounts.length) {
+        io.out(`Showing the newest ${found.accounts.length} of ${found.total} accounts (--limit to see more).`);
+      }
+      return 0;
+    });
+  },
+};
+
+const showAccountCommand: Command = {
+  name: "show",
+  summary: "Show one account by its sub (contact details masked)",
+  help: `Usage: teacher-id identity accounts show SUB
+
+Shows one account: its email address and mobile number masked, its TRN, when it was created, when
+it last signed in, and how many Teacher ID sessions it has open now. SUB is the account id, the
+\`sub\` of its tokens (see 'teacher-id identity accounts list'). Never a code, token or secret.`,
+  async run(args, io) {
+    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+    if (positionals.length !== 1) {
+      io.err("Usage: teacher-id identity accounts show SUB\n\nGive exactly one account id (sub).");
+      return 2;
+    }
+    return withDatabase(io, async (db) => {
+      const account = accountSummary(db, positionals[0]);
+      if (!account) {
+        io.err(`There is no account '${positionals[0]}'.`);
+        return 1;
+      }
+      io.out([...accountLines(account), `  open sessions: ${account.liveSessions}`].join("\n"));
+      return 0;
+    });
+  },
+};
+
 export const identityCommands = commandGroup("identity", "Operate the identity service", [
   commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand]),
+  commandGroup("accounts", "Find Teacher ID accounts (contact details masked)", [listAccountsCommand, showAccountCommand]),
   commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
 ]);

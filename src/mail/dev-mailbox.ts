@@ -5,6 +5,7 @@
 // when ENVIRONMENT=production, where the settings also require SMTP_URL and NOTIFY_API_KEY.
 import type { Database } from "bun:sqlite";
 import { join } from "node:path";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { openSqlite } from "../db/open-database";
 
 export interface DevMailboxEntry {
@@ -20,12 +21,35 @@ export interface DevMailboxEntry {
 
 export interface DevMailbox {
   add(entry: Omit<DevMailboxEntry, "id" | "createdAt">): number;
-  /** Newest first. */
+  /** Newest first. `to`: an email address (any case) or a phone number, as shown (07911 123456) or E.164. */
   list(options?: { limit?: number; to?: string }): DevMailboxEntry[];
   close(): void;
 }
 
 export const devMailboxFile = (dataDir: string) => join(dataDir, "dev-mailbox.sqlite");
+
+/**
+ * What a recipient typed into the filter may be stored as: an email address lower-cased; a phone
+ * number also in E.164, the form text messages are sent to, whether it was written as pages show it
+ * (07911 123456, UK by default) or already as +447911123456.
+ */
+export function recipientForms(to: string): string[] {
+  const text = to.trim();
+  const forms = [text.toLowerCase()];
+  if (!text.includes("@")) {
+    const phone = parsePhoneNumberFromString(text, "GB");
+    if (phone && !forms.includes(phone.number)) forms.push(phone.number);
+  }
+  return forms;
+}
+
+/** A stored phone number as pages show it: national for UK numbers, international otherwise; other recipients as stored. */
+export function shownRecipient(to: string): string {
+  if (!to.startsWith("+")) return to;
+  const phone = parsePhoneNumberFromString(to);
+  if (!phone) return to;
+  return phone.countryCallingCode === "44" ? phone.formatNational() : phone.formatInternational();
+}
 
 export function openDevMailbox(dataDir: string, environment: string): DevMailbox {
   if (environment === "production") {
@@ -64,8 +88,8 @@ export function openDevMailbox(dataDir: string, environment: string): DevMailbox
       const limit = options.limit ?? 100;
       const rows = options.to
         ? sqlite
-            .query(`SELECT * FROM messages WHERE lower("to") = lower($to) ORDER BY id DESC LIMIT $limit`)
-            .all({ to: options.to, limit })
+            .query(`SELECT * FROM messages WHERE lower("to") IN (SELECT value FROM json_each($forms)) ORDER BY id DESC LIMIT $limit`)
+            .all({ forms: JSON.stringify(recipientForms(options.to)), limit })
         : sqlite.query(`SELECT * FROM messages ORDER BY id DESC LIMIT $limit`).all({ limit });
       return (rows as Record<string, unknown>[]).map((r) => ({
         id: r.id as number,

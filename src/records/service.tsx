@@ -74,7 +74,8 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     brand,
     logger: log,
     secure: config.urls.records.startsWith("https://"),
-    apiPrefixes: ["/v2", "/v3"],
+    // /dev/mailbox.json is JSON for scripts (development only): its errors are problem+json.
+    apiPrefixes: ["/v2", "/v3", "/dev/mailbox.json"],
     // An ITT outcome is three short fields.
     bodyLimits: { "/v2/teachers": 16 * 1024 },
     healthCheck: () => db.$client.query("SELECT 1").get(),

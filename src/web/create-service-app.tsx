@@ -1,13 +1,14 @@
 // The Elysia instance each service starts from: security headers, embedded assets, bounded
 // request bodies, CSRF on every state-changing page request, one JSON log line per request,
 // GOV.UK error pages or problem+json, and /health.
-import { Elysia } from "elysia";
+import { Elysia, type AnyElysia } from "elysia";
 import { html } from "@elysiajs/html";
 import type { Logger } from "../log/logger";
+import { allowedMethods, routeMethods, type RouteMethods } from "./allowed-methods";
 import { assetPaths, assetResponse } from "./assets";
 import { hostCookiesOnly } from "./cookies";
 import { crossOriginReason, csrfFieldName, csrfTokenFor, isFormBody, isStateChanging, isValidCsrf, sameOriginHref } from "./csrf";
-import { FormExpiredPage, FormNotAcceptedPage, NotFoundPage, ServerErrorPage, TooLargePage } from "./error-pages";
+import { FormExpiredPage, FormNotAcceptedPage, MethodNotAllowedPage, NotFoundPage, ServerErrorPage, TooLargePage } from "./error-pages";
 import { htmlResponse } from "./html";
 import type { ServiceBrand } from "./layout";
 import { problemResponse } from "./problem";
@@ -71,8 +72,22 @@ export function isApiRequest(request: Request, apiPrefixes: string[]): boolean {
   return accept.includes("json") && !accept.includes("text/html");
 }
 
+/** Each service app's API paths (its own apiPrefixes and /health), for servedRoutes. */
+const apiPrefixesOf = new WeakMap<object, string[]>();
+
+/**
+ * Every path a service app answers, with its methods (its routes and the embedded assets), and
+ * whether it is a JSON API (problem+json errors) or a page: what docs/ROUTES.md lists.
+ */
+export function servedRoutes(app: AnyElysia): (RouteMethods & { api: boolean })[] {
+  const apiPrefixes = apiPrefixesOf.get(app) ?? [];
+  return routeMethods(app.routes, assetPaths).map((route) => ({ ...route, api: isApiPath(route.path, apiPrefixes) }));
+}
+
 export function createServiceApp(options: ServiceAppOptions) {
-  const { service, brand, logger, secure, apiPrefixes } = options;
+  const { service, brand, logger, secure } = options;
+  // /health answers JSON, so its refusals (405) are problem+json too.
+  const apiPrefixes = [...options.apiPrefixes, "/health"];
   const ownOrigin = new URL(brand.url).origin;
   const bodyLimits = Object.entries(options.bodyLimits ?? {});
   const isApi = (request: Request) => isApiRequest(request, apiPrefixes);
@@ -100,7 +115,29 @@ export function createServiceApp(options: ServiceAppOptions) {
           403,
         );
 
-  return new Elysia({ name: `${service}-base` })
+  // A method no route takes at a path that exists: 405 with Allow, or OPTIONS' 204 with Allow.
+  // Read from the app's own routes (those the service adds later included) only for requests the
+  // router did not match, so matched routes pay nothing.
+  const allowed = allowedMethods(() => app.routes, assetPaths);
+  const methodNotAllowed = (request: Request): Response | undefined => {
+    const allow = allowed.allowFor(pathOf(request));
+    if (!allow) return undefined;
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
+    if (allowed.answers(request.method, pathOf(request))) return undefined;
+    return isApi(request)
+      ? problemResponse({ title: "Method not allowed", status: 405, detail: `This address accepts ${allow}.` }, { allow })
+      : htmlResponse(<MethodNotAllowedPage brand={brand} />, 405, { allow });
+  };
+  const notFound = (request: Request) =>
+    isApi(request)
+      ? problemResponse({ title: "Not found", status: 404, detail: "There is no resource at this address." })
+      : htmlResponse(<NotFoundPage brand={brand} />, 404);
+  // The body-size and CSRF checks below refuse before routing; a request no route would take gets
+  // what routing gives it (405 or 404), not a 413, 415 or 403 about a body nothing would read.
+  const refuse = (request: Request, refusal: () => Response) =>
+    allowed.answers(request.method, pathOf(request)) ? refusal() : (methodNotAllowed(request) ?? notFound(request));
+
+  const app = new Elysia({ name: `${service}-base` })
     .use(html({ autoDetect: true }))
     // Not async: Elysia would then await this hook on every request. It answers only a known asset,
     // or a request refused before its body is read.
@@ -123,21 +160,21 @@ export function createServiceApp(options: ServiceAppOptions) {
       const limit = bodyLimitFor(path, api);
       limitBody(request, limit);
       if (declaresTooLarge(request, limit)) {
-        logger.warn("body_too_large", { path, limit });
-        return tooLarge(request, limit);
+        return refuse(request, () => (logger.warn("body_too_large", { path, limit }), tooLarge(request, limit)));
       }
       if (api || !isStateChanging(method)) return;
       info.needsCsrfToken = true;
       if (!isFormBody(request)) {
-        logger.warn("csrf_rejected", { path, reason: "not a form body" });
-        return isApi(request)
-          ? problemResponse({ title: "Unsupported media type", status: 415, detail: "Send the form as application/x-www-form-urlencoded." })
-          : htmlResponse(<FormNotAcceptedPage brand={brand} />, 415);
+        return refuse(request, () => {
+          logger.warn("csrf_rejected", { path, reason: "not a form body" });
+          return isApi(request)
+            ? problemResponse({ title: "Unsupported media type", status: 415, detail: "Send the form as application/x-www-form-urlencoded." })
+            : htmlResponse(<FormNotAcceptedPage brand={brand} />, 415);
+        });
       }
       const crossOrigin = crossOriginReason(request, ownOrigin);
       if (crossOrigin) {
-        logger.warn("csrf_rejected", { path, reason: crossOrigin });
-        return formExpired(request);
+        return refuse(request, () => (logger.warn("csrf_rejected", { path, reason: crossOrigin }), formExpired(request)));
       }
     })
     // Every body, of every route, is read here through readBody: never past its limit, and before
@@ -166,11 +203,7 @@ export function createServiceApp(options: ServiceAppOptions) {
         logger.warn("body_too_large", { path: pathOf(request), limit: overLimit.limit });
         return respond(tooLarge(request, overLimit.limit));
       }
-      if (code === "NOT_FOUND") {
-        return respond(isApi(request)
-          ? problemResponse({ title: "Not found", status: 404, detail: "There is no resource at this address." })
-          : htmlResponse(<NotFoundPage brand={brand} />, 404));
-      }
+      if (code === "NOT_FOUND") return respond(methodNotAllowed(request) ?? notFound(request));
       if (code === "VALIDATION") {
         const errors = zodLikeErrors(error);
         return respond(isApi(request)
@@ -218,6 +251,8 @@ export function createServiceApp(options: ServiceAppOptions) {
         return problemResponse({ title: "Service unavailable", status: 503, detail: `${service} cannot reach its database.` });
       }
     });
+  apiPrefixesOf.set(app, apiPrefixes);
+  return app;
 }
 
 function appendSetCookie(headers: Record<string, unknown>, cookie: string) {

@@ -69,3 +69,18 @@ export function TooLargePage(props: { brand: ServiceBrand }): JSX.Element {
     </Page>
   );
 }
+
+/** 405: the address exists, but not for this method (e.g. a bookmarked form's address opened with POST by a tool). */
+export function MethodNotAllowedPage(props: { brand: ServiceBrand }): JSX.Element {
+  return (
+    <Page title="Sorry, this page cannot be used in that way" brand={props.brand}>
+      <h1 class="govuk-heading-l">Sorry, this page cannot be used in that way</h1>
+      <p class="govuk-body">The web address is right, but the page does not accept that kind of request. Nothing has been saved.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={props.brand.url}>
+          Go to the start page
+        </a>
+      </p>
+    </Page>
+  );
+}

@@ -71,11 +71,11 @@ export async function putOutcome(
   trn: string,
   birthdate: string | undefined,
   body: unknown,
-  init: { rawBody?: string; contentType?: string } = {},
+  init: { rawBody?: string; contentType?: string; method?: "PUT" | "POST" } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const query = birthdate === undefined ? "" : `?birthdate=${encodeURIComponent(birthdate)}`;
   const response = await fetch(`${recordsUrl}/v2/teachers/${trn}/itt-outcome${query}`, {
-    method: "PUT",
+    method: init.method ?? "PUT",
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       "content-type": init.contentType ?? "application/json",

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ServiceName } from "../../src/config/config";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
+import { fencedBlocks, startBash, type BashSession } from "../helpers/bash-session";
 import { serveBinary, type ServedBinary } from "../helpers/served-binary";
 
 const readme = readFileSync(resolve(import.meta.dir, "../../README.md"), "utf8");
@@ -28,13 +29,7 @@ function walkthroughSection(): { blocks: Block[]; prose: string } {
   const start = readme.indexOf("\n## Try it in five minutes\n");
   if (start < 0) throw new Error('README.md has no "## Try it in five minutes" section');
   const next = readme.indexOf("\n## ", start + 1);
-  const section = readme.slice(start, next < 0 ? undefined : next);
-  const blocks: Block[] = [];
-  const prose = section.replace(/^```(\w*)\n([\s\S]*?)^```$/gm, (_, lang: string, text: string) => {
-    blocks.push({ lang, text: text.replace(/\n$/, "") });
-    return "";
-  });
-  return { blocks, prose };
+  return fencedBlocks(readme.slice(start, next < 0 ? undefined : next));
 }
 
 /** Each command block to paste (not `make run`), with the output block the README shows under it. */
@@ -47,49 +42,6 @@ function commandSteps(blocks: Block[]): { commands: string; shown: string }[] {
     steps.push({ commands: block.text, shown: after.text });
   });
   return steps;
-}
-
-/**
- * A bash session fed through a pipe, as a terminal is by pasting: variables set by one block are
- * there for the next. After each block it prints a marker with the last command's status to
- * stdout and stderr, so each block's own output can be told apart.
- */
-function startBash(cwd: string, env: Record<string, string>) {
-  const bash = Bun.spawn(["bash"], { cwd, env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
-  let out = "";
-  let err = "";
-  const drain = async (stream: ReadableStream<Uint8Array>, append: (t: string) => void) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) append(decoder.decode(chunk, { stream: true }));
-  };
-  void drain(bash.stdout, (t) => (out += t));
-  void drain(bash.stderr, (t) => (err += t));
-  let pasted = 0;
-  return {
-    async paste(commands: string): Promise<{ stdout: string; stderr: string; status: number }> {
-      const marker = `@@walkthrough-block-${++pasted}@@`;
-      const [outStart, errStart] = [out.length, err.length];
-      bash.stdin.write(`${commands}\necho "${marker}$?"; echo "${marker}" >&2\n`);
-      await bash.stdin.flush();
-      const deadline = Date.now() + 8_000;
-      while (!(out.includes(marker, outStart) && err.includes(marker, errStart))) {
-        if (Date.now() > deadline) throw new Error(`bash did not finish:\n${commands}\n--- so far ---\n${out.slice(outStart)}${err.slice(errStart)}`);
-        if (bash.exitCode !== null) throw new Error(`bash exited (${bash.exitCode}) during:\n${commands}`);
-        await Bun.sleep(10);
-      }
-      const stdout = out.slice(outStart);
-      const at = stdout.indexOf(marker);
-      return {
-        stdout: stdout.slice(0, at),
-        stderr: err.slice(errStart, err.indexOf(marker, errStart)),
-        status: Number.parseInt(stdout.slice(at + marker.length), 10),
-      };
-    },
-    close() {
-      bash.stdin.end();
-      bash.kill();
-    },
-  };
 }
 
 /** Values that differ on every run (JWTs, link tokens) become placeholders, so shapes compare. */
@@ -122,7 +74,7 @@ async function openLikeABrowser(url: string): Promise<{ status: number; url: str
 }
 
 let served: ServedBinary;
-let terminal: ReturnType<typeof startBash>;
+let terminal: BashSession;
 let here: (text: string) => string;
 
 beforeAll(async () => {

@@ -92,6 +92,7 @@ describe("claims per scope", () => {
     trn: "1234567",
     createdAt: 0,
     updatedAt: 0,
+    lastSignedInAt: null,
   };
   test("each scope adds its claims; absent values are left out", () => {
     expect(claimsForScopes(account, ["openid"])).toEqual({});

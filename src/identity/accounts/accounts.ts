@@ -72,6 +72,11 @@ export function attachTrn(tx: IdentityDb, accountId: string, trn: string, now = 
   return changedRows(bound) === 1;
 }
 
+/** Notes a sign-in (a new identity session) for operators: `identity accounts show`. */
+export function recordSignIn(db: IdentityDb, accountId: string, at: number): void {
+  db.update(accounts).set({ lastSignedInAt: at }).where(eq(accounts.id, accountId)).run();
+}
+
 /** `jane.doe@example.com` -> `ja****e@example.com`: recognisable to its owner, not to others. */
 export function partlyMaskEmail(email: string): string {
   const at = email.lastIndexOf("@");

@@ -53,6 +53,8 @@ export const accounts = sqliteTable(
     trn: text("trn").unique(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** When the account last signed in (a new identity session); for operators (`identity accounts show`). */
+    lastSignedInAt: integer("last_signed_in_at"),
   },
 );
 

@@ -1,6 +1,7 @@
 // identity's browser sessions. The cookie holds a random id; the database holds only its hash.
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
+import { recordSignIn } from "../accounts/accounts";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { IdentityDatabase } from "../db/database";
@@ -26,7 +27,10 @@ export function createSession(
   const now = options.now ?? Date.now();
   const id = randomToken();
   const session = { idHash: sha256(id), accountId, authTime: now };
-  db.insert(sessions).values({ ...session, createdAt: now, expiresAt: now + sessionLifetimeMs }).run();
+  db.transaction((tx) => {
+    tx.insert(sessions).values({ ...session, createdAt: now, expiresAt: now + sessionLifetimeMs }).run();
+    recordSignIn(tx, accountId, now);
+  });
   return {
     session,
     setCookie: serializeCookie(sessionCookieName, id, { secure: options.secure, maxAgeSeconds: sessionLifetimeMs / 1000 }),

@@ -1,4 +1,6 @@
-// PUT /v2/teachers/{trn}/itt-outcome?birthdate=YYYY-MM-DD (scope itt_outcome:write).
+// PUT /v2/teachers/{trn}/itt-outcome?birthdate=YYYY-MM-DD (scope itt_outcome:write). PUT is the
+// canonical method; POST is the same operation (clients told to "POST an outcome" get the same
+// answers, the same idempotence and the same single email).
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { AccessTokenVerifier } from "../../auth/verify-access-token";
@@ -25,7 +27,7 @@ const bodyObject = z.custom<Record<string, unknown>>((v) => typeof v === "object
 export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
   const { db, verifier, logger } = options;
   const recordIttOutcome = createIttOutcomeRecorder(db);
-  return new Elysia({ name: "records-itt-outcome" }).put("/v2/teachers/:trn/itt-outcome", async ({ params, body, request }) => {
+  const recordOutcome = async ({ params, body, request }: { params: { trn: string }; body: unknown; request: Request }) => {
     const claims = await verifier.verify(request.headers.get("authorization"), "itt_outcome:write");
     if (claims instanceof Response) return claims;
     if (!isJsonBody(request)) {
@@ -62,5 +64,8 @@ export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
       invitation: result.invitation,
     });
     return Response.json({ trn: result.trn, qtsDate: result.qtsDate }, { headers: { "cache-control": "no-store" } });
-  });
+  };
+  return new Elysia({ name: "records-itt-outcome" })
+    .put("/v2/teachers/:trn/itt-outcome", recordOutcome)
+    .post("/v2/teachers/:trn/itt-outcome", recordOutcome);
 }
