@@ -7,7 +7,7 @@ BUN_VERSION := 1.4.4
 BUN := $(shell command -v bun 2>/dev/null || echo $(CURDIR)/.tools/node_modules/.bin/bun)
 BINARY := dist/teacher-id
 # bunfig.toml's [test] timeout is not honoured by Bun 1.4.4: give integration and browser tests room here.
-TEST_FLAGS := --timeout 30000
+TEST_FLAGS := --timeout 60000
 SOURCES := $(shell find src db templates -type f 2>/dev/null) package.json bun.lock
 
 .PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate routes-doc

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serviceNames, type ServiceName } from "../src/config/config";
 import { createLogger } from "../src/log/logger";
-import { loadServeConfig } from "../src/server/configuration";
-import { startServices } from "../src/server/serve";
+import { loadServeConfig } from "../src/cli/configuration";
+import { startServices } from "../src/cli/serve";
 import { servedRoutes } from "../src/web/create-service-app";
 
 const titles: Record<ServiceName, string> = {
