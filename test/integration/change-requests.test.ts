@@ -310,6 +310,24 @@ describe("records: a teacher asks for a correction, with evidence", () => {
     expect(emailsQueuedTo(teacher.email)).toHaveLength(3);
   });
 
+  test("a browser's empty file input (a nameless, empty part) is 'no file'; a nameless file is taken by its bytes", async () => {
+    const { teacher, token } = await signedInTeacher();
+    const raw = (file: string) =>
+      fetch(`${served.urls.records}/v3/teacher/date-of-birth-changes`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "multipart/form-data; boundary=XyZ" },
+        body:
+          '--XyZ\r\nContent-Disposition: form-data; name="dateOfBirth"\r\n\r\n1994-09-03\r\n' +
+          `--XyZ\r\nContent-Disposition: form-data; name="evidence"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n${file}\r\n--XyZ--\r\n`,
+      }).then(answerOf);
+    const none = await raw("");
+    expect(none.status).toBe(400);
+    expect(none.body.errors).toEqual({ evidence: ["Select a file to upload as evidence"] });
+    const nameless = await raw(new TextDecoder("latin1").decode(pdf("no name")));
+    expect(nameless.status).toBe(201);
+    expect(storedRequests(teacher.trn).map((r) => r.mediaType)).toEqual(["application/pdf"]);
+  });
+
   test("the evidence is never served back: no answer carries its bytes, no address serves it; it is kept in records' 0600 database", async () => {
     const { teacher, token } = await signedInTeacher();
     const marker = `evidence-marker-${crypto.randomUUID()}`;

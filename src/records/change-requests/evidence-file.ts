@@ -33,14 +33,16 @@ export async function checkUploadedFile(
 ): Promise<{ ok: true; file: AcceptedFile } | { ok: false; problem: UploadProblem }> {
   if (Array.isArray(value)) return { ok: false, problem: value.filter((v) => v instanceof File).length > 1 ? "several" : "missing" };
   if (!(value instanceof File)) return { ok: false, problem: "missing" };
-  if (value.size === 0) return { ok: false, problem: value.name === "" ? "missing" : "empty" };
+  // Bun gives a part sent with filename="" no name at all (undefined), whatever File's type says.
+  const name: string = value.name ?? "";
+  if (value.size === 0) return { ok: false, problem: name === "" ? "missing" : "empty" };
   if (value.size > rules.maxBytes) return { ok: false, problem: "too_large" };
   const bytes = new Uint8Array(await value.arrayBuffer());
   // Loaded on first use: only an upload pays for file-type's detectors, not start-up.
   const { fileTypeFromBuffer } = await import("file-type");
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !rules.types.includes(type.ext)) return { ok: false, problem: "wrong_type" };
-  return { ok: true, file: { name: displayName(value.name), type: { ext: type.ext, mime: type.mime }, bytes } };
+  return { ok: true, file: { name: displayName(name), type: { ext: type.ext, mime: type.mime }, bytes } };
 }
 
 function displayName(name: string): string {
