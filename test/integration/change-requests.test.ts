@@ -116,6 +116,10 @@ const basic = (c: ClientCredentials) =>
 
 /** access's access token for the signed-in teacher, from a real authorization code flow. */
 async function accessTokenFor(sessionCookie: string, scope?: string): Promise<string> {
+  return (await tokensFor(sessionCookie, scope)).access_token;
+}
+
+async function tokensFor(sessionCookie: string, scope?: string): Promise<{ access_token: string; refresh_token: string }> {
   const browser = new Browser(served.urls.identity);
   const [name, value] = sessionCookie.split("=");
   browser.cookies.set(name, value);
@@ -129,7 +133,7 @@ async function accessTokenFor(sessionCookie: string, scope?: string): Promise<st
     body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: auth.redirectUri, code_verifier: auth.verifier }),
   });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
+  return (await response.json()) as { access_token: string; refresh_token: string };
 }
 
 async function signedInTeacher(overrides: Partial<SeedTeacher> = {}) {
@@ -362,6 +366,27 @@ describe("records: a teacher asks for a correction, with evidence", () => {
     expect(statSync(join(served.dataDir, "records.sqlite")).mode & 0o777).toBe(0o600);
     // And nothing of it in the log.
     expect(JSON.stringify(served.logs())).not.toContain(marker);
+  });
+
+  test("a revoked sign-in's token is refused within seconds: records asks identity (/introspect) about teachers' tokens", async () => {
+    const { teacher, sessionCookie } = newTeacher();
+    const tokens = await tokensFor(sessionCookie);
+    const taken = await requestChange(tokens.access_token, "date-of-birth-changes", { dateOfBirth: "1994-09-03" }, [asPdf(pdf())]);
+    expect(taken.status).toBe(201);
+    const revoked = await fetch(`${served.urls.identity}/revoke`, {
+      method: "POST",
+      headers: { authorization: basic(access), "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: tokens.refresh_token, token_type_hint: "refresh_token" }),
+    });
+    expect(revoked.status).toBe(200);
+    // Asked with a request records would refuse anyway (no file), so the token is all that changes: 400 until records hears, then 401.
+    let answer: Answer;
+    const deadline = Date.now() + 10_000;
+    do answer = await requestChange(tokens.access_token, "name-changes", newName);
+    while (answer.status === 400 && Date.now() < deadline && (await Bun.sleep(100), true));
+    expect(answer.status).toBe(401);
+    expect(answer.body.detail).toBe("The access token has been revoked.");
+    expect(storedRequests(teacher.trn)).toHaveLength(1);
   });
 
   test("anything else gets a clear 400 (or 401, 403, 415) with errors, and stores nothing", async () => {
