@@ -2,8 +2,10 @@
 import { internalClientCredentials } from "../config/internal-clients";
 import type { BackgroundWorker, ServiceFactory } from "../server/service";
 import { createServiceApp } from "../web/create-service-app";
+import { uploadPageBodyBackstop } from "../web/request-body";
 import type { ServiceBrand } from "../web/layout";
 import { originsOf } from "../web/security-headers";
+import { changeRequestRoutes, changeRequestUploadPages } from "./change-requests/change-request-routes";
 import type { AccessContext } from "./context";
 import { openAccessDatabase, type AccessDatabase } from "./db/database";
 import { identityProvider } from "./oidc/identity-provider";
@@ -40,6 +42,8 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
     logger: log,
     secure,
     apiPrefixes: [],
+    // The change request forms take an evidence file (multipart).
+    uploadPages: changeRequestUploadPages(ctx),
     formActionOrigins: () => formActionOrigins,
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
@@ -47,8 +51,15 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
     .use(registerRoutes(ctx))
     .use(signInRoutes(ctx))
     .use(qualificationsRoutes(ctx))
+    .use(changeRequestRoutes(ctx))
     .use(signOutRoutes(ctx));
-  return { app, workers: [cleanupWorker(db, log)], close: () => db.$client.close() };
+  return {
+    app,
+    workers: [cleanupWorker(db, log)],
+    // A file too large for the upload forms still reaches them, to be refused with their own error summary.
+    maxRequestBodySize: uploadPageBodyBackstop,
+    close: () => db.$client.close(),
+  };
 };
 
 /** Deletes ended sessions and sign-ins every few minutes so the tables stay small. */

@@ -43,8 +43,9 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
     for (const name of config.running) {
       const instance = await createService(name, config, logger);
       // Bodies are limited per route by the web layer (src/web/request-body.ts); Bun's own cap is
-      // only a backstop, far above those limits, in place of its 128 MiB default.
-      instance.app.listen({ hostname: shared.BIND_HOST, port: shared.ports[name], maxRequestBodySize: bunBodyLimit });
+      // only a backstop, just above the largest route limit, in place of its 128 MiB default.
+      const maxRequestBodySize = instance.maxRequestBodySize ?? bunBodyLimit;
+      instance.app.listen({ hostname: shared.BIND_HOST, port: shared.ports[name], maxRequestBodySize });
       const server = instance.app.server as Server<unknown>;
       started.push({ name, instance, server });
       listening[name] = `http://${shared.BIND_HOST}:${server.port}`;

@@ -10,10 +10,13 @@ export const recordsErrors = {
     status: 400,
     title: "No ITT record for this provider can take this outcome.",
   },
+  /** Ours, not the Qualified Teachers API's: change requests (POST /v3/teacher/name-changes, /date-of-birth-changes). */
+  tooManyOpenChangeRequests: { errorCode: 10050, status: 409, title: "The teacher already has the most open change requests allowed." },
+  changeRequestUnchanged: { errorCode: 10051, status: 400, title: "The requested value is what the record already holds." },
 } as const;
 
 export type RecordsError = keyof typeof recordsErrors;
 
-export function recordsErrorResponse(error: RecordsError, detail?: string): Response {
-  return problemResponse({ ...recordsErrors[error], ...(detail ? { detail } : {}) });
+export function recordsErrorResponse(error: RecordsError, detail?: string, errors?: Record<string, string[]>): Response {
+  return problemResponse({ ...recordsErrors[error], ...(detail ? { detail } : {}), ...(errors ? { errors } : {}) });
 }

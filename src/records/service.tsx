@@ -8,6 +8,7 @@ import { openDevMailbox } from "../mail/dev-mailbox";
 import { createMailer, mailHandlers } from "../mail/mailer";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
+import { largestBodyLimit } from "../web/request-body";
 import { htmlResponse } from "../web/html";
 import type { ServiceBrand } from "../web/layout";
 import type { ServiceFactory } from "../server/service";
@@ -19,6 +20,7 @@ import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
 import type { RecordsConfig } from "./settings";
 import { RecordsStartPage } from "./start-page";
+import { changeRequestRoutes } from "./change-requests/change-request-routes";
 import { teacherRoutes } from "./teachers/teacher-routes";
 
 export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ config, logger }) => {
@@ -76,8 +78,12 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     secure: config.urls.records.startsWith("https://"),
     // /dev/mailbox.json is JSON for scripts (development only): its errors are problem+json.
     apiPrefixes: ["/v2", "/v3", "/dev/mailbox.json"],
-    // An ITT outcome is three short fields.
-    bodyLimits: { "/v2/teachers": 16 * 1024 },
+    // An ITT outcome is three short fields; a change request carries one evidence file.
+    bodyLimits: {
+      "/v2/teachers": 16 * 1024,
+      "/v3/teacher/name-changes": largestBodyLimit,
+      "/v3/teacher/date-of-birth-changes": largestBodyLimit,
+    },
     healthCheck: () => db.$client.query("SELECT 1").get(),
   })
     .get("/", () =>
@@ -85,6 +91,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     )
     .use(ittOutcomeRoutes({ db, verifier, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, verifier }))
+    .use(changeRequestRoutes({ db, verifier, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));
   const announce: string[] = [];
   if (pageMailbox) {

@@ -22,6 +22,11 @@ export interface BackgroundWorker {
 export interface ServiceInstance {
   app: AnyElysia;
   workers: BackgroundWorker[];
+  /**
+   * Bun's own body cap where this service listens, when not bunBodyLimit (src/web/request-body.ts):
+   * a service with an upload page uses uploadPageBodyBackstop.
+   */
+  maxRequestBodySize?: number;
   /** Lines for the start-up banner a person reads (never secrets that were already shown once). */
   announce?: string[];
   /** Closes the database; called after the HTTP server and workers have stopped. */

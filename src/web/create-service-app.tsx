@@ -12,7 +12,7 @@ import { FormExpiredPage, FormNotAcceptedPage, MethodNotAllowedPage, NotFoundPag
 import { htmlResponse } from "./html";
 import type { ServiceBrand } from "./layout";
 import { problemResponse } from "./problem";
-import { bodyTooLarge, declaresTooLarge, formBodyLimit, limitBody, parseBody, serverBodyLimit } from "./request-body";
+import { bodyTooLarge, declaresTooLarge, formBodyLimit, largestBodyLimit, limitBody, parseBody, serverBodyLimit } from "./request-body";
 import { securityHeaders } from "./security-headers";
 
 export interface ServiceAppOptions {
@@ -27,8 +27,17 @@ export interface ServiceAppOptions {
    * errors are problem+json, never pages, and they are exempt from CSRF (no cookie authenticates them).
    */
   apiPrefixes: string[];
-  /** Body limits in bytes for API paths (prefixes) that take less than serverBodyLimit. Pages take formBodyLimit. */
+  /**
+   * Body limits in bytes for API paths (prefixes) other than serverBodyLimit: less where a body is
+   * small, up to largestBodyLimit where a route takes a file. Pages take formBodyLimit.
+   */
   bodyLimits?: Record<string, number>;
+  /**
+   * Page routes (exact paths) that take a file upload: multipart/form-data as well as a plain form,
+   * up to `limit` bytes (at most largestBodyLimit), with the CSRF token checked as on every page.
+   * `tooLarge` answers a body over the limit in the page's own words (its form and error summary).
+   */
+  uploadPages?: Record<string, { limit: number; tooLarge?: (request: Request) => Response }>;
   /**
    * Origins, besides this service, that a form's answer may redirect the browser to (CSP form-action).
    * Called on every request: return the same array for as long as it has not changed.
@@ -90,9 +99,16 @@ export function createServiceApp(options: ServiceAppOptions) {
   const apiPrefixes = [...options.apiPrefixes, "/health"];
   const ownOrigin = new URL(brand.url).origin;
   const bodyLimits = Object.entries(options.bodyLimits ?? {});
+  const uploadPages = new Map(Object.entries(options.uploadPages ?? {}));
+  for (const limit of [...bodyLimits.map(([, limit]) => limit), ...[...uploadPages.values()].map((page) => page.limit)]) {
+    // Bun's backstop (bunBodyLimit) sits just above largestBodyLimit: a larger route limit would never be reached.
+    if (limit > largestBodyLimit) throw new Error(`${service}: a body limit of ${limit} bytes is over largestBodyLimit`);
+  }
   const isApi = (request: Request) => isApiRequest(request, apiPrefixes);
   const bodyLimitFor = (path: string, api: boolean) =>
-    api ? (bodyLimits.find(([prefix]) => underPrefix(path, prefix))?.[1] ?? serverBodyLimit) : formBodyLimit;
+    api
+      ? (bodyLimits.find(([prefix]) => underPrefix(path, prefix))?.[1] ?? serverBodyLimit)
+      : (uploadPages.get(path)?.limit ?? formBodyLimit);
 
   // The headers object is rebuilt only when the form-action origins change.
   let headersFor: readonly string[] | undefined;
@@ -106,7 +122,7 @@ export function createServiceApp(options: ServiceAppOptions) {
   const tooLarge = (request: Request, limit: number) =>
     isApi(request)
       ? problemResponse({ title: "Payload too large", status: 413, detail: `The request body must be ${limit} bytes or fewer.` })
-      : htmlResponse(<TooLargePage brand={brand} />, 413);
+      : (uploadPages.get(pathOf(request))?.tooLarge?.(request) ?? htmlResponse(<TooLargePage brand={brand} />, 413));
   const formExpired = (request: Request) =>
     isApi(request)
       ? problemResponse({ title: "Forbidden", status: 403, detail: "The form's security token is missing or does not match, or it came from another site." })
@@ -164,7 +180,7 @@ export function createServiceApp(options: ServiceAppOptions) {
       }
       if (api || !isStateChanging(method)) return;
       info.needsCsrfToken = true;
-      if (!isFormBody(request)) {
+      if (!isFormBody(request, uploadPages.has(path))) {
         return refuse(request, () => {
           logger.warn("csrf_rejected", { path, reason: "not a form body" });
           return isApi(request)

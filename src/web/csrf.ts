@@ -1,6 +1,7 @@
 // CSRF protection for every state-changing request to a page, whatever its Content-Type:
-// - pages take only form bodies (application/x-www-form-urlencoded): anything else is refused
-//   with 415 before it is read, so no handler acts on a body the check could not see;
+// - pages take only form bodies (application/x-www-form-urlencoded; multipart/form-data on a page
+//   that declares a file upload): anything else is refused with 415 before it is read, so no
+//   handler acts on a body the check could not see;
 // - the browser must not say the request came from another origin (Origin, Sec-Fetch-Site): this
 //   refuses a page on another port of localhost or a sibling subdomain, which SameSite=Lax lets
 //   through as "same-site";
@@ -41,12 +42,16 @@ export function isStateChanging(method: string): boolean {
   return !safeMethods.has(method);
 }
 
-/** The only body a page route takes: what a GOV.UK form (no file upload) sends. */
-export function isFormBody(request: Request): boolean {
+/**
+ * The only bodies a page route takes: what a GOV.UK form sends, and multipart/form-data where the
+ * page takes a file upload. Either way the token travels as the form's `_csrf` field.
+ */
+export function isFormBody(request: Request, takesUpload = false): boolean {
   const type = request.headers.get("content-type");
   if (!type) return false;
   const semicolon = type.indexOf(";");
-  return (semicolon < 0 ? type : type.slice(0, semicolon)).trim().toLowerCase() === "application/x-www-form-urlencoded";
+  const mediaType = (semicolon < 0 ? type : type.slice(0, semicolon)).trim().toLowerCase();
+  return mediaType === "application/x-www-form-urlencoded" || (takesUpload && mediaType === "multipart/form-data");
 }
 
 /**

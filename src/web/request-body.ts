@@ -8,11 +8,26 @@ import { parseQuery } from "elysia/parse-query";
 export const serverBodyLimit = 64 * 1024;
 /** Pages' forms: a few short fields. */
 export const formBodyLimit = 16 * 1024;
+/** The largest file a route takes (a change request's evidence). */
+export const uploadFileLimit = 10 * 1024 * 1024;
 /**
- * Bun's own cap (Bun.serve maxRequestBodySize), far above every limit here: a backstop for a body
- * read some other way. Bun answers a Content-Length over it with a bare 413 before the app runs.
+ * The largest body any route takes: one file of uploadFileLimit with a few short fields and the
+ * multipart framing. Only routes that take a file are given it (bodyLimits, uploadPages).
  */
-export const bunBodyLimit = 1024 * 1024;
+export const largestBodyLimit = uploadFileLimit + 512 * 1024;
+/**
+ * Bun's own cap (Bun.serve maxRequestBodySize), just above the largest route limit: a backstop for
+ * a body read some other way. Bun answers a Content-Length over it with a bare 413 before the app
+ * runs, which a browser shows as its own error page (see uploadPageBodyBackstop).
+ */
+export const bunBodyLimit = largestBodyLimit + 64 * 1024;
+/**
+ * The backstop of a service with an upload page. A teacher's file over the page's limit must still
+ * reach the app, which refuses it by its Content-Length, unread, with the form's own error summary;
+ * Bun's bare 413 would show the browser's error page instead. Nothing past the route's limit is
+ * read either way.
+ */
+export const uploadPageBodyBackstop = 64 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -103,7 +118,15 @@ export async function parseBody(request: Request, mediaType: string): Promise<un
     case "multipart/form-data": {
       const type = request.headers.get("content-type") ?? "";
       const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
-      return Object.fromEntries(form);
+      // A name given more than once (two files under one name) becomes an array, as in Elysia's own
+      // parser: a handler can then refuse it rather than silently keep one.
+      // (fromEntries: a field named __proto__ stays a field.)
+      return Object.fromEntries(
+        [...new Set(form.keys())].map((name) => {
+          const values = form.getAll(name);
+          return [name, values.length === 1 ? values[0] : values];
+        }),
+      );
     }
     case "application/octet-stream":
       return bytes.buffer;

@@ -23,3 +23,11 @@ export function fullName(parts: { firstName?: string | null; middleName?: string
     .filter(Boolean)
     .join(" ");
 }
+
+/** An instant (ISO 8601, e.g. records' `createdUtc`) as its date in the UK: `2026-08-03T23:30:00Z` -> `4 August 2026`. */
+export function formatUkDate(isoInstant: string): string {
+  const instant = new Date(isoInstant);
+  if (Number.isNaN(instant.getTime())) return isoInstant;
+  return (ukDateFormat ??= new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" })).format(instant);
+}
+let ukDateFormat: Intl.DateTimeFormat | undefined;

@@ -2,8 +2,8 @@
 // the teacher's details. Every value from records is rendered `safe` (escaped).
 import { Page, type ServiceBrand } from "../../web/layout";
 import { signedInNavigation } from "../context";
-import { formatDate, fullName, humanise } from "../display/format";
-import type { InitialTeacherTraining, TeacherRecord } from "./records-client";
+import { formatDate, formatUkDate, fullName, humanise } from "../display/format";
+import type { InitialTeacherTraining, PendingDetailChange, TeacherRecord } from "./records-client";
 
 function Row(props: { label: string; value: string }): JSX.Element {
   return (
@@ -44,6 +44,28 @@ function Card(props: { title: string; action?: { href: string; text: string }; c
   );
 }
 
+/** A detail the teacher may ask to correct, with the open requests to change it. */
+function DetailRow(props: { label: string; value: string; pending: PendingDetailChange[] }): JSX.Element {
+  return (
+    <div class="govuk-summary-list__row">
+      <dt class="govuk-summary-list__key" safe>
+        {props.label}
+      </dt>
+      <dd class="govuk-summary-list__value">
+        <span safe>{props.value}</span>
+        {props.pending.map((change) => (
+          <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0" safe>
+            {`Change requested on ${formatUkDate(change.createdUtc)} (case reference ${change.caseReference})`}
+          </p>
+        ))}
+      </dd>
+    </div>
+  );
+}
+
+/** Where "Request a change" leads (src/access/change-requests/). */
+export const changeRequestsPath = "/change-requests";
+
 const notKnown = "Not known";
 const date = (value: string | null | undefined) => (value ? formatDate(value) : notKnown);
 
@@ -76,6 +98,7 @@ export const certificatePath = "/qualifications/certificates/qts";
 export function QualificationsPage(props: { brand: ServiceBrand; teacher: TeacherRecord }): JSX.Element {
   const { teacher } = props;
   const name = fullName(teacher);
+  const pending = (type: string) => (teacher.pendingDetailChanges ?? []).filter((change) => change.type === type);
   return (
     <Page title="Your teaching qualifications" brand={props.brand} navigation={signedInNavigation}>
       <span class="govuk-caption-l" safe>
@@ -97,10 +120,16 @@ export function QualificationsPage(props: { brand: ServiceBrand; teacher: Teache
       </Card>
       <h2 class="govuk-heading-m">Your details</h2>
       <dl class="govuk-summary-list">
-        <Row label="Name" value={name || notKnown} />
-        <Row label="Date of birth" value={date(teacher.dateOfBirth)} />
+        <DetailRow label="Name" value={name || notKnown} pending={pending("name")} />
+        <DetailRow label="Date of birth" value={date(teacher.dateOfBirth)} pending={pending("dateOfBirth")} />
         <Row label="Teacher reference number (TRN)" value={teacher.trn} />
       </dl>
+      <p class="govuk-body">
+        Your details are wrong?{" "}
+        <a class="govuk-link" href={changeRequestsPath}>
+          Request a change
+        </a>
+      </p>
     </Page>
   );
 }

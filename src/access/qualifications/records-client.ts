@@ -20,6 +20,16 @@ const ittSchema = z
   })
   .loose();
 
+/** A change the teacher asked for that records has not yet dealt with (name or date of birth). */
+const pendingChangeSchema = z
+  .object({
+    caseReference: z.string(),
+    type: z.string(),
+    requested: z.record(z.string(), z.string().nullish()).nullish(),
+    createdUtc: z.string(),
+  })
+  .loose();
+
 const teacherSchema = z
   .object({
     trn: z.string(),
@@ -31,11 +41,13 @@ const teacherSchema = z
     qtsDate: z.string().nullish(),
     inductionStatus: z.string().nullish(),
     initialTeacherTraining: z.array(ittSchema).nullish(),
+    pendingDetailChanges: z.array(pendingChangeSchema).nullish(),
   })
   .loose();
 
 export type TeacherRecord = z.output<typeof teacherSchema>;
 export type InitialTeacherTraining = z.output<typeof ittSchema>;
+export type PendingDetailChange = z.output<typeof pendingChangeSchema>;
 
 export type TeacherLookup =
   | { ok: true; teacher: TeacherRecord }

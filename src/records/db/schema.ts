@@ -1,5 +1,5 @@
 // records' tables. Times are unix milliseconds; dates are ISO yyyy-mm-dd strings.
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 export { outbox } from "../../outbox/schema";
 
 export const settings = sqliteTable("settings", {
@@ -55,3 +55,50 @@ export const ittRecords = sqliteTable(
   },
   (t) => [index("itt_records_teacher").on(t.teacherId)],
 );
+
+/** What a teacher may ask records to correct, with evidence (POST /v3/teacher/name-changes, /date-of-birth-changes). */
+export const changeRequestTypes = ["name", "dateOfBirth"] as const;
+export type ChangeRequestType = (typeof changeRequestTypes)[number];
+/** Open until someone has checked the evidence; approving or rejecting it is support's work. */
+export const changeRequestStatuses = ["open", "approved", "rejected"] as const;
+
+export const changeRequests = sqliteTable(
+  "change_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** CASE-7Q4M2K: what the teacher quotes, and what support looks up. */
+    reference: text("reference").notNull().unique(),
+    teacherId: integer("teacher_id")
+      .notNull()
+      .references(() => teachers.id, { onDelete: "cascade" }),
+    type: text("type", { enum: changeRequestTypes }).notNull(),
+    /** The values asked for: the name's parts for "name", the date for "dateOfBirth". */
+    requestedFirstName: text("requested_first_name"),
+    requestedMiddleName: text("requested_middle_name"),
+    requestedLastName: text("requested_last_name"),
+    requestedDateOfBirth: text("requested_date_of_birth"),
+    status: text("status", { enum: changeRequestStatuses }).notNull().default("open"),
+    /** identity's subject identifier of the account that asked. */
+    requestedBy: text("requested_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    closedAt: integer("closed_at"),
+  },
+  (t) => [index("change_requests_teacher_status").on(t.teacherId, t.status)],
+);
+
+/**
+ * The evidence sent with a change request, kept apart so that listing requests never reads it.
+ * Nothing serves it back: only people checking the request (support) will read it.
+ */
+export const changeRequestEvidence = sqliteTable("change_request_evidence", {
+  changeRequestId: integer("change_request_id")
+    .primaryKey()
+    .references(() => changeRequests.id, { onDelete: "cascade" }),
+  /** As the teacher named it, for people to read; never used as a path. */
+  fileName: text("file_name").notNull(),
+  /** Found in the file's bytes, not taken from the client. */
+  mediaType: text("media_type").notNull(),
+  size: integer("size").notNull(),
+  sha256: text("sha256").notNull(),
+  content: blob("content", { mode: "buffer" }).notNull(),
+});

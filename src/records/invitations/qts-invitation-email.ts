@@ -3,6 +3,7 @@
 import textTemplate from "../../../templates/email/qts-invitation.txt" with { type: "text" };
 import htmlFile from "../../../templates/email/qts-invitation.html" with { type: "text" };
 import type { EmailMessage } from "../../outbox/enqueue";
+import { escapeHtml, fillTemplate, formatDate, subjectAndText } from "../email-template";
 
 // bun-types declares *.html imports as HTML bundles; with type "text" it is the file's text.
 const htmlTemplate = htmlFile as unknown as string;
@@ -19,24 +20,8 @@ export interface QtsInvitationEmailInput {
   now?: Date;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-
-function fill(template: string, values: Record<string, string>, escape: (v: string) => string): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    if (!(name in values)) throw new Error(`template placeholder {{${name}}} has no value`);
-    return escape(values[name]);
-  });
-}
-
-/** 2026-07-01 -> "1 July 2026" (GOV.UK style). */
-export function formatDate(isoDate: string): string {
-  dateFormat ??= new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-  return dateFormat.format(new Date(`${isoDate}T00:00:00Z`));
-}
-// Intl formatters are made once, on first use: making one costs more than rendering the whole
-// email, and the first one in a process ~10 ms, which start-up should not pay.
-let dateFormat: Intl.DateTimeFormat | undefined;
+// Made once, on first use: making one costs more than rendering the whole email, and the first one
+// in a process ~10 ms, which start-up should not pay.
 let ukDateTimeFormat: Intl.DateTimeFormat | undefined;
 
 /** An instant as UK time, GOV.UK style: "5:30pm on 1 July 2026". */
@@ -75,12 +60,5 @@ export function qtsInvitationEmail(input: QtsInvitationEmailInput): EmailMessage
     expiresAt: formatUkDateTime(expires),
     accessUrl: input.accessUrl,
   };
-  const filled = fill(textTemplate, values, (v) => v);
-  const [subjectLine, ...body] = filled.split("\n");
-  return {
-    to: input.to,
-    subject: subjectLine.replace(/^Subject:\s*/, "").trim(),
-    text: body.join("\n").trim() + "\n",
-    html: fill(htmlTemplate, values, escapeHtml),
-  };
+  return { to: input.to, ...subjectAndText(fillTemplate(textTemplate, values)), html: fillTemplate(htmlTemplate, values, escapeHtml) };
 }

@@ -1,5 +1,5 @@
 // GET /v2/teachers/{trn}?birthdate= (scope teachers:read) and GET /v3/teacher (a teacher's own
-// record, for a user access token with scope dqt:read and a trn claim).
+// record, with their open change requests, for a user access token with scope dqt:read and a trn claim).
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { AccessTokenVerifier } from "../../auth/verify-access-token";
@@ -8,7 +8,8 @@ import { recordsErrorResponse } from "../api-errors";
 import { parseRequestParts, singleValuedQuery } from "../api-input";
 import { isIsoDate } from "../dates";
 import { trnSchema } from "../itt-outcome/itt-outcome-schemas";
-import { problemResponse } from "../../web/problem";
+import { createPendingChangesReader } from "../change-requests/change-requests";
+import { signedInTeacher } from "../teacher-token";
 import { createTeacherReader } from "./teacher-record";
 
 const teacherQuery = z.object({
@@ -28,6 +29,7 @@ function recordResponse(lookup: ReturnType<ReturnType<typeof createTeacherReader
 export function teacherRoutes(options: { db: RecordsDatabase; verifier: AccessTokenVerifier }) {
   const { db, verifier } = options;
   const readTeacher = createTeacherReader(db);
+  const pendingChanges = createPendingChangesReader(db);
   return new Elysia({ name: "records-teachers" })
     .get("/v2/teachers/:trn", async ({ params, request }) => {
       const claims = await verifier.verify(request.headers.get("authorization"), "teachers:read");
@@ -39,16 +41,11 @@ export function teacherRoutes(options: { db: RecordsDatabase; verifier: AccessTo
       return recordResponse(readTeacher(parsed.value.trn, parsed.value.query.birthdate));
     })
     .get("/v3/teacher", async ({ request }) => {
-      const claims = await verifier.verify(request.headers.get("authorization"), "dqt:read");
-      if (claims instanceof Response) return claims;
-      const trn = trnSchema.safeParse(claims.trn);
-      if (!trn.success) {
-        return problemResponse({
-          title: "Forbidden",
-          status: 403,
-          detail: "The access token has no trn claim: the signed-in account is not linked to a teaching record.",
-        });
-      }
-      return recordResponse(readTeacher(trn.data));
+      const teacher = await signedInTeacher(verifier, request);
+      if (teacher instanceof Response) return teacher;
+      const lookup = readTeacher(teacher.trn);
+      if (lookup.found !== "one") return recordResponse(lookup);
+      // Only the teacher's own record lists their change requests; GET /v2/teachers does not.
+      return Response.json({ ...lookup.record, pendingDetailChanges: pendingChanges(lookup.teacher.id) }, { headers: { "cache-control": "no-store" } });
     });
 }
