@@ -5,7 +5,8 @@
 // page.evaluate, which the DevTools protocol runs outside CSP, instead of addScriptTag (an inline
 // <script>, refused by that CSP) or bypassCSP (which would hide CSP breakage from these tests).
 // Any CSP violation a page causes by itself is collected and fails `expectNoPageProblems`.
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
@@ -68,33 +69,66 @@ export async function launchBrowser(): Promise<TestBrowser> {
       });
       contexts.push(context);
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        // A 404 or 400 page logs "Failed to load resource" for its own document; failed
-        // sub-resources are caught below, with their address.
-        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-          problems.push(`console error on ${page.url()}: ${message.text()}`);
-        }
-      });
-      page.on("response", (response) => {
-        const request = response.request();
-        if (response.status() >= 400 && !request.isNavigationRequest()) {
-          problems.push(`${request.resourceType()} ${response.url()} answered ${response.status()} on ${page.url()}`);
-        }
-      });
-      page.on("requestfailed", (request) => {
-        // A download or a navigation the test moves away from is aborted on purpose.
-        if (request.failure()?.errorText === "net::ERR_ABORTED") return;
-        problems.push(
-          `${request.resourceType()} ${request.url()} failed (${request.failure()?.errorText}) on ${page.url()}`,
-        );
-      });
-      page.on("pageerror", (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
-      return { page, context, problems };
+      return { page, context, problems: watchProblems(page) };
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});
       await browser.close();
+    },
+  };
+}
+
+/** Collects what a page reports as going wrong: console errors, failed sub-resources, uncaught errors. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    // A 404 or 400 page logs "Failed to load resource" for its own document; failed
+    // sub-resources are caught below, with their address.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console error on ${page.url()}: ${message.text()}`);
+    }
+  });
+  page.on("response", (response) => {
+    const request = response.request();
+    if (response.status() >= 400 && !request.isNavigationRequest()) {
+      problems.push(`${request.resourceType()} ${response.url()} answered ${response.status()} on ${page.url()}`);
+    }
+  });
+  page.on("requestfailed", (request) => {
+    // A download or a navigation the test moves away from is aborted on purpose.
+    if (request.failure()?.errorText === "net::ERR_ABORTED") return;
+    problems.push(
+      `${request.resourceType()} ${request.url()} failed (${request.failure()?.errorText}) on ${page.url()}`,
+    );
+  });
+  page.on("pageerror", (error) => problems.push(`uncaught error on ${page.url()}: ${error.message}`));
+  return problems;
+}
+
+/**
+ * A page in a Chromium whose settings block all cookies (the "Block all cookies" content setting,
+ * written to a fresh profile's Preferences), as some teachers' browsers are set. Close it when done.
+ */
+export async function launchPageWithCookiesBlocked(): Promise<TestPage & { close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), "teacher-id-chromium-"));
+  mkdirSync(join(profile, "Default"), { recursive: true });
+  writeFileSync(join(profile, "Default", "Preferences"), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 1024, height: 768 },
+    locale: "en-GB",
+    timezoneId: "Europe/London",
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    page,
+    context,
+    problems: watchProblems(page),
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

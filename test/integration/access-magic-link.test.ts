@@ -42,7 +42,7 @@ describe("register via a magic link, then download the certificate", () => {
     const browser = new HttpBrowser();
 
     let step = await browser.follow(`${system.urls.access}/register?trn_token=${token}`);
-    expect(step.url).toBe(`${system.urls.identity}/register`);
+    expect(step.url).toBe(`${system.urls.identity}/register?started=1`);
     let html = await step.response.text();
     expect(html).toContain(teacher.email);
 

@@ -138,7 +138,7 @@ describe("teacher-id identity accounts", () => {
       prompt: "login",
     });
     const opened = await browser.follow(`${served.urls.identity}/authorize?${params}`);
-    expect(opened.url).toBe(`${served.urls.identity}/sign-in`);
+    expect(opened.url).toBe(`${served.urls.identity}/sign-in?started=1`);
     const page = await submit(browser, `${served.urls.identity}/sign-in`, await opened.response.text(), { email: "amelia.clarke@example.com" });
     expect(page.url).toBe(`${served.urls.identity}/sign-in/code`);
     const emailCode = await devMailboxCode(served.dataDir, "email", "amelia.clarke@example.com");

@@ -119,7 +119,7 @@ describe("the happy path, through openid-client", () => {
     // The browser: /authorize sends it to the sign-in pages, which it fills in as a person would.
     const browser = new Browser(identity.issuer);
     await browser.get(url.toString());
-    expect(browser.url).toBe(`${identity.issuer}/sign-in`);
+    expect(browser.url).toBe(`${identity.issuer}/sign-in?started=1`);
     await browser.post("/sign-in", { email: account.email });
     expect(browser.url).toBe(`${identity.issuer}/sign-in/code`);
     secrets.add(decodeURIComponent(browser.cookies.get("identity_journey")!));

@@ -44,7 +44,7 @@ describe("registering with a valid link", () => {
     const token = await createTrnToken(system, teacher);
     const browser = identity();
     const auth = await authorize(system, browser, { trnToken: token });
-    expect(browser.url).toBe(`${system.urls.identity}/register`);
+    expect(browser.url).toBe(`${system.urls.identity}/register?started=1`);
     const landing = pageText(browser.html);
     expect(landing).toContain("Create a Teacher ID account");
     expect(landing).toContain(teacher.email);
@@ -397,7 +397,7 @@ describe("links that cannot register", () => {
     expect(pageText(second.html)).toContain("This link has already been used");
     const signIn = /href="(\/interaction\/[^"]+\/sign-in)"/.exec(second.html)![1];
     await second.get(signIn);
-    expect(second.url).toEndWith("/sign-in");
+    expect(second.url).toEndWith("/sign-in?started=1");
     const sent = Date.now();
     await second.post("/sign-in", { email: teacher.email });
     await second.post("/sign-in/code", { code: await emailedCode(smtp, teacher.email, sent) });

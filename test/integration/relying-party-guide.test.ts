@@ -68,7 +68,7 @@ async function registerInBrowser(authorizeUrl: string): Promise<{ code: string; 
   const identity = served.urls.identity;
   const browser = new HttpBrowser();
   const opened = await browser.follow(authorizeUrl);
-  expect(opened.url).toBe(`${identity}/register`);
+  expect(opened.url).toBe(`${identity}/register?started=1`);
   const html = await opened.response.text();
   expect(html).toContain("Create an account");
   const submit = async (path: string, page: string, fields: Record<string, string> = {}) => {

@@ -82,7 +82,7 @@ async function mailedCode(dataDir: string, to: string, after: number): Promise<s
 /** Starts a sign-in as access does and asks for a code for `email`; the browser is then on the code page (or a refusal). */
 async function askForCode(s: Served, browser: Browser, email: string) {
   const auth = await authorize(s.system, browser, { scope: "openid email" });
-  expect(browser.url).toBe(`${s.system.urls.identity}/sign-in`);
+  expect(browser.url).toBe(`${s.system.urls.identity}/sign-in?started=1`);
   await browser.post("/sign-in", { email });
   return auth;
 }
@@ -339,7 +339,7 @@ describe("item 9: unauthenticated GETs cannot fill the tables", () => {
     const browser = identityAt(s, teacher);
     await browser.get(started.headers.get("location")!);
     expect(browser.status).toBe(200);
-    expect(browser.url).toBe(`${s.system.urls.identity}/sign-in`);
+    expect(browser.url).toBe(`${s.system.urls.identity}/sign-in?started=1`);
     expect(pageText(browser.html)).toContain("Enter your email address");
   });
 });
@@ -357,7 +357,7 @@ describe("info: names", () => {
     addRecordsTeacher(s.served.dataDir, { trn, email, firstName: "Amira", lastName: "Khan" });
     const browser = identityAt(s, "203.0.113.120");
     await authorize(s.system, browser, { trnToken: await createTrnToken(s.system, { trn, email }) });
-    expect(browser.url).toBe(`${s.system.urls.identity}/register`);
+    expect(browser.url).toBe(`${s.system.urls.identity}/register?started=1`);
     await browser.post("/register");
     await browser.post("/register/phone", { noPhone: "yes" });
     expect(browser.url).toEndWith("/register/preferred-name");

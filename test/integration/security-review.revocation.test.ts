@@ -174,7 +174,7 @@ describe("item 7: revocation reaches records", () => {
     const browser = identityBrowser();
     const { url, auth } = authorizationUrl(system);
     await browser.get(url);
-    expect(browser.url).toBe(`${served.urls.identity}/sign-in`);
+    expect(browser.url).toBe(`${served.urls.identity}/sign-in?started=1`);
     await browser.post("/sign-in", { email: teacher.email });
     expect(browser.url).toEndWith("/sign-in/code");
     await browser.post("/sign-in/code", { code: await devMailboxCode(served.dataDir, "email", teacher.email) });
@@ -310,7 +310,7 @@ describe("item 10: personal data travels in URLs", () => {
     await browser.post("/end-session", hiddenFields(browser.html));
     expect(browser.leftTo).toBe(`${served.urls.access}/signed-out?state=s-1`);
     await browser.get(authorizationUrl(system).url);
-    expect(browser.url).toBe(`${served.urls.identity}/sign-in`);
+    expect(browser.url).toBe(`${served.urls.identity}/sign-in?started=1`);
   });
 
   test("item 10: the nginx example logs no query string for /register, /authorize and /end-session", () => {

@@ -97,7 +97,7 @@ async function registeredTeacher(): Promise<{ browser: HttpBrowser; teacher: Tea
   const browser = new HttpBrowser();
   const identity = served.urls.identity;
   const opened = await browser.follow(await magicLinkFor(teacher));
-  expect(opened.url).toBe(`${identity}/register`);
+  expect(opened.url).toBe(`${identity}/register?started=1`);
   let page = await submit(browser, `${identity}/register`, await opened.response.text());
   expect(page.url).toBe(`${identity}/register/phone`);
   page = await submit(browser, `${identity}/register/phone`, page.html, { noPhone: "yes" });
@@ -178,7 +178,7 @@ describe("item 1: CSRF fails closed", () => {
     const { browser } = await registeredTeacher();
     const other = nextTeacher();
     const opened = await browser.follow(await magicLinkFor(other));
-    expect(opened.url).toBe(`${served.urls.identity}/register`);
+    expect(opened.url).toBe(`${served.urls.identity}/register?started=1`);
     expect(await opened.response.text()).toContain("Which account do you want to use?");
 
     const response = await browser.request(`${served.urls.identity}/register/choose-account`, {

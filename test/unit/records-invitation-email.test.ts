@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { describeValidity, formatUkDateTime, qtsInvitationEmail } from "../../src/records/invitations/qts-invitation-email";
+import { qtsInvitationEmail } from "../../src/records/invitations/qts-invitation-email";
 
 const input = {
   to: "amelia.clarke@example.com",
@@ -37,11 +37,33 @@ describe("the QTS invitation email", () => {
     expect(email.html).not.toMatch(/<img|<script|https?:\/\/(?!access\.example)/);
   });
 
+  test("the link's lifetime is said as a person would, whatever TRN_TOKEN_TTL is, and never floored", () => {
+    // The email is built just after identity made the token: a little less than the TTL is left.
+    const sentAfterIssue = 350;
+    for (const [ttl, words] of [
+      ["2s", "2 seconds"],
+      ["45s", "45 seconds"],
+      ["90s", "90 seconds"],
+      ["30m", "30 minutes"],
+      ["60m", "1 hour"],
+      ["90m", "90 minutes"],
+      ["24h", "24 hours"],
+      ["36h", "36 hours"],
+      ["7d", "7 days"],
+      ["30d", "30 days"],
+    ] as const) {
+      const ms = Number(ttl.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[ttl.at(-1) as "s" | "m" | "h" | "d"];
+      const now = new Date("2026-07-01T16:30:00.000Z");
+      const expires = new Date(now.getTime() - sentAfterIssue + ms);
+      const email = qtsInvitationEmail({ ...input, now, expiresUtc: expires.toISOString() });
+      expect(email.text).toContain(`The link works for ${words}, until `);
+      expect(email.html).toContain(`The link works for ${words}, until `);
+    }
+  });
+
   test("times are given in UK time, with GOV.UK formatting", () => {
-    expect(formatUkDateTime(new Date("2026-01-15T09:00:00Z"))).toBe("9am on 15 January 2026");
-    expect(formatUkDateTime(new Date("2026-07-15T23:30:00Z"))).toBe("12:30am on 16 July 2026");
-    expect(describeValidity(new Date("2026-07-02T12:00:00Z"), new Date("2026-07-01T12:00:00Z"))).toBe("24 hours");
-    expect(describeValidity(new Date("2026-07-31T12:00:00Z"), new Date("2026-07-01T12:00:05Z"))).toBe("30 days");
-    expect(describeValidity(new Date("2026-07-01T17:00:00Z"), new Date("2026-07-01T12:00:00Z"))).toBe("5 hours");
+    const at = (expiresUtc: string) => qtsInvitationEmail({ ...input, expiresUtc, now: new Date("2026-01-14T09:00:00Z") }).text;
+    expect(at("2026-01-15T09:00:00Z")).toContain("The link works for 24 hours, until 9am on 15 January 2026 (UK time).");
+    expect(at("2026-07-15T23:30:00Z")).toContain("until 12:30am on 16 July 2026 (UK time).");
   });
 });

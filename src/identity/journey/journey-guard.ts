@@ -1,10 +1,16 @@
-// Reading the browser's journey for a route, and the client IP for rate limits. Every journey's
-// routes go through withJourney(), so "no journey" means the same page everywhere.
+// Entering a journey, and reading the browser's journey for a route (with the client IP for rate
+// limits). Every journey's routes go through here, so "no journey" gets the same answer everywhere:
+// a finished journey's repeat lands where the first request did, a browser that refuses cookies is
+// told so, and anything else has timed out.
 import type { Server } from "bun";
 import { clientIp } from "../../web/client-ip";
+import { readCookie } from "../../web/cookies";
+import { htmlResponse, seeOther } from "../../web/html";
+import { finishedJourneyReply } from "./finish-journey";
 import type { JourneyDeps } from "./journey-deps";
-import { journeyExpired } from "./journey-pages";
-import { readJourney, type Journey } from "./journey-store";
+import { CookiesBlockedPage, journeyExpired } from "./journey-pages";
+import type { JourneyState } from "./journey-state";
+import { journeyCookieName, readJourney, startJourney, type Journey } from "./journey-store";
 
 export interface RouteContext {
   request: Request;
@@ -14,8 +20,34 @@ export interface RouteContext {
   csrfToken: string;
 }
 
+/**
+ * Added to the first page's address when a journey starts: that redirect also sets the journey
+ * cookie, so arriving with this and without the cookie means the browser refused it.
+ */
+export const journeyStartedParam = "started";
+
+/** Starts a journey and sends the browser to its first page, with the cookie and the marker above. */
+export function enterJourney(deps: Pick<JourneyDeps, "db" | "secure">, state: JourneyState, firstPage: string): Response {
+  const { setCookie } = startJourney(deps.db, state, { secure: deps.secure });
+  return seeOther(`${firstPage}?${journeyStartedParam}=1`, { "set-cookie": setCookie });
+}
+
+/** The browser's journey while it is under way (not finished, not expired). */
 export function currentJourney(deps: Pick<JourneyDeps, "db">, ctx: RouteContext): Journey | undefined {
-  return readJourney(deps.db, ctx.request.headers.get("cookie"));
+  const journey = readJourney(deps.db, ctx.request.headers.get("cookie"));
+  return journey && !journey.state.finished ? journey : undefined;
+}
+
+/** The answer when currentJourney() has none: a finished journey's repeat, cookies refused, or timed out. */
+export function noJourney(deps: JourneyDeps, ctx: RouteContext): Response {
+  const cookieHeader = ctx.request.headers.get("cookie");
+  const journey = readJourney(deps.db, cookieHeader);
+  if (journey?.state.finished) return finishedJourneyReply(deps, journey);
+  if (!readCookie(cookieHeader, journeyCookieName) && queryParam(ctx, journeyStartedParam) !== null) {
+    deps.logger.info("journey_cookie_refused", {});
+    return htmlResponse(CookiesBlockedPage({ brand: deps.brand }), 400);
+  }
+  return journeyExpired(deps.brand);
 }
 
 export function ipOf(deps: Pick<JourneyDeps, "config">, ctx: RouteContext): string {
@@ -30,14 +62,14 @@ export function queryParam(ctx: RouteContext, name: string): string | null {
   return new URL(ctx.request.url).searchParams.get(name);
 }
 
-/** An Elysia handler that runs `handler` for the browser's journey; without one, the "timed out" page. */
+/** An Elysia handler that runs `handler` for the browser's journey; without one, noJourney(). */
 export function withJourney(
-  deps: Pick<JourneyDeps, "db" | "brand">,
+  deps: JourneyDeps,
   handler: (journey: Journey, ctx: RouteContext) => Response | Promise<Response>,
 ): (c: unknown) => Response | Promise<Response> {
   return (c) => {
     const ctx = c as RouteContext;
     const journey = currentJourney(deps, ctx);
-    return journey ? handler(journey, ctx) : journeyExpired(deps.brand);
+    return journey ? handler(journey, ctx) : noJourney(deps, ctx);
   };
 }

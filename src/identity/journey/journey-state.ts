@@ -31,6 +31,26 @@ export interface RegistrationAnswers {
   dateOfBirth?: string;
 }
 
+/**
+ * How a journey ended. It is kept for a while after the end (finishedJourneyLifetimeMs), so that a
+ * double click, a refresh or a resubmitted form lands where the first request did.
+ */
+export interface FinishedJourney {
+  at: number;
+  /** What the teacher did: the account was made by this journey, or they signed in to one. */
+  outcome: "account-created" | "signed-in";
+  accountId: string;
+  /** The client's name, for "Continue to ...". */
+  clientName: string | null;
+  /** The identity session the journey ended in (hash), to tell whether it is still live. */
+  sessionIdHash: string;
+  /**
+   * Sealed with the journey cookie's id, which only the browser holds: where the browser was sent
+   * (the client's redirect URL with its code) and the session cookie it was given (see finish-journey.ts).
+   */
+  sealed: string;
+}
+
 export interface JourneyState {
   /** The authorization request this journey completes. */
   requestId: string;
@@ -42,4 +62,6 @@ export interface JourneyState {
     /** The security code emailed for this journey: only it is checked here. */
     codeId?: string;
   };
+  /** Set once the journey has signed someone in: nothing can be answered any more. */
+  finished?: FinishedJourney;
 }

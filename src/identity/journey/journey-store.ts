@@ -3,16 +3,23 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
-import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
+import { readCookie, serializeCookie } from "../../web/cookies";
 import type { IdentityDb } from "../accounts/database-types";
 import { journeys } from "../db/schema";
-import type { JourneyState } from "./journey-state";
+import type { FinishedJourney, JourneyState } from "./journey-state";
 
 export const journeyCookieName = "identity_journey";
 /** Long enough to fetch a phone and read a text; short enough that an abandoned journey goes. */
 export const journeyLifetimeMs = 60 * 60 * 1000;
+/**
+ * How long a finished journey is remembered: long enough for a double click, a refresh, or going
+ * back and sending the last page again; short, because it can give its browser the session again.
+ */
+export const finishedJourneyLifetimeMs = 15 * 60 * 1000;
 
 export interface Journey {
+  /** The cookie's value. Only the browser keeps it; it is the key to what a finished journey sealed. */
+  id: string;
   idHash: string;
   state: JourneyState;
 }
@@ -36,7 +43,7 @@ export function startJourney(
     })
     .run();
   return {
-    journey: { idHash, state },
+    journey: { id, idHash, state },
     setCookie: serializeCookie(journeyCookieName, id, { secure: options.secure, maxAgeSeconds: journeyLifetimeMs / 1000 }),
   };
 }
@@ -50,11 +57,15 @@ const liveJourney = perConnection((db: IdentityDb) =>
     .prepare(),
 );
 
+/** The journey the browser's cookie names, unless it has expired; it may be finished. */
 export function readJourney(db: IdentityDb, cookieHeader: string | null, now = Date.now()): Journey | undefined {
   const id = readCookie(cookieHeader, journeyCookieName);
-  if (!id) return undefined;
+  return id ? readJourneyById(db, id, now) : undefined;
+}
+
+export function readJourneyById(db: IdentityDb, id: string, now = Date.now()): Journey | undefined {
   const row = liveJourney(db).get({ idHash: sha256(id), now });
-  return row ? { idHash: row.idHash, state: JSON.parse(row.state) as JourneyState } : undefined;
+  return row ? { id, idHash: row.idHash, state: JSON.parse(row.state) as JourneyState } : undefined;
 }
 
 // Saved after every answer: prepared once (see db/per-connection).
@@ -70,8 +81,21 @@ export function saveJourney(db: IdentityDb, journey: Journey, now = Date.now()):
   updateJourney(db).run({ state: JSON.stringify(journey.state), now, idHash: journey.idHash });
 }
 
-/** Ends the journey (after it signed someone in); returns the Set-Cookie header that clears it. */
-export function endJourney(db: IdentityDb, journey: Journey, secure: boolean): string {
-  db.delete(journeys).where(eq(journeys.idHash, journey.idHash)).run();
-  return clearCookie(journeyCookieName, { secure });
+/**
+ * Marks the journey finished (after it signed someone in) and keeps it for finishedJourneyLifetimeMs,
+ * instead of forgetting it at once; returns the Set-Cookie header that keeps the cookie as long.
+ */
+export function markJourneyFinished(
+  db: IdentityDb,
+  journey: Journey,
+  finished: FinishedJourney,
+  options: { secure: boolean; now?: number },
+): string {
+  const now = options.now ?? Date.now();
+  journey.state.finished = finished;
+  db.update(journeys)
+    .set({ state: JSON.stringify(journey.state), updatedAt: now, expiresAt: now + finishedJourneyLifetimeMs })
+    .where(eq(journeys.idHash, journey.idHash))
+    .run();
+  return serializeCookie(journeyCookieName, journey.id, { secure: options.secure, maxAgeSeconds: finishedJourneyLifetimeMs / 1000 });
 }

@@ -1,12 +1,15 @@
-// POST /interaction/{requestId}/new-link: "Email me a new link" on the expired-link page.
+// "Email me a new link" on the expired-link page: POST /interaction/{requestId}/new-link sends (at
+// most once per expired token), then redirects to GET of the same address, which says "Check your
+// email" (POST-redirect-GET: refreshing that page, or going back to it, sends nothing).
 import { Elysia } from "elysia";
-import { htmlResponse } from "../../web/html";
+import { htmlResponse, seeOther } from "../../web/html";
 import { ipOf, type RouteContext } from "../journey/journey-guard";
 import type { JourneyDeps } from "../journey/journey-deps";
 import { readNewLinkRequest } from "../oidc/hand-off";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import { tooManyRequests } from "../rate-limit/rate-limit-pages";
 import { NewLinkSentPage } from "./new-link-pages";
+import { newLinkPath } from "./new-link-paths";
 import { sendNewLink } from "./new-link-service";
 
 export function newLinkRoutes(deps: JourneyDeps & { trnTokenLifetimeMs: number }) {
@@ -19,16 +22,21 @@ export function newLinkRoutes(deps: JourneyDeps & { trnTokenLifetimeMs: number }
     sendLimitPerAddress: config.CODE_SEND_LIMIT_PER_ADDRESS_AND_IP,
     rateLimitWindowMs: config.RATE_LIMIT_WINDOW,
   };
-  return new Elysia({ name: "identity-new-link" }).post("/interaction/:requestId/new-link", (c) => {
-    const ctx = c as unknown as RouteContext;
-    const limit = hitRateLimit(db, `send:ip:${ipOf(deps, ctx)}`, { limit: config.CODE_SEND_LIMIT_PER_IP, windowMs: config.RATE_LIMIT_WINDOW });
-    if (!limit.allowed) return tooManyRequests(brand, { retryAt: limit.retryAt, backLink: "/", what: "You have asked for too many new links." });
-    const request = readNewLinkRequest(db, ctx.params?.requestId ?? "");
-    if (request) {
-      sendNewLink(serviceDeps, { tokenHash: request.trnTokenHash, initiateLoginUri: request.initiateLoginUri });
-      deps.nudgeOutbox();
-    }
-    // The same reply for every token, valid or not.
-    return htmlResponse(<NewLinkSentPage brand={brand} />);
-  });
+  return (
+    new Elysia({ name: "identity-new-link" })
+      .post("/interaction/:requestId/new-link", (c) => {
+        const ctx = c as unknown as RouteContext;
+        const requestId = ctx.params?.requestId ?? "";
+        const limit = hitRateLimit(db, `send:ip:${ipOf(deps, ctx)}`, { limit: config.CODE_SEND_LIMIT_PER_IP, windowMs: config.RATE_LIMIT_WINDOW });
+        if (!limit.allowed) return tooManyRequests(brand, { retryAt: limit.retryAt, backLink: "/", what: "You have asked for too many new links." });
+        const request = readNewLinkRequest(db, requestId);
+        if (request) {
+          sendNewLink(serviceDeps, { tokenHash: request.trnTokenHash, initiateLoginUri: request.initiateLoginUri });
+          deps.nudgeOutbox();
+        }
+        return seeOther(newLinkPath(requestId));
+      })
+      // The same page for every request id, whether or not a link was sent: it tells nobody anything.
+      .get("/interaction/:requestId/new-link", () => htmlResponse(<NewLinkSentPage brand={brand} />))
+  );
 }

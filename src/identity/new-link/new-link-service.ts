@@ -3,6 +3,7 @@
 // same for every token. Only the per-IP limit (checked by the caller) changes the reply.
 import { enqueueEmail } from "../../outbox/enqueue";
 import type { Logger } from "../../log/logger";
+import { linkLifetime } from "../../mail/time-in-words";
 import type { IdentityDatabase } from "../db/database";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import { newLinkEmail } from "../security-codes/messages";
@@ -34,17 +35,7 @@ export function sendNewLink(deps: NewLinkDeps, input: { tokenHash: string; initi
     const issued = issueTrnToken(tx, { trn: old.trn, email: old.email, clientId: old.clientId }, { ttlMs: deps.trnTokenLifetimeMs, now });
     const link = new URL(input.initiateLoginUri);
     link.searchParams.set("trn_token", issued.trnToken);
-    enqueueEmail(tx, newLinkEmail(old.email, link.toString(), formatDateTime(Date.parse(issued.expiresUtc))), now);
+    enqueueEmail(tx, newLinkEmail(old.email, link.toString(), linkLifetime(new Date(issued.expiresUtc), new Date(now))), now);
     deps.logger.info("new_link_sent", { client_id: old.clientId });
   });
-}
-
-/** "29 December 2026 at 10:39am", UK time. */
-export function formatDateTime(at: number): string {
-  const date = new Date(at);
-  const day = date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
-  const time = date
-    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
-    .replace(" ", "");
-  return `${day} at ${time}`;
 }

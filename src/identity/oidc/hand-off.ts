@@ -4,11 +4,14 @@
 //      browser to /interaction/{requestId}. A journey reads it with readAccountRequest().
 //   2. "Here is the account": when the journey has signed someone in, it calls
 //      completeWithAccount(), which issues the code and returns the client's redirect URL.
+//      codeAwaitsClient() says whether the client has yet to redeem that code (a repeated final
+//      POST may then send the browser to the same URL again).
 //
 // Journeys import this file and nothing else from oidc/; oidc/ imports no journey.
-import { eq } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { sha256 } from "../../security/tokens";
 import type { IdentityDatabase } from "../db/database";
-import { authorizationRequests } from "../db/schema";
+import { authorizationCodes, authorizationRequests } from "../db/schema";
 import { findClient } from "../clients/clients";
 import { grantsTrnClaim } from "./claims";
 import { sessionIsFreshEnough } from "./session-freshness";
@@ -79,4 +82,22 @@ export function completeWithAccount(
     authTime: input.session.authTime,
     sessionIdHash: input.session.idHash,
   });
+}
+
+/**
+ * Whether the code in `redirectUrl` (a URL completeWithAccount returned) is still unredeemed and in
+ * date: then the client has not received it, and sending the browser there again is the only way it
+ * can. Once redeemed, never send it again: a code presented twice revokes what it issued.
+ */
+export function codeAwaitsClient(db: IdentityDatabase, redirectUrl: string, now = Date.now()): boolean {
+  const code = new URL(redirectUrl).searchParams.get("code");
+  if (!code) return false;
+  const row = db
+    .select({ codeHash: authorizationCodes.codeHash })
+    .from(authorizationCodes)
+    .where(
+      and(eq(authorizationCodes.codeHash, sha256(code)), isNull(authorizationCodes.consumedAt), gt(authorizationCodes.expiresAt, now)),
+    )
+    .get();
+  return row !== undefined;
 }

@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import { formFields, htmlResponse, seeOther } from "../../web/html";
 import type { Account } from "../accounts/accounts";
 import { finishJourney } from "../journey/finish-journey";
-import { currentJourney, type RouteContext } from "../journey/journey-guard";
+import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
 import { journeyExpired } from "../journey/journey-pages";
 import type { Journey } from "../journey/journey-store";
 import { destroySession, readSession, type IdentitySession } from "../sessions/session";
@@ -31,7 +31,8 @@ export function existingAccountRoutes(deps: RegisterDeps) {
       const ctx = c as RouteContext;
       const journey = currentJourney(deps, ctx);
       const answers = journey?.state.registration;
-      if (!journey || !answers) return journeyExpired(deps.brand);
+      if (!journey) return noJourney(deps, ctx);
+      if (!answers) return journeyExpired(deps.brand);
       const cookie = ctx.request.headers.get("cookie");
       return handler(journey, currentSituation(deps, journey.state.requestId, answers, cookie), ctx, cookie);
     };

@@ -1,8 +1,7 @@
 // Where registration starts, from /interaction: the request carried a TRN token. A token that cannot
 // be used gets its page at once; a usable one starts the journey at the landing page.
-import { htmlResponse, seeOther } from "../../web/html";
-import type { RouteContext } from "../journey/journey-guard";
-import { startJourney } from "../journey/journey-store";
+import { htmlResponse } from "../../web/html";
+import { enterJourney, type RouteContext } from "../journey/journey-guard";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
 import type { AccountRequest } from "../oidc/hand-off";
 import { findTrnToken, tokenStatus } from "../trn-tokens/trn-tokens";
@@ -21,8 +20,7 @@ export function startRegistration(deps: RegisterDeps, request: AccountRequest & 
       return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={request.id} />, 410);
     case "valid": {
       const registration = { trnTokenHash: token!.tokenHash, trn: token!.trn, email: token!.email };
-      const { setCookie } = startJourney(deps.db, { requestId: request.id, registration }, { secure: deps.secure });
-      return seeOther("/register", { "set-cookie": setCookie });
+      return enterJourney(deps, { requestId: request.id, registration }, "/register");
     }
   }
 }

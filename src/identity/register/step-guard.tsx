@@ -2,7 +2,7 @@
 // mean "new account", the teacher's record must be known, and the step table must allow this step.
 // Every other case gets its page here, in one place.
 import { htmlResponse, seeOther } from "../../web/html";
-import { currentJourney, type RouteContext } from "../journey/journey-guard";
+import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
 import { journeyExpired } from "../journey/journey-pages";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import { saveJourney, type Journey } from "../journey/journey-store";
@@ -50,7 +50,8 @@ export function registrationStep(deps: RegisterDeps, id: RegisterStepId, handler
     const ctx = c as RouteContext;
     const journey = currentJourney(deps, ctx);
     const answers = journey?.state.registration;
-    if (!journey || !answers) return journeyExpired(deps.brand);
+    if (!journey) return noJourney(deps, ctx);
+    if (!answers) return journeyExpired(deps.brand);
     const situation = currentSituation(deps, journey.state.requestId, answers, ctx.request.headers.get("cookie"));
     if (situation.kind !== "new") return id === "landing" ? situationPage(deps, situation, journey, ctx) : seeOther("/register");
     const teacher = await ensureTeacher(deps, journey);

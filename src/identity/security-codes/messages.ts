@@ -17,5 +17,7 @@ function email(template: string, to: string, values: Record<string, string>): Em
 
 export const signInCodeEmail = (to: string, code: string) => email(signInCode, to, { code });
 export const noAccountEmail = (to: string) => email(noAccount, to, {});
-export const newLinkEmail = (to: string, link: string, expires: string) => email(newLink, to, { link, expires });
+/** `lifetime` in words, as src/mail/time-in-words.ts says it ("30 days", "5:30pm on 1 July 2026"). */
+export const newLinkEmail = (to: string, link: string, lifetime: { validFor: string; expiresAt: string }) =>
+  email(newLink, to, { link, ...lifetime });
 export const phoneCodeSms = (to: string, code: string): SmsMessage => ({ to, text: fill(phoneCode, { code }).trim() });

@@ -52,6 +52,11 @@ export function readSession(db: IdentityDatabase, cookieHeader: string | null, n
   return liveSession(db).get({ idHash: sha256(id), now }) ?? null;
 }
 
+/** Whether the session stored as `idHash` is still live (not expired, not signed out). */
+export function sessionIsLive(db: IdentityDatabase, idHash: string, now = Date.now()): boolean {
+  return liveSession(db).get({ idHash, now }) !== undefined;
+}
+
 /** The stored id (its hash) of the session the browser's cookie names, live or not; null without one. */
 export function sessionIdHashOf(cookieHeader: string | null): string | null {
   const id = readCookie(cookieHeader, sessionCookieName);

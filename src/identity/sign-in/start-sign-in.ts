@@ -1,9 +1,7 @@
 // Where a sign-in starts, from /interaction: a journey with no answers yet, at the email page.
-import { seeOther } from "../../web/html";
 import type { JourneyDeps } from "../journey/journey-deps";
-import { startJourney } from "../journey/journey-store";
+import { enterJourney } from "../journey/journey-guard";
 
 export function startSignIn(deps: Pick<JourneyDeps, "db" | "secure">, requestId: string): Response {
-  const { setCookie } = startJourney(deps.db, { requestId }, { secure: deps.secure });
-  return seeOther("/sign-in", { "set-cookie": setCookie });
+  return enterJourney(deps, { requestId }, "/sign-in");
 }

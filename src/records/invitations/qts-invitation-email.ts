@@ -4,6 +4,7 @@ import textTemplate from "../../../templates/email/qts-invitation.txt" with { ty
 import htmlFile from "../../../templates/email/qts-invitation.html" with { type: "text" };
 import type { EmailMessage } from "../../outbox/enqueue";
 import { escapeHtml, fillTemplate, formatDate, subjectAndText } from "../email-template";
+import { linkLifetime } from "../../mail/time-in-words";
 
 // bun-types declares *.html imports as HTML bundles; with type "text" it is the file's text.
 const htmlTemplate = htmlFile as unknown as string;
@@ -20,34 +21,6 @@ export interface QtsInvitationEmailInput {
   now?: Date;
 }
 
-// Made once, on first use: making one costs more than rendering the whole email, and the first one
-// in a process ~10 ms, which start-up should not pay.
-let ukDateTimeFormat: Intl.DateTimeFormat | undefined;
-
-/** An instant as UK time, GOV.UK style: "5:30pm on 1 July 2026". */
-export function formatUkDateTime(instant: Date): string {
-  ukDateTimeFormat ??= new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/London",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    hour12: true,
-  });
-  const parts = Object.fromEntries(ukDateTimeFormat.formatToParts(instant).map((p) => [p.type, p.value]));
-  const time = parts.minute === "00" ? `${parts.hour}${parts.dayPeriod}` : `${parts.hour}:${parts.minute}${parts.dayPeriod}`;
-  return `${time.toLowerCase().replace(/\s/g, "")} on ${parts.day} ${parts.month} ${parts.year}`;
-}
-
-/** "30 days" (to the nearest day; a 30-day token is a few seconds short by the time it is sent), or hours under 2 days. */
-export function describeValidity(expires: Date, now: Date): string {
-  const ms = Math.max(0, expires.getTime() - now.getTime());
-  if (ms >= 2 * 86_400_000) return `${Math.round(ms / 86_400_000)} days`;
-  const hours = Math.max(1, Math.floor(ms / 3_600_000));
-  return hours === 1 ? "1 hour" : `${hours} hours`;
-}
-
 export function qtsInvitationEmail(input: QtsInvitationEmailInput): EmailMessage {
   const expires = new Date(input.expiresUtc);
   if (Number.isNaN(expires.getTime())) throw new Error("expiresUtc is not a date");
@@ -56,8 +29,7 @@ export function qtsInvitationEmail(input: QtsInvitationEmailInput): EmailMessage
     trn: input.trn,
     qtsDate: formatDate(input.qtsDate),
     link: input.link,
-    validFor: describeValidity(expires, input.now ?? new Date()),
-    expiresAt: formatUkDateTime(expires),
+    ...linkLifetime(expires, input.now ?? new Date()),
     accessUrl: input.accessUrl,
   };
   return { to: input.to, ...subjectAndText(fillTemplate(textTemplate, values)), html: fillTemplate(htmlTemplate, values, escapeHtml) };

@@ -1,7 +1,7 @@
 // Step "check-answers": the answers on one page, then "Create account": ONE transaction creates
 // the account bound to the TRN and consumes the token (trn-token-binding.ts).
 import { htmlResponse } from "../../../web/html";
-import { finishJourney } from "../../journey/finish-journey";
+import { finishJourney, repeatOfFinishedJourney } from "../../journey/finish-journey";
 import { displayDate, displayPhone } from "../register-answers";
 import { BindFailurePage, CheckAnswersPage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
@@ -32,9 +32,14 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
           birthdate: answers.teacher?.dateOfBirth ?? answers.dateOfBirth ?? null,
         },
       });
-      if (!result.ok) return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+      if (!result.ok) {
+        // A double click: this browser's other request made the account while this one waited.
+        const repeat = repeatOfFinishedJourney(deps, journey);
+        if (repeat) return repeat;
+        return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+      }
       deps.logger.info("account_created", { account_id: result.account.id, with_phone: result.account.phoneNumber !== null });
-      return finishJourney(deps, journey, result.account);
+      return finishJourney(deps, journey, result.account, { outcome: "account-created" });
     },
   };
 }
