@@ -1,5 +1,6 @@
 // access (Access your teaching qualifications): where a teacher signs in and downloads their QTS certificate.
 import { internalClientCredentials } from "../config/internal-clients";
+import { createReadiness } from "../metrics/readiness";
 import type { BackgroundWorker, ServiceFactory } from "../server/service";
 import { createServiceApp } from "../web/create-service-app";
 import type { ServiceBrand } from "../web/layout";
@@ -34,6 +35,8 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
   };
   // The sign-out form's answer continues at identity's end-session endpoint.
   const formActionOrigins = originsOf([config.urls.identity]);
+  // access sends no mail: ready while its database can be written.
+  const readiness = createReadiness({ service: "access", database: db.$client, failureThresholdMs: config.READINESS_FAILURE_THRESHOLD });
   const app = createServiceApp({
     service: "access",
     brand,
@@ -42,13 +45,14 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
     apiPrefixes: [],
     formActionOrigins: () => formActionOrigins,
     healthCheck: () => db.$client.query("SELECT 1").get(),
+    readiness,
   })
     .use(startRoutes(ctx))
     .use(registerRoutes(ctx))
     .use(signInRoutes(ctx))
     .use(qualificationsRoutes(ctx))
     .use(signOutRoutes(ctx));
-  return { app, workers: [cleanupWorker(db, log)], close: () => db.$client.close() };
+  return { app, workers: [cleanupWorker(db, log)], monitoring: { readiness }, close: () => db.$client.close() };
 };
 
 /** Deletes ended sessions and sign-ins every few minutes so the tables stay small. */

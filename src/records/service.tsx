@@ -6,6 +6,8 @@ import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { internalClientCredentials } from "../config/internal-clients";
 import { openDevMailbox } from "../mail/dev-mailbox";
 import { createMailer, mailHandlers } from "../mail/mailer";
+import { createReadiness } from "../metrics/readiness";
+import { outboxStatsReader } from "../outbox/outbox-stats";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
@@ -69,6 +71,12 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     }),
   });
   const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
+  const readiness = createReadiness({
+    service: "records",
+    database: db.$client,
+    dependencies: mailer.dependencies,
+    failureThresholdMs: config.READINESS_FAILURE_THRESHOLD,
+  });
   const app = createServiceApp({
     service: "records",
     brand,
@@ -78,6 +86,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     // An ITT outcome is three short fields.
     bodyLimits: { "/v2/teachers": 16 * 1024 },
     healthCheck: () => db.$client.query("SELECT 1").get(),
+    readiness,
   })
     .get("/", () =>
       htmlResponse(<RecordsStartPage brand={brand} identityUrl={config.urls.identity} devMailbox={pageMailbox !== undefined} />),
@@ -103,6 +112,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     app,
     workers: [worker],
     announce,
+    monitoring: { readiness, outbox: outboxStatsReader(db) },
     close: () => {
       mailer.close();
       if (pageMailbox !== mailer.devMailbox) pageMailbox?.close();
