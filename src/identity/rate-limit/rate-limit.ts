@@ -1,6 +1,8 @@
 // Fixed-window rate limits kept in identity's database (rate_limits), so they hold across restarts
 // and across processes sharing the file. A hit counts even when refused: hammering does not help.
+// Each refused request counts once in teacher_id_rate_limit_refusals_total, by its keys' first part.
 import { sql } from "drizzle-orm";
+import { rateLimitRefusals } from "../../metrics/metrics";
 import type { IdentityDb } from "../accounts/database-types";
 import { perConnection } from "../../db/per-connection";
 import { rateLimits } from "../db/schema";
@@ -27,11 +29,23 @@ const countHit = perConnection((db: IdentityDb) =>
     .prepare(),
 );
 
-/** Counts one hit on `key` and says whether it is within the limit. */
-export function hitRateLimit(db: IdentityDb, key: string, rule: RateLimit, now = Date.now()): RateLimitResult {
+function countOneHit(db: IdentityDb, key: string, rule: RateLimit, now: number): RateLimitResult {
   const windowStart = now - (now % rule.windowMs);
   const row = countHit(db).get({ key, windowStart })!;
   return { allowed: row.count <= rule.limit, resetAt: windowStart + rule.windowMs };
+}
+
+/** What a key limits, for the refusals metric: `send:ip:...` -> send. Never the address or IP. */
+function countRefusal(key: string): void {
+  const kind = key.slice(0, key.indexOf(":"));
+  (kind === "send" || kind === "check" || kind === "renewed" ? rateLimitRefusals[kind] : rateLimitRefusals.other).inc();
+}
+
+/** Counts one hit on `key` and says whether it is within the limit. */
+export function hitRateLimit(db: IdentityDb, key: string, rule: RateLimit, now = Date.now()): RateLimitResult {
+  const result = countOneHit(db, key, rule, now);
+  if (!result.allowed) countRefusal(key);
+  return result;
 }
 
 /** Hits every key (so each is counted) and allows only when all are within their limits. */
@@ -43,8 +57,9 @@ export function hitRateLimits(
   let allowed = true;
   let resetAt = now;
   for (const { key, rule } of hits) {
-    const result = hitRateLimit(db, key, rule, now);
+    const result = countOneHit(db, key, rule, now);
     if (!result.allowed) {
+      if (allowed) countRefusal(key);
       allowed = false;
       resetAt = Math.max(resetAt, result.resetAt);
     }

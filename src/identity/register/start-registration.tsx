@@ -1,5 +1,6 @@
 // Where registration starts, from /interaction: the request carried a TRN token. A token that cannot
 // be used gets its page at once; a usable one starts the journey at the landing page.
+import { registrations } from "../../metrics/metrics";
 import { htmlResponse, seeOther } from "../../web/html";
 import type { RouteContext } from "../journey/journey-guard";
 import { startJourney } from "../journey/journey-store";
@@ -22,6 +23,7 @@ export function startRegistration(deps: RegisterDeps, request: AccountRequest & 
     case "valid": {
       const registration = { trnTokenHash: token!.tokenHash, trn: token!.trn, email: token!.email };
       const { setCookie } = startJourney(deps.db, { requestId: request.id, registration }, { secure: deps.secure });
+      registrations.started.inc();
       return seeOther("/register", { "set-cookie": setCookie });
     }
   }
