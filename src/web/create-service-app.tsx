@@ -113,11 +113,13 @@ export function createServiceApp(options: ServiceAppOptions) {
     requests.record(request.method, route, status, started === undefined ? 0 : (performance.now() - started) / 1000);
   };
   // An answer given before routing (an asset, a refused body) skips onAfterResponse: counted here.
+  // The context is destructured, never passed on whole: Elysia reads this hook's source to decide
+  // what to build for every request, and a context handed to a function makes it build everything.
   const countEarlyAnswer =
-    (hook: (context: PreContext) => Response | Promise<Response | undefined> | undefined) => (context: PreContext) => {
-      const answer = hook(context);
+    (hook: (request: Request, set: PreContext["set"]) => Response | Promise<Response | undefined> | undefined) =>
+    ({ request, set }: PreContext) => {
+      const answer = hook(request, set);
       if (!answer) return answer;
-      const { request } = context;
       const route = assets.has(pathOf(request)) ? "(asset)" : noRoute;
       if (answer instanceof Response) record(request, route, answer.status);
       else void answer.then((response) => response && record(request, route, response.status));
@@ -128,7 +130,7 @@ export function createServiceApp(options: ServiceAppOptions) {
     .use(html({ autoDetect: true }))
     // Not async: Elysia would then await this hook on every request. It answers only a known asset,
     // or a request refused before its body is read.
-    .onRequest(countEarlyAnswer(({ request, set }) => {
+    .onRequest(countEarlyAnswer((request, set) => {
       const info: RequestInfo = { started: performance.now() };
       requestInfo.set(request, info);
       Object.assign(set.headers, currentHeaders());
