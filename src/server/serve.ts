@@ -60,7 +60,6 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
       services: started.map(({ name, instance }) => ({ service: name, monitoring: instance.monitoring })),
       logger,
     });
-    announce.push(`  Metrics (Prometheus): ${metrics.url}${shared.METRICS_TOKEN ? " (bearer token: METRICS_TOKEN)" : ""}`);
     logger.info("metrics_started", { url: metrics.url });
     for (const { instance } of started) for (const worker of instance.workers) worker.start();
   } catch (error) {
