@@ -246,6 +246,8 @@ function serveEnv(dataDir: string, ports: number[], smtpUrl: string): Record<str
     IDENTITY_URL: `http://127.0.0.1:${identity}`,
     RECORDS_URL: `http://127.0.0.1:${records}`,
     ACCESS_URL: `http://127.0.0.1:${access}`,
+    // A free port: a `make run` on this machine holds the default 4003.
+    METRICS_PORT: "0",
     SMTP_URL: smtpUrl,
     LOG_LEVEL: "info",
     // Every simulated teacher comes from 127.0.0.1: per-IP limits would stop the registration run.

@@ -1,5 +1,6 @@
 // access (Access your teaching qualifications): where a teacher signs in and downloads their QTS certificate.
 import { internalClientCredentials } from "../config/internal-clients";
+import { createReadiness } from "../metrics/readiness";
 import type { BackgroundWorker, ServiceFactory } from "../server/service";
 import { createServiceApp } from "../web/create-service-app";
 import { uploadPageBodyBackstop } from "../web/request-body";
@@ -36,6 +37,8 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
   };
   // The sign-out form's answer continues at identity's end-session endpoint.
   const formActionOrigins = originsOf([config.urls.identity]);
+  // access sends no mail: ready while its database can be written.
+  const readiness = createReadiness({ service: "access", database: db.$client, failureThresholdMs: config.READINESS_FAILURE_THRESHOLD });
   const app = createServiceApp({
     service: "access",
     brand,
@@ -46,6 +49,7 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
     uploadPages: changeRequestUploadPages(ctx),
     formActionOrigins: () => formActionOrigins,
     healthCheck: () => db.$client.query("SELECT 1").get(),
+    readiness,
   })
     .use(startRoutes(ctx))
     .use(registerRoutes(ctx))
@@ -56,6 +60,7 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
   return {
     app,
     workers: [cleanupWorker(db, log)],
+    monitoring: { readiness },
     // A file too large for the upload forms still reaches them, to be refused with their own error summary.
     maxRequestBodySize: uploadPageBodyBackstop,
     close: () => db.$client.close(),

@@ -7,6 +7,7 @@ import type { ServiceName } from "../config/config";
 import type { Logger } from "../log/logger";
 import { createAccessService } from "../access/service";
 import { createIdentityService } from "../identity/service";
+import { startMetricsServer, type MetricsServer } from "../metrics/metrics-server";
 import { createRecordsService } from "../records/service";
 import { bunBodyLimit } from "../web/request-body";
 import { configuredClients, type ServeConfig } from "./configuration";
@@ -28,6 +29,8 @@ function createService(name: ServiceName, config: ServeConfig, logger: Logger): 
 export interface RunningSystem {
   /** The address each started service listens on (port 0 in config becomes a real port here). */
   listening: Partial<Record<ServiceName, string>>;
+  /** Where Prometheus scrapes every started service's metrics (METRICS_PORT). */
+  metricsUrl: string;
   announce: string[];
   /** Each started service's app, e.g. to read its routes (servedRoutes in src/web/create-service-app.tsx). */
   apps: Partial<Record<ServiceName, AnyElysia>>;
@@ -39,6 +42,7 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
   const started: { name: ServiceName; instance: ServiceInstance; server: Server<unknown> }[] = [];
   const listening: RunningSystem["listening"] = {};
   const announce: string[] = [];
+  let metrics: MetricsServer | undefined;
   try {
     for (const name of config.running) {
       const instance = await createService(name, config, logger);
@@ -52,14 +56,28 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
       announce.push(...(instance.announce ?? []));
       logger.info("service_started", { service: name, listen: listening[name], url: shared.urls[name] });
     }
+    // One metrics endpoint for the process, on its own port: never on the public ones.
+    metrics = startMetricsServer({
+      host: shared.METRICS_BIND_HOST,
+      port: shared.METRICS_PORT,
+      token: shared.METRICS_TOKEN,
+      services: started.map(({ name, instance }) => ({ service: name, monitoring: instance.monitoring })),
+      logger,
+    });
+    logger.info("metrics_started", { url: metrics.url });
     for (const { instance } of started) for (const worker of instance.workers) worker.start();
   } catch (error) {
+    await metrics?.stop();
     await stopAll(started, logger);
     throw error;
   }
   let stopping: Promise<void> | undefined;
   const apps = Object.fromEntries(started.map(({ name, instance }) => [name, instance.app]));
-  return { listening, announce, apps, stop: () => (stopping ??= stopAll(started, logger)) };
+  const stop = async () => {
+    await metrics!.stop();
+    await stopAll(started, logger);
+  };
+  return { listening, metricsUrl: metrics.url, announce, apps, stop: () => (stopping ??= stop()) };
 }
 
 async function stopAll(

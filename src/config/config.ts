@@ -3,7 +3,7 @@
 // and reported. Each service declares and validates its own settings in src/<service>/settings.ts,
 // on top of these; nothing here knows any service's own settings.
 import { z } from "zod";
-import { baseUrl, boolean, port } from "./env-schema";
+import { baseUrl, boolean, duration, optionalString, port } from "./env-schema";
 
 export const serviceNames = ["identity", "records", "access"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -23,6 +23,13 @@ export const sharedSettings = z.object({
   ACCESS_URL: baseUrl("http://127.0.0.1:4002"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
   TRUST_PROXY: boolean(false),
+  /** Prometheus metrics of every service in the process, at /metrics on this port (never on the public ports). */
+  METRICS_PORT: port(4003),
+  METRICS_BIND_HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  /** When set, a scrape must send `Authorization: Bearer <token>`; required off localhost. */
+  METRICS_TOKEN: optionalString().pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  /** How long a required dependency (SMTP) may fail every delivery before /health/ready says not ready. */
+  READINESS_FAILURE_THRESHOLD: duration("5m"),
 });
 
 export type SharedSettings = z.output<typeof sharedSettings>;
@@ -31,6 +38,9 @@ const publicUrlSettings = ["IDENTITY_URL", "RECORDS_URL", "ACCESS_URL"] as const
 
 /** Production rules for the shared settings: browsers and services reach every service over https. */
 export function checkSharedSettings(settings: SharedSettings, ctx: z.RefinementCtx): void {
+  if (!isLoopback(settings.METRICS_BIND_HOST) && settings.METRICS_TOKEN === undefined) {
+    ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "is required when METRICS_BIND_HOST is not a loopback address (the metrics would be open to the network)" });
+  }
   if (settings.ENVIRONMENT !== "production") return;
   for (const key of publicUrlSettings) {
     if (!settings[key].startsWith("https://")) {
@@ -104,7 +114,7 @@ export function loadSharedConfig(env: Env = process.env): SharedConfig {
   return withServiceAddresses(parseSettings(sharedSettings.superRefine(checkSharedSettings), env));
 }
 
-const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const isLoopback = (host: string) => loopbackHosts.has(host) || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host);
 
 /**

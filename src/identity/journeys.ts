@@ -9,6 +9,7 @@ import type { IdentityConfig } from "./settings";
 import { internalClientCredentials } from "../config/internal-clients";
 import type { Logger } from "../log/logger";
 import { createMailer, mailHandlers } from "../mail/mailer";
+import { outboxStatsReader } from "../outbox/outbox-stats";
 import { createOutboxWorker, outboxTimingFromConfig, type OutboxHandler } from "../outbox/worker";
 import type { BackgroundWorker } from "../server/service";
 import type { ServiceBrand } from "../web/layout";
@@ -63,7 +64,14 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }));
   const cleanup = createJourneyCleanupWorker({ db, logger, rateLimitWindowMs: config.RATE_LIMIT_WINDOW });
   const workers: BackgroundWorker[] = [worker, cleanup];
-  return { routes, workers, close: () => mailer.close() };
+  return {
+    routes,
+    workers,
+    // For readiness and the metrics: how mail deliveries go, and what waits in the outbox.
+    mailDependencies: mailer.dependencies,
+    outboxStats: outboxStatsReader(db),
+    close: () => mailer.close(),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // identity (Teacher ID): accounts, TRN tokens, the OpenID Connect provider and its pages.
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
+import { createReadiness } from "../metrics/readiness";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
@@ -52,6 +53,12 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
   const announce = provisionClients(db, config, internalClients, log);
   // Sign-in and registration pages (/interaction, /sign-in, /register) and identity's outbox worker.
   const journeys = createJourneys({ config, logger: log, db, brand });
+  const readiness = createReadiness({
+    service: "identity",
+    database: db.$client,
+    dependencies: journeys.mailDependencies,
+    failureThresholdMs: config.READINESS_FAILURE_THRESHOLD,
+  });
   const app = createServiceApp({
     service: "identity",
     brand,
@@ -62,6 +69,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     bodyLimits: { "/token": 16 * 1024, "/revoke": 16 * 1024, "/userinfo": 16 * 1024, "/trn-tokens": 16 * 1024, "/introspect": 16 * 1024 },
     formActionOrigins: clientRedirectOrigins(db),
     healthCheck: () => db.$client.query("SELECT 1").get(),
+    readiness,
   })
     .use(oidcRoutes(oidc))
     .use(trnTokenRoutes(oidc))
@@ -88,6 +96,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
       { name: "signing-key-generation", start: () => keys.generateMissing(), stop: () => keys.settled() },
     ],
     announce,
+    monitoring: { readiness, outbox: journeys.outboxStats },
     close: () => {
       journeys.close();
       db.$client.close();

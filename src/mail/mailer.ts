@@ -5,6 +5,7 @@ import type { Transporter } from "nodemailer";
 import type { Environment } from "../config/config";
 import type { Logger } from "../log/logger";
 import { maskEmail } from "../log/logger";
+import { dependencyHealth, type DependencyHealth } from "../metrics/readiness";
 import type { EmailMessage, SmsMessage } from "../outbox/enqueue";
 import { PermanentFailure, type OutboxHandler } from "../outbox/worker";
 import { openDevMailbox, type DevMailbox } from "./dev-mailbox";
@@ -19,7 +20,21 @@ export interface Mailer {
   sendSms(sms: SmsMessage): Promise<void>;
   /** The dev mailbox, when either channel uses it (records lists it at /dev/mailbox). */
   devMailbox?: DevMailbox;
+  /** How deliveries through SMTP and Notify have gone (readiness and metrics); the dev mailbox cannot fail. */
+  dependencies: DependencyHealth[];
   close(): void;
+}
+
+/** Records each delivery's outcome in `health`: refused for good means the server is up. */
+async function tracked(health: DependencyHealth, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+    health.succeeded();
+  } catch (error) {
+    if (error instanceof PermanentFailure) health.rejected();
+    else health.failed();
+    throw error;
+  }
 }
 
 /** Email settings, and SMS settings for a service that sends SMS (src/mail/settings.ts). */
@@ -40,7 +55,12 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
 
   let sendEmail: (email: EmailMessage) => Promise<void>;
   let closeSmtp = () => {};
+  const dependencies: DependencyHealth[] = [];
   if (config.SMTP_URL) {
+    // Email is every journey's way in (invitations, sign-in codes): a failing SMTP server makes
+    // the service not ready once it has failed longer than READINESS_FAILURE_THRESHOLD.
+    const smtpHealth = dependencyHealth("smtp", { required: true });
+    dependencies.push(smtpHealth);
     const smtpUrl = config.SMTP_URL;
     // nodemailer is loaded and its pool made on the first email (~5-10 ms of start-up otherwise).
     let transport: Promise<Transporter> | undefined;
@@ -57,18 +77,19 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
         } as any),
       ));
     closeSmtp = () => void transport?.then((t) => t.close());
-    sendEmail = async (email) => {
-      try {
-        await (await smtp()).sendMail({ from: config.MAIL_FROM, to: email.to, subject: email.subject, text: email.text, html: email.html });
-      } catch (error) {
-        const e = error as { code?: string; responseCode?: number; message?: string };
-        // A recipient the server rejects for good (5xx at RCPT) will never be accepted.
-        if (e.code === "EENVELOPE" && (e.responseCode ?? 0) >= 500) {
-          throw new PermanentFailure(`SMTP server rejected the recipient (${e.responseCode})`);
+    sendEmail = (email) =>
+      tracked(smtpHealth, async () => {
+        try {
+          await (await smtp()).sendMail({ from: config.MAIL_FROM, to: email.to, subject: email.subject, text: email.text, html: email.html });
+        } catch (error) {
+          const e = error as { code?: string; responseCode?: number; message?: string };
+          // A recipient the server rejects for good (5xx at RCPT) will never be accepted.
+          if (e.code === "EENVELOPE" && (e.responseCode ?? 0) >= 500) {
+            throw new PermanentFailure(`SMTP server rejected the recipient (${e.responseCode})`);
+          }
+          throw error;
         }
-        throw error;
-      }
-    };
+      });
   } else {
     sendEmail = async (email) => {
       devMailbox!.add({ channel: "email", to: email.to, from: config.MAIL_FROM, subject: email.subject, text: email.text, html: email.html ?? null });
@@ -87,9 +108,13 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
       // Parsed with the key (src/mail/settings.ts), which gives it its default.
       baseUrl: config.NOTIFY_BASE_URL!,
     });
-    sendSms = async (sms) => {
-      await notify(sms);
-    };
+    // Only the phone step needs SMS: a Notify outage shows in the metrics, not in readiness.
+    const notifyHealth = dependencyHealth("notify", { required: false });
+    dependencies.push(notifyHealth);
+    sendSms = (sms) =>
+      tracked(notifyHealth, async () => {
+        await notify(sms);
+      });
   } else {
     sendSms = async (sms) => {
       devMailbox!.add({ channel: "sms", to: sms.to, from: null, subject: null, text: sms.text, html: null });
@@ -107,6 +132,7 @@ export function createMailer(config: MailConfig, logger: Logger, options: Mailer
     sendEmail,
     sendSms,
     devMailbox,
+    dependencies,
     close() {
       closeSmtp();
       devMailbox?.close();

@@ -6,6 +6,8 @@ import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { internalClientCredentials } from "../config/internal-clients";
 import { openDevMailbox } from "../mail/dev-mailbox";
 import { createMailer, mailHandlers } from "../mail/mailer";
+import { createReadiness } from "../metrics/readiness";
+import { outboxStatsReader } from "../outbox/outbox-stats";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
 import { largestBodyLimit } from "../web/request-body";
@@ -71,6 +73,12 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     }),
   });
   const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
+  const readiness = createReadiness({
+    service: "records",
+    database: db.$client,
+    dependencies: mailer.dependencies,
+    failureThresholdMs: config.READINESS_FAILURE_THRESHOLD,
+  });
   const app = createServiceApp({
     service: "records",
     brand,
@@ -85,6 +93,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
       "/v3/teacher/date-of-birth-changes": largestBodyLimit,
     },
     healthCheck: () => db.$client.query("SELECT 1").get(),
+    readiness,
   })
     .get("/", () =>
       htmlResponse(<RecordsStartPage brand={brand} identityUrl={config.urls.identity} devMailbox={pageMailbox !== undefined} />),
@@ -111,6 +120,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     app,
     workers: [worker],
     announce,
+    monitoring: { readiness, outbox: outboxStatsReader(db) },
     close: () => {
       mailer.close();
       if (pageMailbox !== mailer.devMailbox) pageMailbox?.close();

@@ -2,6 +2,7 @@
 import type { AnyElysia } from "elysia";
 import type { ServiceName } from "../config/config";
 import type { Logger } from "../log/logger";
+import type { ServiceMonitoring } from "../metrics/monitoring";
 
 export interface ServiceContext<ServiceConfig> {
   /** The service's own configuration (src/<service>/settings.ts): its settings and the shared ones. */
@@ -29,6 +30,8 @@ export interface ServiceInstance {
   maxRequestBodySize?: number;
   /** Lines for the start-up banner a person reads (never secrets that were already shown once). */
   announce?: string[];
+  /** Its readiness and outbox, read when /metrics is scraped. */
+  monitoring: ServiceMonitoring;
   /** Closes the database; called after the HTTP server and workers have stopped. */
   close(): void;
 }

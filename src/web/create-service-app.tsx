@@ -1,9 +1,12 @@
 // The Elysia instance each service starts from: security headers, embedded assets, bounded
 // request bodies, CSRF on every state-changing page request, one JSON log line per request,
-// GOV.UK error pages or problem+json, and /health.
-import { Elysia, type AnyElysia } from "elysia";
+// GOV.UK error pages or problem+json, /health, /health/ready, and request metrics.
+import { Elysia, type AnyElysia, type PreContext } from "elysia";
 import { html } from "@elysiajs/html";
 import type { Logger } from "../log/logger";
+import { databaseBusy, databaseErrors } from "../metrics/metrics";
+import { isDatabaseWriteError, type Readiness } from "../metrics/readiness";
+import { noRoute, requestMetrics } from "../metrics/request-metrics";
 import { allowedMethods, routeMethods, type RouteMethods } from "./allowed-methods";
 import { assetPaths, assetResponse } from "./assets";
 import { hostCookiesOnly } from "./cookies";
@@ -45,6 +48,8 @@ export interface ServiceAppOptions {
   formActionOrigins?: () => readonly string[];
   /** Returns normally when the service can serve; throws when it cannot (e.g. its database). */
   healthCheck: () => void;
+  /** Whether the service can do its job now: GET /health/ready (src/metrics/readiness.ts). */
+  readiness?: Readiness;
 }
 
 interface RequestInfo {
@@ -131,6 +136,27 @@ export function createServiceApp(options: ServiceAppOptions) {
           403,
         );
 
+  // Requests by route pattern and status, and their latency (docs/OPERATIONS.md "Metrics").
+  const requests = requestMetrics(service);
+  const busy = databaseBusy.series(service);
+  const record = (request: Request, route: string, status: number) => {
+    const started = requestInfo.get(request)?.started;
+    requests.record(request.method, route, status, started === undefined ? 0 : (performance.now() - started) / 1000);
+  };
+  // An answer given before routing (an asset, a refused body) skips onAfterResponse: counted here.
+  // The context is destructured, never passed on whole: Elysia reads this hook's source to decide
+  // what to build for every request, and a context handed to a function makes it build everything.
+  const countEarlyAnswer =
+    (hook: (request: Request, set: PreContext["set"]) => Response | Promise<Response | undefined> | undefined) =>
+    ({ request, set }: PreContext) => {
+      const answer = hook(request, set);
+      if (!answer) return answer;
+      const route = assets.has(pathOf(request)) ? "(asset)" : noRoute;
+      if (answer instanceof Response) record(request, route, answer.status);
+      else void answer.then((response) => response && record(request, route, response.status));
+      return answer;
+    };
+
   // A method no route takes at a path that exists: 405 with Allow, or OPTIONS' 204 with Allow.
   // Read from the app's own routes (those the service adds later included) only for requests the
   // router did not match, so matched routes pay nothing.
@@ -157,7 +183,7 @@ export function createServiceApp(options: ServiceAppOptions) {
     .use(html({ autoDetect: true }))
     // Not async: Elysia would then await this hook on every request. It answers only a known asset,
     // or a request refused before its body is read.
-    .onRequest(({ request, set }) => {
+    .onRequest(countEarlyAnswer((request, set) => {
       const info: RequestInfo = { started: performance.now() };
       requestInfo.set(request, info);
       Object.assign(set.headers, currentHeaders());
@@ -192,7 +218,7 @@ export function createServiceApp(options: ServiceAppOptions) {
       if (crossOrigin) {
         return refuse(request, () => (logger.warn("csrf_rejected", { path, reason: crossOrigin }), formExpired(request)));
       }
-    })
+    }))
     // Every body, of every route, is read here through readBody: never past its limit, and before
     // any handler (so before any authentication) runs. Handlers that want the raw body call readBody.
     .onParse({ as: "global" }, ({ request }, mediaType) => parseBody(request, mediaType))
@@ -231,9 +257,15 @@ export function createServiceApp(options: ServiceAppOptions) {
           ? problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send valid JSON." })
           : htmlResponse(<ServerErrorPage brand={brand} />, 400));
       }
-      if ((error as { code?: unknown }).code === "SQLITE_BUSY") {
+      const databaseCode = (error as { code?: unknown }).code;
+      if (isDatabaseWriteError(databaseCode)) {
+        options.readiness?.databaseFailed(databaseCode);
+        databaseErrors.series(service, databaseCode).inc();
+      }
+      if (databaseCode === "SQLITE_BUSY") {
         // Another writer held the database past busy_timeout (e.g. a large records import):
         // nothing was saved, and the same request will work shortly.
+        busy.inc();
         logger.warn("database_busy", { path: pathOf(request) });
         return respond(isApi(request)
           ? problemResponse({ title: "Service unavailable", status: 503, detail: "The database is busy. Nothing was changed: try again shortly." }, { "retry-after": "5" })
@@ -244,15 +276,18 @@ export function createServiceApp(options: ServiceAppOptions) {
         ? problemResponse({ title: "Internal server error", status: 500 })
         : htmlResponse(<ServerErrorPage brand={brand} />, 500));
     })
-    .onAfterResponse({ as: "global" }, ({ request, set, responseValue }) => {
+    .onAfterResponse({ as: "global" }, ({ request, set, responseValue, route }) => {
       const started = requestInfo.get(request)?.started;
       // A handler (or the error handler) that returns a Response sets its status there, not in set.
       const status = responseValue instanceof Response ? responseValue.status : set.status;
+      const code = typeof status === "number" ? status : Number(status) || 200;
+      // The route's pattern, never the path: paths carry TRNs and tokens.
+      record(request, route || noRoute, code);
       logger.info("request", {
         method: request.method,
         // Path only: query strings carry tokens (trn_token, code).
         path: pathOf(request),
-        status: typeof status === "number" ? status : Number(status) || 200,
+        status: code,
         ms: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
       });
     })
@@ -266,6 +301,22 @@ export function createServiceApp(options: ServiceAppOptions) {
         logger.error("health_check_failed", { error: error as Error });
         return problemResponse({ title: "Service unavailable", status: 503, detail: `${service} cannot reach its database.` });
       }
+    })
+    .get("/health/ready", () => {
+      const report = options.readiness?.check() ?? { service, ready: true, checks: [] };
+      if (report.ready) {
+        return new Response(JSON.stringify({ status: "ready", service, checks: report.checks }), {
+          headers: { "content-type": "application/json", "cache-control": "no-store" },
+        });
+      }
+      const failing = report.checks.filter((check) => !check.ok);
+      return problemResponse({
+        title: "Service not ready",
+        status: 503,
+        detail: failing.map((check) => check.detail ?? `${check.name} is failing`).join("; "),
+        service,
+        checks: report.checks,
+      });
     });
   apiPrefixesOf.set(app, apiPrefixes);
   return app;

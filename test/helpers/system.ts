@@ -54,6 +54,8 @@ export function testEnv(options: TestSystemOptions = {}): { env: Record<string, 
       RECORDS_URL: `http://127.0.0.1:${ports.records}`,
       ACCESS_URL: `http://127.0.0.1:${ports.access}`,
       LOG_LEVEL: "debug",
+      // Metrics on a port of the system's choosing (RunningSystem.metricsUrl): nothing to clash with.
+      METRICS_PORT: "0",
       ...options.env,
     },
   };

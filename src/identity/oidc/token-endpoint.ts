@@ -2,6 +2,7 @@
 // (rotated; a reused refresh token or code revokes its whole grant).
 import { and, eq, isNull } from "drizzle-orm";
 import { createHash } from "node:crypto";
+import { tokensIssued } from "../../metrics/metrics";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { tokenScopes, type Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
@@ -51,6 +52,7 @@ async function clientCredentials(ctx: OidcContext, client: Client, form: URLSear
   requireGrantType(client, "client_credentials");
   const scopes = requestedScopes(form, client.scopes.filter((s) => tokenScopes.includes(s)));
   const { accessToken, expiresIn, scope } = await signAccessToken(ctx, { sub: client.clientId, clientId: client.clientId, scopes });
+  tokensIssued.client_credentials.inc();
   return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope });
 }
 
@@ -133,6 +135,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
     body.refresh_token = refresh;
   }
   ctx.logger.info("tokens_issued", { grant_type: "authorization_code", client_id: client.clientId, grant_id: grant.id });
+  tokensIssued.authorization_code.inc();
   return jsonNoStore(body);
 }
 
@@ -191,5 +194,6 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
     trn: account.trn,
     grantId: grant.id,
   });
+  tokensIssued.refresh_token.inc();
   return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope, refresh_token: next });
 }

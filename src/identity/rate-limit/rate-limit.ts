@@ -1,7 +1,9 @@
 // Rate limits kept in identity's database (rate_limits), so they hold across restarts and across
 // processes sharing the file. Each key is one leaky bucket (src/rate-limit/leaky-bucket.ts), one
 // row: `count` is the hits it held at `window_start`, and one leaks out every windowMs / limit.
+// Each refused request counts once in teacher_id_rate_limit_refusals_total, by its keys' first part.
 import { desc, eq, sql } from "drizzle-orm";
+import { rateLimitRefusals } from "../../metrics/metrics";
 import type { IdentityDb } from "../accounts/database-types";
 import { perConnection } from "../../db/per-connection";
 import { addHit, type Bucket, type RateLimit, type RateLimitResult } from "../../rate-limit/leaky-bucket";
@@ -27,6 +29,12 @@ const writeBucket = perConnection((db: IdentityDb) =>
     .prepare(),
 );
 
+/** What a key limits, for the refusals metric: `send:ip:...` -> send. Never the address or IP. */
+function countRefusal(key: string): void {
+  const kind = key.slice(0, key.indexOf(":"));
+  (kind === "send" || kind === "check" || kind === "renewed" ? rateLimitRefusals[kind] : rateLimitRefusals.other).inc();
+}
+
 /** Adds one hit to `key` if it fits, and says whether it did. */
 export function hitRateLimit(db: IdentityDb, key: string, rule: RateLimit, now = Date.now()): RateLimitResult {
   return hitRateLimits(db, [{ key, rule }], now);
@@ -43,7 +51,10 @@ export function hitRateLimits(db: IdentityDb, hits: { key: string; rule: RateLim
       return { key, ...addHit(stored, rule, now) };
     });
     const refused = results.filter((result) => !result.allowed);
-    if (refused.length > 0) return { allowed: false, retryAt: Math.max(...refused.map((result) => result.retryAt)) };
+    if (refused.length > 0) {
+      countRefusal(refused[0].key);
+      return { allowed: false, retryAt: Math.max(...refused.map((result) => result.retryAt)) };
+    }
     for (const { key, bucket } of results) {
       // One row per key (rows from older versions, one per fixed window, go with it).
       clearBucket(tx).run({ key });

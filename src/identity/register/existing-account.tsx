@@ -1,6 +1,7 @@
 // When the link's email already has an account, or the browser is signed in: "Continue" links the
 // TRN to that account, and "Which account do you want to use?" picks one.
 import { Elysia } from "elysia";
+import { registrations } from "../../metrics/metrics";
 import { formFields, htmlResponse, seeOther } from "../../web/html";
 import type { Account } from "../accounts/accounts";
 import { finishJourney } from "../journey/finish-journey";
@@ -20,7 +21,10 @@ export function finishWithExistingAccount(
   options: { signedInSession?: IdentitySession | null } = {},
 ): Response {
   const result = bindTokenForAccount(deps, journey.state.registration!, account);
-  if (result.ok) return finishJourney(deps, journey, result.account, options);
+  if (result.ok) {
+    registrations.finishedExistingAccount.inc();
+    return finishJourney(deps, journey, result.account, options);
+  }
   return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
 }
 

@@ -1,5 +1,6 @@
 // Where registration starts, from /interaction: the request carried a TRN token. A token that cannot
 // be used gets its page at once; a usable one starts the journey at the landing page.
+import { registrations } from "../../metrics/metrics";
 import { htmlResponse } from "../../web/html";
 import { enterJourney, type RouteContext } from "../journey/journey-guard";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
@@ -20,6 +21,7 @@ export function startRegistration(deps: RegisterDeps, request: AccountRequest & 
       return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={request.id} />, 410);
     case "valid": {
       const registration = { trnTokenHash: token!.tokenHash, trn: token!.trn, email: token!.email };
+      registrations.started.inc();
       return enterJourney(deps, { requestId: request.id, registration }, "/register");
     }
   }

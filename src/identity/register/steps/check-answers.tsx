@@ -1,5 +1,6 @@
 // Step "check-answers": the answers on one page, then "Create account": ONE transaction creates
 // the account bound to the TRN and consumes the token (trn-token-binding.ts).
+import { registrations } from "../../../metrics/metrics";
 import { htmlResponse } from "../../../web/html";
 import { finishJourney, repeatOfFinishedJourney } from "../../journey/finish-journey";
 import { displayDate, displayPhone } from "../register-answers";
@@ -39,6 +40,7 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
         return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
       }
       deps.logger.info("account_created", { account_id: result.account.id, with_phone: result.account.phoneNumber !== null });
+      registrations.finishedNewAccount.inc();
       return finishJourney(deps, journey, result.account, { outcome: "account-created" });
     },
   };
