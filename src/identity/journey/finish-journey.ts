@@ -1,5 +1,6 @@
 // The end of every journey: a session for the account, the journey forgotten, and the user sent
-// back to the client with an authorization code (the hand-off's "here is the account").
+// back to the client with an authorization code (the hand-off's "here is the account"), or, for a
+// journey no client started, to the identity page it returns to (e.g. /account).
 import { htmlResponse, seeOther, withCookies } from "../../web/html";
 import type { Account } from "../accounts/accounts";
 import { completeWithAccount } from "../oidc/hand-off";
@@ -23,6 +24,10 @@ export function finishJourney(
     cookies.push(created.setCookie);
   }
   cookies.push(endJourney(deps.db, journey, deps.secure));
+  if (journey.state.returnTo !== undefined) {
+    deps.logger.info("journey_completed", { account_id: account.id, returned_to: journey.state.returnTo });
+    return seeOther(journey.state.returnTo, withCookies(cookies));
+  }
   let location: string;
   try {
     location = completeWithAccount(deps.db, { requestId: journey.state.requestId, accountId: account.id, session });

@@ -2,6 +2,7 @@
 // the account bound to the TRN and consumes the token (trn-token-binding.ts).
 import { htmlResponse } from "../../../web/html";
 import { finishJourney } from "../../journey/finish-journey";
+import { clientRequestId } from "../../journey/journey-state";
 import { displayDate, displayPhone } from "../register-answers";
 import { BindFailurePage, CheckAnswersPage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
@@ -32,7 +33,7 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
           birthdate: answers.teacher?.dateOfBirth ?? answers.dateOfBirth ?? null,
         },
       });
-      if (!result.ok) return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+      if (!result.ok) return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={clientRequestId(journey.state)} />, 409);
       deps.logger.info("account_created", { account_id: result.account.id, with_phone: result.account.phoneNumber !== null });
       return finishJourney(deps, journey, result.account);
     },
