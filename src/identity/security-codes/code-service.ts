@@ -1,6 +1,6 @@
 // Sending and checking security codes, with the rate limits per address and per client IP. The
 // code and its message go into the outbox in the same transaction, so a code is never lost.
-import { enqueueEmail, enqueueSms } from "../../outbox/enqueue";
+import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
 import type { IdentityDatabase } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
 import { findAccountByEmail } from "../accounts/accounts";
@@ -37,6 +37,25 @@ export function sendSignInCode(db: IdentityDatabase, config: Limits, input: { em
     } else {
       enqueueEmail(tx, noAccountEmail(input.email), now);
     }
+    return { sent: true };
+  });
+}
+
+/**
+ * Emails a code for `purpose` to `email` (e.g. a new address for an account, or the account's own
+ * before it is deleted), under the same limits as every code sent to an address.
+ */
+export function sendEmailCode(
+  db: IdentityDatabase,
+  config: Limits,
+  input: { purpose: CodePurpose; email: string; ip: string; message: (code: string) => EmailMessage },
+  now = Date.now(),
+): SendResult {
+  return db.transaction((tx) => {
+    const limit = hitRateLimits(tx, sendLimits(config, "email", input.email, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.resetAt };
+    const code = issueSecurityCode(tx, { purpose: input.purpose, destination: input.email }, now);
+    enqueueEmail(tx, input.message(code), now);
     return { sent: true };
   });
 }

@@ -15,6 +15,9 @@ function email(template: string, to: string, values: Record<string, string>): Em
   return { to, subject: first.replace(/^Subject:\s*/, ""), text: rest.join("\n").trim() + "\n" };
 }
 
+/** An email from a template of another feature's (same format: the first line is "Subject: ..."). */
+export const emailFromTemplate = email;
+
 export const signInCodeEmail = (to: string, code: string) => email(signInCode, to, { code });
 export const noAccountEmail = (to: string) => email(noAccount, to, {});
 export const newLinkEmail = (to: string, link: string, expires: string) => email(newLink, to, { link, expires });
