@@ -26,8 +26,9 @@ export interface AccessContext {
 /** Scopes access asks for: who the teacher is, their TRN, and reading their record at records. */
 export const accessScopes = ["openid", "email", "profile", "dqt:read", "trn"];
 
-/** Navigation shown to a signed-in teacher. */
+/** Navigation shown to a signed-in teacher ("/account" leads to identity's account page). */
 export const signedInNavigation = [
   { text: "Your qualifications", href: "/qualifications" },
+  { text: "Your Teacher ID account", href: "/account" },
   { text: "Sign out", href: "/sign-out" },
 ];

@@ -1,6 +1,7 @@
 // identity's journeys, put together: the sign-in and registration pages (/interaction, /sign-in,
-// /register, new link), the records lookup registration needs (client credentials, scope
-// teachers:read), and identity's outbox worker that sends the codes by email and SMS.
+// /register, new link), the teacher's own /account (which signs in through the same journeys), the
+// records lookup both need (client credentials, scope teachers:read), and identity's outbox worker
+// that sends the codes by email and SMS.
 // This is the one place that knows every journey: it wires what sign-in does next for a
 // registration, so the journey folders never import each other in a circle.
 import { Elysia } from "elysia";
@@ -14,6 +15,8 @@ import { createOutboxWorker, outboxTimingFromConfig, type OutboxHandler } from "
 import type { BackgroundWorker } from "../server/service";
 import type { ServiceBrand } from "../web/layout";
 import type { IdentityDatabase } from "./db/database";
+import { createAccountCleanupWorker } from "./account/account-cleanup";
+import { accountRoutes } from "./account/account-routes";
 import { interactionRoutes } from "./interaction/interaction-routes";
 import { finishJourney } from "./journey/finish-journey";
 import { createJourneyCleanupWorker } from "./journey/journey-cleanup";
@@ -61,9 +64,10 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
       }),
     )
     .use(registerRoutes(register))
-    .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }));
+    .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }))
+    .use(accountRoutes({ ...deps, findTeacher: register.findTeacher }));
   const cleanup = createJourneyCleanupWorker({ db, logger, rateLimitWindowMs: config.RATE_LIMIT_WINDOW });
-  const workers: BackgroundWorker[] = [worker, cleanup];
+  const workers: BackgroundWorker[] = [worker, cleanup, createAccountCleanupWorker({ db, logger })];
   return {
     routes,
     workers,

@@ -83,6 +83,12 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
             your teaching qualifications.
           </p>
           <p class="govuk-body">If you have been awarded qualified teacher status, we will email you a link to create your account.</p>
+          <p class="govuk-body">
+            <a class="govuk-link" href="/account">
+              Sign in to your Teacher ID account
+            </a>{" "}
+            to change your email address, mobile number or preferred name, see the services you use, or delete your account.
+          </p>
         </Page>,
       ),
     );

@@ -1,12 +1,13 @@
-// GET /: the start page, for a teacher who comes without a link from an email.
+// GET /: the start page, for a teacher who comes without a link from an email; and GET /account,
+// the header's "Your Teacher ID account", which is identity's page.
 import { Elysia } from "elysia";
-import { htmlResponse } from "../../web/html";
+import { htmlResponse, seeOther } from "../../web/html";
 import { Page } from "../../web/layout";
 import { signedInNavigation, type AccessContext } from "../context";
 import { readSession } from "../sessions/session";
 
 export function startRoutes(ctx: AccessContext) {
-  return new Elysia({ name: "access-start" }).get("/", ({ request }) => {
+  const app = new Elysia({ name: "access-start" }).get("/", ({ request }) => {
     const signedIn = readSession(ctx.db, request.headers.get("cookie")) !== null;
     return htmlResponse(
       <Page title="Access your teaching qualifications" brand={ctx.brand} navigation={signedIn ? signedInNavigation : undefined}>
@@ -48,4 +49,5 @@ export function startRoutes(ctx: AccessContext) {
       </Page>,
     );
   });
+  return app.get("/account", () => seeOther(`${ctx.config.urls.identity}/account`));
 }

@@ -106,7 +106,7 @@ export const grants = sqliteTable(
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [index("grants_session").on(t.sessionIdHash)],
+  (t) => [index("grants_session").on(t.sessionIdHash), index("grants_account").on(t.accountId, t.clientId)],
 );
 
 export const authorizationCodes = sqliteTable("authorization_codes", {
@@ -160,7 +160,7 @@ export const securityCodes = sqliteTable(
   "security_codes",
   {
     id: text("id").primaryKey(),
-    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification"] }).notNull(),
+    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion"] }).notNull(),
     /** Lower-cased email address or E.164 phone number. */
     destination: text("destination").notNull(),
     codeHash: text("code_hash").notNull(),
@@ -192,4 +192,61 @@ export const rateLimits = sqliteTable(
     count: integer("count").notNull(),
   },
   (t) => [uniqueIndex("rate_limits_key_window").on(t.key, t.windowStart)],
+);
+
+/**
+ * identity's audit log: one row per change to an account (who, what, when; old and new values
+ * masked; never a code or token). Append-only: the migration adds triggers that refuse UPDATE and
+ * DELETE. Written only through recordEvent() (src/identity/events/), in the change's transaction.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    time: integer("time").notNull(),
+    /** Who made the change: an account's sub, a client_id, or "identity" itself. */
+    actor: text("actor").notNull(),
+    /** The account the change is about (its sub). */
+    subject: text("subject").notNull(),
+    /** e.g. UserUpdated, UserDeleted, GrantRevoked. */
+    type: text("type").notNull(),
+    /** JSON: what changed, values masked. */
+    payload: text("payload").notNull(),
+  },
+  (t) => [index("events_subject").on(t.subject, t.time)],
+);
+
+/**
+ * A deleted account's tombstone: only its sub and when, so that sub is never issued again (the
+ * migration adds a trigger that refuses an account with a tombstoned id).
+ */
+export const deletedAccounts = sqliteTable("deleted_accounts", {
+  sub: text("sub").primaryKey(),
+  deletedAt: integer("deleted_at").notNull(),
+});
+
+/**
+ * A change on /account waiting for its security code: a new email address or mobile number, or a
+ * deletion. One per identity session; it goes with the session (sign-out) or the account.
+ */
+export const accountChanges = sqliteTable(
+  "account_changes",
+  {
+    sessionIdHash: text("session_id_hash")
+      .primaryKey()
+      .references(() => sessions.idHash, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["email", "phone", "delete"] }).notNull(),
+    /** The new email address (lower-cased) or mobile number (E.164); null for a deletion. */
+    value: text("value"),
+    /** "confirm-school": a school or university address waits for "are you sure"; "code-sent": waits for the code. */
+    stage: text("stage", { enum: ["confirm-school", "code-sent"] }).notNull(),
+    /** The security code sent for this change (security_codes.id): only that code is checked here. */
+    codeId: text("code_id"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("account_changes_expiry").on(t.expiresAt)],
 );

@@ -1,5 +1,6 @@
 // The end of every journey: a session for the account, the journey marked finished, and the user
-// sent back to the client with an authorization code (the hand-off's "here is the account").
+// sent back to the client with an authorization code (the hand-off's "here is the account"), or, for
+// a journey no client started, to the identity page it returns to (e.g. /account).
 //
 // And what a repeat of the last request gets (a double click, a refresh, the form sent again after
 // going back): the journey is kept, finished, for a while, with where the first request sent the
@@ -39,7 +40,8 @@ export function finishJourney(
   if (repeat) return repeat;
 
   const now = Date.now();
-  const clientName = readAccountRequest(deps.db, journey.state.requestId, now)?.clientName ?? null;
+  const { requestId, returnTo } = journey.state;
+  const clientName = requestId === undefined ? null : (readAccountRequest(deps.db, requestId, now)?.clientName ?? null);
   // One transaction (bun:sqlite: one connection, so every statement below runs in it).
   const { location, sessionCookie, journeyCookie } = deps.db.transaction(() => {
     // A browser already signed in as this account keeps its session; otherwise the journey signs it in.
@@ -50,12 +52,14 @@ export function finishJourney(
       session = created.session;
       sessionCookie = created.setCookie;
     }
-    let location: string | null = null;
-    try {
-      location = completeWithAccount(deps.db, { requestId: journey.state.requestId, accountId: account.id, session });
-    } catch (error) {
-      // The client's request expired while the user was busy: they are signed in, but must go back.
-      deps.logger.warn("authorization_not_completed", { error: error as Error });
+    let location: string | null = returnTo ?? null;
+    if (requestId !== undefined) {
+      try {
+        location = completeWithAccount(deps.db, { requestId, accountId: account.id, session });
+      } catch (error) {
+        // The client's request expired while the user was busy: they are signed in, but must go back.
+        deps.logger.warn("authorization_not_completed", { error: error as Error });
+      }
     }
     const sealed: SealedFinish = { location, sessionCookie };
     const journeyCookie = markJourneyFinished(
@@ -75,7 +79,7 @@ export function finishJourney(
   });
   const cookies = withCookies(sessionCookie ? [sessionCookie, journeyCookie] : [journeyCookie]);
   if (!location) return htmlResponse(RequestExpiredPage({ brand: deps.brand, signedIn: true }), 400, cookies);
-  deps.logger.info("journey_completed", { account_id: account.id, registration: Boolean(journey.state.registration) });
+  deps.logger.info("journey_completed", { account_id: account.id, registration: Boolean(journey.state.registration), returned_to: returnTo });
   return seeOther(location, cookies);
 }
 
@@ -93,12 +97,15 @@ export function finishedJourneyReply(deps: JourneyDeps, journey: Journey): Respo
   // Signed out since (or the session expired): do not sign the browser in again.
   const signedIn = sessionIsLive(deps.db, finished.sessionIdHash);
   const cookies = withCookies(signedIn && sealed.sessionCookie ? [sealed.sessionCookie] : []);
-  if (signedIn && sealed.location && codeAwaitsClient(deps.db, sealed.location)) {
+  // A journey that returns to an identity page: back there while signed in.
+  const returnTo = journey.state.returnTo;
+  if (returnTo !== undefined && signedIn) return seeOther(returnTo, cookies);
+  if (signedIn && returnTo === undefined && sealed.location && codeAwaitsClient(deps.db, sealed.location)) {
     deps.logger.info("journey_repeated", { account_id: finished.accountId, reply: "same_redirect" });
     return seeOther(sealed.location, cookies);
   }
   deps.logger.info("journey_repeated", { account_id: finished.accountId, reply: "finished_page" });
-  const serviceUrl = sealed.location ? `${new URL(sealed.location).origin}/` : null;
+  const serviceUrl = sealed.location && returnTo === undefined ? `${new URL(sealed.location).origin}/` : null;
   return htmlResponse(
     AlreadyFinishedPage({ brand: deps.brand, outcome: finished.outcome, signedIn, clientName: finished.clientName, serviceUrl }),
     200,

@@ -51,11 +51,14 @@ export interface FinishedJourney {
   sealed: string;
 }
 
-export interface JourneyState {
-  /** The authorization request this journey completes. */
-  requestId: string;
-  /** Present when the request carried a valid TRN token: registering (or signing in to attach it). */
-  registration?: RegistrationAnswers;
+/**
+ * A journey ends in one of two ways, set when it starts: it completes a client's authorization
+ * request (the hand-off), or, when no client asked, it returns to one of identity's own pages
+ * (e.g. /account). finishJourney() is the one place that tells them apart.
+ */
+export type JourneyState = ClientJourneyState | PageJourneyState;
+
+interface JourneyAnswers {
   /** The email-code sign-in, when the user chose to sign in. */
   signIn?: {
     email?: string;
@@ -64,4 +67,30 @@ export interface JourneyState {
   };
   /** Set once the journey has signed someone in: nothing can be answered any more. */
   finished?: FinishedJourney;
+}
+
+export interface ClientJourneyState extends JourneyAnswers {
+  /** The authorization request this journey completes. */
+  requestId: string;
+  returnTo?: undefined;
+  /** Present when the request carried a valid TRN token: registering (or signing in to attach it). */
+  registration?: RegistrationAnswers;
+}
+
+export interface PageJourneyState extends JourneyAnswers {
+  requestId?: undefined;
+  /** The identity page to return to once signed in: a path on identity (isIdentityPath). */
+  returnTo: string;
+  registration?: undefined;
+}
+
+/** A path on identity that a page journey may return to ("/account"), never another origin ("//x", "/\\x"). */
+export function isIdentityPath(path: string): boolean {
+  return /^\/(?![/\\])[A-Za-z0-9\-._~/]*$/.test(path);
+}
+
+/** The authorization request a client's journey completes; registration journeys always have one. */
+export function clientRequestId(state: JourneyState): string {
+  if (state.requestId === undefined) throw new Error("this journey returns to an identity page: it has no authorization request");
+  return state.requestId;
 }

@@ -1,12 +1,13 @@
 // Server-side journey state. The browser's identity_journey cookie holds a random id; the table
-// holds only its hash, the authorization request it belongs to, and the answers as JSON.
+// holds only its hash, the authorization request it belongs to (if a client started it), and the
+// answers as JSON.
 import { and, eq, gt, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import { readCookie, serializeCookie } from "../../web/cookies";
 import type { IdentityDb } from "../accounts/database-types";
 import { journeys } from "../db/schema";
-import type { FinishedJourney, JourneyState } from "./journey-state";
+import { isIdentityPath, type FinishedJourney, type JourneyState } from "./journey-state";
 
 export const journeyCookieName = "identity_journey";
 /** Long enough to fetch a phone and read a text; short enough that an abandoned journey goes. */
@@ -29,13 +30,14 @@ export function startJourney(
   state: JourneyState,
   options: { secure: boolean; now?: number },
 ): { journey: Journey; setCookie: string } {
+  if (state.returnTo !== undefined && !isIdentityPath(state.returnTo)) throw new Error("a journey returns only to a path on identity");
   const now = options.now ?? Date.now();
   const id = randomToken();
   const idHash = sha256(id);
   db.insert(journeys)
     .values({
       idHash,
-      authorizationRequestId: state.requestId,
+      authorizationRequestId: state.requestId ?? null,
       state: JSON.stringify(state),
       createdAt: now,
       updatedAt: now,

@@ -1,9 +1,10 @@
 // A grant ties together what one authorization issued. Revoking it stops its refresh tokens and
 // makes /userinfo and /introspect (so records) refuse its access tokens. The ways in: a reused
-// code, a reused refresh token, POST /revoke, and signing out of the session it was made in.
-import { and, eq, isNull } from "drizzle-orm";
+// code, a reused refresh token, POST /revoke, signing out of the session it was made in, and the
+// teacher's own /account ("Remove access", "Sign out everywhere", deleting the account).
+import { and, desc, eq, isNull, max } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { grants } from "../db/schema";
+import { clients, grants } from "../db/schema";
 import { changedRows } from "../../db/changed-rows";
 
 export function revokeGrant(db: BaseSQLiteDatabase<"sync", unknown, any, any>, grantId: string, now = Date.now()): void {
@@ -22,4 +23,33 @@ export function grantStands(db: BaseSQLiteDatabase<"sync", unknown, any, any>, g
   if (!grantId) return false;
   const grant = db.select({ accountId: grants.accountId, revokedAt: grants.revokedAt }).from(grants).where(eq(grants.id, grantId)).get();
   return !!grant && grant.revokedAt === null && grant.accountId === sub;
+}
+
+/** Revokes every standing grant of an account, or only those of one client. Returns how many. */
+export function revokeAccountGrants(
+  db: BaseSQLiteDatabase<"sync", unknown, any, any>,
+  accountId: string,
+  options: { clientId?: string } = {},
+  now = Date.now(),
+): number {
+  const conditions = [eq(grants.accountId, accountId), isNull(grants.revokedAt)];
+  if (options.clientId !== undefined) conditions.push(eq(grants.clientId, options.clientId));
+  return changedRows(db.update(grants).set({ revokedAt: now }).where(and(...conditions)).run());
+}
+
+/** The clients an account has signed in to that still hold a standing grant, latest sign-in first. */
+export function clientsWithAccess(
+  db: BaseSQLiteDatabase<"sync", unknown, any, any>,
+  accountId: string,
+): { clientId: string; name: string; lastSignedInAt: number }[] {
+  const lastSignedInAt = max(grants.createdAt);
+  return db
+    .select({ clientId: grants.clientId, name: clients.name, lastSignedInAt })
+    .from(grants)
+    .innerJoin(clients, eq(clients.clientId, grants.clientId))
+    .where(and(eq(grants.accountId, accountId), isNull(grants.revokedAt)))
+    .groupBy(grants.clientId, clients.name)
+    .orderBy(desc(lastSignedInAt))
+    .all()
+    .map((row) => ({ ...row, lastSignedInAt: Number(row.lastSignedInAt) }));
 }

@@ -7,6 +7,7 @@ import type { Account } from "../accounts/accounts";
 import { finishJourney } from "../journey/finish-journey";
 import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
 import { journeyExpired } from "../journey/journey-pages";
+import { clientRequestId } from "../journey/journey-state";
 import type { Journey } from "../journey/journey-store";
 import { destroySession, readSession, type IdentitySession } from "../sessions/session";
 import { emailSignInCode } from "../sign-in/steps/email";
@@ -25,7 +26,7 @@ export function finishWithExistingAccount(
     registrations.finishedExistingAccount.inc();
     return finishJourney(deps, journey, result.account, options);
   }
-  return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+  return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={clientRequestId(journey.state)} />, 409);
 }
 
 export function existingAccountRoutes(deps: RegisterDeps) {

@@ -1,5 +1,5 @@
 // Pages of the "register via the magic link" journey, and one clear page for each case that stops it.
-import { ErrorSummary, type ServiceBrand } from "../../web/layout";
+import { ErrorSummary, type PageProps, type ServiceBrand } from "../../web/layout";
 import { partlyMaskEmail } from "../accounts/accounts";
 import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
@@ -271,16 +271,24 @@ export function PhoneCodePage(props: Common & { phone: string; error?: string; c
   );
 }
 
+/** Also /account's "change preferred name" (its own `action` and navigation), with the same rules. */
 export function PreferredNamePage(
-  props: Common & { options: string[]; choice?: string; other?: string; error?: { field: string; message: string } },
+  props: Common & {
+    options: string[];
+    choice?: string;
+    other?: string;
+    error?: { field: string; message: string };
+    action?: string;
+    navigation?: PageProps["navigation"];
+  },
 ): JSX.Element {
   const errors = props.error ? { [props.error.field]: props.error.message } : {};
   const otherError = props.error?.field === "other-name" ? props.error.message : undefined;
   const choiceError = props.error?.field === "name-choice" ? props.error.message : undefined;
   return (
-    <TwoThirdsPage title="What name should we use?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+    <TwoThirdsPage title="What name should we use?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink} navigation={props.navigation}>
       <ErrorSummary errors={errors} />
-      <PostForm action="/register/preferred-name" csrfToken={props.csrfToken}>
+      <PostForm action={props.action ?? "/register/preferred-name"} csrfToken={props.csrfToken}>
         <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
           <fieldset class="govuk-fieldset" aria-describedby={describedBy("name-choice", choiceError)}>
             <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">

@@ -4,7 +4,7 @@
 import { htmlResponse, seeOther } from "../../web/html";
 import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
 import { journeyExpired } from "../journey/journey-pages";
-import type { RegistrationAnswers } from "../journey/journey-state";
+import { clientRequestId, type RegistrationAnswers } from "../journey/journey-state";
 import { saveJourney, type Journey } from "../journey/journey-store";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
 import { BindFailurePage, ChooseAccountPage, ExistingAccountPage, TeacherUnavailablePage } from "./register-pages";
@@ -16,7 +16,7 @@ export type StepHandler = (journey: Journey, answers: RegistrationAnswers, ctx: 
 /** The page for every situation other than "new" (a new account). */
 export function situationPage(deps: RegisterDeps, situation: Exclude<Situation, { kind: "new" }>, journey: Journey, ctx: RouteContext): Response {
   const { brand } = deps;
-  const requestId = journey.state.requestId;
+  const requestId = clientRequestId(journey.state);
   switch (situation.kind) {
     case "token-expired":
       return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={requestId} />, 410);

@@ -8,7 +8,7 @@
 //   elsewhere uses up only their own buckets; a refused try counts nowhere;
 // - a per-address ceiling over every IP, far above one person's use, stops a flood of codes to one
 //   inbox; like every limit here it slows down (one more each interval) and never locks out.
-import { enqueueEmail, enqueueSms } from "../../outbox/enqueue";
+import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
 import type { IdentityDatabase } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
 import { findAccountByEmail } from "../accounts/accounts";
@@ -52,6 +52,25 @@ export function sendSignInCode(db: IdentityDatabase, config: Limits, input: { em
   });
 }
 
+/**
+ * Emails a code for `purpose` to `email` (e.g. a new address for an account, or the account's own
+ * before it is deleted), under the same limits as every code sent to an address.
+ */
+export function sendEmailCode(
+  db: IdentityDatabase,
+  config: Limits,
+  input: { purpose: CodePurpose; email: string; ip: string; message: (code: string) => EmailMessage },
+  now = Date.now(),
+): SendResult {
+  return db.transaction((tx) => {
+    const limit = hitRateLimits(tx, limitsFor(config, "send", "email", input.email, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
+    const { id, code } = issueSecurityCode(tx, { purpose: input.purpose, destination: input.email }, now);
+    enqueueEmail(tx, input.message(code), now);
+    return { sent: true, codeId: id };
+  });
+}
+
 /** Texts a code to verify a mobile number (E.164). */
 export function sendPhoneCode(db: IdentityDatabase, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
   return db.transaction((tx) => {
@@ -78,7 +97,7 @@ export function verifyCode(
   input: CodeToCheck & { code: string },
   now = Date.now(),
 ): CodeCheck | { retryAt: number } {
-  const kind = input.purpose === "email_sign_in" ? "email" : "sms";
+  const kind = input.purpose === "phone_verification" ? "sms" : "email";
   const limit = hitRateLimits(db, limitsFor(config, "check", kind, input.destination, input.ip), now);
   if (!limit.allowed) return { retryAt: limit.retryAt };
   if (!input.codeId) return "none";

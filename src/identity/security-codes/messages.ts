@@ -15,6 +15,9 @@ function email(template: string, to: string, values: Record<string, string>): Em
   return { to, subject: first.replace(/^Subject:\s*/, ""), text: rest.join("\n").trim() + "\n" };
 }
 
+/** An email from a template of another feature's (same format: the first line is "Subject: ..."). */
+export const emailFromTemplate = email;
+
 export const signInCodeEmail = (to: string, code: string) => email(signInCode, to, { code });
 export const noAccountEmail = (to: string) => email(noAccount, to, {});
 /** `lifetime` in words, as src/mail/time-in-words.ts says it ("30 days", "5:30pm on 1 July 2026"). */

@@ -28,7 +28,8 @@ function hashCode(db: IdentityDb, input: { purpose: CodePurpose; destination: st
   return createHmac("sha256", key).update(`${input.purpose}\n${input.destination}\n${code}`).digest("hex");
 }
 
-export type CodePurpose = "email_sign_in" | "phone_verification";
+/** What a code proves; it works only for the purpose it was sent for. */
+export type CodePurpose = (typeof securityCodes.$inferInsert)["purpose"];
 
 export const codeLifetimeMs = 10 * 60 * 1000;
 export const maxWrongAttempts = 5;

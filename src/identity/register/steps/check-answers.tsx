@@ -3,6 +3,7 @@
 import { registrations } from "../../../metrics/metrics";
 import { htmlResponse } from "../../../web/html";
 import { finishJourney, repeatOfFinishedJourney } from "../../journey/finish-journey";
+import { clientRequestId } from "../../journey/journey-state";
 import { displayDate, displayPhone } from "../register-answers";
 import { BindFailurePage, CheckAnswersPage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
@@ -37,7 +38,7 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
         // A double click: this browser's other request made the account while this one waited.
         const repeat = repeatOfFinishedJourney(deps, journey);
         if (repeat) return repeat;
-        return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={journey.state.requestId} />, 409);
+        return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={clientRequestId(journey.state)} />, 409);
       }
       deps.logger.info("account_created", { account_id: result.account.id, with_phone: result.account.phoneNumber !== null });
       registrations.finishedNewAccount.inc();

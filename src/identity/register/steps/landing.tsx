@@ -1,5 +1,6 @@
 // Step "landing": what a Teacher ID account is, what we will ask, and "Create an account".
 import { htmlResponse } from "../../../web/html";
+import { clientRequestId } from "../../journey/journey-state";
 import { readAccountRequest } from "../../oidc/hand-off";
 import { LandingPage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
@@ -13,7 +14,7 @@ export function landingStep(deps: RegisterDeps): { show: StepHandler; answer: St
           brand={deps.brand}
           csrfToken={ctx.csrfToken}
           email={answers.email}
-          clientName={readAccountRequest(deps.db, journey.state.requestId)?.clientName ?? "Access your teaching qualifications"}
+          clientName={readAccountRequest(deps.db, clientRequestId(journey.state))?.clientName ?? "Access your teaching qualifications"}
           asksDateOfBirth={!answers.teacher?.dateOfBirth}
         />,
       ),

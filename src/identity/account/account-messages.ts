@@ -1,0 +1,16 @@
+// The emails /account sends, from templates/ (embedded in the binary). None carries a link: the
+// notice to an old address must not offer anything that changes the account.
+import changeCode from "../../../templates/email/account-email-change-code.txt" with { type: "text" };
+import emailChanged from "../../../templates/email/account-email-changed.txt" with { type: "text" };
+import deletionCode from "../../../templates/email/account-deletion-code.txt" with { type: "text" };
+import { partlyMaskEmail } from "../accounts/accounts";
+import { ukDateTime } from "../../mail/time-in-words";
+import { emailFromTemplate } from "../security-codes/messages";
+
+export const emailChangeCodeEmail = (to: string, code: string) => emailFromTemplate(changeCode, to, { code });
+
+/** To the old address: the new one is partly masked (whoever reads the old inbox may not be the owner any more). */
+export const emailChangedNotice = (oldEmail: string, newEmail: string, at: number) =>
+  emailFromTemplate(emailChanged, oldEmail, { newEmail: partlyMaskEmail(newEmail), when: ukDateTime(new Date(at)) });
+
+export const deletionCodeEmail = (to: string, code: string) => emailFromTemplate(deletionCode, to, { code });
