@@ -4,9 +4,11 @@ import journal from "./meta/_journal.json";
 import m0 from "./0000_init.sql" with { type: "text" };
 import m1 from "./0001_client_id_token_alg.sql" with { type: "text" };
 import m2 from "./0002_grant_session.sql" with { type: "text" };
+import m3 from "./0003_api_rate_limit_events.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
   "0001_client_id_token_alg": m1,
   "0002_grant_session": m2,
+  "0003_api_rate_limit_events": m3,
 });

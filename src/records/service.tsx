@@ -1,11 +1,14 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
 import { existsSync } from "node:fs";
+import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
+import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { createTokenIntrospector } from "../auth/token-introspection";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { internalClientCredentials } from "../config/internal-clients";
 import { openDevMailbox } from "../mail/dev-mailbox";
 import { createMailer, mailHandlers } from "../mail/mailer";
+import { openApiRoutes } from "../openapi/openapi-routes";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
@@ -17,6 +20,7 @@ import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
 import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
+import { recordsApiDocument } from "./openapi";
 import type { RecordsConfig } from "./settings";
 import { RecordsStartPage } from "./start-page";
 import { teacherRoutes } from "./teachers/teacher-routes";
@@ -68,6 +72,12 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
       logger: log,
     }),
   });
+  // Per client: the token's rate_limit claim (the client's registered limit), else API_RATE_LIMIT.
+  const door: BearerApiDoor = {
+    verifier,
+    limiter: createApiRateLimiter({ defaultLimit: config.API_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
+    trustProxy: config.TRUST_PROXY,
+  };
   const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
   const app = createServiceApp({
     service: "records",
@@ -82,8 +92,9 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .get("/", () =>
       htmlResponse(<RecordsStartPage brand={brand} identityUrl={config.urls.identity} devMailbox={pageMailbox !== undefined} />),
     )
-    .use(ittOutcomeRoutes({ db, verifier, logger: log, onInvitationEnqueued: () => worker.nudge() }))
-    .use(teacherRoutes({ db, verifier }))
+    .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
+    .use(teacherRoutes({ db, door }))
+    .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));
   const announce: string[] = [];
   if (pageMailbox) {

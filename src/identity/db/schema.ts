@@ -22,6 +22,8 @@ export const clients = sqliteTable("clients", {
   idTokenSignedResponseAlg: text("id_token_signed_response_alg", { enum: ["ES256", "RS256"] }).notNull().default("ES256"),
   createdAt: integer("created_at").notNull(),
   secretRotatedAt: integer("secret_rotated_at"),
+  /** Requests a minute this client may make to each API; null: the service's API_RATE_LIMIT. */
+  rateLimit: integer("rate_limit"),
 });
 
 export const signingKeys = sqliteTable("signing_keys", {
@@ -54,6 +56,8 @@ export const accounts = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
+  // The Users API pages through accounts in this order (GET /api/v1/users).
+  (t) => [index("accounts_created").on(t.createdAt, t.id)],
 );
 
 export const sessions = sqliteTable(
@@ -190,4 +194,26 @@ export const rateLimits = sqliteTable(
     count: integer("count").notNull(),
   },
   (t) => [uniqueIndex("rate_limits_key_window").on(t.key, t.windowStart)],
+);
+
+/**
+ * The audit log: one row per account-affecting action, written in the same transaction as the
+ * change (src/identity/events/record-event.ts). Append-only: the app never updates or deletes a
+ * row. `payload` is JSON and never holds a secret, code or token.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    /** Increasing: the order events happened in. */
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    occurredAt: integer("occurred_at").notNull(),
+    /** e.g. TrnBound, UserRegistered. */
+    type: text("type").notNull(),
+    /** Who acted: `client:<client_id>`, `account:<sub>` or `staff:<id>`. */
+    actor: text("actor").notNull(),
+    /** Whom it is about: an account's sub. */
+    subject: text("subject"),
+    payload: text("payload").notNull().default("{}"),
+  },
+  (t) => [index("events_subject").on(t.subject, t.id), index("events_type").on(t.type, t.id)],
 );
