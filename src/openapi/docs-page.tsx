@@ -65,7 +65,7 @@ function FieldTable({ caption, rows }: { caption: string; rows: { name: string; 
         {rows.map((row) => (
           <tr class="govuk-table__row">
             <th scope="row" class="govuk-table__header">
-              <code safe>{row.name}</code>
+              <code class="govuk-!-text-break-word" safe>{row.name}</code>
               {row.where ? <span class="govuk-body-s" safe>{` (${row.where})`}</span> : ""}
             </th>
             <td class="govuk-table__cell">
@@ -119,7 +119,7 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
         {tokenUrl ? (
           <>
             {" "}
-            (<code safe>{tokenUrl}</code>, grant type <code>client_credentials</code>)
+            (<code class="govuk-!-text-break-word" safe>{tokenUrl}</code>, grant type <code class="govuk-!-text-break-word">client_credentials</code>)
           </>
         ) : (
           ""
@@ -129,18 +129,18 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
       <p class="govuk-body">
         Each client may make {defaultRateLimit.toLocaleString("en-GB")} requests a minute to this service, unless it
         was registered with a limit of its own. Every
-        answer says how many are left in the <code>RateLimit</code> and <code>RateLimit-Policy</code> headers
-        (draft-ietf-httpapi-ratelimit-headers). Over the limit, the answer is 429 with <code>Retry-After</code>.
+        answer says how many are left in the <code class="govuk-!-text-break-word">RateLimit</code> and <code class="govuk-!-text-break-word">RateLimit-Policy</code> headers
+        (draft-ietf-httpapi-ratelimit-headers). Over the limit, the answer is 429 with <code class="govuk-!-text-break-word">Retry-After</code>.
       </p>
       <p class="govuk-body">
-        Errors are <code>application/problem+json</code> (<a class="govuk-link" href="#schema-Problem">Problem</a>).
+        Errors are <code class="govuk-!-text-break-word">application/problem+json</code> (<a class="govuk-link" href="#schema-Problem">Problem</a>).
       </p>
       <h2 class="govuk-heading-l">Operations</h2>
       <ul class="govuk-list">
         {operations.map(({ path, method, op }) => (
           <li>
             <a class="govuk-link" href={`#${op.operationId}`}>
-              <code safe>{`${method.toUpperCase()} ${path}`}</code>
+              <code class="govuk-!-text-break-word" safe>{`${method.toUpperCase()} ${path}`}</code>
             </a>
             <span safe>{`: ${op.summary}`}</span>
           </li>
@@ -153,7 +153,7 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
         return (
           <section class="govuk-!-margin-bottom-9">
             <h3 class="govuk-heading-m" id={op.operationId}>
-              <code safe>{`${method.toUpperCase()} ${path}`}</code>
+              <code class="govuk-!-text-break-word" safe>{`${method.toUpperCase()} ${path}`}</code>
             </h3>
             <p class="govuk-body-l" safe>
               {op.summary}
@@ -166,7 +166,7 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
               ""
             )}
             <p class="govuk-body">
-              Scope: <code safe>{scopes.join(" ")}</code>
+              Scope: <code class="govuk-!-text-break-word" safe>{scopes.join(" ")}</code>
             </p>
             {parameters.length ? (
               <FieldTable
@@ -178,7 +178,7 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
             )}
             {body ? (
               <p class="govuk-body">
-                Request body (<code>application/json</code>): <TypeCell schema={body} />
+                Request body (<code class="govuk-!-text-break-word">application/json</code>): <TypeCell schema={body} />
               </p>
             ) : (
               ""
