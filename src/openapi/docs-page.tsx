@@ -8,7 +8,7 @@ type Schema = Record<string, any>;
 const methods = ["get", "put", "post"];
 
 /** A schema's type in words: "string (date) or null", "array of User", "one of: Pass, Fail". */
-export function typeText(schema: Schema | undefined): string {
+function typeText(schema: Schema | undefined): string {
   if (!schema || Object.keys(schema).length === 0) return "any";
   if (typeof schema.$ref === "string") return schema.$ref.split("/").pop()!;
   if (Array.isArray(schema.anyOf)) return schema.anyOf.map(typeText).join(" or ");

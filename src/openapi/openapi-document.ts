@@ -33,9 +33,9 @@ export type OpenApiDocument = {
 
 const componentRef = (name: string) => `#/components/schemas/${name}`;
 
-/** zod -> JSON Schema, without the keywords a component or an inline schema must not repeat. */
-function jsonSchema(schema: z.ZodType | z.core.$ZodRegistry<{ id?: string }>, io: "input" | "output"): JsonSchema {
-  const converted = z.toJSONSchema(schema as z.ZodType, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+/** zod -> JSON Schema (2020-12, the document's dialect, so no $schema of its own). */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const converted = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
   delete converted.$schema;
   return converted;
 }

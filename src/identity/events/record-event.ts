@@ -1,7 +1,7 @@
 // Writing identity's audit log (the `events` table): one row per account-affecting action, in the
 // same synchronous transaction as the change it records, so the log and the data never disagree.
 // Rows are only ever inserted. A payload names what changed and never holds a secret, code or token.
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import type { IdentityDb } from "../accounts/database-types";
 import { events } from "../db/schema";
@@ -16,8 +16,6 @@ export interface NewEvent {
   subject: string | null;
   payload: Record<string, unknown>;
 }
-
-export type StoredEvent = Omit<typeof events.$inferSelect, "payload"> & { payload: Record<string, unknown> };
 
 export const actor = {
   client: (clientId: string) => `client:${clientId}`,
@@ -48,15 +46,4 @@ export function recordEvent(tx: IdentityDb, event: NewEvent, now = Date.now()): 
     payload: JSON.stringify(event.payload),
   });
   return row!.id;
-}
-
-/** The events about one account, oldest first. */
-export function eventsAbout(db: IdentityDb, subject: string): StoredEvent[] {
-  return db
-    .select()
-    .from(events)
-    .where(eq(events.subject, subject))
-    .orderBy(events.id)
-    .all()
-    .map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));
 }

@@ -50,7 +50,7 @@ export const listUsersQuery = z.object({
     .max(254, "email must be 254 characters or fewer")
     .pipe(z.email({ error: "email must be a valid email address" }))
     .optional()
-    .meta({ description: "Only the account with this email address (case does not matter)." }),
+    .meta({ description: "Only the account with this email address (case does not matter).", format: "email" }),
   trn: trn.optional().meta({ description: "Only the account bound to this TRN." }),
   limit: z
     .string()
