@@ -6,6 +6,7 @@ import m1 from "./0001_client_id_token_alg.sql" with { type: "text" };
 import m2 from "./0002_grant_session.sql" with { type: "text" };
 import m3 from "./0003_account_last_sign_in.sql" with { type: "text" };
 import m4 from "./0004_account_page.sql" with { type: "text" };
+import m5 from "./0005_api_rate_limit.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -13,4 +14,5 @@ export const migrations = embeddedMigrations(journal, {
   "0002_grant_session": m2,
   "0003_account_last_sign_in": m3,
   "0004_account_page": m4,
+  "0005_api_rate_limit": m5,
 });

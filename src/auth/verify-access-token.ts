@@ -28,6 +28,8 @@ export interface AccessTokenClaims extends JWTPayload {
   /** The grant (one sign-in) a user's token came from; revoking the grant revokes the token. */
   grant_id?: string;
   auth_time?: number;
+  /** Requests a minute the client may make to each API, when it was registered with its own limit. */
+  rate_limit?: number;
 }
 
 export interface AccessTokenVerifierOptions {
@@ -105,12 +107,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         if (verified.size >= cacheSize) verified.clear();
         verified.set(token, claims);
       }
-      if (requiredScope && !claims.scope.split(" ").includes(requiredScope)) {
-        return problemResponse(
-          { title: "Forbidden", status: 403, detail: `The access token does not have the scope '${requiredScope}'.` },
-          { "www-authenticate": `Bearer error="insufficient_scope", scope="${requiredScope}"` },
-        );
-      }
+      const lacking = requiredScope ? insufficientScope(claims, requiredScope) : undefined;
+      if (lacking) return lacking;
       if (claims.grant_id !== undefined && options.revocation) {
         const status = await options.revocation.status(token);
         if (status === "inactive") return unauthorized("invalid_token", "The access token has been revoked.");
@@ -125,6 +123,15 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       return claims;
     },
   };
+}
+
+/** The 403 to send when the token lacks `scope` (RFC 6750 §3.1 insufficient_scope), else undefined. */
+export function insufficientScope(claims: AccessTokenClaims, scope: string): Response | undefined {
+  if (claims.scope.split(" ").includes(scope)) return undefined;
+  return problemResponse(
+    { title: "Forbidden", status: 403, detail: `The access token does not have the scope '${scope}'.` },
+    { "www-authenticate": `Bearer error="insufficient_scope", scope="${scope}"` },
+  );
 }
 
 function describe(error: unknown): string {

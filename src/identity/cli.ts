@@ -13,8 +13,10 @@ import {
   knownScopes,
   listClients,
   newClientSchemaFor,
+  rateLimitSchema,
   removeClient,
   rotateClientSecret,
+  setClientRateLimit,
 } from "./clients/clients";
 import { accountSummary, findAccountSummaries, type AccountSummary } from "./accounts/account-summaries";
 import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
@@ -49,14 +51,19 @@ Options:
   --post-logout-redirect-uri URL    Where sign-out returns. Repeatable.
   --initiate-login-uri URL          Where a sign-in with a trn_token starts at the client.
   --id-token-alg ES256|RS256        How ID tokens for this client are signed (default ES256).
+  --rate-limit N                    Requests a minute this client may make to each API (identity's,
+                                    records'). Without it: the service's API_RATE_LIMIT (1000).
   --help                            Show this help.
 
 URLs must be https:// and are matched exactly. http://localhost or http://127.0.0.1 is accepted
 in development only (ENVIRONMENT=production refuses it).
 
+Scopes users:read and users:write give the Users API (/api/v1/users); add phone to users:read for
+phone numbers.
+
 Example (an awarding service):
   teacher-id identity clients add --name "Register trainee teachers" --client-id register \\
-    --grant-types client_credentials --scopes itt_outcome:write`,
+    --grant-types client_credentials --scopes itt_outcome:write --rate-limit 3000`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -69,6 +76,7 @@ Example (an awarding service):
         "post-logout-redirect-uri": { type: "string", multiple: true },
         "initiate-login-uri": { type: "string" },
         "id-token-alg": { type: "string" },
+        "rate-limit": { type: "string" },
       },
       strict: true,
       allowPositionals: true,
@@ -92,6 +100,7 @@ Example (an awarding service):
       postLogoutRedirectUris: values["post-logout-redirect-uri"] ?? [],
       initiateLoginUri: values["initiate-login-uri"],
       idTokenSignedResponseAlg: values["id-token-alg"],
+      rateLimit: values["rate-limit"],
     });
     if (!parsed.success) {
       const options: Record<string, string> = {
@@ -103,6 +112,7 @@ Example (an awarding service):
         postLogoutRedirectUris: "--post-logout-redirect-uri",
         initiateLoginUri: "--initiate-login-uri",
         idTokenSignedResponseAlg: "--id-token-alg",
+        rateLimit: "--rate-limit",
       };
       for (const [field, messages] of Object.entries(fieldErrors(parsed.error))) {
         const option = options[field.split(".")[0]] ?? field;
@@ -149,6 +159,7 @@ Lists each client: its id, name, grant types, scopes and registered URLs.`,
         for (const uri of client.postLogoutRedirectUris) io.out(`  post-logout:   ${uri}`);
         if (client.initiateLoginUri) io.out(`  initiate login: ${client.initiateLoginUri}`);
         if (client.grantTypes.includes("authorization_code")) io.out(`  ID token alg:  ${client.idTokenSignedResponseAlg}`);
+        io.out(`  rate limit:    ${client.rateLimit === null ? "API_RATE_LIMIT (the default)" : `${client.rateLimit} requests a minute`}`);
         io.out(`  created:       ${new Date(client.createdAt).toISOString()}`);
         if (client.secretRotatedAt) io.out(`  secret rotated: ${new Date(client.secretRotatedAt).toISOString()}`);
       }
@@ -205,6 +216,41 @@ Replaces the client's secret with a new one and prints it. The old secret stops 
       io.out(`New secret for '${clientId}' (the old one no longer works):`);
       io.out(`client_secret: ${secret}`);
       io.out("The secret is shown only now: store it somewhere safe.");
+      return 0;
+    });
+  },
+};
+
+const setRateLimitCommand: Command = {
+  name: "set-rate-limit",
+  summary: "Change how many requests a minute a client may make to each API",
+  help: `Usage: teacher-id identity clients set-rate-limit CLIENT_ID N|default
+
+Sets the client's limit to N requests a minute, or back to the service's API_RATE_LIMIT with
+"default". identity applies it at once; records applies it to tokens the client gets from now on
+(the limit travels in the token's rate_limit claim), so within ACCESS_TOKEN_TTL.`,
+  async run(args, io) {
+    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+    if (positionals.length !== 2) {
+      io.err("Usage: teacher-id identity clients set-rate-limit CLIENT_ID N|default\n\nGive a client id and a limit.");
+      return 2;
+    }
+    const [clientId, given] = positionals;
+    let limit: number | null = null;
+    if (given !== "default") {
+      const parsed = rateLimitSchema.safeParse(given);
+      if (!parsed.success) {
+        io.err(`The limit ${parsed.error.issues[0].message}, or "default". Nothing was changed.`);
+        return 2;
+      }
+      limit = parsed.data;
+    }
+    return withDatabase(io, async (db) => {
+      if (!setClientRateLimit(db, clientId, limit)) {
+        io.err(`There is no client '${clientId}'. Nothing was changed.`);
+        return 2;
+      }
+      io.out(`Client '${clientId}' may now make ${limit === null ? "API_RATE_LIMIT" : limit} requests a minute to each API.`);
       return 0;
     });
   },
@@ -335,7 +381,7 @@ it last signed in, and how many Teacher ID sessions it has open now. SUB is the 
 };
 
 export const identityCommands = commandGroup("identity", "Operate the identity service", [
-  commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand]),
+  commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand, setRateLimitCommand]),
   commandGroup("accounts", "Find Teacher ID accounts (contact details masked)", [listAccountsCommand, showAccountCommand]),
   commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
 ]);

@@ -1,6 +1,11 @@
 // identity (Teacher ID): accounts, TRN tokens, the OpenID Connect provider and its pages.
+import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
+import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
+import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { createReadiness } from "../metrics/readiness";
+import { internalClientCredentials } from "../config/internal-clients";
+import { openApiRoutes } from "../openapi/openapi-routes";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import { Page, type ServiceBrand } from "../web/layout";
@@ -20,8 +25,11 @@ import { oidcRoutes } from "./oidc/routes";
 import { provisionClients } from "./provisioning/provision-clients";
 import { trnTokenRoutes } from "./trn-tokens/routes";
 import { createJourneys } from "./journeys";
+import { identityApiDocument } from "./openapi";
+import { createTeacherLookup } from "./register/records-client";
+import { usersApiRoutes } from "./users-api/users-api-routes";
 
-export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/introspect", "/jwks"];
+export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/introspect", "/jwks", "/api/v1"];
 
 export interface IdentityServiceExtras {
   /** The client each service in this process calls the others with, from its settings: identity registers them. */
@@ -46,9 +54,23 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     db,
     keys,
     accessTokens: createAccessTokenVerifier({ issuer: settings.issuer, audience: settings.issuer, keys: keys.verificationKey }),
+    // Per client: its registered limit (at /token, /revoke, /introspect) or its token's rate_limit
+    // claim (bearer APIs), else API_RATE_LIMIT.
+    apiLimits: createApiRateLimiter({ defaultLimit: config.API_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
     brand,
     logger: log,
   };
+  const door: BearerApiDoor = { verifier: oidc.accessTokens, limiter: oidc.apiLimits, trustProxy: settings.trustProxy };
+  // The Users API checks a TRN with records before binding it (identity's client, scope teachers:read).
+  const findTeacher = createTeacherLookup({
+    recordsUrl: config.urls.records,
+    tokens: createClientCredentialsTokenSource({
+      tokenUrl: `${config.urls.identity}/token`,
+      credentials: () => internalClientCredentials(config, "identity"),
+      scope: "teachers:read",
+    }),
+    logger: log,
+  });
   registerIssuer(db, settings.issuer);
   const announce = provisionClients(db, config, internalClients, log);
   // Sign-in and registration pages (/interaction, /sign-in, /register) and identity's outbox worker.
@@ -66,13 +88,32 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     secure: settings.secure,
     apiPrefixes: identityApiPrefixes,
     // Each of these takes a few short parameters.
-    bodyLimits: { "/token": 16 * 1024, "/revoke": 16 * 1024, "/userinfo": 16 * 1024, "/trn-tokens": 16 * 1024, "/introspect": 16 * 1024 },
+    bodyLimits: {
+      "/token": 16 * 1024,
+      "/revoke": 16 * 1024,
+      "/userinfo": 16 * 1024,
+      "/trn-tokens": 16 * 1024,
+      "/introspect": 16 * 1024,
+      "/api/v1": 16 * 1024,
+    },
     formActionOrigins: clientRedirectOrigins(db),
     healthCheck: () => db.$client.query("SELECT 1").get(),
     readiness,
   })
     .use(oidcRoutes(oidc))
-    .use(trnTokenRoutes(oidc))
+    .use(trnTokenRoutes({ db, door, trnTokenTtlMs: settings.trnTokenTtlMs }))
+    .use(
+      usersApiRoutes({
+        db,
+        door,
+        teacherExists: async (trn) => {
+          const found = await findTeacher(trn);
+          return found.status;
+        },
+        logger: log,
+      }),
+    )
+    .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
     .get("/", () =>
       htmlResponse(

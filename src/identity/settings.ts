@@ -15,6 +15,7 @@ import { duration, optionalString } from "../config/env-schema";
 import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
 import { checkEmailSettings, checkSmsSettings, emailSettings, outboxSettings, smsSettings } from "../mail/settings";
 import { startLimitSettings } from "./rate-limit/settings";
+import { apiRateLimitSettings } from "../api-rate-limit/settings";
 import { securityCodeSettings } from "./security-codes/settings";
 
 const identityOwnSettings = z.object({
@@ -35,6 +36,8 @@ const identityOwnSettings = z.object({
   SIGNING_KEY_PASSPHRASE: optionalString().pipe(z.string().min(16, "must be at least 16 characters").optional()),
   // Authorization requests and journeys started per client IP.
   ...startLimitSettings.shape,
+  // Per-client limits on the APIs (a client's --rate-limit, else API_RATE_LIMIT).
+  ...apiRateLimitSettings.shape,
 });
 
 export const identitySettings = sharedSettings

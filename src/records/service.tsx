@@ -1,5 +1,7 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
 import { existsSync } from "node:fs";
+import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
+import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { createTokenIntrospector } from "../auth/token-introspection";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
@@ -8,6 +10,7 @@ import { openDevMailbox } from "../mail/dev-mailbox";
 import { createMailer, mailHandlers } from "../mail/mailer";
 import { createReadiness } from "../metrics/readiness";
 import { outboxStatsReader } from "../outbox/outbox-stats";
+import { openApiRoutes } from "../openapi/openapi-routes";
 import { createOutboxWorker, outboxTimingFromConfig } from "../outbox/worker";
 import { createServiceApp } from "../web/create-service-app";
 import { largestBodyLimit } from "../web/request-body";
@@ -20,6 +23,7 @@ import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
 import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
+import { recordsApiDocument } from "./openapi";
 import type { RecordsConfig } from "./settings";
 import { RecordsStartPage } from "./start-page";
 import { changeRequestRoutes } from "./change-requests/change-request-routes";
@@ -72,6 +76,12 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
       logger: log,
     }),
   });
+  // Per client: the token's rate_limit claim (the client's registered limit), else API_RATE_LIMIT.
+  const door: BearerApiDoor = {
+    verifier,
+    limiter: createApiRateLimiter({ defaultLimit: config.API_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
+    trustProxy: config.TRUST_PROXY,
+  };
   const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
   const readiness = createReadiness({
     service: "records",
@@ -98,9 +108,10 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .get("/", () =>
       htmlResponse(<RecordsStartPage brand={brand} identityUrl={config.urls.identity} devMailbox={pageMailbox !== undefined} />),
     )
-    .use(ittOutcomeRoutes({ db, verifier, logger: log, onInvitationEnqueued: () => worker.nudge() }))
-    .use(teacherRoutes({ db, verifier }))
-    .use(changeRequestRoutes({ db, verifier, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
+    .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
+    .use(teacherRoutes({ db, door }))
+    .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
+    .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));
   const announce: string[] = [];
   if (pageMailbox) {

@@ -13,12 +13,15 @@ import {
 } from "../config/config";
 import { checkInternalClientSettings, internalClientSettings } from "../config/internal-clients";
 import { checkEmailSettings, emailSettings, outboxSettings } from "../mail/settings";
+import { apiRateLimitSettings } from "../api-rate-limit/settings";
 
 export const recordsSettings = sharedSettings
   .extend(emailSettings.shape)
   .extend(outboxSettings.shape)
   // records -> identity POST /trn-tokens (scope trn_token:write).
   .extend(internalClientSettings("RECORDS").shape)
+  // Per-client limits on the API (a token's rate_limit claim, else API_RATE_LIMIT).
+  .extend(apiRateLimitSettings.shape)
   .extend({
     /**
      * How long records keeps identity's answer to "is this teacher's access token still valid?"

@@ -42,6 +42,13 @@ export function RecordsStartPage(props: { brand: ServiceBrand; identityUrl: stri
         </tbody>
       </table>
       <p class="govuk-body">
+        Every parameter, field and answer is described in the{" "}
+        <a class="govuk-link" href="/docs">
+          API documentation
+        </a>{" "}
+        and, for code generators, in the OpenAPI 3.1 document at <a class="govuk-link" href="/openapi.json">/openapi.json</a>.
+      </p>
+      <p class="govuk-body">
         Errors are <code>application/problem+json</code>. Error codes: 10001 teacher not found (404), 10002 more than one
         teacher with that TRN (409), 10003 the teacher already has a different QTS date (409), 10005 no ITT record for that
         provider can take this outcome (400).

@@ -1,7 +1,8 @@
 // The signed-in teacher behind a request to records' /v3 API: a user access token with scope
 // dqt:read and a trn claim (GET /v3/teacher, the change requests). User tokens are also checked
-// with identity, so a revoked sign-in is refused within seconds (the verifier's `revocation`).
-import type { AccessTokenVerifier } from "../auth/verify-access-token";
+// with identity, so a revoked sign-in is refused within seconds (the verifier's `revocation`), and
+// count against the client's API rate limit.
+import { enterBearerApi, type BearerApiDoor, type BearerApiRequest } from "../api-rate-limit/bearer-api";
 import { problemResponse } from "../web/problem";
 import { trnSchema } from "./itt-outcome/itt-outcome-schemas";
 
@@ -11,9 +12,9 @@ export interface SignedInTeacher {
   sub: string;
 }
 
-/** The teacher, or the 401/403/503 problem+json to send. */
-export async function signedInTeacher(verifier: AccessTokenVerifier, request: Request): Promise<SignedInTeacher | Response> {
-  const claims = await verifier.verify(request.headers.get("authorization"), "dqt:read");
+/** The teacher, or the 401/403/429/503 problem+json to send (through the API's rate limit). */
+export async function signedInTeacher(door: BearerApiDoor, context: BearerApiRequest): Promise<SignedInTeacher | Response> {
+  const claims = await enterBearerApi(door, context, "dqt:read");
   if (claims instanceof Response) return claims;
   const trn = trnSchema.safeParse(claims.trn);
   if (!trn.success) {

@@ -6,6 +6,8 @@ import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/k
 import { openSigningKeyStore } from "../../src/identity/keys/signing-keys";
 import { signAccessToken } from "../../src/identity/oidc/jwt-tokens";
 import { randomToken } from "../../src/security/tokens";
+import { openRecordsDatabase } from "../../src/records/db/database";
+import { importTeacherCsv } from "../../src/records/import/import-teachers";
 
 /** Registers a client_credentials client at identity (through its database, as `identity clients add` does). */
 export function registerApiClient(dataDir: string, scopes: string[]): { clientId: string; clientSecret: string } {
@@ -84,4 +86,19 @@ export async function putOutcome(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+const teacherCsvHeader =
+  "trn,first_name,middle_name,last_name,date_of_birth,email,qts_date,itt_provider_ukprn,itt_provider_name,itt_programme_type,itt_subjects,itt_age_range_from,itt_age_range_to,itt_start_date,itt_end_date,itt_result";
+
+/** Loads one teacher in training into records' database, as `records import` does. */
+export function addTeacherRecord(dataDir: string, trn: string, fields: { lastName?: string; email?: string } = {}): void {
+  const csv = `${teacherCsvHeader}\n${trn},Sam,,${fields.lastName ?? `Taylor-${trn}`},1999-01-02,${fields.email ?? ""},,10000001,Riverside Teacher Training Partnership,Provider-led,Mathematics,11,16,2025-09-01,2026-07-31,InTraining\n`;
+  const db = openRecordsDatabase(dataDir);
+  try {
+    const result = importTeacherCsv(db, [csv]);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  } finally {
+    db.$client.close();
+  }
 }

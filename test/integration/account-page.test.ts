@@ -184,7 +184,7 @@ describe("your account", () => {
     expect(notice.text).not.toContain(newEmail);
     expect(notice.text).toContain("If this was not you");
     const [event] = eventsAbout(seed.identityDb, accountId);
-    expect(event).toMatchObject({ type: "UserUpdated", actor: accountId, subject: accountId });
+    expect(event).toMatchObject({ type: "UserUpdated", actor: `account:${accountId}`, subject: accountId });
     expect(JSON.stringify(event.payload)).not.toContain(newEmail);
     expect(JSON.stringify(event.payload)).not.toContain(teacher.email);
     expect(event.payload).toEqual({ changes: { email: { old: expect.stringMatching(/\*{4}/), new: expect.stringMatching(/\*{4}/) } } });

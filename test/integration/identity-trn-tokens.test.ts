@@ -1,14 +1,17 @@
 // POST /trn-tokens: what records calls after a QTS pass (seed step 2-3).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { base64url, decodeJwt } from "jose";
 import { trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { clientCredentialsToken, startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
+import { loadApiDocument, watchApiResponses, type ResponseWatch } from "../helpers/openapi-conformance";
 
 let identity: IdentityUnderTest;
 let writer: string;
 let otherScope: string;
+/** Every /trn-tokens response in this file is checked against identity's OpenAPI document. */
+let watch: ResponseWatch;
 
 beforeAll(async () => {
   // Not the default (30 days, checked in register-magic-link.test.ts): the setting is honoured.
@@ -21,8 +24,20 @@ beforeAll(async () => {
   });
   writer = await clientCredentialsToken(identity.issuer, "records-test", secret, "trn_token:write");
   otherScope = await clientCredentialsToken(identity.issuer, "records-test", secret, "teachers:read");
+  watch = watchApiResponses(identity.issuer, await loadApiDocument(identity.issuer), {
+    apiPrefixes: ["/trn-tokens"],
+    // Malformed JSON is refused while the body is read, before the route (and its rate limiter) runs.
+    rateLimitFieldsExempt: ({ init }) => init?.body === "{nope",
+  });
 });
-afterAll(() => identity.stop());
+afterEach(() => {
+  expect(watch.failures.splice(0)).toEqual([]);
+});
+afterAll(async () => {
+  watch?.restore();
+  expect(watch?.checked ?? 0).toBeGreaterThan(10);
+  await identity.stop();
+});
 
 const post = (body: unknown, token: string | null = writer) =>
   fetch(`${identity.issuer}/trn-tokens`, {

@@ -1,6 +1,6 @@
 // The records API over real HTTP, with real tokens from identity's POST /token, and the invitation
 // email delivered to a real SMTP server after records called identity's POST /trn-tokens.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openIdentityDatabase } from "../../src/identity/db/database";
 import { trnTokens } from "../../src/identity/db/schema";
@@ -12,11 +12,14 @@ import { sha256 } from "../../src/security/tokens";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 import { clientToken, putOutcome, registerApiClient, trnTokenFromLink, userToken } from "../helpers/records-support";
+import { loadApiDocument, watchApiResponses, type ResponseWatch } from "../helpers/openapi-conformance";
 
 let smtp: TestSmtpServer;
 let system: TestSystem;
 let writer: string; // itt_outcome:write
 let reader: string; // teachers:read
+/** Every response of records' API in this file is checked against records' OpenAPI document. */
+let watch: ResponseWatch;
 
 const header =
   "trn,first_name,middle_name,last_name,date_of_birth,email,qts_date,itt_provider_ukprn,itt_provider_name,itt_programme_type,itt_subjects,itt_age_range_from,itt_age_range_to,itt_start_date,itt_end_date,itt_result";
@@ -58,8 +61,21 @@ beforeAll(async () => {
   const client = registerApiClient(system.dataDir, ["itt_outcome:write", "teachers:read"]);
   writer = await clientToken(system.urls.identity, client, "itt_outcome:write");
   reader = await clientToken(system.urls.identity, client, "teachers:read");
+  watch = watchApiResponses(system.urls.records, await loadApiDocument(system.urls.records), {
+    apiPrefixes: ["/v2", "/v3"],
+    // Malformed JSON is refused while the body is read, before the route (and its rate limiter) runs.
+    rateLimitFieldsExempt: ({ init }) => init?.body === "{not json",
+  });
+});
+afterEach(() => {
+  // Each response this test received matches the document's schema for its route and status.
+  const failures = watch.failures.splice(0);
+  expect(failures).toEqual([]);
 });
 afterAll(async () => {
+  watch?.restore();
+  // The check ran on this file's responses (a watch that saw nothing would prove nothing).
+  expect(watch?.checked ?? 0).toBeGreaterThan(30);
   await system?.stop();
   await smtp?.close();
 });

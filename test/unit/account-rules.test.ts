@@ -112,7 +112,7 @@ describe("changes", () => {
     expect(notice.text).not.toContain("new.address@example.com");
     expect(notice.text).not.toMatch(/https?:\/\//);
     const [event] = eventsAbout(db, account.id);
-    expect(event).toMatchObject({ type: "UserUpdated", actor: account.id, payload: { changes: { email: { old: expect.stringContaining("****"), new: "ne****s@example.com" } } } });
+    expect(event).toMatchObject({ type: "UserUpdated", actor: `account:${account.id}`, payload: { changes: { email: { old: expect.stringContaining("****"), new: "ne****s@example.com" } } } });
     expect(readPendingChange(db, session, "email")).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import { enqueueEmail } from "../../outbox/enqueue";
 import { isUniqueViolation, type Account } from "../accounts/accounts";
 import type { IdentityDb } from "../accounts/database-types";
 import { accounts, deletedAccounts, securityCodes, sessions, trnTokens } from "../db/schema";
-import { recordEvent } from "../events/events";
+import { actor, recordEvent } from "../events/events";
 import { maskedChange } from "../events/masking";
 import type { JourneyDeps } from "../journey/journey-deps";
 import { revokeAccountGrants } from "../oidc/grants";
@@ -35,7 +35,7 @@ export function changeEmail(db: IdentityDb, input: { account: Account; session: 
       enqueueEmail(tx, emailChangedNotice(account.email, newEmail, now), now);
       recordEvent(
         tx,
-        { type: "UserUpdated", actor: account.id, subject: account.id, payload: { changes: { email: maskedChange("email", account.email, newEmail) } } },
+        { type: "UserUpdated", actor: actor.account(account.id), subject: account.id, payload: { changes: { email: maskedChange("email", account.email, newEmail) } } },
         now,
       );
     });
@@ -60,7 +60,7 @@ export function changePhone(db: IdentityDb, input: { account: Account; session: 
       tx,
       {
         type: "UserUpdated",
-        actor: account.id,
+        actor: actor.account(account.id),
         subject: account.id,
         payload: { changes: { phone_number: maskedChange("phone", account.phoneNumber, phone) } },
       },
@@ -78,7 +78,7 @@ export function changePreferredName(db: IdentityDb, input: { account: Account; p
       tx,
       {
         type: "UserUpdated",
-        actor: account.id,
+        actor: actor.account(account.id),
         subject: account.id,
         payload: { changes: { preferred_name: maskedChange("name", account.preferredName, preferredName) } },
       },
@@ -94,7 +94,7 @@ export function removeClientAccess(db: IdentityDb, input: { accountId: string; c
     if (grantsRevoked > 0) {
       recordEvent(
         tx,
-        { type: "GrantRevoked", actor: input.accountId, subject: input.accountId, payload: { clientId: input.clientId, grantsRevoked } },
+        { type: "GrantRevoked", actor: actor.account(input.accountId), subject: input.accountId, payload: { clientId: input.clientId, grantsRevoked } },
         now,
       );
     }
@@ -107,7 +107,7 @@ export function signOutEverywhere(db: IdentityDb, accountId: string, now = Date.
   return db.transaction((tx) => {
     const grantsRevoked = revokeAccountGrants(tx, accountId, {}, now);
     const sessionsEnded = changedRows(tx.delete(sessions).where(eq(sessions.accountId, accountId)).run());
-    recordEvent(tx, { type: "SignedOutEverywhere", actor: accountId, subject: accountId, payload: { sessionsEnded, grantsRevoked } }, now);
+    recordEvent(tx, { type: "SignedOutEverywhere", actor: actor.account(accountId), subject: accountId, payload: { sessionsEnded, grantsRevoked } }, now);
     return { sessionsEnded, grantsRevoked };
   });
 }
@@ -130,6 +130,6 @@ export function deleteAccount(db: IdentityDb, account: Account, now = Date.now()
     // Sessions and pending changes go with the row (ON DELETE CASCADE).
     tx.delete(accounts).where(eq(accounts.id, account.id)).run();
     tx.insert(deletedAccounts).values({ sub: account.id, deletedAt: now }).run();
-    recordEvent(tx, { type: "UserDeleted", actor: account.id, subject: account.id, payload: { grantsRevoked, trnUnbound: account.trn !== null } }, now);
+    recordEvent(tx, { type: "UserDeleted", actor: actor.account(account.id), subject: account.id, payload: { grantsRevoked, trnUnbound: account.trn !== null } }, now);
   });
 }

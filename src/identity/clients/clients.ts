@@ -12,7 +12,14 @@ import { clients } from "../db/schema";
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
-export const machineScopes = ["trn_token:write", "itt_outcome:write", "teachers:read"] as const;
+export const machineScopes = ["trn_token:write", "itt_outcome:write", "teachers:read", "users:read", "users:write"] as const;
+/**
+ * The one user scope a machine client may hold: with users:read, `phone` lets the Users API return
+ * phone numbers (without it, none is ever returned).
+ */
+export const machinePhoneScope = "phone";
+/** The most requests a minute a client may be given (`clients add --rate-limit`). */
+export const maxClientRateLimit = 10_000_000;
 /** Registered like scopes, never put in a token: `introspect` lets a resource server call POST /introspect. */
 export const clientPermissions = ["introspect"] as const;
 /** What tokens can carry (and discovery lists). */
@@ -34,6 +41,8 @@ export interface Client {
   idTokenSignedResponseAlg: "ES256" | "RS256";
   createdAt: number;
   secretRotatedAt: number | null;
+  /** Requests a minute this client may make to each API; null: the service's API_RATE_LIMIT. */
+  rateLimit: number | null;
 }
 
 const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -52,6 +61,13 @@ const clientUrl = z.string().refine(
   },
   { message: "must be an absolute https:// URL without a #fragment (http:// only for localhost or 127.0.0.1)" },
 );
+
+/** Requests a minute: a whole number from 1 to maxClientRateLimit (the CLI gives it as text). */
+export const rateLimitSchema = z.coerce
+  .number({ error: "must be a whole number of requests a minute" })
+  .int("must be a whole number of requests a minute")
+  .min(1, "must be at least 1")
+  .max(maxClientRateLimit, `must be ${maxClientRateLimit} or less`);
 
 export const newClientSchema = z
   .object({
@@ -75,6 +91,7 @@ export const newClientSchema = z
     postLogoutRedirectUris: z.array(clientUrl).default([]),
     initiateLoginUri: clientUrl.optional(),
     idTokenSignedResponseAlg: z.enum(["ES256", "RS256"], { error: "must be ES256 or RS256" }).default("ES256"),
+    rateLimit: rateLimitSchema.nullish().transform((limit) => limit ?? null),
   })
   .superRefine((client, ctx) => {
     const browser = client.grantTypes.includes("authorization_code");
@@ -90,12 +107,16 @@ export const newClientSchema = z
     if (!browser && (client.redirectUris.length || client.postLogoutRedirectUris.length || client.initiateLoginUri)) {
       ctx.addIssue({ code: "custom", path: ["redirectUris"], message: "are only for clients with the authorization_code grant" });
     }
-    const userScopeOnMachine = client.scopes.find((s) => (userScopes as readonly string[]).includes(s));
+    const phoneForUsersApi = (s: string) => s === machinePhoneScope && client.scopes.includes("users:read");
+    const userScopeOnMachine = client.scopes.find((s) => (userScopes as readonly string[]).includes(s) && !phoneForUsersApi(s));
     if (!browser && userScopeOnMachine) {
       ctx.addIssue({
         code: "custom",
         path: ["scopes"],
-        message: `'${userScopeOnMachine}' is a scope for signed-in users: it needs the authorization_code grant`,
+        message:
+          userScopeOnMachine === machinePhoneScope
+            ? "'phone' on a client_credentials client goes with users:read (the Users API returns phone numbers only then)"
+            : `'${userScopeOnMachine}' is a scope for signed-in users: it needs the authorization_code grant`,
       });
     }
   });
@@ -136,6 +157,7 @@ function fromRow(row: ClientRow): Client {
     idTokenSignedResponseAlg: row.idTokenSignedResponseAlg,
     createdAt: row.createdAt,
     secretRotatedAt: row.secretRotatedAt,
+    rateLimit: row.rateLimit,
   };
 }
 
@@ -195,7 +217,10 @@ export class ClientExistsError extends Error {
  */
 export function createClient(
   db: IdentityDatabase,
-  input: Omit<z.output<typeof newClientSchema>, "idTokenSignedResponseAlg"> & { idTokenSignedResponseAlg?: "ES256" | "RS256" },
+  input: Omit<z.output<typeof newClientSchema>, "idTokenSignedResponseAlg" | "rateLimit"> & {
+    idTokenSignedResponseAlg?: "ES256" | "RS256";
+    rateLimit?: number | null;
+  },
   options: { secret?: string; now?: number } = {},
 ): { client: Client; secret: string } {
   const secret = options.secret ?? randomToken();
@@ -212,6 +237,7 @@ export function createClient(
     idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? "ES256",
     createdAt: now,
     secretRotatedAt: null,
+    rateLimit: input.rateLimit ?? null,
   };
   const inserted = db.insert(clients).values(row).onConflictDoNothing().run();
   if (changedRows(inserted) === 0) throw new ClientExistsError(input.clientId);
@@ -235,6 +261,13 @@ export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: 
   db.update(clients).set({ scopes: JSON.stringify([...client.scopes, ...missing]) }).where(eq(clients.clientId, clientId)).run();
   forgetClient(db, clientId);
   return true;
+}
+
+/** Sets a client's requests a minute (null: the service's API_RATE_LIMIT); false when there is no such client. */
+export function setClientRateLimit(db: IdentityDatabase, clientId: string, rateLimit: number | null): boolean {
+  const changed = changedRows(db.update(clients).set({ rateLimit }).where(eq(clients.clientId, clientId)).run()) > 0;
+  forgetClient(db, clientId);
+  return changed;
 }
 
 /** Replaces a client's secret; the old one stops working at once. Returns the new secret, or null. */

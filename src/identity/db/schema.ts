@@ -22,6 +22,8 @@ export const clients = sqliteTable("clients", {
   idTokenSignedResponseAlg: text("id_token_signed_response_alg", { enum: ["ES256", "RS256"] }).notNull().default("ES256"),
   createdAt: integer("created_at").notNull(),
   secretRotatedAt: integer("secret_rotated_at"),
+  /** Requests a minute this client may make to each API; null: the service's API_RATE_LIMIT. */
+  rateLimit: integer("rate_limit"),
 });
 
 export const signingKeys = sqliteTable("signing_keys", {
@@ -56,6 +58,8 @@ export const accounts = sqliteTable(
     /** When the account last signed in (a new identity session); for operators (`identity accounts show`). */
     lastSignedInAt: integer("last_signed_in_at"),
   },
+  // The Users API pages through accounts in this order (GET /api/v1/users).
+  (t) => [index("accounts_created").on(t.createdAt, t.id)],
 );
 
 export const sessions = sqliteTable(

@@ -15,11 +15,13 @@ export type EventType =
   /** A client's access to the account was removed: payload `{ clientId, grantsRevoked }`. */
   | "GrantRevoked"
   /** Every session ended and every grant revoked: payload `{ sessionsEnded, grantsRevoked }`. */
-  | "SignedOutEverywhere";
+  | "SignedOutEverywhere"
+  /** A TRN was bound to the account (e.g. through the Users API): payload `{ trn }`. */
+  | "TrnBound";
 
 export interface NewEvent {
   type: EventType;
-  /** Who made the change: an account's sub, a client_id, or "identity" itself. */
+  /** Who made the change, from actor: `account:<sub>`, `client:<client_id>` (later `staff:<id>`). */
   actor: string;
   /** The account the change is about (its sub). */
   subject: string;
@@ -30,6 +32,12 @@ export interface StoredEvent extends Required<NewEvent> {
   id: number;
   time: number;
 }
+
+/** How an event names who acted: one prefix per kind of actor, so `--actor client:x` finds them. */
+export const actor = {
+  account: (sub: string) => `account:${sub}`,
+  client: (clientId: string) => `client:${clientId}`,
+};
 
 /** Appends one event; call it with the transaction that makes the change. Returns its id. */
 export function recordEvent(tx: IdentityDb, event: NewEvent, now = Date.now()): number {

@@ -1,6 +1,7 @@
 // What the protocol code needs from the running identity service, in one value.
 import type { Logger } from "../../log/logger";
 import type { AccessTokenVerifier } from "../../auth/verify-access-token";
+import type { ApiRateLimiter } from "../../api-rate-limit/api-rate-limiter";
 import type { IdentityDatabase } from "../db/database";
 import type { SigningKeyStore } from "../keys/signing-keys";
 import type { ServiceBrand } from "../../web/layout";
@@ -12,6 +13,8 @@ export interface OidcContext {
   keys: SigningKeyStore;
   /** Verifies access tokens identity issued, for identity's own APIs (audience IDENTITY_URL). */
   accessTokens: AccessTokenVerifier;
+  /** Per-client limits on identity's APIs (/token, /revoke, /introspect, /userinfo, /trn-tokens, /api/v1/users). */
+  apiLimits: ApiRateLimiter;
   /** IDENTITY_URL: the `iss` of every token. */
   issuer: string;
   recordsUrl: string;

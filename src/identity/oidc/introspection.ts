@@ -3,7 +3,7 @@
 // or refresh token, signing out), so records asks here about user tokens before it trusts them.
 // Only clients registered with the `introspect` scope may ask (records' own client); they
 // authenticate as at /token.
-import { authenticateClient } from "./client-authentication";
+import type { Client } from "../clients/clients";
 import type { OidcContext } from "./context";
 import { grantStands } from "./grants";
 import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
@@ -11,8 +11,8 @@ import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
 /** The client scope that lets a resource server call POST /introspect. */
 export const introspectScope = "introspect";
 
-export async function introspect(ctx: OidcContext, authorization: string | null, form: URLSearchParams): Promise<Response> {
-  const client = authenticateClient(ctx.db, authorization, form);
+/** `client` has authenticated (routes.tsx, which also counts the request against its rate limit). */
+export async function introspect(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
   if (!client.scopes.includes(introspectScope)) {
     throw new OAuthError("unauthorized_client", `This client may not introspect tokens: it needs the scope '${introspectScope}'.`);
   }

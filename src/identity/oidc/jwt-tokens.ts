@@ -19,6 +19,8 @@ export interface AccessTokenSubject {
   trn?: string | null;
   grantId?: string;
   authTime?: number;
+  /** The client's own requests a minute, when it has one: records reads it from the token (rate_limit). */
+  rateLimit?: number | null;
 }
 
 export async function signAccessToken(
@@ -34,6 +36,7 @@ export async function signAccessToken(
   if (subject.trn && grantsTrnClaim(subject.scopes)) claims.trn = subject.trn;
   if (subject.grantId) claims.grant_id = subject.grantId;
   if (subject.authTime !== undefined) claims.auth_time = Math.floor(subject.authTime / 1000);
+  if (subject.rateLimit) claims.rate_limit = subject.rateLimit;
   const accessToken = signCompactJwt(
     { alg, kid, typ: "at+jwt" },
     {

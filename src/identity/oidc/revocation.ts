@@ -3,13 +3,13 @@
 import { eq } from "drizzle-orm";
 import { sha256 } from "../../security/tokens";
 import { grants, refreshTokens } from "../db/schema";
-import { authenticateClient } from "./client-authentication";
+import type { Client } from "../clients/clients";
 import type { OidcContext } from "./context";
 import { revokeGrant } from "./grants";
 import { jsonNoStore, requiredParam } from "./oauth-errors";
 
-export async function revoke(ctx: OidcContext, authorization: string | null, form: URLSearchParams): Promise<Response> {
-  const client = authenticateClient(ctx.db, authorization, form);
+/** `client` has authenticated (routes.tsx, which also counts the request against its rate limit). */
+export async function revoke(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
   const token = requiredParam(form, "token");
   let grantId: string | undefined;
   const refresh = ctx.db

@@ -1,9 +1,14 @@
 // The OpenID Connect provider's HTTP endpoints. Thin: each parses, calls a plain function, replies.
+import type { Server } from "bun";
 import { Elysia } from "elysia";
+import type { ResponseHeaders } from "../../api-rate-limit/api-rate-limiter";
+import { enterBearerApi } from "../../api-rate-limit/bearer-api";
 import { clientIp } from "../../web/client-ip";
 import { htmlResponse, seeOther } from "../../web/html";
 import { tooManyRequests, tooManyStarts } from "../rate-limit/rate-limit-pages";
+import type { Client } from "../clients/clients";
 import { authorize } from "./authorize";
+import { authenticateClient } from "./client-authentication";
 import type { OidcContext } from "./context";
 import { discoveryDocument } from "./discovery";
 import { checkEndSessionRequest, postLogoutLocation, sessionToEnd, signOut, type EndSessionParams } from "./end-session";
@@ -45,15 +50,41 @@ export function oidcRoutes(ctx: OidcContext) {
     return htmlResponse(<SignOutConfirmPage brand={ctx.brand} csrfToken={csrfToken} form={form} clientName={check.client?.name} />);
   }
 
+  /**
+   * The endpoints where a client authenticates itself (/token, /revoke, /introspect): an address
+   * that keeps failing is refused unread; a failure counts against the address; an authenticated
+   * client's request counts against the client's limit (src/api-rate-limit/).
+   */
+  const asClient = (
+    { request, server, set }: { request: Request; server: Server<unknown> | null; set: { headers: ResponseHeaders } },
+    handle: (client: Client, form: URLSearchParams) => Promise<Response>,
+  ) =>
+    oauth(async () => {
+      const address = () => clientIp(request, server, ctx.trustProxy);
+      const refused = ctx.apiLimits.refuseAddress(set.headers, address);
+      if (refused) return refused;
+      const form = await readForm(request);
+      let client: Client;
+      try {
+        client = authenticateClient(ctx.db, request.headers.get("authorization"), form);
+      } catch (error) {
+        if (error instanceof OAuthError && error.error === "invalid_client") ctx.apiLimits.authenticationFailed(set.headers, address());
+        throw error;
+      }
+      return ctx.apiLimits.admit(set.headers, client.clientId, client.rateLimit) ?? handle(client, form);
+    });
+  const userinfoDoor = { verifier: ctx.accessTokens, limiter: ctx.apiLimits, trustProxy: ctx.trustProxy };
+  const userinfoRoute = async (context: Parameters<typeof enterBearerApi>[1]) => {
+    const claims = await enterBearerApi(userinfoDoor, context, "openid");
+    return claims instanceof Response ? claims : userinfo(ctx, claims);
+  };
+
   return new Elysia({ name: "identity-oidc" })
     .get("/.well-known/openid-configuration", () => cacheable(discovery))
     .get("/.well-known/jwks.json", async () => cacheable(await ctx.keys.jwks()))
-    .post(
-      "/token",
-      ({ request }) => oauth(async () => handleTokenRequest(ctx, request.headers.get("authorization"), await readForm(request))),
-    )
-    .post("/revoke", ({ request }) => oauth(async () => revoke(ctx, request.headers.get("authorization"), await readForm(request))))
-    .post("/introspect", ({ request }) => oauth(async () => introspect(ctx, request.headers.get("authorization"), await readForm(request))))
+    .post("/token", (context) => asClient(context, (client, form) => handleTokenRequest(ctx, client, form)))
+    .post("/revoke", (context) => asClient(context, (client, form) => revoke(ctx, client, form)))
+    .post("/introspect", (context) => asClient(context, (client, form) => introspect(ctx, client, form)))
     .get("/authorize", ({ request, server }) => {
       const ip = clientIp(request, server, ctx.trustProxy);
       const outcome = authorize(ctx.db, ctx.issuer, new URL(request.url).searchParams, request.headers.get("cookie"), Date.now(), {
@@ -67,8 +98,8 @@ export function oidcRoutes(ctx: OidcContext) {
       }
       return seeOther(outcome.location);
     })
-    .get("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")))
-    .post("/userinfo", ({ request }) => userinfo(ctx, request.headers.get("authorization")))
+    .get("/userinfo", userinfoRoute)
+    .post("/userinfo", userinfoRoute)
     .get("/end-session", ({ query, request, ...rest }) =>
       endSessionPage(
         {

@@ -8,17 +8,16 @@ import { tokenScopes, type Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
 import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
-import { authenticateClient } from "./client-authentication";
 import { findAccountById } from "../accounts/accounts";
 import { claimsForScopes } from "./claims";
 import type { OidcContext } from "./context";
 import { signAccessToken, signIdToken } from "./jwt-tokens";
 import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
 
-export async function handleTokenRequest(ctx: OidcContext, authorization: string | null, form: URLSearchParams): Promise<Response> {
+/** `client` has authenticated (routes.tsx, which also counts the request against its rate limit). */
+export async function handleTokenRequest(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
   const grantType = param(form, "grant_type");
   if (!grantType) throw new OAuthError("invalid_request", "The parameter grant_type is required.");
-  const client = authenticateClient(ctx.db, authorization, form);
   switch (grantType) {
     case "client_credentials":
       return clientCredentials(ctx, client, form);
@@ -51,7 +50,12 @@ function requestedScopes(form: URLSearchParams, allowed: string[]): string[] {
 async function clientCredentials(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
   requireGrantType(client, "client_credentials");
   const scopes = requestedScopes(form, client.scopes.filter((s) => tokenScopes.includes(s)));
-  const { accessToken, expiresIn, scope } = await signAccessToken(ctx, { sub: client.clientId, clientId: client.clientId, scopes });
+  const { accessToken, expiresIn, scope } = await signAccessToken(ctx, {
+    sub: client.clientId,
+    clientId: client.clientId,
+    scopes,
+    rateLimit: client.rateLimit,
+  });
   tokensIssued.client_credentials.inc();
   return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope });
 }
@@ -114,6 +118,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
     trn: account.trn,
     grantId: grant.id,
     authTime: row.authTime,
+    rateLimit: client.rateLimit,
   });
   const body: Record<string, unknown> = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope };
   if (scopes.includes("openid")) {
@@ -193,6 +198,7 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
     scopes,
     trn: account.trn,
     grantId: grant.id,
+    rateLimit: client.rateLimit,
   });
   tokensIssued.refresh_token.inc();
   return jsonNoStore({ access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope, refresh_token: next });

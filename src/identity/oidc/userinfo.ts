@@ -1,14 +1,14 @@
 // GET|POST /userinfo: the signed-in user's claims, for the scopes of the access token. The token
 // must come from a grant that has not been revoked (a reused code or refresh token revokes it).
+import type { AccessTokenClaims } from "../../auth/verify-access-token";
 import { problemResponse } from "../../web/problem";
 import { findAccountById } from "../accounts/accounts";
 import { claimsForScopes } from "./claims";
 import type { OidcContext } from "./context";
 import { grantStands } from "./grants";
 
-export async function userinfo(ctx: OidcContext, authorization: string | null): Promise<Response> {
-  const claims = await ctx.accessTokens.verify(authorization, "openid");
-  if (claims instanceof Response) return claims;
+/** `claims`: a valid access token's, with scope openid (routes.tsx checks it and the client's rate limit). */
+export function userinfo(ctx: OidcContext, claims: AccessTokenClaims): Response {
   if (!grantStands(ctx.db, claims.grant_id, claims.sub)) return invalidToken("The access token has been revoked.");
   const account = findAccountById(ctx.db, claims.sub);
   if (!account) return invalidToken("The account no longer exists.");

@@ -11,7 +11,15 @@ import {
   type ConfiguredClient,
 } from "../../config/internal-clients";
 import type { Logger } from "../../log/logger";
-import { addClientScopes, createClient, findClient, rotateClientSecret, secretMatches, type newClientSchema } from "../clients/clients";
+import {
+  addClientScopes,
+  createClient,
+  findClient,
+  rotateClientSecret,
+  secretMatches,
+  setClientRateLimit,
+  type newClientSchema,
+} from "../clients/clients";
 import type { IdentityDatabase } from "../db/database";
 import type { z } from "zod";
 import type { IdentityConfig } from "../settings";
@@ -19,6 +27,13 @@ import type { IdentityConfig } from "../settings";
 type ClientDefinition = Omit<z.output<typeof newClientSchema>, "clientId" | "idTokenSignedResponseAlg">;
 
 export const demoAwardingClientId = "demo-awarding-service";
+
+/**
+ * Requests a minute for the services' own clients: far above what one process serves on two cores
+ * (so never what slows a results day: records asks for a trn_token per invitation), yet bounded.
+ * Operators registering them by hand in production give the same with --rate-limit.
+ */
+export const internalClientRateLimit = 1_000_000;
 
 /** What each service's client may do. */
 export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">): Record<ServiceName, ClientDefinition> {
@@ -31,6 +46,7 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
       scopes: ["trn_token:write", "introspect"],
       redirectUris: [],
       postLogoutRedirectUris: [],
+      rateLimit: internalClientRateLimit,
     },
     identity: {
       name: "Teacher ID",
@@ -38,6 +54,7 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
       scopes: ["teachers:read"],
       redirectUris: [],
       postLogoutRedirectUris: [],
+      rateLimit: internalClientRateLimit,
     },
     access: {
       name: "Access your teaching qualifications",
@@ -46,6 +63,8 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
       redirectUris: [`${access}/sign-in/callback`],
       postLogoutRedirectUris: [`${access}/signed-out`],
       initiateLoginUri: `${access}/register`,
+      // One request per teacher's page view: access's limit is all its teachers' together.
+      rateLimit: internalClientRateLimit,
     },
   };
 }
@@ -75,6 +94,10 @@ export function provisionClients(
     // A client provisioned by an older version gets the scopes this version's services need.
     if (addClientScopes(db, clientId, definitions[service].scopes)) {
       logger.info("client_scopes_added", { client_id: clientId, for_service: service });
+    }
+    // ... and a rate limit, unless an operator has set one.
+    if (existing.rateLimit === null && setClientRateLimit(db, clientId, definitions[service].rateLimit)) {
+      logger.info("client_rate_limit_set", { client_id: clientId, for_service: service, rate_limit: definitions[service].rateLimit });
     }
     if (setSecret) {
       if (!secretMatches(existing, setSecret)) {

@@ -1,32 +1,32 @@
 // POST /trn-tokens (records calls it after a QTS pass): bearer token with scope trn_token:write.
 import { Elysia } from "elysia";
-import { parseOrProblem, problemResponse } from "../../web/problem";
+import { enterBearerApi, type BearerApiDoor } from "../../api-rate-limit/bearer-api";
+import { parseOperationInput } from "../../openapi/operation";
+import { problemResponse } from "../../web/problem";
 import { readBodyText } from "../../web/request-body";
-import type { OidcContext } from "../oidc/context";
-import { createTrnTokenSchema } from "./schemas";
+import type { IdentityDatabase } from "../db/database";
+import { createTrnToken } from "./schemas";
 import { issueTrnToken } from "./trn-tokens";
 
-export function trnTokenRoutes(ctx: OidcContext) {
-  return new Elysia({ name: "identity-trn-tokens" }).post(
-    "/trn-tokens",
-    async ({ request }) => {
-      const claims = await ctx.accessTokens.verify(request.headers.get("authorization"), "trn_token:write");
-      if (claims instanceof Response) return claims;
-      // Read within its limit (an oversized body is a 413 from the web layer, not a 400 here).
-      const text = await readBodyText(request);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send a JSON object." });
-      }
-      const parsed = parseOrProblem(createTrnTokenSchema, body ?? {});
-      if (!parsed.ok) return parsed.response;
-      const issued = issueTrnToken(ctx.db, { ...parsed.value, clientId: claims.client_id }, { ttlMs: ctx.trnTokenTtlMs });
-      return new Response(JSON.stringify(issued), {
-        status: 201,
-        headers: { "content-type": "application/json", "cache-control": "no-store" },
-      });
-    },
-  );
+export function trnTokenRoutes(options: { db: IdentityDatabase; door: BearerApiDoor; trnTokenTtlMs: number }) {
+  const { db, door } = options;
+  return new Elysia({ name: "identity-trn-tokens" }).post(createTrnToken.path, async ({ request, server, set }) => {
+    const claims = await enterBearerApi(door, { request, server, set }, createTrnToken.scope);
+    if (claims instanceof Response) return claims;
+    // Read within its limit (an oversized body is a 413 from the web layer, not a 400 here).
+    const text = await readBodyText(request);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return problemResponse({ title: "The request body could not be read.", status: 400, detail: "Send a JSON object." });
+    }
+    const parsed = parseOperationInput(createTrnToken, { body: body ?? {} });
+    if (!parsed.ok) return parsed.response;
+    const issued = issueTrnToken(db, { ...parsed.body, clientId: claims.client_id }, { ttlMs: options.trnTokenTtlMs });
+    return new Response(JSON.stringify(issued), {
+      status: 201,
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
+    });
+  });
 }

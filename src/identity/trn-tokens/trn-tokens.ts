@@ -5,14 +5,10 @@ import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import type { IdentityDb } from "../accounts/database-types";
 import { trnTokens } from "../db/schema";
-import type { CreateTrnToken } from "./schemas";
+import type { z } from "zod";
+import type { CreateTrnToken, issuedTrnTokenSchema } from "./schemas";
 
-export interface IssuedTrnToken {
-  trn: string;
-  email: string;
-  trnToken: string;
-  expiresUtc: string;
-}
+export type IssuedTrnToken = z.output<typeof issuedTrnTokenSchema>;
 
 // Prepared once per connection: building the query each time cost more than running it.
 const insertToken = perConnection((db: IdentityDb) =>

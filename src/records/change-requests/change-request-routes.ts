@@ -3,7 +3,7 @@
 // evidence file, as multipart/form-data. 201 with the case reference; the teacher is emailed.
 import { Elysia } from "elysia";
 import type { z } from "zod";
-import type { AccessTokenVerifier } from "../../auth/verify-access-token";
+import type { BearerApiDoor, BearerApiRequest } from "../../api-rate-limit/bearer-api";
 import type { Logger } from "../../log/logger";
 import { fieldErrors, problemResponse } from "../../web/problem";
 import { maskTrn } from "../api-input";
@@ -29,21 +29,23 @@ function isMultipart(request: Request): boolean {
 
 export function changeRequestRoutes(options: {
   db: RecordsDatabase;
-  verifier: AccessTokenVerifier;
+  /** The bearer token check and the per-client rate limit. */
+  door: BearerApiDoor;
   accessUrl: string;
   logger: Logger;
   /** Called once a confirmation email is in the outbox, so the worker sends it now. */
   onEmailEnqueued: () => void;
 }) {
-  const { db, verifier, logger } = options;
+  const { db, door, logger } = options;
 
   async function handle<S extends z.ZodType>(
-    request: Request,
+    context: BearerApiRequest,
     body: unknown,
     fields: S,
     requested: (value: z.output<S>) => RequestedValues,
   ): Promise<Response> {
-    const teacher = await signedInTeacher(verifier, request);
+    const { request } = context;
+    const teacher = await signedInTeacher(door, context);
     if (teacher instanceof Response) return teacher;
     if (!isMultipart(request)) {
       return problemResponse({
@@ -94,10 +96,10 @@ export function changeRequestRoutes(options: {
   }
 
   return new Elysia({ name: "records-change-requests" })
-    .post("/v3/teacher/name-changes", ({ request, body }) =>
-      handle(request, body, nameChangeFields, (v) => ({ firstName: v.firstName, middleName: v.middleName, lastName: v.lastName })),
+    .post("/v3/teacher/name-changes", ({ request, server, set, body }) =>
+      handle({ request, server, set }, body, nameChangeFields, (v) => ({ firstName: v.firstName, middleName: v.middleName, lastName: v.lastName })),
     )
-    .post("/v3/teacher/date-of-birth-changes", ({ request, body }) =>
-      handle(request, body, dateOfBirthChangeFields, (v) => ({ dateOfBirth: v.dateOfBirth })),
+    .post("/v3/teacher/date-of-birth-changes", ({ request, server, set, body }) =>
+      handle({ request, server, set }, body, dateOfBirthChangeFields, (v) => ({ dateOfBirth: v.dateOfBirth })),
     );
 }

@@ -2,46 +2,35 @@
 // canonical method; POST is the same operation (clients told to "POST an outcome" get the same
 // answers, the same idempotence and the same single email).
 import { Elysia } from "elysia";
-import { z } from "zod";
-import type { AccessTokenVerifier } from "../../auth/verify-access-token";
+import { enterBearerApi, type BearerApiDoor, type BearerApiRequest } from "../../api-rate-limit/bearer-api";
 import type { Logger } from "../../log/logger";
+import { notJson, parseOperationInput } from "../../openapi/operation";
 import type { RecordsDatabase } from "../db/database";
 import { recordsErrorResponse } from "../api-errors";
-import { isJsonBody, maskTrn, parseRequestParts, singleValuedQuery } from "../api-input";
-import { problemResponse } from "../../web/problem";
-import { ittOutcomeBody, ittOutcomeQuery, trnSchema } from "./itt-outcome-schemas";
+import { maskTrn } from "../api-input";
+import { putIttOutcome, type IttOutcomeResult } from "./itt-outcome-schemas";
 import { createIttOutcomeRecorder } from "./record-itt-outcome";
 
 export interface IttOutcomeRoutesOptions {
   db: RecordsDatabase;
-  verifier: AccessTokenVerifier;
+  /** The bearer token check and the per-client rate limit. */
+  door: BearerApiDoor;
   logger: Logger;
   /** Called after an invitation was committed to the outbox (wakes the worker). */
   onInvitationEnqueued: () => void;
 }
 
-const bodyObject = z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), {
-  message: "The body must be a JSON object (Content-Type: application/json).",
-});
-
 export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
-  const { db, verifier, logger } = options;
+  const { db, door, logger } = options;
   const recordIttOutcome = createIttOutcomeRecorder(db);
-  const recordOutcome = async ({ params, body, request }: { params: { trn: string }; body: unknown; request: Request }) => {
-    const claims = await verifier.verify(request.headers.get("authorization"), "itt_outcome:write");
+  const recordOutcome = async ({ params, body, request, server, set }: BearerApiRequest & { params: Record<string, string>; body: unknown }) => {
+    const claims = await enterBearerApi(door, { request, server, set }, putIttOutcome.scope);
     if (claims instanceof Response) return claims;
-    if (!isJsonBody(request)) {
-      return problemResponse({ title: "Unsupported media type", status: 415, detail: "Send the outcome as application/json." });
-    }
-    const query = singleValuedQuery(request);
-    if (!query.ok) return query.response;
-    const parsed = parseRequestParts({
-      trn: [trnSchema, params.trn],
-      query: [ittOutcomeQuery, query.value],
-      body: [bodyObject.pipe(ittOutcomeBody), body ?? null],
-    });
+    const unsupported = notJson(request, "the outcome");
+    if (unsupported) return unsupported;
+    const parsed = parseOperationInput(putIttOutcome, { params, url: request.url, body });
     if (!parsed.ok) return parsed.response;
-    const { trn, query: q, body: b } = parsed.value;
+    const { params: { trn }, query: q, body: b } = parsed;
     const result = recordIttOutcome({
       trn,
       birthdate: q.birthdate,
@@ -63,9 +52,8 @@ export function ittOutcomeRoutes(options: IttOutcomeRoutesOptions) {
       outcome: b.outcome,
       invitation: result.invitation,
     });
-    return Response.json({ trn: result.trn, qtsDate: result.qtsDate }, { headers: { "cache-control": "no-store" } });
+    const answer: IttOutcomeResult = { trn: result.trn, qtsDate: result.qtsDate };
+    return Response.json(answer, { headers: { "cache-control": "no-store" } });
   };
-  return new Elysia({ name: "records-itt-outcome" })
-    .put("/v2/teachers/:trn/itt-outcome", recordOutcome)
-    .post("/v2/teachers/:trn/itt-outcome", recordOutcome);
+  return new Elysia({ name: "records-itt-outcome" }).put(putIttOutcome.path, recordOutcome).post(putIttOutcome.path, recordOutcome);
 }

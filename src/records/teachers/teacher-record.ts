@@ -3,32 +3,13 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { RecordsDatabase } from "../db/database";
 import { ittRecords, teachers } from "../db/schema";
+import type { TeacherResponse } from "./teacher-schemas";
 
 export type TeacherRow = typeof teachers.$inferSelect;
 export type IttRow = typeof ittRecords.$inferSelect;
 
-export interface TeacherResponse {
-  trn: string;
-  firstName: string;
-  middleName: string | null;
-  lastName: string;
-  /** Null when DQT has none. */
-  dateOfBirth: string | null;
-  email: string | null;
-  qtsDate: string | null;
-  inductionStatus: string | null;
-  initialTeacherTraining: {
-    providerUkprn: string;
-    providerName: string;
-    programmeType: string | null;
-    subjects: string[];
-    ageRangeFrom: number | null;
-    ageRangeTo: number | null;
-    startDate: string | null;
-    endDate: string | null;
-    result: string;
-  }[];
-}
+/** The record as every reader gets it: its schema (teacher-schemas.ts) is records' OpenAPI document too. */
+export type { TeacherResponse } from "./teacher-schemas";
 
 export type TeacherLookup =
   | { found: "one"; teacher: TeacherRow }

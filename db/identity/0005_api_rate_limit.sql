@@ -1,0 +1,2 @@
+ALTER TABLE `clients` ADD `rate_limit` integer;--> statement-breakpoint
+CREATE INDEX `accounts_created` ON `accounts` (`created_at`,`id`);

@@ -1,0 +1,95 @@
+// GET /v2/teachers/{trn} and GET /v3/teacher: the record every reader gets (identity and access
+// depend on it), as the routes give it and as records' OpenAPI document describes it.
+import { z } from "zod";
+import { commonProblems, defineOperation } from "../../openapi/operation";
+import { isIsoDate } from "../dates";
+import { trnParams, trnSchema } from "../itt-outcome/itt-outcome-schemas";
+
+const date = z.iso.date();
+
+export const initialTeacherTrainingSchema = z.object({
+  providerUkprn: z.string(),
+  providerName: z.string(),
+  programmeType: z.string().nullable(),
+  subjects: z.array(z.string()),
+  ageRangeFrom: z.int().nullable(),
+  ageRangeTo: z.int().nullable(),
+  startDate: date.nullable(),
+  endDate: date.nullable(),
+  result: z.string().meta({ description: "InTraining, UnderAssessment, Pass, Fail, Withdrawn, Deferred or DeferredForSkillsTests." }),
+});
+
+export const teacherRecordSchema = z.object({
+  trn: trnSchema,
+  firstName: z.string(),
+  middleName: z.string().nullable(),
+  lastName: z.string(),
+  dateOfBirth: date.nullable().meta({ description: "Null when DQT has none." }),
+  email: z.string().nullable(),
+  qtsDate: date.nullable(),
+  inductionStatus: z.string().nullable(),
+  initialTeacherTraining: z.array(initialTeacherTrainingSchema),
+});
+
+export type TeacherResponse = z.output<typeof teacherRecordSchema>;
+
+export const teacherQuery = z.object({
+  // Optional; `?birthdate=` (empty) means not given.
+  birthdate: z
+    .preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string({ error: "birthdate must be a date in the format YYYY-MM-DD" })
+        .refine(isIsoDate, "birthdate must be a real date in the format YYYY-MM-DD")
+        .optional(),
+    )
+    .meta({ description: "When given (YYYY-MM-DD), the record is found only if the date of birth matches.", type: "string", format: "date" }),
+});
+
+export const getTeacher = defineOperation({
+  method: "GET",
+  path: "/v2/teachers/:trn",
+  operationId: "getTeacher",
+  tag: "Teachers",
+  summary: "Read a teacher's record",
+  scope: "teachers:read",
+  params: trnParams,
+  query: teacherQuery,
+  responses: {
+    200: { description: "The teacher's record.", body: teacherRecordSchema },
+    ...commonProblems([400]),
+    404: { problem: true, description: "10001: no teacher with this TRN (and date of birth, when given)." },
+    409: { problem: true, description: "10002: more than one teacher with this TRN." },
+  },
+});
+
+/** An open name or date-of-birth change request (POST /v3/teacher/name-changes, .../date-of-birth-changes). */
+export const pendingDetailChangeSchema = z.object({
+  caseReference: z.string().meta({ description: "e.g. CASE-7Q4M2K" }),
+  type: z.enum(["name", "dateOfBirth"]),
+  requested: z.union([
+    z.object({ firstName: z.string(), middleName: z.string().nullable(), lastName: z.string() }),
+    z.object({ dateOfBirth: date }),
+  ]),
+  createdUtc: z.string(),
+});
+
+export const ownRecordSchema = teacherRecordSchema.extend({ pendingDetailChanges: z.array(pendingDetailChangeSchema) });
+
+export const getOwnRecord = defineOperation({
+  method: "GET",
+  path: "/v3/teacher",
+  operationId: "getOwnRecord",
+  tag: "Teachers",
+  summary: "Read the signed-in teacher's own record",
+  description: "For a teacher's access token (authorization code flow) with the scope dqt:read and a trn claim.",
+  scope: "dqt:read",
+  tokenFor: "teacher",
+  responses: {
+    200: { description: "The teacher's record, with their open change requests.", body: ownRecordSchema },
+    ...commonProblems(),
+    403: { problem: true, description: "The token does not have dqt:read, or has no trn claim (the account is not linked to a record)." },
+    404: { problem: true, description: "10001: no record for the token's TRN." },
+    409: { problem: true, description: "10002: more than one teacher with this TRN." },
+  },
+});
