@@ -28,6 +28,8 @@ import { testEnv } from "./system";
 export type Fault = "kill" | "restart" | "smtp-down";
 
 export interface CrashScenarioOptions {
+  /** The share of kills followed by a second kill while serve starts again (0-300 ms after exec). */
+  startupKillShare?: number;
   /** Teachers available to each load (a load stops early when its teachers run out). */
   teachers: { passes: number; trnTokens: number; registrations: number };
   load: { passes: LoadOptions; trnTokens: LoadOptions; registrations: LoadOptions };
@@ -50,6 +52,8 @@ export interface CrashScenarioResult {
   /** TRN tokens issued for an invitation whose link was never stored (a kill in between); never sent. */
   orphanTokens: number;
   counts: Record<Fault, number>;
+  /** Extra SIGKILLs that struck while serve was starting again. */
+  startupKills: number;
   starts: number;
   elapsedMs: number;
   load: {
@@ -126,6 +130,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   });
   const started = Date.now();
   const counts: Record<Fault, number> = { kill: 0, restart: 0, "smtp-down": 0 };
+  let startupKills = 0;
   const ledgerKills: number[] = [];
   try {
     const urls = { identity: serve.env.IDENTITY_URL, records: serve.env.RECORDS_URL, access: serve.env.ACCESS_URL };
@@ -155,6 +160,11 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
       if (fault === "kill") {
         ledgerKills.push(Date.now());
         await serve.kill();
+        if (Math.random() < (options.startupKillShare ?? 0)) {
+          // Killed again while starting: before its banner, or just after.
+          startupKills++;
+          ledgerKills.push(await serve.killWhileStarting(Math.random() * 300));
+        }
         await serve.start();
       } else if (fault === "restart") {
         await serve.stop();
@@ -188,6 +198,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
       duplicates: duplicateCount(report),
       orphanTokens: orphanTokenCount(report),
       counts,
+      startupKills,
       starts: serve.starts,
       elapsedMs: Date.now() - started,
       load: {
@@ -230,11 +241,13 @@ export function mixedFaults(durationMs: number, weights: Record<Fault, number>):
 
 /** What a run's duplicates and extra tokens were, for a report row. */
 export function describeDuplicates(result: CrashScenarioResult): string {
-  const windows = result.report.invitations.duplicates.map((d) => d.killAfterMs).filter((ms): ms is number => ms !== undefined);
+  const kills = result.report.invitations.duplicates.map((d) => d.killAfterMs).filter((ms): ms is number => ms !== undefined);
+  const window = result.report.invitations.acceptedToMarkedMs;
   const emails =
-    result.duplicates === 0
+    (result.duplicates === 0
       ? "no email sent twice"
-      : `${result.duplicates} email(s) sent twice, each by a kill ${Math.min(...windows)}-${Math.max(...windows)} ms after the SMTP server accepted it, before the outbox marked it sent`;
+      : `${result.duplicates} email(s) sent twice, each by a kill at most ${Math.max(...kills)} ms after the SMTP server accepted it, before the outbox marked it sent`) +
+    (window ? ` (that window, per email: p50 ${window.p50} ms, p99 ${window.p99} ms, max ${window.max} ms)` : "");
   const tokens =
     result.orphanTokens === 0
       ? "no TRN token issued without being sent"

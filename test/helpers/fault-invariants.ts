@@ -52,6 +52,11 @@ export interface FaultReport {
     extraTokens: ExtraTokens[];
     /** Emails to addresses no acknowledged Pass explains. */
     strangers: string[];
+    /**
+     * From the SMTP server accepting an invitation to records marking it sent (ms, p50/p99/max):
+     * the window in which a kill makes a duplicate.
+     */
+    acceptedToMarkedMs: { p50: number; p99: number; max: number } | undefined;
   };
   trnTokens: { checked: number; lost: string[] };
   registrations: { checked: number; lost: string[] };
@@ -114,15 +119,18 @@ export function checkFaultInvariants(dataDir: string, ledger: FaultLedger, mail:
     const teacher = records.query(
       `SELECT t.qts_date AS qtsDate,
               (SELECT count(*) FROM itt_records i WHERE i.teacher_id = t.id AND i.result = 'Pass') AS passes,
-              (SELECT status FROM outbox o WHERE o.dedupe_key = 'qts-invitation:' || t.trn) AS invitation
+              (SELECT status FROM outbox o WHERE o.dedupe_key = 'qts-invitation:' || t.trn) AS invitation,
+              (SELECT sent_at FROM outbox o WHERE o.dedupe_key = 'qts-invitation:' || t.trn) AS sentAt
        FROM teachers t WHERE t.trn = ?`,
     );
     const lostOutcomes: string[] = [];
     const undelivered: string[] = [];
+    const sentAt = new Map<string, number>();
     for (const pass of ledger.passes.values()) {
-      const row = teacher.get(pass.trn) as { qtsDate: string | null; passes: number; invitation: string | null } | null;
+      const row = teacher.get(pass.trn) as { qtsDate: string | null; passes: number; invitation: string | null; sentAt: number | null } | null;
       if (!row || row.qtsDate !== pass.qtsDate || row.passes !== 1 || row.invitation === null) lostOutcomes.push(pass.trn);
       else if (row.invitation !== "sent") undelivered.push(`${pass.trn} (outbox: ${row.invitation})`);
+      if (row?.sentAt) sentAt.set(pass.email.toLowerCase(), row.sentAt);
     }
 
     // Every acknowledged Pass produced exactly one invitation, delivered.
@@ -149,6 +157,12 @@ export function checkFaultInvariants(dataDir: string, ledger: FaultLedger, mail:
       }
     }
     const strangers = [...byAddress.keys()].filter((address) => !passEmails.has(address));
+    const windows = [...sentAt]
+      .map(([email, at]) => at - (byAddress.get(email)?.at(-1)?.acceptedAt ?? at))
+      .sort((a, b) => a - b);
+    const acceptedToMarkedMs = windows.length
+      ? { p50: windows[Math.floor(windows.length * 0.5)], p99: windows[Math.floor(windows.length * 0.99)], max: windows.at(-1)! }
+      : undefined;
 
     // Every TRN token identity acknowledged is stored, for its TRN and email.
     const tokenRow = identity.query("SELECT trn, email FROM trn_tokens WHERE token_hash = ?");
@@ -187,7 +201,7 @@ export function checkFaultInvariants(dataDir: string, ledger: FaultLedger, mail:
 
     return {
       outcomes: { checked: ledger.passes.size, lost: lostOutcomes },
-      invitations: { checked: ledger.passes.size, undelivered, duplicates, differentLinks, extraTokens, strangers },
+      invitations: { checked: ledger.passes.size, undelivered, duplicates, differentLinks, extraTokens, strangers, acceptedToMarkedMs },
       trnTokens: { checked: ledger.trnTokens.length, lost: lostTokens },
       registrations: { checked: ledger.registrations.size, lost: lostRegistrations },
       accounts,

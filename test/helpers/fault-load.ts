@@ -143,6 +143,8 @@ abstract class Driver<Item> {
  */
 export class PassOutcomes extends Driver<PassTeacher> {
   readonly acknowledged = new Map<string, AcknowledgedPass>();
+  /** Answers that said "not now" (503, or 401 for a token from before a restart), each tried again. */
+  notNow = 0;
 
   constructor(
     private readonly recordsUrl: string,
@@ -171,9 +173,10 @@ export class PassOutcomes extends Driver<PassTeacher> {
           this.acknowledged.set(teacher.trn, { trn: teacher.trn, email: teacher.email, qtsDate: this.assessmentDate, at: Date.now() });
           return;
         }
-        if (response.status === 401) this.tokens.forget();
         // 503 (busy, starting) and 401 (a token from before a restart) are worth another try; the rest is a fault.
-        else if (response.status !== 503) this.noteUnexpected(`PUT ${teacher.trn}`, response.status, text);
+        if (response.status === 401 || response.status === 503) this.notNow++;
+        else this.noteUnexpected(`PUT ${teacher.trn}`, response.status, text);
+        if (response.status === 401) this.tokens.forget();
       } catch (error) {
         if (!(error instanceof NoAnswer)) throw error;
         this.noAnswers++;
@@ -263,6 +266,8 @@ export class Registrations extends Driver<RegisteringTeacher> {
   /** Journeys that broke and were started again from the link. */
   restarts = 0;
   private readonly mailbox: Database;
+  /** Walks from the link a teacher makes before giving up. */
+  private readonly attempts: number;
 
   constructor(
     private readonly urls: { identity: string; access: string },
@@ -272,6 +277,7 @@ export class Registrations extends Driver<RegisteringTeacher> {
     options: LoadOptions & { attempts: number },
   ) {
     super(teachers, options);
+    this.attempts = options.attempts;
     this.mailbox = openDevMailboxFile(dataDir);
   }
 
@@ -295,8 +301,7 @@ export class Registrations extends Driver<RegisteringTeacher> {
     }
     if (!issued) return;
     this.issued.push(issued);
-    const attempts = (this.options as LoadOptions & { attempts: number }).attempts;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (attempt > 1) this.restarts++;
       try {
         const outcome = await this.journey(teacher, issued.token);

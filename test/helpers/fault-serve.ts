@@ -27,6 +27,12 @@ export interface FaultServe {
   start(): Promise<void>;
   /** SIGKILL: no shutdown code runs. */
   kill(): Promise<void>;
+  /**
+   * Starts it and kills it with SIGKILL `afterMs` later, before or after its banner (migrations,
+   * provisioning and recovery may be under way); it is down afterwards. Resolves with when the
+   * signal was sent (Date.now()).
+   */
+  killWhileStarting(afterMs: number): Promise<number>;
   /** SIGTERM: the graceful stop. */
   stop(): Promise<void>;
   /** How many log lines (JSON, stdout) every run so far has written. */
@@ -97,6 +103,23 @@ export function createFaultServe(options: FaultServeOptions): FaultServe {
       }
     },
     kill: () => retire("SIGKILL"),
+    async killWhileStarting(afterMs) {
+      if (current) throw new Error("serve is already running");
+      const child = Bun.spawn(command, {
+        cwd: options.dir,
+        env: { PATH: process.env.PATH ?? "", ...options.env },
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "ignore",
+      });
+      const output = new Response(child.stdout).text();
+      await Bun.sleep(afterMs);
+      const killedAt = Date.now();
+      child.kill("SIGKILL");
+      await child.exited;
+      previousStdout += await output;
+      return killedAt;
+    },
     stop: () => retire("SIGTERM"),
     logLineCount: () => allStdout().split("\n").filter((line) => line.startsWith("{")).length,
     logs: () =>

@@ -26,11 +26,15 @@ const idleCpuShare = 0.1;
 const log = (line: string) => process.env.RELIABILITY_OUT && console.error(line);
 const seconds = `${outageMs / 1000} s`;
 
-/** Records a Pass for teachers [from, to) at an even pace over `overMs`; every one must get a 2xx. */
+/** Records a Pass for teachers [from, to) at an even pace over `overMs`; each must get its 2xx at the first try. */
 async function recordPasses(system: SplitSystem, from: number, to: number, overMs = 0): Promise<Map<string, AcknowledgedPass>> {
   const teachers = Array.from({ length: to - from }, (_, i) => system.passTeacher(from + i));
   const driver = new PassOutcomes(system.urls.records, system.awarding, teachers, { concurrency: 1, pauseMs: overMs / teachers.length }, "2026-07-01");
   await driver.start().finished();
+  expect(driver.unexpected).toEqual([]);
+  expect(driver.noAnswers).toBe(0);
+  expect(driver.notNow).toBe(0);
+  expect(driver.acknowledged.size).toBe(teachers.length);
   return driver.acknowledged;
 }
 
@@ -63,8 +67,8 @@ function expectBackedOff(measure: OutageMeasure, pending: number) {
   expect(measure.ownLines).toBeLessThanOrEqual(bound);
 }
 
-const describeMeasure = (m: OutageMeasure) =>
-  `serve used ${(m.cpuShare * 100).toFixed(1)}% of a core and wrote ${m.ownLines} log lines of its own (${m.failedAttempts} failed tries) over the ${(m.wallMs / 1000).toFixed(0)} s`;
+const describeMeasure = (who: string, m: OutageMeasure) =>
+  `${who} used ${(m.cpuShare * 100).toFixed(1)}% of a core and wrote ${m.ownLines} log lines of its own (${m.failedAttempts} failed tries) over the ${(m.wallMs / 1000).toFixed(0)} s`;
 
 test(
   `SMTP down for ${seconds}: Passes are taken, the worker backs off, then every invitation goes out once`,
@@ -96,7 +100,7 @@ test(
         tried: 1,
         lost: report.outcomes.lost.length + report.invitations.undelivered.length,
         duplicated: report.invitations.duplicates.length,
-        note: `${passes.size} invitations held and then delivered once each; ${describeMeasure(measure)}`,
+        note: `${passes.size} invitations held and then delivered once each; ${describeMeasure("records", measure)}`,
       });
     } finally {
       await system.close();
@@ -140,7 +144,7 @@ test(
         tried: 1,
         lost: report.outcomes.lost.length + report.invitations.undelivered.length,
         duplicated: report.invitations.duplicates.length,
-        note: `${during.size} Passes acknowledged during the outage, each invitation (one TRN token each) delivered once after; records ${describeMeasure(measure).slice("serve ".length)}`,
+        note: `${during.size} Passes acknowledged during the outage, each invitation (one TRN token each) delivered once after; ${describeMeasure("records", measure)}`,
       });
     } finally {
       await system.close();
@@ -221,7 +225,7 @@ test(
         duplicated: report.invitations.duplicates.length,
         note:
           `${teachers} teachers finished registering during the outage, ${teachers} saw "try again later" and finished with the same link after; ` +
-          `identity and access ${describeMeasure(measure).slice("serve ".length)}`,
+          describeMeasure("identity and access", measure),
       });
     } finally {
       mailbox.close();
