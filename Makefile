@@ -10,7 +10,7 @@ BINARY := dist/teacher-id
 TEST_FLAGS := --timeout 60000
 SOURCES := $(shell find src db templates -type f 2>/dev/null) package.json bun.lock
 
-.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench typecheck db-generate routes-doc
+.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench soak typecheck db-generate routes-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,6 +68,14 @@ bench/oidc-provider/node_modules/.installed: bench/oidc-provider/package.json be
 
 bench: node_modules/.installed $(BINARY) bench/oidc-provider/node_modules/.installed ## Run the benchmarks (see README "Benchmarks")
 	$(BUN) run bench/run.ts
+
+# The fault tests `make soak` runs with every count x10 (SOAK_SCALE=10); each writes its row of README
+# "Reliability" through reportReliability() (test/helpers/reliability.ts). Add yours here.
+SOAK_TESTS := test/integration/crash-safety.test.ts test/integration/outages.test.ts
+SOAK_MINUTES ?= 30
+
+soak: node_modules/.installed $(BINARY) ## Fault tests x10 and a SOAK_MINUTES (30) mixed load; writes soak/results.json and README "Reliability"
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BUN) soak/run.ts $(SOAK_TESTS)
 
 db-generate: node_modules/.installed ## After changing a src/<service>/db/schema.ts: write its migration
 	for s in identity records access; do $(BUN) x drizzle-kit generate --config drizzle.$$s.config.ts; done
