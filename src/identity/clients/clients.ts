@@ -12,7 +12,7 @@ import { clients } from "../db/schema";
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
-export const machineScopes = ["trn_token:write", "itt_outcome:write", "teachers:read"] as const;
+export const machineScopes = ["trn_token:write", "itt_outcome:write", "qts:write", "induction:write", "teachers:read"] as const;
 /** Registered like scopes, never put in a token: `introspect` lets a resource server call POST /introspect. */
 export const clientPermissions = ["introspect"] as const;
 /** What tokens can carry (and discovery lists). */

@@ -1,9 +1,13 @@
-// POST /trn-tokens (records calls it after a QTS pass): bearer token with scope trn_token:write.
+// POST /trn-tokens (records calls it after an award): bearer token with scope trn_token:write.
+// The reply also says whether an account already holds the TRN (`accountExists`): records then
+// sends a sign-in link instead of a registration link. The token is issued either way (unused, it
+// expires), so the answer's shape and timing do not depend on it.
 import { Elysia } from "elysia";
 import { parseOrProblem, problemResponse } from "../../web/problem";
 import { readBodyText } from "../../web/request-body";
 import type { OidcContext } from "../oidc/context";
 import { createTrnTokenSchema } from "./schemas";
+import { findAccountByTrn } from "../accounts/accounts";
 import { issueTrnToken } from "./trn-tokens";
 
 export function trnTokenRoutes(ctx: OidcContext) {
@@ -23,7 +27,8 @@ export function trnTokenRoutes(ctx: OidcContext) {
       const parsed = parseOrProblem(createTrnTokenSchema, body ?? {});
       if (!parsed.ok) return parsed.response;
       const issued = issueTrnToken(ctx.db, { ...parsed.value, clientId: claims.client_id }, { ttlMs: ctx.trnTokenTtlMs });
-      return new Response(JSON.stringify(issued), {
+      const accountExists = findAccountByTrn(ctx.db, parsed.value.trn) !== undefined;
+      return new Response(JSON.stringify({ ...issued, accountExists }), {
         status: 201,
         headers: { "content-type": "application/json", "cache-control": "no-store" },
       });
