@@ -226,13 +226,17 @@ export function removeClient(db: IdentityDatabase, clientId: string): boolean {
   return removed;
 }
 
-/** Adds scopes a client lacks (an upgrade gives an internal client a new one); true when it changed. */
-export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: readonly string[]): boolean {
+/** Adds scopes (and grant types) a client lacks (an upgrade gives an internal client a new one); true when it changed. */
+export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: readonly string[], grants: readonly string[] = []): boolean {
   const client = findClient(db, clientId);
   if (!client) return false;
   const missing = scopes.filter((s) => !client.scopes.includes(s));
-  if (missing.length === 0) return false;
-  db.update(clients).set({ scopes: JSON.stringify([...client.scopes, ...missing]) }).where(eq(clients.clientId, clientId)).run();
+  const missingGrants = grants.filter((g) => !(client.grantTypes as readonly string[]).includes(g));
+  if (missing.length === 0 && missingGrants.length === 0) return false;
+  db.update(clients)
+    .set({ scopes: JSON.stringify([...client.scopes, ...missing]), grantTypes: JSON.stringify([...client.grantTypes, ...missingGrants]) })
+    .where(eq(clients.clientId, clientId))
+    .run();
   forgetClient(db, clientId);
   return true;
 }
