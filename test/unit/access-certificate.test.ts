@@ -2,13 +2,8 @@
 // pdf.js) finds every line, on one A4 page in embedded fonts, tagged; and the page rasterised by
 // Debian's poppler-utils (pdftoppm) has a QR code that decodes (jsqr) to the certificate's /check/ URL.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import jsQR from "jsqr";
 import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
-import { PNG } from "pngjs";
-import { extractText, getDocumentProxy } from "unpdf";
+import { pdfQrCode, pdfText } from "../helpers/certificates";
 import { certificateAward } from "../../src/access/certificates/certificate-kinds";
 import { renderCertificate } from "../../src/access/certificates/certificate-pdf";
 import { newVerificationCode, verificationCodePattern } from "../../src/access/certificates/certificate-codes";
@@ -32,24 +27,8 @@ const teacher: TeacherRecord = {
   npqs: [{ id: 3, name: "National Professional Qualification (NPQ) for Headship", status: "Passed", awardedDate: "2026-02-02", providerName: "Ambition Institute" }],
 };
 
-export async function textOf(bytes: Uint8Array): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: true });
-  return text.replace(/\s+/g, " ");
-}
-
-/** The page as pdftoppm draws it, and the QR code jsqr finds in it. */
-export function qrOf(pdf: Uint8Array): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "certificate-qr-"));
-  try {
-    writeFileSync(join(dir, "c.pdf"), pdf);
-    const run = Bun.spawnSync(["pdftoppm", "-png", "-r", "150", "-singlefile", join(dir, "c.pdf"), join(dir, "c")]);
-    if (run.exitCode !== 0) throw new Error(`pdftoppm failed: ${run.stderr.toString()}`);
-    const png = PNG.sync.read(readFileSync(join(dir, "c.png")));
-    return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const textOf = pdfText;
+const qrOf = (pdf: Uint8Array) => pdfQrCode(pdf);
 
 async function render(kind: "qts" | "eyts" | "induction" | "npq", record: TeacherRecord = teacher, id?: number) {
   const award = certificateAward(record, kind, id)!;

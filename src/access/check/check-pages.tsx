@@ -26,7 +26,7 @@ export function CheckPage(props: { brand: ServiceBrand; standing: Exclude<Certif
       ? "This certificate is valid"
       : standing === "withdrawn"
         ? "This qualification has been withdrawn"
-        : "This certificate's link has been stopped";
+        : "This certificate’s link has been stopped";
   return (
     <Page title={title} brand={props.brand}>
       <h1 class="govuk-heading-l" safe>
