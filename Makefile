@@ -10,7 +10,7 @@ BINARY := dist/teacher-id
 TEST_FLAGS := --timeout 60000
 SOURCES := $(shell find src db templates -type f 2>/dev/null) package.json bun.lock
 
-.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser clean bench soak typecheck db-generate routes-doc
+.PHONY: help run test check-imports test-unit test-integration test-browser build bun deps browser poppler clean bench soak typecheck db-generate routes-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ browser: ## Install Debian's Chromium for the browser tests when missing
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+poppler: ## Install Debian's poppler-utils (pdftoppm, pdfinfo) for the certificate tests when missing
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installing poppler-utils from Debian's packages"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
 $(BINARY): node_modules/.installed $(SOURCES)
 	@mkdir -p dist
 	$(BUN) build src/main.ts --compile --bytecode --format=esm --minify-syntax --minify-identifiers \
@@ -44,7 +50,7 @@ build: $(BINARY) ## Build the single executable dist/teacher-id
 run: $(BINARY) ## Install what is missing, build, and start all three services
 	$(BINARY) serve
 
-test: node_modules/.installed browser $(BINARY) ## Install what is missing and run every test
+test: node_modules/.installed browser poppler $(BINARY) ## Install what is missing and run every test
 	$(BUN) x tsc --noEmit -p .
 	$(MAKE) --no-print-directory check-imports
 	$(BUN) test $(TEST_FLAGS)
@@ -55,7 +61,7 @@ check-imports: node_modules/.installed ## Fail on folders that import each other
 test-unit: node_modules/.installed ## Only the fast unit tests
 	$(BUN) test $(TEST_FLAGS) test/unit
 
-test-browser: node_modules/.installed browser $(BINARY) ## Only the browser tests (Chromium); screenshots in test-artifacts/screenshots
+test-browser: node_modules/.installed browser poppler $(BINARY) ## Only the browser tests (Chromium); screenshots in test-artifacts/screenshots
 	$(BUN) test $(TEST_FLAGS) test/browser
 
 typecheck: node_modules/.installed ## Type-check with TypeScript

@@ -8,7 +8,7 @@
 // BENCH_CONCURRENCY (requests in flight, default 32), BENCH_TEACHERS (teachers seeded for the
 // itt-outcome run, default 60000), BENCH_REGISTRATIONS (whole registrations over HTTP, default
 // 1000), BENCH_LARGE (e.g. 1000000: then grow the databases to that many teachers and accounts
-// and measure the API loads again; off by default, it takes minutes), BENCH_ONLY (comma-separated: token, trn-tokens, itt-outcome, registration;
+// and measure the API loads again; off by default, it takes minutes), BENCH_ONLY (comma-separated: token, trn-tokens, itt-outcome, registration, certificates, check;
 // the loads to run, all by default), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
 // profiler and write a profile per run into DIR; the numbers are then not comparable).
 import { Database } from "bun:sqlite";
@@ -28,7 +28,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
 const work = mkdtempSync(join(tmpdir(), "teacher-id-bench-"));
-const loads = ["token", "trn-tokens", "itt-outcome", "registration"] as const;
+const loads = ["token", "trn-tokens", "itt-outcome", "registration", "certificates", "check"] as const;
 const registrationCount = Number(process.env.BENCH_REGISTRATIONS ?? 1000);
 const largeCount = Number(process.env.BENCH_LARGE ?? 0);
 const only = new Set((process.env.BENCH_ONLY ?? loads.join(",")).split(",").map((s) => s.trim()));
@@ -259,6 +259,7 @@ function serveEnv(dataDir: string, ports: number[], smtpUrl: string): Record<str
     // The API loads run one client (the demo awarding service) at thousands a second: its per-client
     // limit (API_RATE_LIMIT, 1000 a minute by default) is still counted on every request, never reached.
     API_RATE_LIMIT: "10000000",
+    ACCESS_CHECK_LIMIT_PER_IP: "100000000",
   };
 }
 
@@ -699,6 +700,34 @@ async function measureServe(
     }
   }
 
+  // GET /check/{code}: a certificate whose award records still shows, checked over HTTP (access
+  // asks records each time, with its own client-credentials token).
+  if (!only.has("check")) rows.push({ measure: "GET /check/{code} (valid certificate)", unit: "req/s", skipped: "not in BENCH_ONLY" });
+  else {
+    const code = "benchcheckaaaaaaaaaaaaaaaa";
+    const records = new Database(join(dataDir, "records.sqlite"));
+    const accessDb = new Database(join(dataDir, "access.sqlite"));
+    try {
+      records.run(
+        "INSERT INTO teachers (trn, first_name, last_name, date_of_birth, qts_date, created_at, updated_at) VALUES ('9912345', 'Bench', 'Checker', '1990-01-01', '2026-07-01', 0, 0)",
+      );
+      accessDb.run(
+        "INSERT INTO certificates (code_hash, sub, trn, kind, holder_name, qualification_name, awarded_date, created_at) VALUES (?, 'bench', '9912345', 'qts', 'Bench Checker', 'Qualified teacher status (QTS)', '2026-07-01', 0)",
+        [new Bun.CryptoHasher("sha256").update(code).digest("hex")],
+      );
+    } finally {
+      records.close();
+      accessDb.close();
+    }
+    const checkRequest = () => new Request(`${env.ACCESS_URL}/check/${code}`);
+    const problem = await probe(checkRequest(), [200]);
+    if (problem) rows.push({ measure: "GET /check/{code} (valid certificate)", unit: "req/s", skipped: problem });
+    else {
+      const r = await load("GET /check/{code}", s.proc.pid, peak, checkRequest, [200]);
+      rows.push({ measure: "GET /check/{code} (valid certificate)", value: r.perSecond, unit: "req/s", note: note(r), latency: latency(r) });
+    }
+  }
+
   rows.push({
     measure: "memory of serve under load (peak RSS)",
     value: peak.mb || undefined,
@@ -709,6 +738,47 @@ async function measureServe(
   });
   await stop(s);
   await sink.close();
+}
+
+// ---------------------------------------------------------------- certificates
+
+/** PDF renders per second per certificate kind, in this process (pdf-lib, fonts subset, QR code). */
+async function measureCertificates(): Promise<void> {
+  if (!only.has("certificates")) {
+    rows.push({ measure: "certificate PDF renders", unit: "per s", skipped: "not in BENCH_ONLY" });
+    return;
+  }
+  const { renderCertificate } = await import("../src/access/certificates/certificate-pdf");
+  const { certificateAward } = await import("../src/access/certificates/certificate-kinds");
+  const teacher = {
+    trn: "1234567",
+    firstName: "Jane",
+    lastName: "Doe",
+    qtsDate: "2026-07-01",
+    qtsRoute: "AssessmentOnly",
+    eytsDate: "2025-06-01",
+    induction: { status: "Passed", startDate: "2026-09-01", completedDate: "2027-07-01" },
+    npqs: [{ id: 1, name: "National Professional Qualification (NPQ) for Headship", status: "Passed", awardedDate: "2026-02-02" }],
+  };
+  const issuer = { name: "Department for Education", onBehalfOf: "on behalf of the Secretary of State for Education", signatoryName: "Signatory", signatoryTitle: "Title" };
+  for (const kind of ["qts", "eyts", "induction", "npq"] as const) {
+    const award = certificateAward(teacher, kind, 1)!;
+    const render = () =>
+      renderCertificate(
+        { ...award.content, documentTitle: "t", holderName: "Jane Doe", trn: "1234567", code: "abcdefghijklmnopqrstuvwxyz", checkUrl: "https://access.example/check/abcdefghijklmnopqrstuvwxyz" },
+        issuer,
+      );
+    await render();
+    const started = performance.now();
+    let n = 0;
+    while (performance.now() - started < seconds * 1000) {
+      await render();
+      n++;
+    }
+    const perSecond = n / ((performance.now() - started) / 1000);
+    log(`  certificate ${kind}: ${perSecond.toFixed(1)} renders/s`);
+    rows.push({ measure: `certificate PDF renders: ${kind}`, value: perSecond, unit: "per s", note: "one process, one core, sequential" });
+  }
 }
 
 // ---------------------------------------------------------------- report
@@ -772,6 +842,7 @@ try {
       : { measure: "reference: oidc-provider POST /token", unit: "req/s", skipped: reference.skipped },
   );
   await measureServe(baseline, reference);
+  await measureCertificates();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

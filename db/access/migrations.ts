@@ -5,10 +5,12 @@ import m0 from "./0000_init.sql" with { type: "text" };
 import m1 from "./0001_sign_in_and_sessions.sql" with { type: "text" };
 import m2 from "./0002_logout_state.sql" with { type: "text" };
 import m3 from "./0003_session_without_personal_data.sql" with { type: "text" };
+import m4 from "./0004_certificates.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
   "0001_sign_in_and_sessions": m1,
   "0002_logout_state": m2,
   "0003_session_without_personal_data": m3,
+  "0004_certificates": m4,
 });

@@ -5,10 +5,12 @@ import m0 from "./0000_init.sql" with { type: "text" };
 import m1 from "./0001_mute_punisher.sql" with { type: "text" };
 import m2 from "./0002_curly_cerebro.sql" with { type: "text" };
 import m3 from "./0003_change_requests.sql" with { type: "text" };
+import m4 from "./0004_awards_and_qualifications.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
   "0001_mute_punisher": m1,
   "0002_curly_cerebro": m2,
   "0003_change_requests": m3,
+  "0004_awards_and_qualifications": m4,
 });

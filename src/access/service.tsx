@@ -1,6 +1,11 @@
 // access (Access your teaching qualifications): where a teacher signs in and downloads their QTS certificate.
+import { authorizedFetch } from "../auth/authorized-fetch";
+import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { internalClientCredentials } from "../config/internal-clients";
 import { createReadiness } from "../metrics/readiness";
+import { activeCertificates } from "./certificates/certificate-codes";
+import { certificateRoutes } from "./certificates/certificate-routes";
+import { checkRoutes } from "./check/check-routes";
 import type { BackgroundWorker, ServiceFactory } from "../server/service";
 import { createServiceApp } from "../web/create-service-app";
 import { uploadPageBodyBackstop } from "../web/request-body";
@@ -35,6 +40,12 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
     callbackUrl: `${config.urls.access}/sign-in/callback`,
     signedOutUrl: `${config.urls.access}/signed-out`,
   };
+  // /check/{code} asks records whether an award still stands, as access itself (no teacher signed in).
+  const recordsTokens = createClientCredentialsTokenSource({
+    tokenUrl: `${config.urls.identity}/token`,
+    credentials: () => internalClientCredentials(config, "access"),
+    scope: "teachers:read",
+  });
   // The sign-out form's answer continues at identity's end-session endpoint.
   const formActionOrigins = originsOf([config.urls.identity]);
   // access sends no mail: ready while its database can be written.
@@ -54,7 +65,19 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
     .use(startRoutes(ctx))
     .use(registerRoutes(ctx))
     .use(signInRoutes(ctx))
-    .use(qualificationsRoutes(ctx))
+    .use(
+      qualificationsRoutes(ctx, {
+        downloadedCertificates: (sub) =>
+          activeCertificates(db, sub).map((c) => ({
+            id: c.id,
+            qualificationName: c.qualificationName,
+            awardedDate: c.awardedDate,
+            downloadedUtc: new Date(c.createdAt).toISOString(),
+          })),
+      }),
+    )
+    .use(certificateRoutes(ctx))
+    .use(checkRoutes(ctx, { fetchWithToken: (url) => authorizedFetch(recordsTokens, url, { headers: { accept: "application/json" }, timeoutMs: 5000 }) }))
     .use(changeRequestRoutes(ctx))
     .use(signOutRoutes(ctx));
   return {

@@ -27,6 +27,18 @@ const accessOwnSettings = z.object({
     .int("must be a whole number")
     .min(1, "must be at least 1")
     .default(300),
+  /** Who issues the certificates, and in whose name (printed on every certificate). */
+  CERTIFICATE_ISSUER_NAME: z.string().trim().min(1).default("Department for Education"),
+  CERTIFICATE_ON_BEHALF_OF: z.string().trim().min(1).default("on behalf of the Secretary of State for Education"),
+  /** The signatory line: a name (or an office) and a title. Set both in production. */
+  CERTIFICATE_SIGNATORY_NAME: z.string().trim().min(1).default("Teacher Qualifications Unit"),
+  CERTIFICATE_SIGNATORY_TITLE: z.string().trim().min(1).default("Teaching Regulation Agency"),
+  /** GET /check/{code} from one client IP: this many at once, then one more each minute / this. */
+  ACCESS_CHECK_LIMIT_PER_IP: z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .default(60),
 });
 
 export const accessSettings = sharedSettings

@@ -12,6 +12,8 @@ export const recordsErrors = {
   },
   /** Ours, not the Qualified Teachers API's: change requests (POST /v3/teacher/name-changes, /date-of-birth-changes). */
   tooManyOpenChangeRequests: { errorCode: 10050, status: 409, title: "The teacher already has the most open change requests allowed." },
+  /** Ours: PUT /v2/teachers/{trn}/eyts with a date other than the one recorded. */
+  eytsDateConflict: { errorCode: 10052, status: 409, title: "Teacher already has a different EYTS date." },
   changeRequestUnchanged: { errorCode: 10051, status: 400, title: "The requested value is what the record already holds." },
 } as const;
 

@@ -13,19 +13,22 @@ import { loadDemoTeachersIn } from "./demo/demo-teachers";
 import { importTeacherCsv } from "./import/import-teachers";
 import { readTextPieces } from "./import/read-text-pieces";
 import { teacherCsvColumns } from "./import/teacher-csv";
+import { importQualificationCsv, qualificationCsvColumns } from "./import/import-qualifications";
+import { setAsideAward } from "./awards/set-aside";
+import { qtsRoutes } from "./db/schema";
 
 const importCommand: Command = {
   name: "import",
   summary: "Load teacher records from a CSV file",
-  help: `Usage: teacher-id records import FILE.csv [--dry-run]
+  help: `Usage: teacher-id records import [--kind teachers|qualifications] FILE.csv [--dry-run]
 
-Loads teachers and their ITT records into records' database (DATA_DIR/records.sqlite).
+--kind teachers (the default) loads teachers and their ITT records into records' database (DATA_DIR/records.sqlite).
 
 The first row names the columns (any order; unknown names are an error):
   ${teacherCsvColumns.join(", ")}
 Required: trn (7 digits), first_name, last_name, date_of_birth (YYYY-MM-DD, in the past;
   a blank date_of_birth means DQT has none, and Teacher ID asks the teacher).
-Optional: middle_name, email, qts_date (YYYY-MM-DD), induction_status
+Optional: middle_name, email, qts_date (YYYY-MM-DD), qts_route (${qtsRoutes.join(", ")}), induction_status
   (RequiredToComplete, InProgress, Passed, Failed, Exempt, None).
 ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result go together):
   itt_provider_ukprn (8 digits), itt_provider_name, itt_programme_type,
@@ -40,11 +43,31 @@ temp directory (TMPDIR), so memory stays small whatever its size; only a file wi
 is then copied into records, in one transaction. A running 'serve' is not held up while the
 file is read and checked; its writes wait for the copy (about a second per 200,000 rows).
 A teacher whose trn is already in records is a problem (import adds new teachers only).
+Each new teacher with a qts_date and an email gets the QTS invitation (the same email, sent once,
+as an ITT Pass would send), queued in the same transaction as the copy.
+
+--kind qualifications loads NPQs and mandatory qualifications for teachers already in records:
+  ${qualificationCsvColumns.join(", ")}
+  Required: trn, qualification (npq or mandatory), type, status (InProgress, Passed, Failed,
+  Deferred). type: an NPQ's (NPQH, NPQSL, NPQML, NPQLT, NPQLTD, NPQLBC, NPQEL, NPQEYL, NPQSENCO,
+  NPQLL) or a mandatory qualification's specialism (Hearing, Visual, MultiSensory).
+  awarded_date (YYYY-MM-DD) is required when status is Passed; start_date and provider_name optional.
+  One row per qualification; a teacher holds each type once. All or nothing, like teachers.
 
 Options:
+  --kind K    teachers (default) or qualifications
   --dry-run   Check the file (against records' database, when there is one), but load nothing.`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { "dry-run": { type: "boolean" } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { "dry-run": { type: "boolean" }, kind: { type: "string", default: "teachers" } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.kind !== "teachers" && values.kind !== "qualifications") {
+      io.err("--kind must be teachers or qualifications");
+      return 2;
+    }
     if (positionals.length !== 1) {
       io.err(`Give one CSV file.\n\n${importCommand.help}`);
       return 2;
@@ -64,7 +87,21 @@ Options:
     const scratch = dryRun && !existsSync(recordsDatabaseFile(config.DATA_DIR)) ? mkdtempSync(join(tmpdir(), "teacher-id-dry-run-")) : undefined;
     const db = openRecordsDatabase(scratch ?? config.DATA_DIR);
     try {
-      const result = importTeacherCsv(db, pieces, { dryRun, onProblem: (p) => io.err(`${file}:${p.line}: ${p.message}`) });
+      const onProblem = (p: { line: number; message: string }) => io.err(`${file}:${p.line}: ${p.message}`);
+      if (values.kind === "qualifications") {
+        const loaded = importQualificationCsv(db, pieces, { dryRun, onProblem });
+        if (!loaded.ok) {
+          io.err(`${loaded.problemCount} problem${loaded.problemCount === 1 ? "" : "s"}: nothing was imported.`);
+          return 65;
+        }
+        io.out(
+          loaded.dryRun
+            ? `${file} is valid: ${loaded.qualifications} qualifications (dry run: nothing was imported).`
+            : `Imported ${loaded.qualifications} qualifications from ${file}.`,
+        );
+        return 0;
+      }
+      const result = importTeacherCsv(db, pieces, { dryRun, onProblem });
       if (!result.ok) {
         io.err(`${result.problemCount} problem${result.problemCount === 1 ? "" : "s"}: nothing was imported.`);
         return 65; // EX_DATAERR
@@ -72,7 +109,7 @@ Options:
       io.out(
         result.dryRun
           ? `${file} is valid: ${result.teachers} teachers and ${result.ittRecords} ITT records (dry run: nothing was imported).`
-          : `Imported ${result.teachers} teachers and ${result.ittRecords} ITT records from ${file}.`,
+          : `Imported ${result.teachers} teachers and ${result.ittRecords} ITT records from ${file}; ${result.invitations} QTS invitation${result.invitations === 1 ? "" : "s"} queued.`,
       );
       return 0;
     } catch (error) {
@@ -108,14 +145,18 @@ without an email, one already holding QTS. Teachers already present are left alo
   },
 };
 
-/** Who a stored message is for ("" when its payload cannot be read: the list still shows it). */
-function recipientOf(payload: string): string {
+/** Who a stored message is for, and why an invitation was sent ("" when its payload cannot be read: the list still shows it). */
+function recipientAndReason(payload: string): { to: string; reason: string } {
   try {
-    const parsed = JSON.parse(payload) as { to?: unknown; email?: unknown };
+    const parsed = JSON.parse(payload) as { to?: unknown; email?: unknown; reason?: unknown; award?: unknown; accountExists?: unknown };
     const to = parsed.email ?? parsed.to;
-    return typeof to === "string" ? to : "";
+    // Invitations written before reasons were kept came from an ITT Pass, the only path then.
+    const isInvitation = typeof parsed.email === "string";
+    const reason = isInvitation ? (typeof parsed.reason === "string" ? parsed.reason : "itt-outcome-pass") : "";
+    const link = parsed.accountExists === true ? " (has an account: sign-in link)" : "";
+    return { to: typeof to === "string" ? to : "", reason: reason + (reason ? link : "") };
   } catch {
-    return "";
+    return { to: "", reason: "" };
   }
 }
 
@@ -125,7 +166,9 @@ const outboxList: Command = {
   help: `Usage: teacher-id records outbox list [--status pending|sent|failed] [--limit N]
 
 Shows records' outbox: invitation emails waiting, sent or failed, with attempts and last error.
-Addresses are masked.`,
+REASON says why an invitation was sent: itt-outcome-pass, import-qts-date, put-qts, put-eyts or
+induction-passed, and whether the teacher already had an account (then the email has a sign-in
+link instead of a registration link). Addresses are masked.`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { status: { type: "string" }, limit: { type: "string" } }, strict: true });
     const statuses = ["pending", "sent", "failed"] as const;
@@ -152,9 +195,9 @@ Addresses are masked.`,
         io.out("No messages.");
         return 0;
       }
-      io.out(["ID", "KIND", "STATUS", "ATTEMPTS", "CREATED (UTC)", "NEXT/SENT (UTC)", "TO", "LAST ERROR"].join("\t"));
+      io.out(["ID", "KIND", "STATUS", "ATTEMPTS", "CREATED (UTC)", "NEXT/SENT (UTC)", "TO", "REASON", "LAST ERROR"].join("\t"));
       for (const row of rows) {
-        const to = recipientOf(row.payload);
+        const { to, reason } = recipientAndReason(row.payload);
         io.out(
           [
             row.id,
@@ -164,6 +207,7 @@ Addresses are masked.`,
             new Date(row.createdAt).toISOString(),
             new Date(row.status === "sent" ? (row.sentAt ?? 0) : row.nextAttemptAt).toISOString(),
             to.includes("@") ? maskEmail(to) : to ? `${to.slice(0, 3)}***` : "",
+            reason,
             row.lastError ?? "",
           ].join("\t"),
         );
@@ -218,8 +262,41 @@ A running 'serve' picks it up within a second. A message already sent is left al
   },
 };
 
+const setAsideCommand: Command = {
+  name: "set-aside",
+  summary: "Set an award aside (its certificates then show as withdrawn)",
+  help: `Usage: teacher-id records set-aside TRN --award qts|eyts|induction|npq:ID --reason TEXT
+
+Removes an award from a teacher's record, e.g. QTS awarded in error. Certificates already downloaded
+for it then show as withdrawn at {ACCESS_URL}/check/{code}. The reason is logged.
+npq:ID is the NPQ's id in GET /v3/teacher's "npqs". A later award of the same kind sends no new
+invitation (one per award and TRN, ever).`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, options: { award: { type: "string" }, reason: { type: "string" } }, allowPositionals: true, strict: true });
+    const award = values.award ?? "";
+    if (positionals.length !== 1 || !/^\d{7}$/.test(positionals[0]) || !/^(qts|eyts|induction|npq:\d+)$/.test(award) || !values.reason?.trim()) {
+      io.err(`Give a TRN, --award and --reason.\n\n${setAsideCommand.help}`);
+      return 2;
+    }
+    const config = loadRecordsConfig(io.env);
+    const db = openRecordsDatabase(config.DATA_DIR);
+    try {
+      const result = setAsideAward(db, positionals[0], award);
+      if (result !== "set_aside") {
+        io.err(result === "not_found" ? `No teacher with TRN ${positionals[0]} holds that award.` : `More than one teacher has TRN ${positionals[0]}.`);
+        return 1;
+      }
+      io.out(`Set aside ${award} for TRN ${positionals[0]}.`);
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};
+
 export const recordsCommands = commandGroup("records", "Operate the records service", [
   importCommand,
+  setAsideCommand,
   demoCommand,
   commandGroup("outbox", "See and retry records' outgoing messages", [outboxList, outboxRetry]),
 ]);

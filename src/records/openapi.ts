@@ -1,6 +1,7 @@
 // records' OpenAPI 3.1 document (/openapi.json, /docs), made from the schemas its routes parse with.
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
+import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
 import { getOwnRecord, getTeacher, initialTeacherTrainingSchema, ownRecordSchema, pendingDetailChangeSchema, teacherRecordSchema } from "./teachers/teacher-schemas";
 
 export function recordsApiDocument(urls: { records: string; identity: string }) {
@@ -13,6 +14,8 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
     identityUrl: urls.identity,
     scopes: {
       "itt_outcome:write": "Record ITT outcomes (awarding services).",
+      "qts:write": "Record QTS by another route, and EYTS (awarding services).",
+      "induction:write": "Record a teacher's induction (appropriate bodies).",
       "teachers:read": "Read any teacher's record.",
       "dqt:read": "A signed-in teacher reads their own record.",
     },
@@ -22,8 +25,14 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       TeacherRecord: teacherRecordSchema,
       OwnTeacherRecord: ownRecordSchema,
       PendingDetailChange: pendingDetailChangeSchema,
+      QtsAward: qtsBody,
+      QtsAwardResult: qtsResult,
+      EytsAward: eytsBody,
+      EytsAwardResult: eytsResult,
+      Induction: inductionBody,
+      InductionResult: inductionResult,
       InitialTeacherTraining: initialTeacherTrainingSchema,
     },
-    operations: [putIttOutcome, getTeacher, getOwnRecord],
+    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord],
   });
 }

@@ -20,8 +20,9 @@ import type { ServiceFactory } from "../server/service";
 import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
 import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
-import { createQtsInvitationHandler } from "./invitations/qts-invitation-handler";
-import { qtsInvitationKind } from "./invitations/qts-invitation-payload";
+import { createAwardInvitationHandler } from "./invitations/award-invitation-handler";
+import { invitationKinds } from "./invitations/award-invitation";
+import { awardRoutes } from "./awards/award-routes";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
 import { recordsApiDocument } from "./openapi";
 import type { RecordsConfig } from "./settings";
@@ -48,6 +49,13 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     credentials: () => internalClientCredentials(config, "records"),
     scope: "trn_token:write",
   });
+  const invitationHandler = createAwardInvitationHandler({
+    identityUrl: config.urls.identity,
+    accessUrl: config.urls.access,
+    tokens,
+    sendEmail: mailer.sendEmail,
+    logger: log,
+  });
   const worker = createOutboxWorker({
     name: "records-outbox",
     db,
@@ -55,13 +63,8 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     timing: outboxTimingFromConfig(config),
     handlers: {
       email: mailHandlers(mailer, log).email,
-      [qtsInvitationKind]: createQtsInvitationHandler({
-        identityUrl: config.urls.identity,
-        accessUrl: config.urls.access,
-        tokens,
-        sendEmail: mailer.sendEmail,
-        logger: log,
-      }),
+      // One handler for every award's invitation: the payload says which award it is.
+      ...Object.fromEntries(Object.values(invitationKinds).map((kind) => [kind, invitationHandler])),
     },
   });
   const verifier = createAccessTokenVerifier({
@@ -109,6 +112,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
       htmlResponse(<RecordsStartPage brand={brand} identityUrl={config.urls.identity} devMailbox={pageMailbox !== undefined} />),
     )
     .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
+    .use(awardRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, door }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))

@@ -264,10 +264,10 @@ describe("register via a magic link, in a browser, against the built binary", ()
     expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
     const { text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
     const flat = text.replace(/\s+/g, " ");
-    expect(flat).toContain("Qualified Teacher Status");
+    expect(flat).toContain("Qualified teacher status (QTS)");
     expect(flat).toContain(`This is to certify that ${teacher.fullName}`);
-    expect(flat).toContain(`Teacher Reference Number: ${teacher.trn}`);
-    expect(flat).toContain(`Date of QTS: ${teacher.qtsDateText}`);
+    expect(flat).toContain(`Teacher reference number (TRN): ${teacher.trn}`);
+    expect(flat).toContain(`has been awarded qualified teacher status (QTS) on ${teacher.qtsDateText}.`);
   }, 30_000);
 
   test("signing out ends the session: the qualifications page asks to sign in again", async () => {

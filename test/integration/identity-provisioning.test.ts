@@ -47,7 +47,7 @@ describe("provisioning on start", () => {
       const access = findClient(db, "access-service")!;
       db.$client.close();
       expect(access.grantTypes).toContain("authorization_code");
-      expect(access.scopes).toEqual(["openid", "email", "phone", "profile", "trn", "dqt:read"]);
+      expect(access.scopes).toEqual(["openid", "email", "phone", "profile", "trn", "dqt:read", "teachers:read"]);
       expect(access.redirectUris).toEqual([`${system.urls.access}/sign-in/callback`]);
       expect(access.postLogoutRedirectUris).toEqual([`${system.urls.access}/signed-out`]);
       expect(access.initiateLoginUri).toBe(`${system.urls.access}/register`);

@@ -54,7 +54,14 @@ describe("the documents", () => {
     for (const op of [putIttOutcome, getTeacher]) expect(operationIn(documents.records, op).security).toEqual([{ clientToken: [op.scope] }]);
     expect(operationIn(documents.records, getOwnRecord).security).toEqual([{ teacherToken: ["dqt:read"] }]);
     expect(Object.keys(documents.identity.paths).sort()).toEqual(["/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/trn", "/trn-tokens"]);
-    expect(Object.keys(documents.records.paths).sort()).toEqual(["/v2/teachers/{trn}", "/v2/teachers/{trn}/itt-outcome", "/v3/teacher"]);
+    expect(Object.keys(documents.records.paths).sort()).toEqual([
+      "/v2/teachers/{trn}",
+      "/v2/teachers/{trn}/eyts",
+      "/v2/teachers/{trn}/induction",
+      "/v2/teachers/{trn}/itt-outcome",
+      "/v2/teachers/{trn}/qts",
+      "/v3/teacher",
+    ]);
   });
 
   test("the schemas are the routes' own zod schemas, converted: request bodies as accepted, answers as given", () => {
@@ -98,7 +105,12 @@ describe("the response checker the API tests use", () => {
     dateOfBirth: "1999-01-02",
     email: null,
     qtsDate: null,
+    qtsRoute: null,
+    eytsDate: null,
     inductionStatus: null,
+    induction: { status: null, startDate: null, completedDate: null },
+    npqs: [],
+    mandatoryQualifications: [],
     initialTeacherTraining: [],
   };
 

@@ -323,7 +323,12 @@ describe("GET /v2/teachers/{trn} and GET /v3/teacher", () => {
     dateOfBirth: "1999-01-02",
     email: `teacher.${trn}@example.com`,
     qtsDate: null,
+    qtsRoute: null,
+    eytsDate: null,
     inductionStatus: null,
+    induction: { status: null, startDate: null, completedDate: null },
+    npqs: [],
+    mandatoryQualifications: [],
     initialTeacherTraining: [
       {
         providerUkprn: "10000001",

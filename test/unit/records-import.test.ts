@@ -75,7 +75,7 @@ describe("teacher CSV checks", () => {
   test("a good file loads teachers with their ITT records; rows sharing a TRN are one teacher", () => {
     const second = "7000001,Ada,,Lovelace,1990-12-10,ada@example.com,,,10000002,Northshire,,Physics,,,2024-09-01,2025-07-31,Withdrawn";
     const { result, held } = load(`${header}\n${good}\n${second}\n`);
-    expect(result).toEqual({ ok: true, teachers: 1, ittRecords: 2, dryRun: false });
+    expect(result).toEqual({ ok: true, teachers: 1, ittRecords: 2, invitations: 0, dryRun: false });
     expect(held).toHaveLength(1);
     expect(held[0]).toMatchObject({ trn: "7000001", firstName: "Ada", middleName: null, email: "ada@example.com" });
     const itts = db.select().from(ittRecords).all();
@@ -157,7 +157,7 @@ describe("teacher CSV checks", () => {
 
 describe("loading", () => {
   test("a TRN already in records is refused, and the whole file loads nothing", () => {
-    expect(load(`${header}\n${good}`).result).toEqual({ ok: true, teachers: 1, ittRecords: 1, dryRun: false });
+    expect(load(`${header}\n${good}`).result).toEqual({ ok: true, teachers: 1, ittRecords: 1, invitations: 0, dryRun: false });
     const { result, held } = load(`${header}\n${good.replace("7000001", "7000002")}\n${good}`);
     expect(result).toEqual({ ok: false, problemCount: 1, problems: [{ line: 3, message: expect.stringContaining("already in records") }] });
     expect(held.map((t) => t.trn)).toEqual(["7000001"]);

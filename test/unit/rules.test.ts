@@ -21,7 +21,7 @@ import { signAccessToken } from "../../src/identity/oidc/jwt-tokens";
 import { sessionIsFreshEnough } from "../../src/identity/oidc/session-freshness";
 import { createSession } from "../../src/identity/sessions/session";
 import { silentLogger } from "../../src/log/logger";
-import { createQtsInvitationHandler } from "../../src/records/invitations/qts-invitation-handler";
+import { createQtsInvitationHandler } from "../../src/records/invitations/award-invitation-handler";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

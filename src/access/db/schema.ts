@@ -48,3 +48,34 @@ export const sessions = sqliteTable(
   },
   (t) => [index("sessions_expires").on(t.expiresAt)],
 );
+
+/** The certificates access makes. */
+export const certificateKinds = ["qts", "eyts", "induction", "npq"] as const;
+export type CertificateKind = (typeof certificateKinds)[number];
+
+/**
+ * One downloaded certificate and its verification code: the code (128 random bits, in the PDF's
+ * footer and QR code) is kept only as its SHA-256. What the certificate says is kept as printed, so
+ * /check/{code} can show it; whether it still stands is asked of records each time.
+ */
+export const certificates = sqliteTable(
+  "certificates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    codeHash: text("code_hash").notNull().unique(),
+    /** identity's subject: whose qualifications page lists it. */
+    sub: text("sub").notNull(),
+    trn: text("trn").notNull(),
+    kind: text("kind", { enum: certificateKinds }).notNull(),
+    /** records' id of the NPQ, for kind "npq". */
+    qualificationId: integer("qualification_id"),
+    /** As printed: the holder's name, the qualification's name and the date it was awarded. */
+    holderName: text("holder_name").notNull(),
+    qualificationName: text("qualification_name").notNull(),
+    awardedDate: text("awarded_date").notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** Set when the holder stopped the link working. */
+    endedAt: integer("ended_at"),
+  },
+  (t) => [index("certificates_sub").on(t.sub)],
+);

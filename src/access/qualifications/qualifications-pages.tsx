@@ -1,9 +1,9 @@
 // The qualifications page: GOV.UK summary cards for QTS, initial teacher training, induction and
 // the teacher's details. Every value from records is rendered `safe` (escaped).
-import { Page, type ServiceBrand } from "../../web/layout";
+import { CsrfField, Page, type ServiceBrand } from "../../web/layout";
 import { signedInNavigation } from "../context";
 import { formatDate, formatUkDate, fullName, humanise } from "../display/format";
-import type { InitialTeacherTraining, PendingDetailChange, TeacherRecord } from "./records-client";
+import type { InitialTeacherTraining, PendingDetailChange, Qualification, TeacherRecord } from "./records-client";
 
 function Row(props: { label: string; value: string }): JSX.Element {
   return (
@@ -93,31 +93,163 @@ function IttCard(props: { itt: InitialTeacherTraining }): JSX.Element {
   );
 }
 
+/** Where each certificate is downloaded (src/access/certificates/). */
 export const certificatePath = "/qualifications/certificates/qts";
+export const certificatePaths = {
+  qts: "/qualifications/certificates/qts",
+  eyts: "/qualifications/certificates/eyts",
+  induction: "/qualifications/certificates/induction",
+  npq: (id: number) => `/qualifications/certificates/npq/${id}`,
+  /** POST: stop a downloaded certificate's check link working. */
+  stop: (id: number) => `/qualifications/certificates/${id}/stop`,
+} as const;
 
-export function QualificationsPage(props: { brand: ServiceBrand; teacher: TeacherRecord }): JSX.Element {
+/** A certificate the teacher downloaded whose check link still works. */
+export interface DownloadedCertificate {
+  id: number;
+  qualificationName: string;
+  awardedDate: string;
+  downloadedUtc: string;
+}
+
+function QualificationCard(props: { title: string; q: Qualification; certificate?: string }): JSX.Element {
+  const { q } = props;
+  return (
+    <Card title={props.title} action={props.certificate ? { href: props.certificate, text: "Download certificate" } : undefined}>
+      <Row label="Qualification" value={q.name} />
+      {q.providerName ? <Row label="Provider" value={q.providerName} /> : ""}
+      <Row label="Status" value={q.status ? humanise(q.status) : notKnown} />
+      {q.startDate ? <Row label="Start date" value={formatDate(q.startDate)} /> : ""}
+      {q.status === "Passed" ? <Row label="Date awarded" value={date(q.awardedDate)} /> : ""}
+    </Card>
+  );
+}
+
+function CertificatesList(props: { certificates: DownloadedCertificate[]; csrfToken: string }): JSX.Element {
+  if (props.certificates.length === 0) return "";
+  return (
+    <>
+      <h2 class="govuk-heading-m">Certificates you have downloaded</h2>
+      <p class="govuk-body">
+        Anyone you give a certificate to can check it with the link or QR code printed on it. If you no longer want a
+        certificate to be checked, stop its link working. Downloading the certificate again gives it a new link.
+      </p>
+      <table class="govuk-table">
+        <caption class="govuk-table__caption govuk-visually-hidden">Certificates whose check links work</caption>
+        <thead class="govuk-table__head">
+          <tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">Certificate</th>
+            <th scope="col" class="govuk-table__header">Downloaded</th>
+            <th scope="col" class="govuk-table__header">
+              <span class="govuk-visually-hidden">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody class="govuk-table__body">
+          {props.certificates.map((c) => (
+            <tr class="govuk-table__row">
+              <td class="govuk-table__cell" safe>
+                {c.qualificationName}
+              </td>
+              <td class="govuk-table__cell" safe>
+                {formatUkDate(c.downloadedUtc)}
+              </td>
+              <td class="govuk-table__cell">
+                <form method="post" action={certificatePaths.stop(c.id)} novalidate>
+                  <CsrfField token={props.csrfToken} />
+                  <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">
+                    Stop this link working<span class="govuk-visually-hidden" safe>{` for the ${c.qualificationName} certificate downloaded on ${formatUkDate(c.downloadedUtc)}`}</span>
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** Induction's dates, shown where its status has them. */
+function InductionCard(props: { teacher: TeacherRecord }): JSX.Element {
+  const status = props.teacher.induction?.status ?? props.teacher.inductionStatus ?? null;
+  const started = status === "InProgress" || status === "Passed" || status === "Failed";
+  const finished = status === "Passed" || status === "Failed";
+  return (
+    <Card
+      title="Induction"
+      action={status === "Passed" && props.teacher.induction?.completedDate ? { href: certificatePaths.induction, text: "Download induction certificate" } : undefined}
+    >
+      <Row label="Status" value={status ? humanise(status) : notKnown} />
+      {started ? <Row label="Start date" value={date(props.teacher.induction?.startDate)} /> : ""}
+      {finished ? <Row label="Date completed" value={date(props.teacher.induction?.completedDate)} /> : ""}
+    </Card>
+  );
+}
+
+export function QualificationsPage(props: {
+  brand: ServiceBrand;
+  teacher: TeacherRecord;
+  certificates?: DownloadedCertificate[];
+  csrfToken?: string;
+  notice?: string;
+}): JSX.Element {
   const { teacher } = props;
   const name = fullName(teacher);
   const pending = (type: string) => (teacher.pendingDetailChanges ?? []).filter((change) => change.type === type);
+  // DfE's order: the statuses (QTS, EYTS), induction, training, then further qualifications.
   return (
     <Page title="Your teaching qualifications" brand={props.brand} navigation={signedInNavigation}>
+      {props.notice ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner">
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="notice-title">
+              Success
+            </h2>
+          </div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading" safe>
+              {props.notice}
+            </p>
+          </div>
+        </div>
+      ) : (
+        ""
+      )}
       <span class="govuk-caption-l" safe>
         {name}
       </span>
       <h1 class="govuk-heading-l">Your teaching qualifications</h1>
       <Card
         title="Qualified teacher status (QTS)"
-        action={teacher.qtsDate ? { href: certificatePath, text: "Download QTS certificate" } : undefined}
+        action={teacher.qtsDate ? { href: certificatePaths.qts, text: "Download QTS certificate" } : undefined}
       >
         <Row label="Date awarded" value={teacher.qtsDate ? formatDate(teacher.qtsDate) : "Not awarded"} />
+        {teacher.qtsDate ? <Row label="Route" value={teacher.qtsRoute ? humanise(teacher.qtsRoute) : notKnown} /> : ""}
       </Card>
       {teacher.qtsDate ? "" : <p class="govuk-body">When you are awarded QTS, you will be able to download your certificate here.</p>}
+      {teacher.eytsDate ? (
+        <Card title="Early years teacher status (EYTS)" action={{ href: certificatePaths.eyts, text: "Download EYTS certificate" }}>
+          <Row label="Date awarded" value={formatDate(teacher.eytsDate)} />
+        </Card>
+      ) : (
+        ""
+      )}
+      <InductionCard teacher={teacher} />
       {(teacher.initialTeacherTraining ?? []).map((itt) => (
         <IttCard itt={itt} />
       ))}
-      <Card title="Induction">
-        <Row label="Status" value={teacher.inductionStatus ? humanise(teacher.inductionStatus) : notKnown} />
-      </Card>
+      {(teacher.npqs ?? []).map((npq) => (
+        <QualificationCard
+          title="National professional qualification (NPQ)"
+          q={npq}
+          certificate={npq.status === "Passed" && npq.awardedDate ? certificatePaths.npq(npq.id) : undefined}
+        />
+      ))}
+      {(teacher.mandatoryQualifications ?? []).map((mq) => (
+        <QualificationCard title="Mandatory qualification (MQ)" q={mq} />
+      ))}
+      <CertificatesList certificates={props.certificates ?? []} csrfToken={props.csrfToken ?? ""} />
       <h2 class="govuk-heading-m">Your details</h2>
       <dl class="govuk-summary-list">
         <DetailRow label="Name" value={name || notKnown} pending={pending("name")} />
@@ -156,11 +288,15 @@ export function NoRecordPage(props: { brand: ServiceBrand }): JSX.Element {
   );
 }
 
-export function NoCertificatePage(props: { brand: ServiceBrand }): JSX.Element {
+/** `title`: e.g. "You do not have an induction certificate" (a QTS one by default). */
+export function NoCertificatePage(props: { brand: ServiceBrand; title?: string }): JSX.Element {
+  const title = props.title ?? "You do not have a QTS certificate";
   return (
-    <Page title="You do not have a QTS certificate" brand={props.brand} navigation={signedInNavigation}>
-      <h1 class="govuk-heading-l">You do not have a QTS certificate</h1>
-      <p class="govuk-body">Your teaching record does not show that you have been awarded qualified teacher status (QTS).</p>
+    <Page title={title} brand={props.brand} navigation={signedInNavigation}>
+      <h1 class="govuk-heading-l" safe>
+        {title}
+      </h1>
+      <p class="govuk-body">Your teaching record does not show this qualification as awarded, so there is no certificate for it.</p>
       <p class="govuk-body">
         <a class="govuk-link" href="/qualifications">
           Go to your qualifications

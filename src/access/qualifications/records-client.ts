@@ -30,6 +30,19 @@ const pendingChangeSchema = z
   })
   .loose();
 
+const qualificationSchema = z
+  .object({
+    id: z.number(),
+    type: z.string().nullish(),
+    specialism: z.string().nullish(),
+    name: z.string(),
+    providerName: z.string().nullish(),
+    status: z.string().nullish(),
+    startDate: z.string().nullish(),
+    awardedDate: z.string().nullish(),
+  })
+  .loose();
+
 const teacherSchema = z
   .object({
     trn: z.string(),
@@ -39,13 +52,19 @@ const teacherSchema = z
     dateOfBirth: z.string().nullish(),
     email: z.string().nullish(),
     qtsDate: z.string().nullish(),
+    qtsRoute: z.string().nullish(),
+    eytsDate: z.string().nullish(),
     inductionStatus: z.string().nullish(),
+    induction: z.object({ status: z.string().nullish(), startDate: z.string().nullish(), completedDate: z.string().nullish() }).loose().nullish(),
+    npqs: z.array(qualificationSchema).nullish(),
+    mandatoryQualifications: z.array(qualificationSchema).nullish(),
     initialTeacherTraining: z.array(ittSchema).nullish(),
     pendingDetailChanges: z.array(pendingChangeSchema).nullish(),
   })
   .loose();
 
 export type TeacherRecord = z.output<typeof teacherSchema>;
+export type Qualification = z.output<typeof qualificationSchema>;
 export type InitialTeacherTraining = z.output<typeof ittSchema>;
 export type PendingDetailChange = z.output<typeof pendingChangeSchema>;
 
@@ -70,6 +89,21 @@ export async function fetchOwnTeacherRecord(recordsUrl: string, accessToken: str
   } catch (error) {
     return { ok: false, reason: "unavailable", detail: (error as Error).name };
   }
+  return readTeacherResponse(response);
+}
+
+/** Any teacher's record (GET /v2/teachers/{trn}), with access's own client-credentials token (scope teachers:read). */
+export async function fetchTeacherByTrn(recordsUrl: string, trn: string, fetchWithToken: (url: string) => Promise<Response>): Promise<TeacherLookup> {
+  let response: Response;
+  try {
+    response = await fetchWithToken(`${recordsUrl}/v2/teachers/${encodeURIComponent(trn)}`);
+  } catch (error) {
+    return { ok: false, reason: "unavailable", detail: (error as Error).name };
+  }
+  return readTeacherResponse(response);
+}
+
+async function readTeacherResponse(response: Response): Promise<TeacherLookup> {
   if (response.status === 401) return { ok: false, reason: "unauthorized" };
   if (response.status === 403 || response.status === 404) return { ok: false, reason: "no_record" };
   if (response.status === 409) return { ok: false, reason: "ambiguous" };

@@ -12,7 +12,7 @@ import { clients } from "../db/schema";
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
-export const machineScopes = ["trn_token:write", "itt_outcome:write", "teachers:read", "users:read", "users:write"] as const;
+export const machineScopes = ["trn_token:write", "itt_outcome:write", "qts:write", "induction:write", "teachers:read", "users:read", "users:write"] as const;
 /**
  * The one user scope a machine client may hold: with users:read, `phone` lets the Users API return
  * phone numbers (without it, none is ever returned).
@@ -252,13 +252,17 @@ export function removeClient(db: IdentityDatabase, clientId: string): boolean {
   return removed;
 }
 
-/** Adds scopes a client lacks (an upgrade gives an internal client a new one); true when it changed. */
-export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: readonly string[]): boolean {
+/** Adds scopes (and grant types) a client lacks (an upgrade gives an internal client a new one); true when it changed. */
+export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: readonly string[], grants: readonly string[] = []): boolean {
   const client = findClient(db, clientId);
   if (!client) return false;
   const missing = scopes.filter((s) => !client.scopes.includes(s));
-  if (missing.length === 0) return false;
-  db.update(clients).set({ scopes: JSON.stringify([...client.scopes, ...missing]) }).where(eq(clients.clientId, clientId)).run();
+  const missingGrants = grants.filter((g) => !(client.grantTypes as readonly string[]).includes(g));
+  if (missing.length === 0 && missingGrants.length === 0) return false;
+  db.update(clients)
+    .set({ scopes: JSON.stringify([...client.scopes, ...missing]), grantTypes: JSON.stringify([...client.grantTypes, ...missingGrants]) })
+    .where(eq(clients.clientId, clientId))
+    .run();
   forgetClient(db, clientId);
   return true;
 }

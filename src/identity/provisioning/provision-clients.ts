@@ -58,8 +58,10 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
     },
     access: {
       name: "Access your teaching qualifications",
-      grantTypes: ["authorization_code", "refresh_token"],
-      scopes: ["openid", "email", "phone", "profile", "trn", "dqt:read"],
+      // client_credentials + teachers:read: access's public /check/{code} page asks records whether
+      // a certificate's award still stands, with no teacher signed in.
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      scopes: ["openid", "email", "phone", "profile", "trn", "dqt:read", "teachers:read"],
       redirectUris: [`${access}/sign-in/callback`],
       postLogoutRedirectUris: [`${access}/signed-out`],
       initiateLoginUri: `${access}/register`,
@@ -91,8 +93,8 @@ export function provisionClients(
       logger.info("client_provisioned", { client_id: clientId, for_service: service });
       continue;
     }
-    // A client provisioned by an older version gets the scopes this version's services need.
-    if (addClientScopes(db, clientId, definitions[service].scopes)) {
+    // A client provisioned by an older version gets the grants and scopes this version's services need.
+    if (addClientScopes(db, clientId, definitions[service].scopes, definitions[service].grantTypes)) {
       logger.info("client_scopes_added", { client_id: clientId, for_service: service });
     }
     // ... and a rate limit, unless an operator has set one.

@@ -1,4 +1,7 @@
-// POST /trn-tokens (records calls it after a QTS pass): bearer token with scope trn_token:write.
+// POST /trn-tokens (records calls it after an award): bearer token with scope trn_token:write.
+// The reply also says whether an account already holds the TRN (`accountExists`): records then
+// sends a sign-in link instead of a registration link. The token is issued either way (unused, it
+// expires), so the answer's shape and timing do not depend on it.
 import { Elysia } from "elysia";
 import { enterBearerApi, type BearerApiDoor } from "../../api-rate-limit/bearer-api";
 import { parseOperationInput } from "../../openapi/operation";
@@ -6,6 +9,7 @@ import { problemResponse } from "../../web/problem";
 import { readBodyText } from "../../web/request-body";
 import type { IdentityDatabase } from "../db/database";
 import { createTrnToken } from "./schemas";
+import { findAccountByTrn } from "../accounts/accounts";
 import { issueTrnToken } from "./trn-tokens";
 
 export function trnTokenRoutes(options: { db: IdentityDatabase; door: BearerApiDoor; trnTokenTtlMs: number }) {
@@ -24,7 +28,10 @@ export function trnTokenRoutes(options: { db: IdentityDatabase; door: BearerApiD
     const parsed = parseOperationInput(createTrnToken, { body: body ?? {} });
     if (!parsed.ok) return parsed.response;
     const issued = issueTrnToken(db, { ...parsed.body, clientId: claims.client_id }, { ttlMs: options.trnTokenTtlMs });
-    return new Response(JSON.stringify(issued), {
+    // Whether an account already holds this TRN: records then sends "now on your record" with a
+    // sign-in link instead of a registration link.
+    const accountExists = findAccountByTrn(db, parsed.body.trn) !== undefined;
+    return new Response(JSON.stringify({ ...issued, accountExists }), {
       status: 201,
       headers: { "content-type": "application/json", "cache-control": "no-store" },
     });

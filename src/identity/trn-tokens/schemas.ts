@@ -24,6 +24,7 @@ export const issuedTrnTokenSchema = z.object({
   email: z.string(),
   trnToken: z.string().meta({ description: "The magic link's token: put it in the link, store it nowhere else. Works once." }),
   expiresUtc: z.iso.datetime().meta({ description: "When the token stops working (TRN_TOKEN_TTL after it was made)." }),
+  accountExists: z.boolean().meta({ description: "An account already holds this TRN: send a sign-in link, not a registration link." }),
 });
 
 export const createTrnToken = defineOperation({

@@ -8,7 +8,8 @@ import { trnTokens } from "../db/schema";
 import type { z } from "zod";
 import type { CreateTrnToken, issuedTrnTokenSchema } from "./schemas";
 
-export type IssuedTrnToken = z.output<typeof issuedTrnTokenSchema>;
+/** A new token as issueTrnToken makes it (the route adds whether an account holds the TRN). */
+export type IssuedTrnToken = Omit<z.output<typeof issuedTrnTokenSchema>, "accountExists">;
 
 // Prepared once per connection: building the query each time cost more than running it.
 const insertToken = perConnection((db: IdentityDb) =>

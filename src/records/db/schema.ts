@@ -1,5 +1,5 @@
 // records' tables. Times are unix milliseconds; dates are ISO yyyy-mm-dd strings.
-import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { outbox } from "../../outbox/schema";
 
 export const settings = sqliteTable("settings", {
@@ -9,6 +9,18 @@ export const settings = sqliteTable("settings", {
 
 export const inductionStatuses = ["RequiredToComplete", "InProgress", "Passed", "Failed", "Exempt", "None"] as const;
 export type InductionStatus = (typeof inductionStatuses)[number];
+
+/** The routes to QTS records knows; "InitialTeacherTraining" is set by an ITT Pass. */
+export const qtsRoutes = [
+  "InitialTeacherTraining",
+  "AssessmentOnly",
+  "OverseasTrainedTeacher",
+  "ScotlandOrNorthernIreland",
+  "EuropeanEconomicArea",
+  "Apprenticeship",
+  "Other",
+] as const;
+export type QtsRoute = (typeof qtsRoutes)[number];
 
 /** ITT results: InTraining (and the deferrals) are still open; Pass, Fail and Withdrawn are final. */
 export const ittResults = ["InTraining", "UnderAssessment", "Deferred", "DeferredForSkillsTests", "Pass", "Fail", "Withdrawn"] as const;
@@ -27,7 +39,13 @@ export const teachers = sqliteTable(
     dateOfBirth: text("date_of_birth"),
     email: text("email"),
     qtsDate: text("qts_date"),
+    /** How QTS was reached (qtsRoutes); null when DQT does not know. */
+    qtsRoute: text("qts_route", { enum: qtsRoutes }),
+    /** Early years teacher status. */
+    eytsDate: text("eyts_date"),
     inductionStatus: text("induction_status", { enum: inductionStatuses }),
+    inductionStartDate: text("induction_start_date"),
+    inductionCompletedDate: text("induction_completed_date"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -102,3 +120,30 @@ export const changeRequestEvidence = sqliteTable("change_request_evidence", {
   sha256: text("sha256").notNull(),
   content: blob("content", { mode: "buffer" }).notNull(),
 });
+
+/** National professional qualifications and mandatory qualifications (for teachers of pupils with sensory impairment). */
+export const qualificationKinds = ["npq", "mandatory"] as const;
+export type QualificationKind = (typeof qualificationKinds)[number];
+export const npqTypes = ["NPQH", "NPQSL", "NPQML", "NPQLT", "NPQLTD", "NPQLBC", "NPQEL", "NPQEYL", "NPQSENCO", "NPQLL"] as const;
+export const mandatorySpecialisms = ["Hearing", "Visual", "MultiSensory"] as const;
+export const qualificationStatuses = ["InProgress", "Passed", "Failed", "Deferred"] as const;
+
+export const qualifications = sqliteTable(
+  "qualifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    teacherId: integer("teacher_id")
+      .notNull()
+      .references(() => teachers.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: qualificationKinds }).notNull(),
+    /** An NPQ's type (npqTypes) or a mandatory qualification's specialism (mandatorySpecialisms). */
+    type: text("type").notNull(),
+    providerName: text("provider_name"),
+    status: text("status", { enum: qualificationStatuses }).notNull(),
+    startDate: text("start_date"),
+    /** When it was passed (awarded); null until then. */
+    awardedDate: text("awarded_date"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("qualifications_teacher_kind_type").on(t.teacherId, t.kind, t.type)],
+);

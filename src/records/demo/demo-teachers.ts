@@ -27,7 +27,7 @@ export function demoTeachersLoaded(db: RecordsDatabase): boolean {
 
 /** Loads the demo teachers whose TRNs are free; returns how many were added. */
 export function loadDemoTeachers(db: RecordsDatabase): number {
-  const result = importTeacherCsv(db, [demoTeachersCsv], { existingTeachers: "skip" });
+  const result = importTeacherCsv(db, [demoTeachersCsv], { existingTeachers: "skip", invite: false });
   if (!result.ok) throw new Error(`demo data could not be loaded: ${JSON.stringify(result.problems)}`);
   db.insert(settings).values({ key: seededKey, value: new Date().toISOString() }).onConflictDoNothing().run();
   return result.teachers;

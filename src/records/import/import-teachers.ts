@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { changedRows } from "../../db/changed-rows";
 import type { RecordsDatabase } from "../db/database";
 import { CsvParser, type CsvRecord } from "./csv";
+import { qtsInvitationKind, type InvitationReason } from "../invitations/award-invitation";
 import { checkHeader, checkRow, teacherDetailKeys, type CsvProblem, type CsvTeacher, type TeacherCsvHeader, type TeacherCsvRow } from "./teacher-csv";
 
 export interface ImportOptions {
@@ -23,12 +24,19 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** A teacher whose TRN is already in records: a problem (operators' import) or left alone (demo seed). */
   existingTeachers?: "problem" | "skip";
+  /**
+   * Enqueue the QTS invitation for each new teacher with a qts_date and an email, in the copy's
+   * transaction (default true). Only the demo seed turns it off: its teachers are fixtures.
+   */
+  invite?: boolean;
   now?: number;
 }
 
 export type ImportResult =
-  | { ok: true; teachers: number; ittRecords: number; dryRun: boolean }
+  | { ok: true; teachers: number; ittRecords: number; invitations: number; dryRun: boolean }
   | { ok: false; problemCount: number; problems: CsvProblem[] };
+
+const importReason: InvitationReason = "import-qts-date";
 
 /** Thrown inside the copy transaction to roll it back; never escapes importTeacherCsv. */
 class RollBack extends Error {}
@@ -36,12 +44,12 @@ class RollBack extends Error {}
 // The scratch database: records' two tables, keyed for matching rows by TRN and line.
 const scratchSchema = [
   `CREATE TABLE teachers (trn TEXT PRIMARY KEY, line INTEGER NOT NULL, first_name TEXT NOT NULL, middle_name TEXT,
-     last_name TEXT NOT NULL, date_of_birth TEXT, email TEXT, qts_date TEXT, induction_status TEXT)`,
+     last_name TEXT NOT NULL, date_of_birth TEXT, email TEXT, qts_date TEXT, qts_route TEXT, induction_status TEXT)`,
   `CREATE TABLE itt_records (line INTEGER PRIMARY KEY, trn TEXT NOT NULL, provider_ukprn TEXT NOT NULL,
      provider_name TEXT NOT NULL, programme_type TEXT, subjects TEXT NOT NULL, age_range_from INTEGER,
      age_range_to INTEGER, start_date TEXT, end_date TEXT, result TEXT NOT NULL)`,
 ];
-const teacherColumns = "trn, first_name, middle_name, last_name, date_of_birth, email, qts_date, induction_status";
+const teacherColumns = "trn, first_name, middle_name, last_name, date_of_birth, email, qts_date, qts_route, induction_status";
 const ittColumns = "provider_ukprn, provider_name, programme_type, subjects, age_range_from, age_range_to, start_date, end_date, result";
 
 /** Imports CSV text given in pieces (e.g. readTextPieces(file), or [text]). */
@@ -71,10 +79,10 @@ export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, 
     const inRecords = db.$client.query<{ found: number }, { trn: string }>("SELECT 1 AS found FROM teachers WHERE trn = $trn LIMIT 1");
     const staged = scratch.query<Record<string, unknown> & { line: number }, { trn: string }>(
       "SELECT line, first_name AS firstName, middle_name AS middleName, last_name AS lastName, date_of_birth AS dateOfBirth, " +
-        "email, qts_date AS qtsDate, induction_status AS inductionStatus FROM teachers WHERE trn = $trn",
+        "email, qts_date AS qtsDate, qts_route AS qtsRoute, induction_status AS inductionStatus FROM teachers WHERE trn = $trn",
     );
     const stageTeacher = scratch.query(
-      `INSERT INTO teachers (line, ${teacherColumns}) VALUES ($line, $trn, $firstName, $middleName, $lastName, $dateOfBirth, $email, $qtsDate, $inductionStatus)`,
+      `INSERT INTO teachers (line, ${teacherColumns}) VALUES ($line, $trn, $firstName, $middleName, $lastName, $dateOfBirth, $email, $qtsDate, $qtsRoute, $inductionStatus)`,
     );
     const stageItt = scratch.query(
       `INSERT INTO itt_records (line, trn, ${ittColumns}) VALUES ($line, $trn, $providerUkprn, $providerName, $programmeType, $subjects, $ageRangeFrom, $ageRangeTo, $startDate, $endDate, $result)`,
@@ -138,7 +146,7 @@ export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, 
     if (header === undefined && problemCount === 0) report({ line: 1, message: "the file is empty: it needs a header row" });
     else if (header && rows === 0 && problemCount === 0) report({ line: header.line, message: "the file has a header but no rows" });
     if (problemCount > 0) return failed();
-    if (options.dryRun) return { ok: true, teachers: teacherCount, ittRecords: ittCount, dryRun: true };
+    if (options.dryRun) return { ok: true, teachers: teacherCount, ittRecords: ittCount, invitations: 0, dryRun: true };
 
     // Step 2: copy into records in one transaction.
     scratch.close();
@@ -178,7 +186,24 @@ export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, 
               )
               .run({ now, maxId }),
           );
-          return { ok: true, teachers: teachersAdded, ittRecords: ittsAdded, dryRun: false } as const;
+          // Every teacher added here is new to records, so a qts_date is QTS "for a teacher who had
+          // none": the same invitation, under the same dedupe key, as every other path to QTS.
+          const invitations =
+            options.invite === false
+              ? 0
+              : changedRows(
+                  client
+                    .query(
+                      `INSERT INTO main.outbox (kind, payload, dedupe_key, next_attempt_at, created_at)
+                       SELECT $kind, json_object('award', 'qts', 'reason', $reason, 'trn', t.trn, 'email', t.email,
+                         'firstName', t.first_name, 'lastName', t.last_name, 'awardDate', t.qts_date),
+                         $kind || ':' || t.trn, $now, $now -- invitationDedupeKey("qts", trn)
+                       FROM main.teachers t WHERE t.id > $maxId AND t.qts_date IS NOT NULL AND t.email IS NOT NULL ORDER BY t.id
+                       ON CONFLICT (dedupe_key) DO NOTHING`,
+                    )
+                    .run({ kind: qtsInvitationKind, reason: importReason, now, maxId }),
+                );
+          return { ok: true, teachers: teachersAdded, ittRecords: ittsAdded, invitations, dryRun: false } as const;
         },
         { behavior: "immediate" },
       );

@@ -2,7 +2,7 @@
 // then each row on its own. One row per ITT record; rows sharing a TRN are one teacher, which
 // import-teachers.ts checks against the rows it has already loaded.
 import { z } from "zod";
-import { inductionStatuses, ittResults } from "../db/schema";
+import { inductionStatuses, ittResults, qtsRoutes } from "../db/schema";
 import { bidiControlMessage, hasBidiControl } from "../../text/names";
 import { isIsoDate, todayInUk } from "../dates";
 import type { CsvRecord } from "./csv";
@@ -15,6 +15,7 @@ export const teacherCsvColumns = [
   "date_of_birth",
   "email",
   "qts_date",
+  "qts_route",
   "induction_status",
   "itt_provider_ukprn",
   "itt_provider_name",
@@ -38,9 +39,10 @@ export interface CsvTeacher {
   dateOfBirth: string | null;
   email: string | null;
   qtsDate: string | null;
+  qtsRoute: (typeof qtsRoutes)[number] | null;
   inductionStatus: (typeof inductionStatuses)[number] | null;
 }
-export const teacherDetailKeys = ["firstName", "middleName", "lastName", "dateOfBirth", "email", "qtsDate", "inductionStatus"] as const;
+export const teacherDetailKeys = ["firstName", "middleName", "lastName", "dateOfBirth", "email", "qtsDate", "qtsRoute", "inductionStatus"] as const;
 
 export interface CsvItt {
   providerUkprn: string;
@@ -89,6 +91,7 @@ const rowSchema = z
     ),
     email: optional(z.email("email must be a valid email address").max(254).transform((e) => e.toLowerCase())),
     qts_date: optional(date("qts_date").refine((d) => d <= todayInUk(), "qts_date must not be in the future")),
+    qts_route: optional(z.enum(qtsRoutes, { error: `qts_route must be one of ${qtsRoutes.join(", ")}` })),
     induction_status: optional(z.enum(inductionStatuses, { error: `induction_status must be one of ${inductionStatuses.join(", ")}` })),
     itt_provider_ukprn: optional(z.string().regex(/^\d{8}$/, "itt_provider_ukprn must be 8 digits")),
     itt_provider_name: optional(noBidi("itt_provider_name", z.string().max(200, "itt_provider_name must be 200 characters or fewer"))),
@@ -106,6 +109,9 @@ const rowSchema = z
       for (const key of ["itt_provider_ukprn", "itt_provider_name", "itt_result"] as const) {
         if (row[key] === null) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required when a row has ITT details` });
       }
+    }
+    if (row.qts_route !== null && row.qts_date === null) {
+      ctx.addIssue({ code: "custom", path: ["qts_route"], message: "qts_route needs a qts_date" });
     }
     if (row.itt_age_range_from !== null && row.itt_age_range_to !== null && row.itt_age_range_from > row.itt_age_range_to) {
       ctx.addIssue({ code: "custom", path: ["itt_age_range_to"], message: "itt_age_range_to must not be less than itt_age_range_from" });
@@ -153,6 +159,7 @@ export function checkRow(header: TeacherCsvHeader, row: CsvRecord): { ok: true; 
         dateOfBirth: r.date_of_birth,
         email: r.email,
         qtsDate: r.qts_date,
+        qtsRoute: r.qts_route,
         inductionStatus: r.induction_status,
       },
       itt:

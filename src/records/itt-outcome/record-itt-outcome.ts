@@ -1,5 +1,6 @@
 // Recording an ITT outcome: one synchronous transaction sets the ITT result, the QTS date, and
-// (only when QTS is first awarded to a teacher with an email) enqueues the invitation email.
+// (only when QTS is first awarded to a teacher with an email) enqueues the invitation email, the
+// same one, under the same dedupe key, as every other path to QTS (src/records/invitations/).
 // Statements are prepared once: this path is benchmarked at thousands of requests a second.
 import { and, eq, sql } from "drizzle-orm";
 import type { RecordsDatabase } from "../db/database";
@@ -7,7 +8,7 @@ import { ittRecords, teachers, type IttResult } from "../db/schema";
 import { prepareEnqueue } from "../../outbox/enqueue";
 import type { RecordsError } from "../api-errors";
 import type { IttOutcome } from "./itt-outcome-schemas";
-import { qtsInvitationKind, type QtsInvitationPayload } from "../invitations/qts-invitation-payload";
+import { awardInvitation } from "../invitations/award-invitation";
 
 /** Results that can still change; Pass, Fail and Withdrawn are final. */
 const openResults: IttResult[] = ["InTraining", "UnderAssessment", "Deferred", "DeferredForSkillsTests"];
@@ -74,7 +75,7 @@ export function createIttOutcomeRecorder(db: RecordsDatabase): IttOutcomeRecorde
     .prepare();
   const setQtsDate = db
     .update(teachers)
-    .set({ qtsDate: sql`${sql.placeholder("qtsDate")}`, updatedAt: sql`${sql.placeholder("now")}` })
+    .set({ qtsDate: sql`${sql.placeholder("qtsDate")}`, qtsRoute: "InitialTeacherTraining", updatedAt: sql`${sql.placeholder("now")}` })
     .where(eq(teachers.id, sql.placeholder("id")))
     .prepare();
   const enqueue = prepareEnqueue(db);
@@ -103,14 +104,7 @@ export function createIttOutcomeRecorder(db: RecordsDatabase): IttOutcomeRecorde
         const qtsDate = input.assessmentDate!;
         setQtsDate.run({ qtsDate, now, id: teacher.id });
         if (!teacher.email) return { ok: true, trn: teacher.trn, qtsDate, invitation: "skipped_no_email" } as const;
-        const payload: QtsInvitationPayload = {
-          trn: teacher.trn,
-          email: teacher.email,
-          firstName: teacher.firstName,
-          lastName: teacher.lastName,
-          qtsDate,
-        };
-        const outboxId = enqueue({ kind: qtsInvitationKind, payload, dedupeKey: `${qtsInvitationKind}:${teacher.trn}` }, now);
+        const outboxId = enqueue(awardInvitation("qts", "itt-outcome-pass", { ...teacher, email: teacher.email }, qtsDate), now);
         return {
           ok: true,
           trn: teacher.trn,

@@ -27,7 +27,32 @@ export const teacherRecordSchema = z.object({
   dateOfBirth: date.nullable().meta({ description: "Null when DQT has none." }),
   email: z.string().nullable(),
   qtsDate: date.nullable(),
+  qtsRoute: z.string().nullable().meta({ description: "How QTS was reached, e.g. InitialTeacherTraining, AssessmentOnly." }),
+  eytsDate: date.nullable(),
   inductionStatus: z.string().nullable(),
+  induction: z.object({ status: z.string().nullable(), startDate: date.nullable(), completedDate: date.nullable() }),
+  npqs: z.array(
+    z.object({
+      id: z.int(),
+      type: z.string(),
+      name: z.string(),
+      providerName: z.string().nullable(),
+      status: z.string(),
+      startDate: date.nullable(),
+      awardedDate: date.nullable(),
+    }),
+  ),
+  mandatoryQualifications: z.array(
+    z.object({
+      id: z.int(),
+      specialism: z.string(),
+      name: z.string(),
+      providerName: z.string().nullable(),
+      status: z.string(),
+      startDate: date.nullable(),
+      awardedDate: date.nullable(),
+    }),
+  ),
   initialTeacherTraining: z.array(initialTeacherTrainingSchema),
 });
 
