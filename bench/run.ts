@@ -36,6 +36,8 @@ const registrationCount = Number(process.env.BENCH_REGISTRATIONS ?? 1000);
 const largeCount = Number(process.env.BENCH_LARGE ?? 0);
 const openSeconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
 const openRates = (process.env.BENCH_OPEN_RATES ?? "50,100,150").split(",").map(Number);
+if (!(openSeconds > 0) || !openRates.every((rate) => rate > 0))
+  throw new Error("BENCH_OPEN_SECONDS and BENCH_OPEN_RATES must be positive numbers");
 /** The open-loop run that starts right after a restart, with no warm-up. */
 const coldRate = 100;
 const only = new Set((process.env.BENCH_ONLY ?? loads.join(",")).split(",").map((s) => s.trim()));
