@@ -46,11 +46,26 @@ function stepName(services: Map<string, string>, method: string, url: URL): stri
   return `${services.get(url.origin) ?? url.origin} ${method} ${path}`;
 }
 
+/** How one journey is sent: its client address and when to give up. */
+export interface JourneyOptions {
+  /** Sent as X-Forwarded-For on every request (serve with TRUST_PROXY=true counts per-IP limits by it). */
+  forwardedFor?: string;
+  /** Aborts the journey's requests (the open-loop run stops waiting for stragglers). */
+  signal?: AbortSignal;
+  /** How often to look for the SMS code in the dev mailbox, ms (default 10). */
+  smsPollMs?: number;
+  /** Also time the wait for the SMS code, as the step "(wait) SMS code in the dev mailbox". */
+  timeSmsWait?: boolean;
+}
+
+export const smsWaitStep = "(wait) SMS code in the dev mailbox";
+
 class Agent {
   private jar = new CookieJar();
   constructor(
     private timings: Map<string, number[]>,
     private services: Map<string, string>,
+    private options: JourneyOptions = {},
   ) {}
 
   /** One request and every redirect after it; returns the final page. */
@@ -64,8 +79,9 @@ class Agent {
     for (let hop = 0; hop < 10; hop++) {
       const headers: Record<string, string> = { cookie: this.jar.header(), accept: "text/html" };
       if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
+      if (this.options.forwardedFor) headers["x-forwarded-for"] = this.options.forwardedFor;
       const started = performance.now();
-      const response = await fetch(current, { method, headers, body, redirect: "manual" });
+      const response = await fetch(current, { method, headers, body, redirect: "manual", signal: this.options.signal });
       const html = await response.text();
       const step = stepName(this.services, method, current);
       (this.timings.get(step) ?? this.timings.set(step, []).get(step)!).push(performance.now() - started);
@@ -101,28 +117,30 @@ function expectPath(page: { url: URL; html: string }, path: string) {
   }
 }
 
-async function smsCode(mailbox: Database, to: string): Promise<string> {
+async function smsCode(mailbox: Database, to: string, pollMs: number, signal?: AbortSignal): Promise<string> {
   const query = mailbox.query(`SELECT text FROM messages WHERE channel = 'sms' AND "to" = ? ORDER BY id DESC LIMIT 1`);
-  for (let i = 0; i < 1000; i++) {
+  for (const deadline = performance.now() + 10_000; performance.now() < deadline && !signal?.aborted; ) {
     const row = query.get(to) as { text: string } | null;
     const code = row && /\b(\d{6})\b/.exec(row.text)?.[1];
     if (code) return code;
-    await Bun.sleep(10);
+    await Bun.sleep(pollMs);
   }
   throw new Error(`no SMS to ${to}`);
 }
 
-async function register(
+/** One teacher's whole registration, from the invitation link to the qualifications page. */
+export async function register(
   urls: { access: string; identity: string },
   teacher: RegistrationTeacher,
   mailbox: Database,
   timings: Map<string, number[]>,
+  options: JourneyOptions = {},
 ) {
   const services = new Map([
     [new URL(urls.access).origin, "access"],
     [new URL(urls.identity).origin, "identity"],
   ]);
-  const agent = new Agent(timings, services);
+  const agent = new Agent(timings, services, options);
   let page = await agent.go(`${urls.access}/register?trn_token=${teacher.trnToken}`);
   expectPath(page, "/register");
   const identity = urls.identity;
@@ -133,7 +151,10 @@ async function register(
     form: { _csrf: csrf(page.html), phone: teacher.mobile },
   });
   expectPath(page, "/register/phone-code");
-  const code = await smsCode(mailbox, teacher.mobileE164);
+  const waitStarted = performance.now();
+  const code = await smsCode(mailbox, teacher.mobileE164, options.smsPollMs ?? 10, options.signal);
+  if (options.timeSmsWait)
+    (timings.get(smsWaitStep) ?? timings.set(smsWaitStep, []).get(smsWaitStep)!).push(performance.now() - waitStarted);
   page = await agent.go(`${identity}/register/phone-code`, { method: "POST", form: { _csrf: csrf(page.html), code } });
   expectPath(page, "/register/preferred-name");
   const choice = /name="choice"[^>]*value="([^"]+)"/.exec(page.html)?.[1] ?? "0";
@@ -180,10 +201,24 @@ export async function runRegistrations(options: {
   const elapsed = (performance.now() - started) / 1000;
   if (ticker) clearInterval(ticker);
   mailbox.close();
-  const steps = [...timings].map(([step, values]) => {
-    values.sort((a, b) => a - b);
-    const pct = (p: number) => values[Math.min(values.length - 1, Math.floor(p * values.length))];
-    return { step, count: values.length, p50Ms: pct(0.5), p99Ms: pct(0.99), maxMs: values.at(-1)! };
-  });
-  return { completed, failed, perSecond: completed / elapsed, steps, errorSamples };
+  return { completed, failed, perSecond: completed / elapsed, steps: stepStats(timings), errorSamples };
+}
+
+export interface Percentiles {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** p50, p99 and max of a list of durations (sorts it). */
+export function percentiles(values: number[]): Percentiles {
+  values.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    values.length ? values[Math.min(values.length - 1, Math.floor(p * values.length))] : Number.NaN;
+  return { count: values.length, p50Ms: pct(0.5), p99Ms: pct(0.99), maxMs: values.at(-1) ?? Number.NaN };
+}
+
+export function stepStats(timings: Map<string, number[]>): ({ step: string } & Percentiles)[] {
+  return [...timings].map(([step, values]) => ({ step, ...percentiles(values) }));
 }

@@ -8,8 +8,10 @@
 // BENCH_CONCURRENCY (requests in flight, default 32), BENCH_TEACHERS (teachers seeded for the
 // itt-outcome run, default 60000), BENCH_REGISTRATIONS (whole registrations over HTTP, default
 // 1000), BENCH_LARGE (e.g. 1000000: then grow the databases to that many teachers and accounts
-// and measure the API loads again; off by default, it takes minutes), BENCH_ONLY (comma-separated: token, trn-tokens, itt-outcome, registration, certificates, check;
-// the loads to run, all by default), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
+// and measure the API loads again; off by default, it takes minutes), BENCH_ONLY (comma-separated:
+// token, trn-tokens, itt-outcome, registration, open-loop, certificates, check; the loads to run, all by default),
+// BENCH_OPEN_SECONDS (seconds of arrivals per open-loop run, default 30), BENCH_OPEN_RATES
+// (registrations a second, comma-separated, default 50,100,150; plus one at 100/s right after a restart), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
 // profiler and write a profile per run into DIR; the numbers are then not comparable).
 import { Database } from "bun:sqlite";
 import { cpus } from "node:os";
@@ -19,6 +21,7 @@ import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { freePort } from "../test/helpers/ports";
 import { runLoad, type LoadResult } from "./load";
+import { runOpenLoop, type OpenLoopResult } from "./open-loop";
 import { runRegistrations, type RegistrationTeacher } from "./registration";
 import { startSmtpSink } from "./smtp-sink";
 
@@ -28,9 +31,15 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
 const work = mkdtempSync(join(tmpdir(), "teacher-id-bench-"));
-const loads = ["token", "trn-tokens", "itt-outcome", "registration", "certificates", "check"] as const;
+const loads = ["token", "trn-tokens", "itt-outcome", "registration", "open-loop", "certificates", "check"] as const;
 const registrationCount = Number(process.env.BENCH_REGISTRATIONS ?? 1000);
 const largeCount = Number(process.env.BENCH_LARGE ?? 0);
+const openSeconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
+const openRates = (process.env.BENCH_OPEN_RATES ?? "50,100,150").split(",").map(Number);
+if (!(openSeconds > 0) || !openRates.every((rate) => rate > 0))
+  throw new Error("BENCH_OPEN_SECONDS and BENCH_OPEN_RATES must be positive numbers");
+/** The open-loop run that starts right after a restart, with no warm-up. */
+const coldRate = 100;
 const only = new Set((process.env.BENCH_ONLY ?? loads.join(",")).split(",").map((s) => s.trim()));
 for (const name of only)
   if (!(loads as readonly string[]).includes(name))
@@ -59,6 +68,8 @@ interface Row {
   /** Names what `baseline` is when it is not the yardstick. */
   baselineName?: string;
   steps?: { step: string; count: number; p50Ms: number; p99Ms: number; maxMs: number }[];
+  /** Open-loop rows: the whole run's figures, and /proc/loadavg before and after. */
+  openLoop?: Omit<OpenLoopResult, "steps"> & { serveCpuMsPerRegistration: number; loadavg: [string, string] };
 }
 const rows: Row[] = [];
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -270,13 +281,16 @@ const healthUrls = (env: Record<string, string>) =>
 function importTeachers(env: Record<string, string>, count: number): string | undefined {
   const csv = join(work, "teachers.csv");
   const lines = ["trn,first_name,last_name,date_of_birth,email,itt_provider_ukprn,itt_provider_name,itt_result"];
-  for (let i = 0; i < count; i++)
+  for (let i = 0; i < (only.has("itt-outcome") ? count : 0); i++)
     lines.push(
       `${benchTrn(i)},Bench,Teacher${i},1990-01-01,teacher${i}@bench.example,10000001,Bench Provider,InTraining`,
     );
   // Teachers who register: already awarded QTS, each sent a TRN token directly.
-  for (let i = 0; i < registrationCount; i++) {
+  for (let i = 0; i < (only.has("registration") ? registrationCount : 0); i++) {
     lines.push(`${registrationTrn(i)},Reg,Teacher${i},1991-02-03,reg${i}@bench.example,10000001,Bench Provider,Pass`);
+  }
+  for (let i = 0; i < (only.has("open-loop") ? openLoopTeacherCount : 0); i++) {
+    lines.push(`${openLoopTrn(i)},Open,Teacher${i},1991-02-03,open${i}@bench.example,10000001,Bench Provider,Pass`);
   }
   writeFileSync(csv, lines.join("\n") + "\n");
   const result = Bun.spawnSync([binary, "records", "import", csv], {
@@ -347,6 +361,45 @@ async function growDatabases(env: Record<string, string>, dataDir: string, count
   return true;
 }
 const registrationTrn = (i: number) => String(4_000_000 + i);
+const openLoopTrn = (i: number) => String(5_000_000 + i);
+/** Enough teachers for every open-loop run: Poisson arrivals can exceed rate x seconds a little. */
+const openLoopTeacherCount = [coldRate, ...openRates].reduce(
+  (sum, rate) => sum + Math.ceil(rate * openSeconds * 1.1 + 50),
+  0,
+);
+
+/**
+ * Sends each teacher a TRN token, as records does after a Pass (with records' client credentials),
+ * a few at a time. serve must be running with API_RATE_LIMIT lifted.
+ */
+async function mintTrnTokens(
+  identity: string,
+  dataDir: string,
+  teachers: { trn: string; email: string; mobile: string; mobileE164: string }[],
+): Promise<RegistrationTeacher[]> {
+  const secrets = JSON.parse(readFileSync(join(dataDir, "internal-client-secrets.json"), "utf8"));
+  const token = await clientToken(identity, secrets.records.clientId, secrets.records.clientSecret, "trn_token:write");
+  if (Array.isArray(token)) throw new Error(token[0]);
+  const minted: RegistrationTeacher[] = new Array(teachers.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < teachers.length) {
+        const i = next++;
+        const { trn, email, mobile, mobileE164 } = teachers[i];
+        const response = await fetch(`${identity}/trn-tokens`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ trn, email }),
+        });
+        if (response.status !== 201) throw new Error(`POST /trn-tokens answered ${response.status}`);
+        const { trnToken } = (await response.json()) as { trnToken: string };
+        minted[i] = { trnToken, mobile, mobileE164 };
+      }
+    }),
+  );
+  return minted;
+}
 
 async function clientToken(
   identityUrl: string,
@@ -439,7 +492,7 @@ async function measureServe(
     restarts.push(served.startupMs);
     if (i < 2) await stop(served);
   }
-  const s = served!;
+  let s = served!;
   rows.push({
     measure: "start-up, empty data dir (exec to 200 on all three /health)",
     value: median(fresh),
@@ -594,28 +647,22 @@ async function measureServe(
 
   // The whole registration, from the invitation link to the qualifications page, many teachers at once.
   let registrationSkip = !only.has("registration") ? "not in BENCH_ONLY" : importProblem;
-  const teachers: RegistrationTeacher[] = [];
+  let teachers: RegistrationTeacher[] = [];
   if (!registrationSkip) {
     try {
-      const secrets = JSON.parse(readFileSync(join(dataDir, "internal-client-secrets.json"), "utf8"));
-      const token = await clientToken(
+      teachers = await mintTrnTokens(
         identity,
-        secrets.records.clientId,
-        secrets.records.clientSecret,
-        "trn_token:write",
+        dataDir,
+        Array.from({ length: registrationCount }, (_, i) => {
+          const digits = String(100_000 + i);
+          return {
+            trn: registrationTrn(i),
+            email: `reg${i}@bench.example`,
+            mobile: `07400${digits}`,
+            mobileE164: `+447400${digits}`,
+          };
+        }),
       );
-      if (Array.isArray(token)) throw new Error(token[0]);
-      for (let i = 0; i < registrationCount; i++) {
-        const response = await fetch(`${identity}/trn-tokens`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({ trn: registrationTrn(i), email: `reg${i}@bench.example` }),
-        });
-        if (response.status !== 201) throw new Error(`POST /trn-tokens answered ${response.status}`);
-        const { trnToken } = (await response.json()) as { trnToken: string };
-        const digits = String(100_000 + i);
-        teachers.push({ trnToken, mobile: `07400${digits}`, mobileE164: `+447400${digits}` });
-      }
     } catch (error) {
       registrationSkip = `could not prepare TRN tokens (${(error as Error).message})`;
     }
@@ -650,6 +697,13 @@ async function measureServe(
       );
     }
   }
+
+  // Open loop: teachers arrive at a steady rate, each from its own address (issue 12's targets).
+  if (!only.has("open-loop"))
+    rows.push({ measure: "open-loop registrations", unit: "% finished", skipped: "not in BENCH_ONLY" });
+  else if (importProblem)
+    rows.push({ measure: "open-loop registrations", unit: "% finished", skipped: importProblem });
+  else s = await measureOpenLoop(s, env, dataDir, peak);
 
   // DESIGN: with 1,000,000 teachers and 1,000,000 accounts, throughput within 80% of an empty database.
   if (largeCount > 0) {
@@ -781,6 +835,127 @@ async function measureCertificates(): Promise<void> {
   }
 }
 
+/**
+ * The open-loop rows: one run at 100/s started right after a restart (no warm-up), then one per
+ * BENCH_OPEN_RATES on the warmed-up process. serve runs with TRUST_PROXY=true and the per-IP limits
+ * at their defaults; each virtual teacher sends its own X-Forwarded-For. Returns the serve that is
+ * left running, with the caller's settings again.
+ */
+async function measureOpenLoop(
+  s: Started,
+  env: Record<string, string>,
+  dataDir: string,
+  peak: { mb: number },
+): Promise<Started> {
+  log(`  open loop: minting ${openLoopTeacherCount} TRN tokens...`);
+  let teachers: RegistrationTeacher[];
+  try {
+    teachers = await mintTrnTokens(
+      env.IDENTITY_URL,
+      dataDir,
+      Array.from({ length: openLoopTeacherCount }, (_, i) => {
+        const digits = String(i).padStart(6, "0");
+        return { trn: openLoopTrn(i), email: `open${i}@bench.example`, mobile: `07500${digits}`, mobileE164: `+447500${digits}` };
+      }),
+    );
+  } catch (error) {
+    rows.push({
+      measure: "open-loop registrations",
+      unit: "% finished",
+      skipped: `could not prepare TRN tokens (${(error as Error).message})`,
+    });
+    return s;
+  }
+  // The per-IP limits back at their defaults; X-Forwarded-For names each teacher.
+  const openEnv: Record<string, string> = { ...env, TRUST_PROXY: "true" };
+  for (const name of Object.keys(openEnv)) if (name.endsWith("_LIMIT_PER_IP")) delete openEnv[name];
+  await stop(s);
+  const open = await start(serveCommand, openEnv, healthUrls(openEnv));
+  const runs = [
+    { rate: coldRate, cold: true },
+    ...openRates.map((rate) => ({ rate, cold: false })),
+  ];
+  let used = 0;
+  for (const { rate, cold } of runs) {
+    const count = Math.ceil(rate * openSeconds * 1.1 + 50);
+    const batch = teachers.slice(used, used + count);
+    used += count;
+    log(`  open loop: ${rate}/s for ${openSeconds} s${cold ? ", right after a restart" : ""}...`);
+    const loadBefore = readFileSync("/proc/loadavg", "utf8").trim();
+    const cpuBefore = cpuMs(open.proc.pid);
+    const r = await runOpenLoop({
+      urls: { access: openEnv.ACCESS_URL, identity: openEnv.IDENTITY_URL },
+      dataDir,
+      teachers: batch,
+      ratePerSecond: rate,
+      durationMs: openSeconds * 1000,
+      drainMs: 30_000,
+      onTick: () => (peak.mb = Math.max(peak.mb, rssMb(open.proc.pid))),
+    });
+    const cpuPerRegistration = (cpuMs(open.proc.pid) - cpuBefore) / Math.max(1, r.finished);
+    const loadAfter = readFileSync("/proc/loadavg", "utf8").trim();
+    const { steps: _steps, ...figures } = r;
+    const httpSteps = r.steps.filter((step) => !step.step.startsWith("("));
+    const worst = [...httpSteps].sort((a, b) => b.p99Ms - a.p99Ms)[0];
+    const stepLimit = rate >= 150 ? 50 : 20;
+    const checks =
+      rate >= 150
+        ? [r.finished === r.arrived, httpSteps.every((step) => step.p99Ms < stepLimit)]
+        : rate >= 100
+          ? [httpSteps.every((step) => step.p99Ms < stepLimit), r.journey.p99Ms < 100]
+          : [];
+    checks.push(cpuPerRegistration <= 5);
+    rows.push({
+      measure: `open loop ${rate}/s for ${openSeconds} s${cold ? ", right after a restart" : ""} (whole registrations)`,
+      value: (100 * r.finished) / Math.max(1, r.arrived),
+      unit: "% finished",
+      target:
+        rate >= 150
+          ? "all finish, every step p99 < 50 ms, <= 5 ms CPU"
+          : rate >= 100
+            ? "step p99 < 20 ms, journey p99 < 100 ms, <= 5 ms CPU"
+            : "<= 5 ms CPU",
+      latency: { p50Ms: r.journey.p50Ms, p99Ms: r.journey.p99Ms, maxMs: r.journey.maxMs },
+      note:
+        `${checks.every(Boolean) ? "meets" : "MISSES"} target; ${r.finished}/${r.arrived} finished` +
+        (r.failed ? `, ${r.failed} failed` : "") +
+        (r.abandoned ? `, ${r.abandoned} still running 30 s after the last arrival` : "") +
+        `; journey p99 ${r.journey.p99Ms.toFixed(1)} ms; slowest step p99 ${worst?.p99Ms.toFixed(1)} ms (${worst?.step}); ` +
+        `server CPU ${cpuPerRegistration.toFixed(1)} ms/registration; loadavg ${loadBefore.split(" ")[0]} -> ${loadAfter.split(" ")[0]}` +
+        (r.errorSamples.length ? `; e.g. ${r.errorSamples[0]}` : ""),
+      steps: r.steps,
+      openLoop: { ...figures, serveCpuMsPerRegistration: cpuPerRegistration, loadavg: [loadBefore, loadAfter] },
+    });
+  }
+  await stop(open);
+  return start(serveCommand, env, healthUrls(env));
+}
+
+/** Each open-loop step's p50/p99/max, one column per run. */
+function reportOpenLoopSteps() {
+  const runs = rows.filter((r) => r.openLoop && r.steps);
+  if (runs.length === 0) return;
+  const names = [...new Set(runs.flatMap((r) => r.steps!.map((step) => step.step)))];
+  const header = ["open-loop step (p50/p99/max ms)", ...runs.map((r) => /open loop (\d+\/s)/.exec(r.measure)![1] + (r.measure.includes("restart") ? " cold" : ""))];
+  const cell = (r: Row, name: string) => {
+    const step = r.steps!.find((x) => x.step === name);
+    return step ? `${step.p50Ms.toFixed(1)}/${step.p99Ms.toFixed(1)}/${step.maxMs.toFixed(0)}` : "-";
+  };
+  const table = [
+    ...names.map((name) => [name, ...runs.map((r) => cell(r, name))]),
+    ["whole journey (from its due arrival)", ...runs.map((r) => { const j = r.openLoop!.journey; return `${j.p50Ms.toFixed(1)}/${j.p99Ms.toFixed(1)}/${j.maxMs.toFixed(0)}`; })],
+    ["serve CPU per registration (ms)", ...runs.map((r) => r.openLoop!.serveCpuMsPerRegistration.toFixed(1))],
+    ["finished / arrived", ...runs.map((r) => `${r.openLoop!.finished}/${r.openLoop!.arrived}`)],
+    ["generator start lag p99 (ms)", ...runs.map((r) => r.openLoop!.startLag.p99Ms.toFixed(1))],
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+  console.log("");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of table) console.log(line(row));
+}
+
 // ---------------------------------------------------------------- report
 
 function format(value: number | undefined, unit: string): string {
@@ -813,12 +988,23 @@ function report() {
   console.log(
     "yardstick = bench/baseline-server.ts (bare Bun.serve + sha256 + WAL SQLite insert), same run, same load.",
   );
+  reportOpenLoopSteps();
 }
 
 const results = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, bun: Bun.version, platform: process.platform },
-  settings: { seconds, concurrency, teacherCount, registrationCount, largeCount, only: [...only] },
+  settings: {
+    seconds,
+    concurrency,
+    teacherCount,
+    registrationCount,
+    largeCount,
+    openSeconds,
+    openRates,
+    coldRate,
+    only: [...only],
+  },
   rows,
 };
 
