@@ -105,8 +105,8 @@ const emailSchema = z
   .max(254, "Email address must be 254 characters or fewer")
   .pipe(z.email("Enter an email address in the correct format, like name@example.com"));
 
-/** A new email address, lower-cased; it must differ from the current one. */
-export function parseNewEmail(input: string | undefined, current: string): Parsed<string> {
+/** A new email address, lower-cased; it must differ from the `current` one, when given. */
+export function parseNewEmail(input: string | undefined, current?: string): Parsed<string> {
   const parsed = emailSchema.safeParse(input ?? "");
   if (!parsed.success) return { ok: false, field: "email", message: parsed.error.issues[0].message };
   const email = normaliseEmail(parsed.data);

@@ -57,10 +57,10 @@ export function emailStep(deps: RegisterDeps): { show: StepHandler; answer: Step
     show: (_journey, answers, ctx) => page(answers, ctx),
     answer: (journey, answers, ctx) => {
       const typed = formFields(ctx.body).email;
-      const parsed = parseNewEmail(typed, answers.email);
+      const parsed = parseNewEmail(typed);
       if (!parsed.ok) return page(answers, ctx, { value: typed, error: parsed.message });
-      // Back to the link's own address: verified already, no code.
-      if (parsed.value === findTrnToken(deps.db, answers.trnTokenHash)?.email) {
+      // The address in use, or back to the link's own: verified already, no code (and no change waits).
+      if (parsed.value === answers.email || parsed.value === findTrnToken(deps.db, answers.trnTokenHash)?.email) {
         answers.email = parsed.value;
         delete answers.newEmail;
         return goToNextStep(deps, journey, { after: "email" });
