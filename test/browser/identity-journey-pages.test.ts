@@ -133,6 +133,47 @@ describe("identity's journey pages in a browser", () => {
     expect(new URL(page.url()).origin).toBe(system.urls.access);
   }, 30_000);
 
+  test("registration: a different email address from check answers, its code, their error states, and an address in use", async () => {
+    const teacher = newTeacher();
+    const testPage = await openLink(await createTrnToken(system, teacher));
+    const { page } = testPage;
+    await clickAndLoad(page, button(page, "Create an account"));
+    await clickAndLoad(page, button(page, "I do not have access to a mobile phone"));
+    await page.getByLabel("Noor Haddad").check();
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectPage(testPage, "Check your answers", "register-check-answers-email-link");
+
+    await clickAndLoad(page, page.locator("main").getByRole("link", { name: "Change email address" }));
+    await expectPage(testPage, "What email address do you want to use?", "register-email");
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectErrorPage(testPage, "What email address do you want to use?", "register-email-error");
+
+    const address = `noor.${teacher.trn}@example.sch.uk`;
+    await page.locator("#email").fill(address);
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectPage(testPage, "Check your email", "register-email-code");
+    expect(await page.locator("main").innerText()).toContain("school, college or university");
+    await page.locator("#code").fill("12345");
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectErrorPage(testPage, "Check your email", "register-email-code-error");
+    await page.locator("#code").fill(await devMailboxCode(system.dataDir, "email", address));
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectPage(testPage, "Check your answers", "register-check-answers-new-email");
+    expect(await page.locator("main").innerText()).toContain(address);
+
+    // Another account's address: said after its code, naming no one.
+    const taken = `kim.${teacher.trn}@example.com`;
+    existingAccount(taken, null);
+    await clickAndLoad(page, page.locator("main").getByRole("link", { name: "Change email address" }));
+    await page.locator("#email").fill(taken);
+    await clickAndLoad(page, button(page, "Continue"));
+    await page.locator("#code").fill(await devMailboxCode(system.dataDir, "email", taken));
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectPage(testPage, "This email address is already used by another account", "register-email-in-use");
+    await clickAndLoad(page, page.getByRole("link", { name: "Go back to check your answers" }));
+    expect(await page.locator("main").innerText()).toContain(address);
+  }, 30_000);
+
   test("links that cannot register: unknown, expired (and the new link), used, and records without the teacher", async () => {
     const unknown = await openLink("A".repeat(43));
     await expectPage(unknown, "This link is not valid", "link-unknown");

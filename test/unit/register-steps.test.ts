@@ -1,7 +1,7 @@
 // The registration step table on its own: order, back links, what can be reached, and "Change".
 import { describe, expect, test } from "bun:test";
 import type { RegistrationAnswers } from "../../src/identity/journey/journey-state";
-import { allAnswered, canReach, currentStep, previousStep, stepPath } from "../../src/identity/register/register-steps";
+import { allAnswered, canReach, currentStep, nextStep, previousStep, stepPath } from "../../src/identity/register/register-steps";
 
 const fresh = (teacherDob: string | null = "1990-01-02"): RegistrationAnswers => ({
   trnTokenHash: "h",
@@ -74,8 +74,42 @@ describe("registration step table", () => {
     expect(previousStep("phone-code", a)).toBe("phone");
   });
 
+  test("a different email address is a detour from check answers, reachable only once every question is answered", () => {
+    const a: RegistrationAnswers = { ...fresh(), started: true, noPhone: true };
+    expect(canReach("email", a)).toBe(false);
+    expect(canReach("email-code", a)).toBe(false);
+    a.preferredName = "Jane";
+    expect(canReach("email", a)).toBe(true);
+    // No new address waits for a code: the code page sends the teacher back (to check answers).
+    expect(canReach("email-code", a)).toBe(false);
+    expect(currentStep(a)).toBe("check-answers");
+    // The detour is never asked in turn, and check answers' back link is not in it.
+    expect(previousStep("check-answers", a)).toBe("preferred-name");
+  });
+
+  test("a new address goes to its code, back links stay in the detour, and the code returns to check answers", () => {
+    const a: RegistrationAnswers = { ...fresh(), started: true, noPhone: true, preferredName: "Jane" };
+    expect(previousStep("email", a)).toBe("check-answers");
+    a.newEmail = { address: "jane.new@example.com", codeId: "c1" };
+    expect(nextStep("email", a)).toBe("email-code");
+    expect(canReach("email-code", a)).toBe(true);
+    expect(previousStep("email-code", a)).toBe("email");
+    // A pending change is not in the way of creating the account with the address already verified.
+    expect(canReach("check-answers", a)).toBe(true);
+    expect(currentStep(a)).toBe("check-answers");
+    // The code is checked: nothing waits any more.
+    a.email = "jane.new@example.com";
+    delete a.newEmail;
+    expect(nextStep("email-code", a)).toBe("check-answers");
+    expect(canReach("email-code", a)).toBe(false);
+    // Back to the link's own address (no code): straight to check answers.
+    expect(nextStep("email", a)).toBe("check-answers");
+  });
+
   test("every step has its own path", () => {
     expect(stepPath("landing")).toBe("/register");
     expect(stepPath("check-answers")).toBe("/register/check-answers");
+    expect(stepPath("email")).toBe("/register/email");
+    expect(stepPath("email-code")).toBe("/register/email-code");
   });
 });

@@ -12,8 +12,13 @@ export interface TeacherNames {
 export interface RegistrationAnswers {
   trnTokenHash: string;
   trn: string;
-  /** The token's email: the invitation reached this inbox, so it counts as verified. */
+  /**
+   * The account's email address, always verified: the token's (the invitation reached this inbox),
+   * or one the teacher chose instead on check answers and confirmed with a code.
+   */
   email: string;
+  /** A different address the teacher asked for, waiting for its code (only that code is checked). */
+  newEmail?: { address: string; codeId: string };
   /** From records; looked up when the journey first needs it. */
   teacher?: TeacherNames;
   /** Set by "Create an account" on the landing page. */

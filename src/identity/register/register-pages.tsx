@@ -425,7 +425,7 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
     <TwoThirdsPage title="Check your answers" brand={props.brand} backLink={props.backLink}>
       <h1 class="govuk-heading-l">Check your answers</h1>
       <dl class="govuk-summary-list">
-        {row("Email address", a.email)}
+        {row("Email address", a.email, { href: "/register/email", what: "email address" })}
         {row("Mobile number", props.phoneDisplay ?? "Not given", { href: "/register/phone", what: "mobile number" })}
         {row("Preferred name", a.preferredName ?? "", { href: "/register/preferred-name", what: "preferred name" })}
         {row(
@@ -440,6 +440,102 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
       <PostForm action="/register/check-answers" csrfToken={props.csrfToken}>
         <Button text="Create account" />
       </PostForm>
+    </TwoThirdsPage>
+  );
+}
+
+/** "Use a different email address", from check answers: the account will use the address typed here once its code is checked. */
+export function EmailPage(props: Common & { value?: string; error?: string }): JSX.Element {
+  return (
+    <TwoThirdsPage title="What email address do you want to use?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={props.error ? { email: props.error } : {}} />
+      <PostForm action="/register/email" csrfToken={props.csrfToken}>
+        <TextField
+          id="email"
+          label="What email address do you want to use?"
+          labelIsHeading
+          hint="We will email a security code to this address to check it is yours. Use an address you will keep if you change jobs."
+          value={props.value}
+          error={props.error}
+          type="email"
+          autocomplete="email"
+          spellcheck={false}
+        />
+        <Button text="Continue" />
+      </PostForm>
+    </TwoThirdsPage>
+  );
+}
+
+/** "Check your email": the code sent to the different address. Titles never carry the address. */
+export function EmailCodePage(props: Common & { email: string; schoolAddress: boolean; error?: string; code?: string; resent: boolean }): JSX.Element {
+  return (
+    <TwoThirdsPage title="Check your email" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
+      <ErrorSummary errors={props.error ? { code: props.error } : {}} />
+      {props.resent ? <div class="govuk-inset-text">We have sent you a new code.</div> : ""}
+      <h1 class="govuk-heading-l">Check your email</h1>
+      <p class="govuk-body">
+        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>. It expires after 10
+        minutes.
+      </p>
+      {props.schoolAddress ? (
+        <div class="govuk-warning-text">
+          <span class="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
+          <strong class="govuk-warning-text__text">
+            <span class="govuk-visually-hidden">Warning</span>
+            This looks like the address of a school, college or university. If you change jobs or finish your course, you may not be able to
+            get emails there, and you would not be able to sign in to your account.
+          </strong>
+        </div>
+      ) : (
+        ""
+      )}
+      <PostForm action="/register/email-code" csrfToken={props.csrfToken}>
+        <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
+        <Button text="Continue" />
+      </PostForm>
+      <details class="govuk-details">
+        <summary class="govuk-details__summary">
+          <span class="govuk-details__summary-text">I have not received an email</span>
+        </summary>
+        <div class="govuk-details__text">
+          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
+          <PostForm action="/register/email-code/resend" csrfToken={props.csrfToken}>
+            <Button text="Send a new code" secondary />
+          </PostForm>
+          <p class="govuk-body">
+            <a class="govuk-link" href="/register/email">
+              Use a different email address
+            </a>
+          </p>
+        </div>
+      </details>
+    </TwoThirdsPage>
+  );
+}
+
+/** The address has an account already: said without anything about that account. */
+export function EmailInUsePage(props: { brand: ServiceBrand; email: string }): JSX.Element {
+  return (
+    <TwoThirdsPage title="This email address is already used by another account" brand={props.brand}>
+      <h1 class="govuk-heading-l">This email address is already used by another account</h1>
+      <p class="govuk-body">
+        <strong class="govuk-!-text-break-word" safe>{props.email}</strong> is the email address of another Teacher ID account. Each
+        email address can be used by one account only.
+      </p>
+      <p class="govuk-body">We have not changed the email address for your new account.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/register/email">
+          Use a different email address
+        </a>
+      </p>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/register/check-answers">
+          Go back to check your answers
+        </a>
+      </p>
     </TwoThirdsPage>
   );
 }

@@ -1,5 +1,6 @@
 // The "register via the magic link" routes: one GET (show) and one POST (answer) per step of the
-// step table, each behind the step guard; plus "send another code" and the existing-account pages.
+// step table, each behind the step guard; plus "send another code" (phone, email) and the
+// existing-account pages.
 // GET never consumes anything; only the final POSTs do.
 import { Elysia } from "elysia";
 import { existingAccountRoutes } from "./existing-account";
@@ -8,6 +9,8 @@ import { registerSteps, type RegisterStepId } from "./register-steps";
 import { registrationStep, type StepHandler } from "./step-guard";
 import { checkAnswersStep } from "./steps/check-answers";
 import { dateOfBirthStep } from "./steps/date-of-birth";
+import { emailStep } from "./steps/email";
+import { emailCodeStep } from "./steps/email-code";
 import { landingStep } from "./steps/landing";
 import { phoneStep } from "./steps/phone";
 import { phoneCodeStep } from "./steps/phone-code";
@@ -15,6 +18,7 @@ import { preferredNameStep } from "./steps/preferred-name";
 
 export function registerRoutes(deps: RegisterDeps) {
   const phoneCode = phoneCodeStep(deps);
+  const emailCode = emailCodeStep(deps);
   const handlers: Record<RegisterStepId, { show: StepHandler; answer: StepHandler }> = {
     landing: landingStep(deps),
     phone: phoneStep(deps),
@@ -22,6 +26,8 @@ export function registerRoutes(deps: RegisterDeps) {
     "preferred-name": preferredNameStep(deps),
     "date-of-birth": dateOfBirthStep(deps),
     "check-answers": checkAnswersStep(deps),
+    email: emailStep(deps),
+    "email-code": emailCode,
   };
   let app = new Elysia({ name: "identity-register" });
   for (const step of registerSteps) {
@@ -30,5 +36,6 @@ export function registerRoutes(deps: RegisterDeps) {
   }
   return app
     .post("/register/phone-code/resend", registrationStep(deps, "phone-code", phoneCode.resend))
+    .post("/register/email-code/resend", registrationStep(deps, "email-code", emailCode.resend))
     .use(existingAccountRoutes(deps));
 }

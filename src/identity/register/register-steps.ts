@@ -1,8 +1,21 @@
 // The ONE table of the registration journey's steps. Next step, previous step (back links) and
 // "can this step be reached" all come from here, so pages cannot disagree about the order.
+//
+// The steps after check answers are detours from it, taken only through its "Change" links (e.g. a
+// different email address): never asked in turn, never in the way of creating the account, and
+// they end back at check answers.
 import type { RegistrationAnswers } from "../journey/journey-state";
 
-export const registerStepIds = ["landing", "phone", "phone-code", "preferred-name", "date-of-birth", "check-answers"] as const;
+export const registerStepIds = [
+  "landing",
+  "phone",
+  "phone-code",
+  "preferred-name",
+  "date-of-birth",
+  "check-answers",
+  "email",
+  "email-code",
+] as const;
 export type RegisterStepId = (typeof registerStepIds)[number];
 
 interface StepDefinition {
@@ -27,6 +40,10 @@ export const registerSteps: readonly StepDefinition[] = [
   },
   // Never "complete": it is where the journey ends, by creating the account.
   { id: "check-answers", path: "/register/check-answers", applies: () => true, complete: () => false },
+  // Detours. The journey always has an email address (the link's, or one confirmed with a code).
+  { id: "email", path: "/register/email", applies: () => true, complete: () => true },
+  // Only while a new address waits for its code; once checked, the change is no longer pending.
+  { id: "email-code", path: "/register/email-code", applies: (a) => a.newEmail !== undefined, complete: () => false },
 ];
 
 const byId = new Map(registerSteps.map((step) => [step.id, step]));
@@ -34,6 +51,9 @@ const byId = new Map(registerSteps.map((step) => [step.id, step]));
 export function stepPath(id: RegisterStepId): string {
   return byId.get(id)!.path;
 }
+
+const checkAnswersIndex = registerSteps.findIndex((step) => step.id === "check-answers");
+const isDetour = (id: RegisterStepId) => registerSteps.findIndex((step) => step.id === id) > checkAnswersIndex;
 
 function applicableBefore(id: RegisterStepId, answers: RegistrationAnswers): StepDefinition[] {
   const index = registerSteps.findIndex((step) => step.id === id);
@@ -48,6 +68,8 @@ export function allAnswered(answers: RegistrationAnswers): boolean {
 /** A step can be shown when it applies and every applicable step before it is answered. */
 export function canReach(id: RegisterStepId, answers: RegistrationAnswers): boolean {
   const step = byId.get(id)!;
+  // A detour opens from check answers: every question must be answered first.
+  if (isDetour(id)) return step.applies(answers) && allAnswered(answers);
   return step.applies(answers) && applicableBefore(id, answers).every((s) => s.complete(answers));
 }
 
@@ -60,8 +82,25 @@ export function currentStep(answers: RegistrationAnswers): RegisterStepId {
   return registerSteps.find((step) => step.applies(answers) && !step.complete(answers))!.id;
 }
 
-/** The back link: the previous applicable step; while changing an answer, check answers. */
+/**
+ * Where to go after answering step `id`: in a detour, its next step that applies (a new address
+ * needs its code); otherwise, and at a detour's end, the first step still unanswered.
+ */
+export function nextStep(id: RegisterStepId, answers: RegistrationAnswers): RegisterStepId {
+  if (isDetour(id)) {
+    const index = registerSteps.findIndex((step) => step.id === id);
+    const next = registerSteps.slice(index + 1).find((step) => step.applies(answers) && !step.complete(answers));
+    if (next) return next.id;
+  }
+  return currentStep(answers);
+}
+
+/**
+ * The back link: the previous applicable step; while changing an answer, check answers. In a
+ * detour: its previous step, and check answers from its first.
+ */
 export function previousStep(id: RegisterStepId, answers: RegistrationAnswers): RegisterStepId | undefined {
+  if (isDetour(id)) return applicableBefore(id, answers).at(-1)!.id;
   if (id !== "check-answers" && id !== "landing" && allAnswered(answers)) return "check-answers";
   return applicableBefore(id, answers).at(-1)?.id;
 }

@@ -9,7 +9,7 @@ import { saveJourney, type Journey } from "../journey/journey-store";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
 import { BindFailurePage, ChooseAccountPage, ExistingAccountPage, TeacherUnavailablePage } from "./register-pages";
 import { currentSituation, ensureTeacher, type RegisterDeps, type Situation } from "./register-service";
-import { canReach, currentStep, previousStep, stepPath, type RegisterStepId } from "./register-steps";
+import { canReach, currentStep, nextStep, previousStep, stepPath, type RegisterStepId } from "./register-steps";
 
 export type StepHandler = (journey: Journey, answers: RegistrationAnswers, ctx: RouteContext) => Response | Promise<Response>;
 
@@ -72,8 +72,13 @@ export function questionPageProps(deps: Pick<RegisterDeps, "brand">, ctx: RouteC
   return { brand: deps.brand, csrfToken: ctx.csrfToken, backLink: backLink(step, answers) };
 }
 
-/** Saves the answer just given and goes to the first step still unanswered. */
-export function goToNextStep(deps: Pick<RegisterDeps, "db">, journey: Journey, query = ""): Response {
+/**
+ * Saves the answer just given and goes to the first step still unanswered; from a detour (`after`
+ * one of its steps), to its next step, if any.
+ */
+export function goToNextStep(deps: Pick<RegisterDeps, "db">, journey: Journey, options: { after?: RegisterStepId; query?: string } = {}): Response {
   saveJourney(deps.db, journey);
-  return seeOther(stepPath(currentStep(journey.state.registration!)) + query);
+  const answers = journey.state.registration!;
+  const next = options.after ? nextStep(options.after, answers) : currentStep(answers);
+  return seeOther(stepPath(next) + (options.query ?? ""));
 }

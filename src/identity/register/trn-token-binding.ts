@@ -89,10 +89,13 @@ export function bindTokenToAccount(db: IdentityDatabase, input: { tokenHash: str
   });
 }
 
-/** Creates the account from the journey's answers and consumes the token, all or nothing. */
+/**
+ * Creates the account from the journey's answers and consumes the token, all or nothing. Its email
+ * is the token's unless the journey verified another (`email`, confirmed with a code).
+ */
 export function createAccountWithToken(
   db: IdentityDatabase,
-  input: { tokenHash: string; account: Omit<NewAccount, "trn" | "email"> },
+  input: { tokenHash: string; email?: string; account: Omit<NewAccount, "trn" | "email"> },
   now = Date.now(),
 ): BindResult {
   return runBinding(db, (tx) => {
@@ -100,7 +103,7 @@ export function createAccountWithToken(
     if (!token) throw new Rollback({ kind: "unknown" });
     let account: Account;
     try {
-      account = insertAccount(tx, { ...input.account, email: token.email, trn: token.trn }, now);
+      account = insertAccount(tx, { ...input.account, email: input.email ?? token.email, trn: token.trn }, now);
     } catch (error) {
       if (isUniqueViolation(error, "accounts.email")) {
         // Another tab may have just created it with this very token: then the token is used.

@@ -3,6 +3,7 @@
 import signInCode from "../../../templates/email/sign-in-code.txt" with { type: "text" };
 import noAccount from "../../../templates/email/sign-in-code.no-account.txt" with { type: "text" };
 import newLink from "../../../templates/email/sign-in-code.new-link.txt" with { type: "text" };
+import registrationEmailCode from "../../../templates/email/registration-email-code.txt" with { type: "text" };
 import phoneCode from "../../../templates/sms/phone-code.txt" with { type: "text" };
 import type { EmailMessage, SmsMessage } from "../../outbox/enqueue";
 
@@ -23,4 +24,6 @@ export const noAccountEmail = (to: string) => email(noAccount, to, {});
 /** `lifetime` in words, as src/mail/time-in-words.ts says it ("30 days", "5:30pm on 1 July 2026"). */
 export const newLinkEmail = (to: string, link: string, lifetime: { validFor: string; expiresAt: string }) =>
   email(newLink, to, { link, ...lifetime });
+/** To the address a teacher chose instead of their link's while registering. */
+export const registrationEmailCodeEmail = (to: string, code: string) => email(registrationEmailCode, to, { code });
 export const phoneCodeSms = (to: string, code: string): SmsMessage => ({ to, text: fill(phoneCode, { code }).trim() });

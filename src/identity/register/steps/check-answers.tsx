@@ -1,5 +1,6 @@
 // Step "check-answers": the answers on one page, then "Create account": ONE transaction creates
-// the account bound to the TRN and consumes the token (trn-token-binding.ts).
+// the account bound to the TRN and consumes the token (trn-token-binding.ts). Its email row's
+// "Change" is the detour to a different address (steps/email.tsx).
 import { registrations } from "../../../metrics/metrics";
 import { htmlResponse } from "../../../web/html";
 import { finishJourney, repeatOfFinishedJourney } from "../../journey/finish-journey";
@@ -26,6 +27,8 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
     answer: (journey, answers) => {
       const result = createAccountWithToken(deps.db, {
         tokenHash: answers.trnTokenHash,
+        // The link's address, or the one the teacher chose instead and confirmed with a code.
+        email: answers.email,
         account: {
           phoneNumber: answers.phone && answers.phoneVerified && !answers.noPhone ? answers.phone : null,
           givenName: answers.teacher?.firstName ?? null,
