@@ -22,6 +22,7 @@ import { accountSummary, findAccountSummaries, type AccountSummary } from "./acc
 import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
 import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { rotateSigningKeys } from "./keys/signing-keys";
+import { eventTypes, listEvents } from "./events/events";
 
 /** Verifiers may be a little behind identity's clock; keep retired keys this much longer. */
 const rotationMarginMs = 5 * 60_000;
@@ -380,8 +381,71 @@ it last signed in, and how many Teacher ID sessions it has open now. SUB is the 
   },
 };
 
+const defaultEventLimit = 200;
+
+const listEventsCommand: Command = {
+  name: "list",
+  summary: "Show the audit log, oldest first (values masked, never a secret)",
+  help: `Usage: teacher-id identity events list [--user SUB] [--type T] [--since ISO-TIME] [--actor A] [--limit N]
+
+Shows identity's audit log, oldest first: one line per event with its id, time, type, actor,
+subject and payload (JSON). Values in payloads are masked; no code, token or secret is ever stored.
+
+Options:
+  --user SUB          Only events about this account (its sub). Events not about one account have
+                      subjects such as trn:1234567, client:ID or identity.
+  --type T            Only this type: ${eventTypes.join(", ")}.
+  --since ISO-TIME    Only events at or after this time, e.g. 2025-01-31T09:00:00Z.
+  --actor A           Only events by this actor, e.g. account:SUB, client:ID, operator:cli, system:identity.
+  --limit N           Show at most N events (default ${defaultEventLimit}).
+  --help              Show this help.
+
+Example:
+  teacher-id identity events list --type UserRegistered --since 2025-01-31T00:00:00Z`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { user: { type: "string" }, type: { type: "string" }, since: { type: "string" }, actor: { type: "string" }, limit: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+    const usage = "Run 'teacher-id identity events list --help'.";
+    if (positionals.length) {
+      io.err(`Unexpected argument '${positionals[0]}'. ${usage}`);
+      return 2;
+    }
+    if (values.type !== undefined && !(eventTypes as readonly string[]).includes(values.type)) {
+      io.err(`--type must be one of ${eventTypes.join(", ")}. ${usage}`);
+      return 2;
+    }
+    const since = values.since === undefined ? undefined : Date.parse(values.since);
+    if (since !== undefined && Number.isNaN(since)) {
+      io.err(`--since must be a date and time, e.g. 2025-01-31T09:00:00Z. ${usage}`);
+      return 2;
+    }
+    const limit = values.limit === undefined ? defaultEventLimit : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      io.err(`--limit must be a whole number of at least 1. ${usage}`);
+      return 2;
+    }
+    return withDatabase(io, async (db) => {
+      const found = listEvents(db, { subject: values.user, type: values.type, actor: values.actor, since, limit });
+      if (found.length === 0) {
+        io.out("No event matches.");
+        return 0;
+      }
+      for (const event of found) {
+        io.out(`${event.id}  ${new Date(event.time).toISOString()}  ${event.type}  by ${event.actor}  about ${event.subject}  ${JSON.stringify(event.payload)}`);
+      }
+      if (found.length === limit) io.out(`Showing the first ${limit} (--limit or --since to see more).`);
+      return 0;
+    });
+  },
+};
+
 export const identityCommands = commandGroup("identity", "Operate the identity service", [
   commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand, setRateLimitCommand]),
   commandGroup("accounts", "Find Teacher ID accounts (contact details masked)", [listAccountsCommand, showAccountCommand]),
   commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
+  commandGroup("events", "Read identity's audit log", [listEventsCommand]),
 ]);

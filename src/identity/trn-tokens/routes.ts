@@ -23,7 +23,7 @@ export function trnTokenRoutes(options: { db: IdentityDatabase; door: BearerApiD
     }
     const parsed = parseOperationInput(createTrnToken, { body: body ?? {} });
     if (!parsed.ok) return parsed.response;
-    const issued = issueTrnToken(db, { ...parsed.body, clientId: claims.client_id }, { ttlMs: options.trnTokenTtlMs });
+    const issued = db.transaction((tx) => issueTrnToken(tx, { ...parsed.body, clientId: claims.client_id }, { ttlMs: options.trnTokenTtlMs }));
     return new Response(JSON.stringify(issued), {
       status: 201,
       headers: { "content-type": "application/json", "cache-control": "no-store" },
