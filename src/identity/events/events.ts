@@ -7,6 +7,8 @@ import { and, asc, desc, eq, gte, sql, type SQL } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import type { IdentityDb } from "../accounts/database-types";
 import { events } from "../db/schema";
+import { prepareEnqueue } from "../../outbox/enqueue";
+import { subscriberIds } from "../webhooks/subscriptions";
 
 export type EventType =
   /** Account details changed: payload `{ changes: { field: { old, new } } }`, values masked. */
@@ -92,9 +94,18 @@ const insertEvent = perConnection((db: IdentityDb) =>
     .prepare(),
 );
 
+/** The outbox kind of a webhook delivery. */
+export const webhookKind = "webhook";
+
+const enqueue = perConnection((db: IdentityDb) => prepareEnqueue(db));
+
 /** Appends one event; call it with the transaction that makes the change. Returns its id. */
 export function recordEvent(tx: IdentityDb, event: NewEvent, now = Date.now()): number {
   const row = insertEvent(tx).get({ time: now, actor: event.actor, subject: event.subject, type: event.type, payload: JSON.stringify(event.payload ?? {}) });
+  // One webhook delivery per subscriber, committed with the event (webhooks/delivery.ts sends it).
+  for (const subscriptionId of subscriberIds(tx, event.type)) {
+    enqueue(tx)({ kind: webhookKind, payload: { subscriptionId, eventId: row!.id }, dedupeKey: `webhook:${subscriptionId}:${row!.id}` }, now);
+  }
   return row!.id;
 }
 
