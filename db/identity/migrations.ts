@@ -7,6 +7,7 @@ import m2 from "./0002_grant_session.sql" with { type: "text" };
 import m3 from "./0003_account_last_sign_in.sql" with { type: "text" };
 import m4 from "./0004_account_page.sql" with { type: "text" };
 import m5 from "./0005_api_rate_limit.sql" with { type: "text" };
+import m6 from "./0006_slim_diamondback.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -15,4 +16,5 @@ export const migrations = embeddedMigrations(journal, {
   "0003_account_last_sign_in": m3,
   "0004_account_page": m4,
   "0005_api_rate_limit": m5,
+  "0006_slim_diamondback": m6,
 });

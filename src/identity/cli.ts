@@ -22,6 +22,18 @@ import { accountSummary, findAccountSummaries, type AccountSummary } from "./acc
 import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
 import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { rotateSigningKeys } from "./keys/signing-keys";
+import { eventTypes, listEvents } from "./events/events";
+import { webhookKind } from "./webhooks/subscriptions";
+import { enqueueMessage } from "../outbox/enqueue";
+import {
+  addSubscription,
+  findSubscription,
+  isWebhookSecret,
+  listSubscriptions,
+  removeSubscription,
+  rotateSubscriptionSecret,
+  webhookUrlProblem,
+} from "./webhooks/subscriptions";
 
 /** Verifiers may be a little behind identity's clock; keep retired keys this much longer. */
 const rotationMarginMs = 5 * 60_000;
@@ -380,8 +392,202 @@ it last signed in, and how many Teacher ID sessions it has open now. SUB is the 
   },
 };
 
+const defaultEventLimit = 200;
+
+const listEventsCommand: Command = {
+  name: "list",
+  summary: "Show the audit log, oldest first (values masked, never a secret)",
+  help: `Usage: teacher-id identity events list [--user SUB] [--type T] [--since ISO-TIME] [--actor A] [--limit N]
+
+Shows identity's audit log, oldest first: one line per event with its id, time, type, actor,
+subject and payload (JSON). Values in payloads are masked; no code, token or secret is ever stored.
+
+Options:
+  --user SUB          Only events about this account (its sub). Events not about one account have
+                      subjects such as trn:1234567, client:ID or identity.
+  --type T            Only this type: ${eventTypes.join(", ")}.
+  --since ISO-TIME    Only events at or after this time, e.g. 2025-01-31T09:00:00Z.
+  --actor A           Only events by this actor, e.g. account:SUB, client:ID, operator:cli, system:identity.
+  --limit N           Show at most N events (default ${defaultEventLimit}).
+  --help              Show this help.
+
+Example:
+  teacher-id identity events list --type UserRegistered --since 2025-01-31T00:00:00Z`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { user: { type: "string" }, type: { type: "string" }, since: { type: "string" }, actor: { type: "string" }, limit: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+    const usage = "Run 'teacher-id identity events list --help'.";
+    if (positionals.length) {
+      io.err(`Unexpected argument '${positionals[0]}'. ${usage}`);
+      return 2;
+    }
+    if (values.type !== undefined && !(eventTypes as readonly string[]).includes(values.type)) {
+      io.err(`--type must be one of ${eventTypes.join(", ")}. ${usage}`);
+      return 2;
+    }
+    const since = values.since === undefined ? undefined : Date.parse(values.since);
+    if (since !== undefined && Number.isNaN(since)) {
+      io.err(`--since must be a date and time, e.g. 2025-01-31T09:00:00Z. ${usage}`);
+      return 2;
+    }
+    const limit = values.limit === undefined ? defaultEventLimit : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      io.err(`--limit must be a whole number of at least 1. ${usage}`);
+      return 2;
+    }
+    return withDatabase(io, async (db) => {
+      const found = listEvents(db, { subject: values.user, type: values.type, actor: values.actor, since, limit });
+      if (found.length === 0) {
+        io.out("No event matches.");
+        return 0;
+      }
+      for (const event of found) {
+        io.out(`${event.id}  ${new Date(event.time).toISOString()}  ${event.type}  by ${event.actor}  about ${event.subject}  ${JSON.stringify(event.payload)}`);
+      }
+      if (found.length === limit) io.out(`Showing the first ${limit} (--limit or --since to see more).`);
+      return 0;
+    });
+  },
+};
+
+/** Opens the database and the key vault (webhook secrets are encrypted with it). */
+function withVault<T>(io: CommandIO, run: (db: IdentityDatabase, key: Buffer, config: IdentityConfig) => Promise<T>): Promise<T> {
+  return withDatabase(io, async (db, config) => run(db, (await unlockKeyVault(db, signingKeyPassphrase(config))).webhookSecretKey, config));
+}
+
+const addWebhookCommand: Command = {
+  name: "add",
+  summary: "Add a webhook subscriber and print its signing secret (once)",
+  help: `Usage: teacher-id identity webhooks add --url URL --events LIST [--secret whsec_...]
+
+Adds a subscriber: identity POSTs each event of the listed types to URL, signed as the Standard
+Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature: v1,<base64
+HMAC-SHA256>), in event order, retrying with backoff for up to 3 days. A subscriber failing for a
+day is disabled ('webhooks list' shows it; 'webhooks rotate-secret' enables it again).
+
+Options:
+  --url URL          https:// in production, to a host that resolves to no loopback, link-local or
+                     private address. http:// and localhost are allowed in development.
+  --events LIST      Comma-separated: ${eventTypes.join(", ")}.
+  --secret whsec_..  Use this signing secret (whsec_ and base64 of 24 to 64 bytes) instead of a new one.
+  --help             Show this help.`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { url: { type: "string" }, events: { type: "string" }, secret: { type: "string" } }, strict: true });
+    const usage = "Run 'teacher-id identity webhooks add --help'.";
+    const types = splitList(values.events);
+    const unknown = types.filter((t) => !(eventTypes as readonly string[]).includes(t));
+    if (!values.url || types.length === 0) {
+      io.err(`--url and --events are required. ${usage}`);
+      return 2;
+    }
+    if (unknown.length) {
+      io.err(`Unknown event type ${unknown.join(", ")}: use ${eventTypes.join(", ")}. ${usage}`);
+      return 2;
+    }
+    if (values.secret !== undefined && !isWebhookSecret(values.secret)) {
+      io.err(`--secret must be whsec_ followed by base64 of 24 to 64 bytes. ${usage}`);
+      return 2;
+    }
+    return withVault(io, async (db, key, config) => {
+      const problem = await webhookUrlProblem(values.url!, config.ENVIRONMENT);
+      if (problem) {
+        io.err(`${problem}. ${usage}`);
+        return 2;
+      }
+      const { subscription, secret } = addSubscription(db, key, { url: values.url!, events: types, secret: values.secret });
+      io.out(`Webhook subscriber ${subscription.id} added: ${subscription.url} (${subscription.events})`);
+      io.out(`secret: ${secret}`);
+      io.out("Store the secret now: it is not shown again.");
+      return 0;
+    });
+  },
+};
+
+const listWebhooksCommand: Command = {
+  name: "list",
+  summary: "List webhook subscribers (never their secrets)",
+  help: `Usage: teacher-id identity webhooks list
+
+Lists each subscriber: its id, URL, event types, when it was added, and whether it is failing
+(since when) or disabled.`,
+  async run(args, io) {
+    parseArgs({ args, options: {}, strict: true });
+    return withDatabase(io, async (db) => {
+      const all = listSubscriptions(db);
+      if (all.length === 0) io.out("There are no webhook subscribers.");
+      for (const s of all) {
+        const state = s.disabledAt !== null ? `DISABLED since ${when(s.disabledAt)}` : s.failingSince !== null ? `failing since ${when(s.failingSince)}` : "active";
+        io.out(`${s.id}  ${s.url}  ${s.events}  added ${when(s.createdAt)}  ${state}`);
+      }
+      return 0;
+    });
+  },
+};
+
+function webhookIdCommand(name: string, summary: string, help: string, act: (db: IdentityDatabase, key: Buffer, id: string, io: CommandIO) => boolean): Command {
+  return {
+    name,
+    summary,
+    help,
+    async run(args, io) {
+      const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err(`${help.split("\n")[0]}\n\nGive exactly one subscriber id (see 'teacher-id identity webhooks list').`);
+        return 2;
+      }
+      return withVault(io, async (db, key) => {
+        if (act(db, key, positionals[0]!, io)) return 0;
+        io.err(`There is no webhook subscriber '${positionals[0]}'.`);
+        return 1;
+      });
+    },
+  };
+}
+
+const removeWebhookCommand = webhookIdCommand(
+  "remove",
+  "Remove a webhook subscriber; deliveries waiting for it are dropped",
+  "Usage: teacher-id identity webhooks remove ID\n\nRemoves the subscriber. Deliveries still waiting for it fail at once (no more retries).",
+  (db, _key, id, io) => {
+    if (!removeSubscription(db, id)) return false;
+    io.out(`Webhook subscriber ${id} removed.`);
+    return true;
+  },
+);
+
+const rotateWebhookSecretCommand = webhookIdCommand(
+  "rotate-secret",
+  "Give a webhook subscriber a new signing secret (and enable it again)",
+  "Usage: teacher-id identity webhooks rotate-secret ID\n\nMakes and prints a new signing secret; the old one stops at once. A disabled subscriber is enabled again.",
+  (db, key, id, io) => {
+    const secret = rotateSubscriptionSecret(db, key, id);
+    if (!secret) return false;
+    io.out(`secret: ${secret}`);
+    io.out("Store the secret now: it is not shown again.");
+    return true;
+  },
+);
+
+const testWebhookCommand = webhookIdCommand(
+  "test",
+  "Send a Ping to a webhook subscriber (through the outbox of the running service)",
+  "Usage: teacher-id identity webhooks test ID\n\nQueues a signed Ping event for the subscriber; the running service sends it within a second.",
+  (db, _key, id, io) => {
+    if (!findSubscription(db, id)) return false;
+    enqueueMessage(db, { kind: webhookKind, payload: { subscriptionId: id, eventId: 0, ping: true } });
+    io.out(`A Ping for ${id} is queued.`);
+    return true;
+  },
+);
+
 export const identityCommands = commandGroup("identity", "Operate the identity service", [
   commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand, setRateLimitCommand]),
   commandGroup("accounts", "Find Teacher ID accounts (contact details masked)", [listAccountsCommand, showAccountCommand]),
   commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
+  commandGroup("events", "Read identity's audit log", [listEventsCommand]),
+  commandGroup("webhooks", "Manage webhook subscribers (Standard Webhooks)", [addWebhookCommand, listWebhooksCommand, removeWebhookCommand, rotateWebhookSecretCommand, testWebhookCommand]),
 ]);

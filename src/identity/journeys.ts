@@ -27,8 +27,10 @@ import { createTeacherLookup } from "./register/records-client";
 import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
+import { webhookKind } from "./webhooks/subscriptions";
+import { webhookHandler } from "./webhooks/delivery";
 
-export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabase; brand: ServiceBrand }) {
+export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabase; brand: ServiceBrand; webhookSecretKey: Buffer }) {
   const { config, logger, db, brand } = options;
   const mailer = createMailer(config, logger);
   const worker = createOutboxWorker({
@@ -36,7 +38,7 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     db,
     logger,
     timing: outboxTimingFromConfig(config),
-    handlers: redactAfterSending(mailHandlers(mailer, logger)),
+    handlers: { ...redactAfterSending(mailHandlers(mailer, logger)), [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger }) },
   });
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,

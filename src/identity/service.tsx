@@ -74,7 +74,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
   registerIssuer(db, settings.issuer);
   const announce = provisionClients(db, config, internalClients, log);
   // Sign-in and registration pages (/interaction, /sign-in, /register) and identity's outbox worker.
-  const journeys = createJourneys({ config, logger: log, db, brand });
+  const journeys = createJourneys({ config, logger: log, db, brand, webhookSecretKey: vault.webhookSecretKey });
   const readiness = createReadiness({
     service: "identity",
     database: db.$client,

@@ -28,5 +28,5 @@ test("--help on every command and subcommand shows its usage and exits 0", async
     for (const name of subcommands(text)) await walk([...path, name]);
   }
   await walk([]);
-  expect(visited).toEqual(expect.arrayContaining(["serve", "migrate", "backup", "records import", "records demo", "records outbox list", "records outbox retry", "identity accounts", "identity accounts list", "identity accounts show"]));
+  expect(visited).toEqual(expect.arrayContaining(["serve", "migrate", "backup", "records import", "records demo", "records outbox list", "records outbox retry", "identity accounts", "identity accounts list", "identity accounts show", "identity events list"]));
 });

@@ -7,8 +7,19 @@ import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { bidiControlMessage, hasBidiControl } from "../../text/names";
 import { changedRows } from "../../db/changed-rows";
 import type { IdentityDatabase } from "../db/database";
+import type { IdentityDb } from "../accounts/database-types";
 import { otherConnectionsVersion } from "../db/other-connections";
 import { clients } from "../db/schema";
+import { actor, recordEvent, subject } from "../events/events";
+
+/** Who changes a client, for its ClientChanged event: the command line unless said otherwise. */
+export interface ChangedBy {
+  by?: string;
+}
+
+function clientChanged(db: IdentityDb, clientId: string, by: string | undefined, payload: Record<string, unknown>, now = Date.now()): void {
+  recordEvent(db, { type: "ClientChanged", actor: by ?? actor.operator(), subject: subject.client(clientId), payload: { clientId, ...payload } }, now);
+}
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
@@ -221,7 +232,7 @@ export function createClient(
     idTokenSignedResponseAlg?: "ES256" | "RS256";
     rateLimit?: number | null;
   },
-  options: { secret?: string; now?: number } = {},
+  options: { secret?: string; now?: number } & ChangedBy = {},
 ): { client: Client; secret: string } {
   const secret = options.secret ?? randomToken();
   const now = options.now ?? Date.now();
@@ -239,51 +250,72 @@ export function createClient(
     secretRotatedAt: null,
     rateLimit: input.rateLimit ?? null,
   };
-  const inserted = db.insert(clients).values(row).onConflictDoNothing().run();
-  if (changedRows(inserted) === 0) throw new ClientExistsError(input.clientId);
+  const inserted = db.transaction((tx) => {
+    const inserted = changedRows(tx.insert(clients).values(row).onConflictDoNothing().run());
+    if (inserted) clientChanged(tx, input.clientId, options.by, { change: "added", scopes: [...new Set(input.scopes)], grantTypes: [...new Set(input.grantTypes)] }, now);
+    return inserted;
+  });
+  if (inserted === 0) throw new ClientExistsError(input.clientId);
   forgetClient(db, input.clientId);
   return { client: fromRow(row), secret };
 }
 
 /** Removes a client; its tokens stop working at identity as they expire (at most ACCESS_TOKEN_TTL). */
-export function removeClient(db: IdentityDatabase, clientId: string): boolean {
-  const removed = changedRows(db.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
+export function removeClient(db: IdentityDatabase, clientId: string, options: ChangedBy = {}): boolean {
+  const removed = db.transaction((tx) => {
+    const removed = changedRows(tx.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
+    if (removed) clientChanged(tx, clientId, options.by, { change: "removed" });
+    return removed;
+  });
   forgetClient(db, clientId);
   return removed;
 }
 
 /** Adds scopes (and grant types) a client lacks (an upgrade gives an internal client a new one); true when it changed. */
-export function addClientScopes(db: IdentityDatabase, clientId: string, scopes: readonly string[], grants: readonly string[] = []): boolean {
+export function addClientScopes(
+  db: IdentityDatabase,
+  clientId: string,
+  scopes: readonly string[],
+  grants: readonly string[] = [],
+  options: ChangedBy = {},
+): boolean {
   const client = findClient(db, clientId);
   if (!client) return false;
   const missing = scopes.filter((s) => !client.scopes.includes(s));
   const missingGrants = grants.filter((g) => !(client.grantTypes as readonly string[]).includes(g));
   if (missing.length === 0 && missingGrants.length === 0) return false;
-  db.update(clients)
-    .set({ scopes: JSON.stringify([...client.scopes, ...missing]), grantTypes: JSON.stringify([...client.grantTypes, ...missingGrants]) })
-    .where(eq(clients.clientId, clientId))
-    .run();
+  db.transaction((tx) => {
+    tx.update(clients)
+      .set({ scopes: JSON.stringify([...client.scopes, ...missing]), grantTypes: JSON.stringify([...client.grantTypes, ...missingGrants]) })
+      .where(eq(clients.clientId, clientId))
+      .run();
+    clientChanged(tx, clientId, options.by, { change: "scopes-added", scopes: missing, grantTypes: missingGrants });
+  });
   forgetClient(db, clientId);
   return true;
 }
 
 /** Sets a client's requests a minute (null: the service's API_RATE_LIMIT); false when there is no such client. */
-export function setClientRateLimit(db: IdentityDatabase, clientId: string, rateLimit: number | null): boolean {
-  const changed = changedRows(db.update(clients).set({ rateLimit }).where(eq(clients.clientId, clientId)).run()) > 0;
+export function setClientRateLimit(db: IdentityDatabase, clientId: string, rateLimit: number | null, options: ChangedBy = {}): boolean {
+  const changed = db.transaction((tx) => {
+    const changed = changedRows(tx.update(clients).set({ rateLimit }).where(eq(clients.clientId, clientId)).run()) > 0;
+    if (changed) clientChanged(tx, clientId, options.by, { change: "rate-limit-set", rateLimit });
+    return changed;
+  });
   forgetClient(db, clientId);
   return changed;
 }
 
 /** Replaces a client's secret; the old one stops working at once. Returns the new secret, or null. */
-export function rotateClientSecret(db: IdentityDatabase, clientId: string, options: { secret?: string; now?: number } = {}): string | null {
+export function rotateClientSecret(db: IdentityDatabase, clientId: string, options: { secret?: string; now?: number } & ChangedBy = {}): string | null {
   const secret = options.secret ?? randomToken();
-  const changed = changedRows(
-    db
-      .update(clients)
-      .set({ secretHash: sha256(secret), secretRotatedAt: options.now ?? Date.now() })
-      .where(eq(clients.clientId, clientId))
-      .run(),
-  );
+  const now = options.now ?? Date.now();
+  const changed = db.transaction((tx) => {
+    const changed = changedRows(tx.update(clients).set({ secretHash: sha256(secret), secretRotatedAt: now }).where(eq(clients.clientId, clientId)).run());
+    // Never the secret, nor its hash.
+    if (changed) clientChanged(tx, clientId, options.by, { change: "secret-rotated" }, now);
+    return changed;
+  });
   forgetClient(db, clientId);
   return changed > 0 ? secret : null;
 }

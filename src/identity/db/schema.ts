@@ -254,3 +254,21 @@ export const accountChanges = sqliteTable(
   },
   (t) => [index("account_changes_expiry").on(t.expiresAt)],
 );
+
+/**
+ * A webhook subscriber (Standard Webhooks): where identity sends which events. Its signing secret
+ * is stored encrypted with the key vault's webhook key (it must be usable to sign, so not hashed).
+ */
+export const webhookSubscriptions = sqliteTable("webhook_subscriptions", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  /** Comma-separated event types, e.g. "UserRegistered,UserUpdated". */
+  events: text("events").notNull(),
+  /** AES-256-GCM of the whsec_ secret: iv.ciphertext.tag, base64url, the id as associated data. */
+  secretEncrypted: text("secret_encrypted").notNull(),
+  createdAt: integer("created_at").notNull(),
+  /** When deliveries started failing without a success since; null when the last one worked. */
+  failingSince: integer("failing_since"),
+  /** Set after a day of failures: no more deliveries are enqueued or sent. */
+  disabledAt: integer("disabled_at"),
+});

@@ -1,11 +1,14 @@
 // identity's audit log. Every change to an account writes one event, in the same synchronous
 // transaction as the change (and its outbox rows), through recordEvent(): the one way in. The
 // table refuses UPDATE and DELETE. Values in a payload are masked (masking.ts); a code or token
-// never goes in. Webhooks (a later issue) will enqueue their deliveries from here, in the same
+// never goes in. Webhooks will enqueue their deliveries from here, in the same
 // transaction, so an event and its notifications commit together.
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, gte, sql, type SQL } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import type { IdentityDb } from "../accounts/database-types";
 import { events } from "../db/schema";
+import { prepareEnqueue } from "../../outbox/enqueue";
+import { subscriberIds, webhookKind } from "../webhooks/subscriptions";
 
 export type EventType =
   /** Account details changed: payload `{ changes: { field: { old, new } } }`, values masked. */
@@ -16,8 +19,34 @@ export type EventType =
   | "GrantRevoked"
   /** Every session ended and every grant revoked: payload `{ sessionsEnded, grantsRevoked }`. */
   | "SignedOutEverywhere"
-  /** A TRN was bound to the account (e.g. through the Users API): payload `{ trn }`. */
-  | "TrnBound";
+  /** A TRN was bound to the account (Users API, or a magic link to an existing account): payload `{ trn, via }`. */
+  | "TrnBound"
+  /** An account was created from a TRN token: payload `{ trn, clientId, withPhone }`. */
+  | "UserRegistered"
+  /** A journey signed the account in (once per sign-in): payload `{ clientId, registration }`. */
+  | "UserSignedIn"
+  /** A TRN token was issued (subject `trn:<trn>`): payload `{ clientId, trn, expiresAt }`, never the token. */
+  | "TrnTokenIssued"
+  /** Two accounts became one (not yet emitted: there is no merge yet). */
+  | "UserMerged"
+  /** identity's signing keys were replaced (subject `identity`): payload `{ kids }`. */
+  | "SigningKeyRotated"
+  /** A client was added, removed, or had its secret, scopes or rate limit changed (subject `client:<id>`): payload `{ change, ... }`. */
+  | "ClientChanged";
+
+export const eventTypes: readonly EventType[] = [
+  "UserRegistered",
+  "UserSignedIn",
+  "TrnTokenIssued",
+  "TrnBound",
+  "UserUpdated",
+  "UserMerged",
+  "UserDeleted",
+  "GrantRevoked",
+  "SignedOutEverywhere",
+  "SigningKeyRotated",
+  "ClientChanged",
+];
 
 export interface NewEvent {
   type: EventType;
@@ -37,16 +66,44 @@ export interface StoredEvent extends Required<NewEvent> {
 export const actor = {
   account: (sub: string) => `account:${sub}`,
   client: (clientId: string) => `client:${clientId}`,
+  /** Someone with the database and the key (the teacher-id command line). */
+  operator: () => "operator:cli",
+  /** identity itself (e.g. `serve` provisioning its internal clients). */
+  system: () => "system:identity",
 };
+
+/** Subjects of events that are not about one account. */
+export const subject = {
+  trn: (trn: string) => `trn:${trn}`,
+  client: (clientId: string) => `client:${clientId}`,
+  identity: () => "identity",
+};
+
+// Prepared once per connection: POST /trn-tokens writes one event per token at thousands a second.
+const insertEvent = perConnection((db: IdentityDb) =>
+  db
+    .insert(events)
+    .values({
+      time: sql.placeholder("time"),
+      actor: sql.placeholder("actor"),
+      subject: sql.placeholder("subject"),
+      type: sql.placeholder("type"),
+      payload: sql.placeholder("payload"),
+    })
+    .returning({ id: events.id })
+    .prepare(),
+);
+
+const enqueue = perConnection((db: IdentityDb) => prepareEnqueue(db));
 
 /** Appends one event; call it with the transaction that makes the change. Returns its id. */
 export function recordEvent(tx: IdentityDb, event: NewEvent, now = Date.now()): number {
-  const row = tx
-    .insert(events)
-    .values({ time: now, actor: event.actor, subject: event.subject, type: event.type, payload: JSON.stringify(event.payload ?? {}) })
-    .returning({ id: events.id })
-    .get();
-  return row.id;
+  const row = insertEvent(tx).get({ time: now, actor: event.actor, subject: event.subject, type: event.type, payload: JSON.stringify(event.payload ?? {}) });
+  // One webhook delivery per subscriber, committed with the event (webhooks/delivery.ts sends it).
+  for (const subscriptionId of subscriberIds(tx, event.type)) {
+    enqueue(tx)({ kind: webhookKind, payload: { subscriptionId, eventId: row!.id }, dedupeKey: `webhook:${subscriptionId}:${row!.id}` }, now);
+  }
+  return row!.id;
 }
 
 /** An account's events, oldest first (or newest first), for support and tests. */
@@ -56,6 +113,32 @@ export function eventsAbout(db: IdentityDb, subject: string, order: "oldest-firs
     .from(events)
     .where(eq(events.subject, subject))
     .orderBy(order === "oldest-first" ? asc(events.id) : desc(events.id))
+    .all()
+    .map((row) => ({ ...row, type: row.type as EventType, payload: JSON.parse(row.payload) as Record<string, unknown> }));
+}
+
+export interface EventFilter {
+  subject?: string;
+  type?: string;
+  actor?: string;
+  /** ms since the epoch: events at or after it. */
+  since?: number;
+  limit?: number;
+}
+
+/** Events matching every given filter, oldest first (`teacher-id identity events list`). */
+export function listEvents(db: IdentityDb, filter: EventFilter = {}): StoredEvent[] {
+  const conditions: SQL[] = [];
+  if (filter.subject !== undefined) conditions.push(eq(events.subject, filter.subject));
+  if (filter.type !== undefined) conditions.push(eq(events.type, filter.type));
+  if (filter.actor !== undefined) conditions.push(eq(events.actor, filter.actor));
+  if (filter.since !== undefined) conditions.push(gte(events.time, filter.since));
+  return db
+    .select()
+    .from(events)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(events.id))
+    .limit(filter.limit ?? 1000)
     .all()
     .map((row) => ({ ...row, type: row.type as EventType, payload: JSON.parse(row.payload) as Record<string, unknown> }));
 }

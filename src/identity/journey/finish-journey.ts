@@ -12,6 +12,7 @@
 import { htmlResponse, seeOther, withCookies } from "../../web/html";
 import { seal, unseal } from "../../security/seal";
 import type { Account } from "../accounts/accounts";
+import { actor, recordEvent } from "../events/events";
 import { codeAwaitsClient, completeWithAccount, readAccountRequest } from "../oidc/hand-off";
 import { createSession, sessionIsLive, type IdentitySession } from "../sessions/session";
 import type { JourneyDeps } from "./journey-deps";
@@ -41,7 +42,8 @@ export function finishJourney(
 
   const now = Date.now();
   const { requestId, returnTo } = journey.state;
-  const clientName = requestId === undefined ? null : (readAccountRequest(deps.db, requestId, now)?.clientName ?? null);
+  const request = requestId === undefined ? undefined : readAccountRequest(deps.db, requestId, now);
+  const clientName = request?.clientName ?? null;
   // One transaction (bun:sqlite: one connection, so every statement below runs in it).
   const { location, sessionCookie, journeyCookie } = deps.db.transaction(() => {
     // A browser already signed in as this account keeps its session; otherwise the journey signs it in.
@@ -60,6 +62,11 @@ export function finishJourney(
         // The client's request expired while the user was busy: they are signed in, but must go back.
         deps.logger.warn("authorization_not_completed", { error: error as Error });
       }
+    }
+    // One sign-in, one event: a browser already signed in as this account is not signed in again.
+    if (!options.signedInSession) {
+      const payload = { clientId: request?.clientId ?? null, registration: Boolean(journey.state.registration) };
+      recordEvent(deps.db, { type: "UserSignedIn", actor: actor.account(account.id), subject: account.id, payload }, now);
     }
     const sealed: SealedFinish = { location, sessionCookie };
     const journeyCookie = markJourneyFinished(

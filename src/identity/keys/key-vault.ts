@@ -44,6 +44,8 @@ export interface KeyVault {
   decryptPrivateJwk(kid: string, stored: string): Promise<JWK>;
   /** HMAC key for security codes (see security-codes.ts). */
   securityCodeKey: Buffer;
+  /** AES-256-GCM key for webhook signing secrets (webhooks/subscriptions.ts): they must stay usable, so not hashed. */
+  webhookSecretKey: Buffer;
 }
 
 /** How the passphrase became keys; stored once per database. */
@@ -104,6 +106,7 @@ export async function unlockKeyVault(db: IdentityDatabase, passphrase: string): 
   const keyEncryptionKey = expand(root, "signing keys");
   return {
     securityCodeKey: expand(root, "security codes"),
+    webhookSecretKey: expand(root, "webhook secrets"),
     async encryptPrivateJwk(kid, jwk) {
       return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(jwk)))
         .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid, cty: "jwk+json" })

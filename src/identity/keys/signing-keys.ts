@@ -2,6 +2,7 @@
 // ask for it. Generated on first start, kept in the database with the private half encrypted
 // (key-vault.ts), cached in memory. `kid` is the JWK thumbprint. Retired keys stay published in
 // the JWKS until the tokens they signed expire.
+import { actor, recordEvent, subject } from "../events/events";
 import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
 import { createPrivateKey, generateKeyPair, type JsonWebKeyInput, type KeyObject } from "node:crypto";
@@ -98,7 +99,7 @@ async function ensureSigningKey(db: IdentityDatabase, vault: KeyVault, alg: Sign
 export async function rotateSigningKeys(
   db: IdentityDatabase,
   vault: KeyVault,
-  options: { keepPublishedMs: number; now?: number },
+  options: { keepPublishedMs: number; now?: number; by?: string },
 ): Promise<{ kid: string; alg: SigningAlgorithm }[]> {
   const now = options.now ?? Date.now();
   // Generate outside the transaction (async), then switch over in one synchronous transaction.
@@ -111,6 +112,11 @@ export async function rotateSigningKeys(
     for (const row of fresh) tx.insert(signingKeys).values(row).run();
     // Keys whose last token has expired are no longer needed by anyone.
     tx.delete(signingKeys).where(and(isNotNull(signingKeys.publishUntil), lt(signingKeys.publishUntil, now))).run();
+    recordEvent(
+      tx,
+      { type: "SigningKeyRotated", actor: options.by ?? actor.operator(), subject: subject.identity(), payload: { kids: fresh.map((row) => row.kid) } },
+      now,
+    );
   });
   return fresh.map(({ kid, alg }) => ({ kid, alg }));
 }

@@ -2,13 +2,37 @@
 // makes /userinfo and /introspect (so records) refuse its access tokens. The ways in: a reused
 // code, a reused refresh token, POST /revoke, signing out of the session it was made in, and the
 // teacher's own /account ("Remove access", "Sign out everywhere", deleting the account).
+import type { IdentityDb } from "../accounts/database-types";
+import { recordEvent, subject } from "../events/events";
 import { and, desc, eq, isNull, max } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { clients, grants } from "../db/schema";
 import { changedRows } from "../../db/changed-rows";
 
-export function revokeGrant(db: BaseSQLiteDatabase<"sync", unknown, any, any>, grantId: string, now = Date.now()): void {
-  db.update(grants).set({ revokedAt: now }).where(and(eq(grants.id, grantId), isNull(grants.revokedAt))).run();
+export function revokeGrant(
+  db: BaseSQLiteDatabase<"sync", unknown, any, any>,
+  grantId: string,
+  why: { by: string; reason: "revoked" | "code-reused" | "refresh-token-reused" },
+  now = Date.now(),
+): void {
+  const revoked = db
+    .update(grants)
+    .set({ revokedAt: now })
+    .where(and(eq(grants.id, grantId), isNull(grants.revokedAt)))
+    .returning({ accountId: grants.accountId, clientId: grants.clientId })
+    .get();
+  // Already revoked: nothing changed, nothing to record.
+  if (!revoked) return;
+  recordEvent(
+    db as IdentityDb,
+    {
+      type: "GrantRevoked",
+      actor: why.by,
+      subject: revoked.accountId ?? subject.client(revoked.clientId),
+      payload: { clientId: revoked.clientId, grantsRevoked: 1, reason: why.reason },
+    },
+    now,
+  );
 }
 
 /** Signing out: revokes every grant made while this session was signed in. Returns how many. */

@@ -6,6 +6,7 @@ import { grants, refreshTokens } from "../db/schema";
 import type { Client } from "../clients/clients";
 import type { OidcContext } from "./context";
 import { revokeGrant } from "./grants";
+import { actor } from "../events/events";
 import { jsonNoStore, requiredParam } from "./oauth-errors";
 
 /** `client` has authenticated (routes.tsx, which also counts the request against its rate limit). */
@@ -25,7 +26,7 @@ export async function revoke(ctx: OidcContext, client: Client, form: URLSearchPa
     if (!(claims instanceof Response) && claims.client_id === client.clientId) grantId = claims.grant_id;
   }
   if (grantId) {
-    revokeGrant(ctx.db, grantId);
+    ctx.db.transaction((tx) => revokeGrant(tx, grantId, { by: actor.client(client.clientId), reason: "revoked" }));
     ctx.logger.info("grant_revoked", { client_id: client.clientId, grant_id: grantId });
   }
   // RFC 7009 §2.2: the same answer whether or not the token was valid.

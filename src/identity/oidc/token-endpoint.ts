@@ -8,6 +8,7 @@ import { tokenScopes, type Client } from "../clients/clients";
 import { authorizationCodes, grants, refreshTokens } from "../db/schema";
 import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
+import { actor } from "../events/events";
 import { findAccountById } from "../accounts/accounts";
 import { claimsForScopes } from "./claims";
 import type { OidcContext } from "./context";
@@ -86,7 +87,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
     );
     if (!consumed) {
       // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it issued.
-      revokeGrant(tx, row.grantId, now);
+      revokeGrant(tx, row.grantId, { by: actor.client(client.clientId), reason: "code-reused" }, now);
       return { kind: "reused" as const, row };
     }
     const grant = tx.select().from(grants).where(eq(grants.id, row.grantId)).get();
@@ -167,7 +168,7 @@ async function refreshToken(ctx: OidcContext, client: Client, form: URLSearchPar
     );
     if (!consumed) {
       // A rotated refresh token presented again: one of the two holders is an attacker.
-      revokeGrant(tx, row.grant.id, now);
+      revokeGrant(tx, row.grant.id, { by: actor.client(client.clientId), reason: "refresh-token-reused" }, now);
       return { kind: "reused" as const, grantId: row.grant.id };
     }
     if (row.grant.revokedAt !== null) return { kind: "revoked" as const };

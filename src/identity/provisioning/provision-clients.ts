@@ -3,6 +3,7 @@
 // A secret comes from the service's settings (*_CLIENT_SECRET, required in production); only in
 // development may identity make one up and leave it in the provisioned secrets file for the other
 // services to read (see src/config/internal-clients.ts for why that file is development-only).
+import { actor } from "../events/events";
 import type { ServiceName } from "../../config/config";
 import {
   internalClients,
@@ -88,17 +89,17 @@ export function provisionClients(
     const existing = findClient(db, clientId);
     if (!existing) {
       // In production the settings check has required every secret, so none is made up here.
-      const { secret } = createClient(db, { clientId, ...definitions[service] }, { secret: setSecret });
+      const { secret } = createClient(db, { clientId, ...definitions[service] }, { secret: setSecret, by: actor.system() });
       if (!setSecret) saveProvisionedSecret(config, service, { clientId, clientSecret: secret });
       logger.info("client_provisioned", { client_id: clientId, for_service: service });
       continue;
     }
     // A client provisioned by an older version gets the grants and scopes this version's services need.
-    if (addClientScopes(db, clientId, definitions[service].scopes, definitions[service].grantTypes)) {
+    if (addClientScopes(db, clientId, definitions[service].scopes, definitions[service].grantTypes, { by: actor.system() })) {
       logger.info("client_scopes_added", { client_id: clientId, for_service: service });
     }
     // ... and a rate limit, unless an operator has set one.
-    if (existing.rateLimit === null && setClientRateLimit(db, clientId, definitions[service].rateLimit)) {
+    if (existing.rateLimit === null && setClientRateLimit(db, clientId, definitions[service].rateLimit, { by: actor.system() })) {
       logger.info("client_rate_limit_set", { client_id: clientId, for_service: service, rate_limit: definitions[service].rateLimit });
     }
     if (setSecret) {
@@ -113,7 +114,7 @@ export function provisionClients(
     // Development: the service in this process reads its secret from the file; if the file lost it, issue a new one.
     const saved = readProvisionedSecrets(config)[service];
     if (!saved || saved.clientId !== clientId || !secretMatches(existing, saved.clientSecret)) {
-      const secret = rotateClientSecret(db, clientId)!;
+      const secret = rotateClientSecret(db, clientId, { by: actor.system() })!;
       saveProvisionedSecret(config, service, { clientId, clientSecret: secret });
       logger.warn("client_secret_reprovisioned", { client_id: clientId, for_service: service });
     }
@@ -136,7 +137,7 @@ function provisionDemoClient(db: IdentityDatabase, config: Pick<IdentityConfig, 
     scopes: ["itt_outcome:write"],
     redirectUris: [],
     postLogoutRedirectUris: [],
-  });
+  }, { by: actor.system() });
   logger.info("client_provisioned", { client_id: demoAwardingClientId });
   return [
     "",

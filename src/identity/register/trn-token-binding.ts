@@ -7,6 +7,7 @@ import type { IdentityDatabase } from "../db/database";
 import { trnTokens } from "../db/schema";
 import { findTrnToken, tokenStatus, type TrnToken } from "../trn-tokens/trn-tokens";
 import type { IdentityDb } from "../accounts/database-types";
+import { actor, recordEvent } from "../events/events";
 import {
   attachTrn,
   findAccountById,
@@ -84,6 +85,7 @@ export function bindTokenToAccount(db: IdentityDatabase, input: { tokenHash: str
         if (!isUniqueViolation(error, "trn")) throw error;
         throw new Rollback({ kind: "trn-bound-elsewhere", otherEmail: findAccountByTrn(tx, token.trn)?.email ?? "" });
       }
+      recordEvent(tx, { type: "TrnBound", actor: actor.account(account.id), subject: account.id, payload: { trn: token.trn, via: "trn-token", clientId: token.clientId } }, now);
     }
     return findAccountById(tx, account.id)!;
   });
@@ -115,6 +117,11 @@ export function createAccountWithToken(
       throw error;
     }
     consume(tx, input.tokenHash, account.id, now);
+    recordEvent(
+      tx,
+      { type: "UserRegistered", actor: actor.account(account.id), subject: account.id, payload: { trn: token.trn, clientId: token.clientId, withPhone: account.phoneNumber !== null } },
+      now,
+    );
     return account;
   });
 }

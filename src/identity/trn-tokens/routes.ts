@@ -27,7 +27,7 @@ export function trnTokenRoutes(options: { db: IdentityDatabase; door: BearerApiD
     }
     const parsed = parseOperationInput(createTrnToken, { body: body ?? {} });
     if (!parsed.ok) return parsed.response;
-    const issued = issueTrnToken(db, { ...parsed.body, clientId: claims.client_id }, { ttlMs: options.trnTokenTtlMs });
+    const issued = db.transaction((tx) => issueTrnToken(tx, { ...parsed.body, clientId: claims.client_id }, { ttlMs: options.trnTokenTtlMs }));
     // Whether an account already holds this TRN: records then sends "now on your record" with a
     // sign-in link instead of a registration link.
     const accountExists = findAccountByTrn(db, parsed.body.trn) !== undefined;

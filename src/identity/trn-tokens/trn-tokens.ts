@@ -5,6 +5,7 @@ import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import type { IdentityDb } from "../accounts/database-types";
 import { trnTokens } from "../db/schema";
+import { actor, recordEvent, subject } from "../events/events";
 import type { z } from "zod";
 import type { CreateTrnToken, issuedTrnTokenSchema } from "./schemas";
 
@@ -26,6 +27,7 @@ const insertToken = perConnection((db: IdentityDb) =>
     .prepare(),
 );
 
+/** Stores a new token and its TrnTokenIssued event: call it inside a transaction (both or neither). */
 export function issueTrnToken(
   db: IdentityDb,
   input: CreateTrnToken & { clientId: string },
@@ -35,6 +37,11 @@ export function issueTrnToken(
   const token = randomToken();
   const expiresAt = now + options.ttlMs;
   insertToken(db).run({ tokenHash: sha256(token), trn: input.trn, email: input.email, clientId: input.clientId, createdAt: now, expiresAt });
+  recordEvent(
+    db,
+    { type: "TrnTokenIssued", actor: actor.client(input.clientId), subject: subject.trn(input.trn), payload: { clientId: input.clientId, trn: input.trn, expiresAt } },
+    now,
+  );
   return { trn: input.trn, email: input.email, trnToken: token, expiresUtc: new Date(expiresAt).toISOString() };
 }
 
