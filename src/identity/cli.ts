@@ -19,7 +19,7 @@ import {
   setClientRateLimit,
 } from "./clients/clients";
 import { accountSummary, findAccountSummaries, type AccountSummary } from "./accounts/account-summaries";
-import { openIdentityDatabase, type IdentityDatabase } from "./db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "./db/database";
 import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { rotateSigningKeys } from "./keys/signing-keys";
 import { eventTypes, listEvents } from "./events/events";
@@ -38,7 +38,7 @@ import {
 /** Verifiers may be a little behind identity's clock; keep retired keys this much longer. */
 const rotationMarginMs = 5 * 60_000;
 
-function withDatabase<T>(io: CommandIO, run: (db: IdentityDatabase, config: IdentityConfig) => Promise<T>): Promise<T> {
+function withDatabase<T>(io: CommandIO, run: (db: IdentityDatabaseFile, config: IdentityConfig) => Promise<T>): Promise<T> {
   const config = loadIdentityConfig(io.env);
   const db = openIdentityDatabase(config.DATA_DIR);
   return run(db, config).finally(() => db.$client.close());
@@ -455,7 +455,7 @@ Example:
 };
 
 /** Opens the database and the key vault (webhook secrets are encrypted with it). */
-function withVault<T>(io: CommandIO, run: (db: IdentityDatabase, key: Buffer, config: IdentityConfig) => Promise<T>): Promise<T> {
+function withVault<T>(io: CommandIO, run: (db: IdentityDatabaseFile, key: Buffer, config: IdentityConfig) => Promise<T>): Promise<T> {
   return withDatabase(io, async (db, config) => run(db, (await unlockKeyVault(db, signingKeyPassphrase(config))).webhookSecretKey, config));
 }
 
@@ -528,7 +528,7 @@ Lists each subscriber: its id, URL, event types, when it was added, and whether 
   },
 };
 
-function webhookIdCommand(name: string, summary: string, help: string, act: (db: IdentityDatabase, key: Buffer, id: string, io: CommandIO) => boolean): Command {
+function webhookIdCommand(name: string, summary: string, help: string, act: (db: IdentityDatabaseFile, key: Buffer, id: string, io: CommandIO) => boolean): Command {
   return {
     name,
     summary,

@@ -14,7 +14,7 @@ import { outboxStatsReader } from "../outbox/outbox-stats";
 import { createOutboxWorker, outboxTimingFromConfig, type OutboxHandler } from "../outbox/worker";
 import type { BackgroundWorker } from "../server/service";
 import type { ServiceBrand } from "../web/layout";
-import type { IdentityDatabase } from "./db/database";
+import type { IdentityDatabaseFile } from "./db/database";
 import { createAccountCleanupWorker } from "./account/account-cleanup";
 import { accountRoutes } from "./account/account-routes";
 import { interactionRoutes } from "./interaction/interaction-routes";
@@ -30,7 +30,7 @@ import { signInRoutes } from "./sign-in/sign-in-routes";
 import { webhookKind } from "./webhooks/subscriptions";
 import { webhookHandler } from "./webhooks/delivery";
 
-export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabase; brand: ServiceBrand; webhookSecretKey: Buffer }) {
+export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabaseFile; brand: ServiceBrand; webhookSecretKey: Buffer }) {
   const { config, logger, db, brand } = options;
   const mailer = createMailer(config, logger);
   const worker = createOutboxWorker({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Locator, Page } from "playwright-core";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { trnTokens } from "../../src/identity/db/schema";
 import { createSession } from "../../src/identity/sessions/session";
 import { sha256 } from "../../src/security/tokens";
@@ -16,7 +16,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let browser: TestBrowser;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 4100001;
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Locator, Page } from "playwright-core";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { browserTestTimeoutMs, checkPage, launchBrowser, launchPageWithCookiesBlocked, type TestBrowser, type TestPage } from "../helpers/browser";
@@ -17,7 +17,7 @@ setDefaultTimeout(browserTestTimeoutMs);
 
 let system: TestSystem;
 let browser: TestBrowser;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 4150001;
 
 beforeAll(async () => {

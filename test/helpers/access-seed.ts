@@ -1,7 +1,7 @@
 // Test data for access's tests with the real identity and records: teachers put in records'
 // database (as an operator's import would) and accounts with a signed-in session in identity's (as
 // its sign-in journey would). Not a test file: imported by them.
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { accounts } from "../../src/identity/db/schema";
 import { createSession } from "../../src/identity/sessions/session";
 import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
@@ -35,7 +35,7 @@ export const inTraining: SeedTeacher = {
 };
 
 export interface Seeding {
-  identityDb: IdentityDatabase;
+  identityDb: IdentityDatabaseFile;
   recordsDb: RecordsDatabase;
   /** A teacher record at records, in training with one provider (passed when qtsDate is set). */
   teacher(t: SeedTeacher): void;

@@ -1,6 +1,6 @@
 // Shared set-up for identity's protocol tests: a running identity service, and direct access to
 // its database for the things an operator or D's sign-in journey would do (clients, accounts, sessions).
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { createClient, type NewClient, newClientSchema } from "../../src/identity/clients/clients";
 import { accounts } from "../../src/identity/db/schema";
 import { createSession } from "../../src/identity/sessions/session";
@@ -9,7 +9,7 @@ import { startTestSystem, type TestSystem, type TestSystemOptions } from "./syst
 export interface IdentityUnderTest {
   system: TestSystem;
   issuer: string;
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
   /** Registers a client as `identity clients add` would; returns its secret. */
   addClient(input: NewClient): string;
   addAccount(fields?: Partial<typeof accounts.$inferInsert>): typeof accounts.$inferSelect;

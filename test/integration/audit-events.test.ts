@@ -2,7 +2,7 @@
 // the change, and no secret, code or token ever reaches the events table. Real HTTP journeys
 // (registration, sign-in binding a TRN, a reused code), real SMTP, and the operator's changes.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { events } from "../../src/identity/db/schema";
 import { eventsAbout, listEvents } from "../../src/identity/events/events";
@@ -17,7 +17,7 @@ import { runCli } from "../../src/main";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 /** Every secret, code and token the tests saw: none may appear in the events table. */
 const secrets: string[] = [];
 

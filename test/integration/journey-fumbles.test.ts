@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { desc, eq } from "drizzle-orm";
 import { internalClientCredentials } from "../../src/config/internal-clients";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { accounts, authorizationRequests, journeys, trnTokens } from "../../src/identity/db/schema";
 import { createSession } from "../../src/identity/sessions/session";
 import { ukDateTime } from "../../src/mail/time-in-words";
@@ -32,7 +32,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 5300001;
 let nextIp = 1;
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { internalClientCredentials } from "../../src/config/internal-clients";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { trnTokens } from "../../src/identity/db/schema";
 import { loadIdentityConfig } from "../../src/identity/settings";
 import { createLogger } from "../../src/log/logger";
@@ -22,7 +22,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 3700001;
 
 beforeAll(async () => {

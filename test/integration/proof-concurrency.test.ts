@@ -7,7 +7,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { accounts, trnTokens } from "../../src/identity/db/schema";
 import { openRecordsDatabase } from "../../src/records/db/database";
 import { importTeacherCsv } from "../../src/records/import/import-teachers";
@@ -23,7 +23,7 @@ let smtp: TestSmtpServer;
 let served: ServedBinary;
 /** What the journey helpers need of a running system: its URLs, settings and data directory. */
 let system: TestSystem;
-let identityDb: IdentityDatabase;
+let identityDb: IdentityDatabaseFile;
 let nextTrn = 6100001;
 let nextIp = 1;
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { accounts, trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, addRecordsTeacher, authorize, createTrnToken, emailedCode, pageText, redeem } from "../helpers/identity-journey";
@@ -13,7 +13,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 3400001;
 
 function newTeacher() {

@@ -2,7 +2,7 @@
 // real SMTP server for email and the dev mailbox for text messages.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { accounts, securityCodes, trnTokens } from "../../src/identity/db/schema";
 import { insertAccount } from "../../src/identity/accounts/accounts";
 import { createSession } from "../../src/identity/sessions/session";
@@ -14,7 +14,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 3000001;
 
 /** A teacher in records, with a fresh TRN, for one test. A null date of birth: DQT has none. */

@@ -3,7 +3,7 @@
 // address. Real SMTP server; each browser has its own client IP (X-Forwarded-For behind a trusted proxy).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { desc, eq } from "drizzle-orm";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { authorizationRequests, trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, addRecordsTeacher, authorize, createTrnToken, pageText } from "../helpers/identity-journey";
@@ -13,7 +13,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let nextTrn = 4200001;
 let nextIp = 1;
 

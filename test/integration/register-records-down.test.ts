@@ -2,7 +2,7 @@
 // same link works once records is back.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { trnTokens } from "../../src/identity/db/schema";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, authorize, createTrnToken, pageText } from "../helpers/identity-journey";
@@ -10,7 +10,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 import { startUnreachableServer, type UnreachableServer } from "../helpers/unreachable-server";
 
 let system: TestSystem;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let records: UnreachableServer;
 
 beforeAll(async () => {

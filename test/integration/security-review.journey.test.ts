@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadServeConfig } from "../../src/cli/configuration";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
 import { sha256 } from "../../src/security/tokens";
 import { Browser, addRecordsTeacher, authorize, createTrnToken, pageText, redeem } from "../helpers/identity-journey";
@@ -15,7 +15,7 @@ import type { TestSystem } from "../helpers/system";
 
 let served: ServedBinary;
 let system: TestSystem;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 
 beforeAll(async () => {
   served = await serveBinary();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { loadServeConfig } from "../../src/cli/configuration";
 import { insertAccount, type Account } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
 import {
   Browser,
@@ -28,7 +28,7 @@ interface Served {
   served: ServedBinary;
   /** What the identity-journey helpers read: URLs, config (the provisioned clients) and the data directory. */
   system: TestSystem;
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
 }
 
 async function serve(env: Record<string, string>): Promise<Served> {
@@ -43,7 +43,7 @@ async function stop(s: Served | undefined) {
 }
 
 let accountCounter = 1;
-function newAccount(db: IdentityDatabase, label: string): Account {
+function newAccount(db: IdentityDatabaseFile, label: string): Account {
   return insertAccount(db, {
     email: `${label}.${accountCounter++}@example.com`,
     phoneNumber: null,

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { outbox, securityCodes } from "../../src/identity/db/schema";
 import { Browser, authorize, emailedCode, pageText, redeem } from "../helpers/identity-journey";
 import { identityOutbox } from "../helpers/outbox";
@@ -12,7 +12,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 
 let system: TestSystem;
 let smtp: TestSmtpServer;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let ipCounter = 1;
 let emailCounter = 1;
 

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { insertAccount, type Account } from "../../src/identity/accounts/accounts";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { accounts, events } from "../../src/identity/db/schema";
 import { loadApiDocument, watchApiResponses, type ResponseWatch } from "../helpers/openapi-conformance";
 import { addTeacherRecord, clientToken, registerApiClient } from "../helpers/records-support";
@@ -12,7 +12,7 @@ import { startTestSystem, type TestSystem } from "../helpers/system";
 import { startUnreachableServer, type UnreachableServer } from "../helpers/unreachable-server";
 
 let system: TestSystem;
-let db: IdentityDatabase;
+let db: IdentityDatabaseFile;
 let watch: ResponseWatch;
 let reader: string; // users:read
 let phoneReader: string; // users:read phone

@@ -8,7 +8,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { createClient, findClient, newClientSchema, removeClient, rotateClientSecret, secretMatches } from "../../src/identity/clients/clients";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { otherConnectionsCheckMs } from "../../src/identity/db/other-connections";
 import { authorizationCodes, authorizationRequests, grants, refreshTokens, signingKeys } from "../../src/identity/db/schema";
 import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
@@ -20,8 +20,8 @@ import { accessTokenAudience, signAccessToken, signIdToken } from "../../src/ide
 import { pkceS256 } from "../../src/identity/oidc/token-endpoint";
 
 const dirs: string[] = [];
-const databases: IdentityDatabase[] = [];
-function freshDatabase(): IdentityDatabase {
+const databases: IdentityDatabaseFile[] = [];
+function freshDatabase(): IdentityDatabaseFile {
   const dir = mkdtempSync(join(tmpdir(), "identity-unit-"));
   dirs.push(dir);
   const db = openIdentityDatabase(dir);
@@ -29,8 +29,8 @@ function freshDatabase(): IdentityDatabase {
   return db;
 }
 // Each connection unlocks the keys as serve and `identity keys rotate` do.
-const openSigningKeyStore = async (db: IdentityDatabase) => openStore(db, await unlockKeyVault(db, developmentPassphrase));
-const rotateSigningKeys = async (db: IdentityDatabase, options: Parameters<typeof rotate>[2]) =>
+const openSigningKeyStore = async (db: IdentityDatabaseFile) => openStore(db, await unlockKeyVault(db, developmentPassphrase));
+const rotateSigningKeys = async (db: IdentityDatabaseFile, options: Parameters<typeof rotate>[2]) =>
   rotate(db, await unlockKeyVault(db, developmentPassphrase), options);
 afterEach(() => {
   for (const db of databases.splice(0)) db.$client.close();

@@ -11,7 +11,7 @@ import { createClientCredentialsTokenSource, type TokenSource } from "../../src/
 import { changedRows, consumeOnce } from "../../src/db/changed-rows";
 import { insertAccount, type Account } from "../../src/identity/accounts/accounts";
 import { createClient, newClientSchema } from "../../src/identity/clients/clients";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { authorizationCodes, grants } from "../../src/identity/db/schema";
 import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
 import { openSigningKeyStore } from "../../src/identity/keys/signing-keys";
@@ -28,7 +28,7 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function freshIdentityDatabase(): { db: IdentityDatabase; dir: string } {
+function freshIdentityDatabase(): { db: IdentityDatabaseFile; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "rules-unit-"));
   const db = openIdentityDatabase(dir);
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,7 +36,7 @@ function freshIdentityDatabase(): { db: IdentityDatabase; dir: string } {
   return { db, dir };
 }
 
-function addAccount(db: IdentityDatabase, trn: string | null = "1234567"): Account {
+function addAccount(db: IdentityDatabaseFile, trn: string | null = "1234567"): Account {
   return insertAccount(db, {
     email: `t${crypto.randomUUID()}@example.com`,
     phoneNumber: null,
@@ -49,14 +49,14 @@ function addAccount(db: IdentityDatabase, trn: string | null = "1234567"): Accou
 }
 
 describe("consume-once (src/db/changed-rows.ts)", () => {
-  function addCode(db: IdentityDatabase, codeHash: string) {
+  function addCode(db: IdentityDatabaseFile, codeHash: string) {
     const account = addAccount(db, null);
     db.insert(grants).values({ id: codeHash, clientId: "c", accountId: account.id, scope: "openid", createdAt: 0 }).run();
     db.insert(authorizationCodes)
       .values({ codeHash, grantId: codeHash, clientId: "c", accountId: account.id, redirectUri: "x", scope: "openid", codeChallenge: "y", authTime: 0, createdAt: 0, expiresAt: Date.now() + 60_000 })
       .run();
   }
-  const consume = (db: IdentityDatabase, codeHash: string, now: number) =>
+  const consume = (db: IdentityDatabaseFile, codeHash: string, now: number) =>
     consumeOnce(
       db
         .update(authorizationCodes)

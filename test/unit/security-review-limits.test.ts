@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newClientSchema } from "../../src/identity/clients/clients";
-import { openIdentityDatabase, type IdentityDatabase } from "../../src/identity/db/database";
+import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
 import { authorizationRequests, journeys, rateLimits, securityCodes } from "../../src/identity/db/schema";
 import { purgeExpiredProtocolRows } from "../../src/identity/oidc/cleanup";
 import { hitRateLimits } from "../../src/identity/rate-limit/rate-limit";
@@ -22,8 +22,8 @@ import { useSecurityCodeKey } from "../../src/identity/security-codes/security-c
 import { randomBytes } from "node:crypto";
 
 const dirs: string[] = [];
-const dbs: IdentityDatabase[] = [];
-function freshDatabase(): IdentityDatabase {
+const dbs: IdentityDatabaseFile[] = [];
+function freshDatabase(): IdentityDatabaseFile {
   const dir = mkdtempSync(join(tmpdir(), "security-review-limits-"));
   dirs.push(dir);
   const db = openIdentityDatabase(dir);

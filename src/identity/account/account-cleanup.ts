@@ -2,10 +2,10 @@
 // nobody confirmed. Those of a session that signs out go at once (ON DELETE CASCADE).
 import type { Logger } from "../../log/logger";
 import type { BackgroundWorker } from "../../server/service";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { removeExpiredPendingChanges } from "./pending-changes";
 
-export function createAccountCleanupWorker(options: { db: IdentityDatabase; logger: Logger; intervalMs?: number }): BackgroundWorker {
+export function createAccountCleanupWorker(options: { db: IdentityDatabaseFile; logger: Logger; intervalMs?: number }): BackgroundWorker {
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     name: "identity-account-cleanup",

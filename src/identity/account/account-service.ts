@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
 import { enqueueEmail } from "../../outbox/enqueue";
 import { isUniqueViolation, type Account } from "../accounts/accounts";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { accounts, deletedAccounts, securityCodes, sessions, trnTokens } from "../db/schema";
 import { actor, recordEvent } from "../events/events";
 import { maskedChange } from "../events/masking";

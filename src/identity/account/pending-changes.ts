@@ -3,7 +3,7 @@
 // session cookie); it goes when the change is made, the session ends, or it expires.
 import { and, eq, gt, lt } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { accountChanges } from "../db/schema";
 import type { IdentitySession } from "../sessions/session";
 

@@ -5,7 +5,7 @@ import { and, count, desc, eq, gt, type SQL } from "drizzle-orm";
 import { maskPhone } from "../../mail/mailer";
 import { accounts, sessions } from "../db/schema";
 import { normaliseEmail, partlyMaskEmail } from "./accounts";
-import type { IdentityDb } from "./database-types";
+import type { IdentityDb } from "../db/database";
 
 export interface AccountSummary {
   /** The account id: the `sub` of its tokens. */

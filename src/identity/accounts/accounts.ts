@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { changedRows } from "../../db/changed-rows";
 import { perConnection } from "../../db/per-connection";
 import { accounts } from "../db/schema";
-import type { IdentityDb } from "./database-types";
+import type { IdentityDb } from "../db/database";
 
 export type Account = typeof accounts.$inferSelect;
 

@@ -6,8 +6,8 @@ import { z } from "zod";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { bidiControlMessage, hasBidiControl } from "../../text/names";
 import { changedRows } from "../../db/changed-rows";
-import type { IdentityDatabase } from "../db/database";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDatabaseFile } from "../db/database";
+import type { IdentityDb } from "../db/database";
 import { otherConnectionsVersion } from "../db/other-connections";
 import { clients } from "../db/schema";
 import { actor, recordEvent, subject } from "../events/events";
@@ -176,16 +176,16 @@ function fromRow(row: ClientRow): Client {
 // dropped when another connection has committed (the `identity clients` commands run in another
 // process; seen within otherConnectionsCheckMs) or when this one changes a client; a client not
 // found is always looked for again (so nothing unbounded is kept).
-const caches = new WeakMap<IdentityDatabase, ClientCache>();
+const caches = new WeakMap<IdentityDatabaseFile, ClientCache>();
 interface ClientCache {
   find: ReturnType<typeof prepareFind>;
   version: number;
   clients: Map<string, Client>;
 }
-const prepareFind = (db: IdentityDatabase) =>
+const prepareFind = (db: IdentityDatabaseFile) =>
   db.select().from(clients).where(eq(clients.clientId, sql.placeholder("clientId"))).prepare();
 
-function clientCache(db: IdentityDatabase): ClientCache {
+function clientCache(db: IdentityDatabaseFile): ClientCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = { find: prepareFind(db), version: -1, clients: new Map() }));
   const version = otherConnectionsVersion(db);
@@ -197,10 +197,10 @@ function clientCache(db: IdentityDatabase): ClientCache {
 }
 
 /** This connection's own commits do not move data_version: forget what it changed. */
-const forgetClient = (db: IdentityDatabase, clientId: string) => caches.get(db)?.clients.delete(clientId);
+const forgetClient = (db: IdentityDatabaseFile, clientId: string) => caches.get(db)?.clients.delete(clientId);
 
 /** The client, or null. The value is shared: do not change it. */
-export function findClient(db: IdentityDatabase, clientId: string): Client | null {
+export function findClient(db: IdentityDatabaseFile, clientId: string): Client | null {
   const cache = clientCache(db);
   let client = cache.clients.get(clientId);
   if (!client) {
@@ -211,7 +211,7 @@ export function findClient(db: IdentityDatabase, clientId: string): Client | nul
   return client;
 }
 
-export function listClients(db: IdentityDatabase): Client[] {
+export function listClients(db: IdentityDatabaseFile): Client[] {
   return db.select().from(clients).orderBy(clients.clientId).all().map(fromRow);
 }
 
@@ -227,7 +227,7 @@ export class ClientExistsError extends Error {
  * only time it exists outside the caller's hands; `secret` lets an operator supply their own.
  */
 export function createClient(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   input: Omit<z.output<typeof newClientSchema>, "idTokenSignedResponseAlg" | "rateLimit"> & {
     idTokenSignedResponseAlg?: "ES256" | "RS256";
     rateLimit?: number | null;
@@ -261,7 +261,7 @@ export function createClient(
 }
 
 /** Removes a client; its tokens stop working at identity as they expire (at most ACCESS_TOKEN_TTL). */
-export function removeClient(db: IdentityDatabase, clientId: string, options: ChangedBy = {}): boolean {
+export function removeClient(db: IdentityDatabaseFile, clientId: string, options: ChangedBy = {}): boolean {
   const removed = db.transaction((tx) => {
     const removed = changedRows(tx.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
     if (removed) clientChanged(tx, clientId, options.by, { change: "removed" });
@@ -273,7 +273,7 @@ export function removeClient(db: IdentityDatabase, clientId: string, options: Ch
 
 /** Adds scopes (and grant types) a client lacks (an upgrade gives an internal client a new one); true when it changed. */
 export function addClientScopes(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   clientId: string,
   scopes: readonly string[],
   grants: readonly string[] = [],
@@ -296,7 +296,7 @@ export function addClientScopes(
 }
 
 /** Sets a client's requests a minute (null: the service's API_RATE_LIMIT); false when there is no such client. */
-export function setClientRateLimit(db: IdentityDatabase, clientId: string, rateLimit: number | null, options: ChangedBy = {}): boolean {
+export function setClientRateLimit(db: IdentityDatabaseFile, clientId: string, rateLimit: number | null, options: ChangedBy = {}): boolean {
   const changed = db.transaction((tx) => {
     const changed = changedRows(tx.update(clients).set({ rateLimit }).where(eq(clients.clientId, clientId)).run()) > 0;
     if (changed) clientChanged(tx, clientId, options.by, { change: "rate-limit-set", rateLimit });
@@ -307,7 +307,7 @@ export function setClientRateLimit(db: IdentityDatabase, clientId: string, rateL
 }
 
 /** Replaces a client's secret; the old one stops working at once. Returns the new secret, or null. */
-export function rotateClientSecret(db: IdentityDatabase, clientId: string, options: { secret?: string; now?: number } & ChangedBy = {}): string | null {
+export function rotateClientSecret(db: IdentityDatabaseFile, clientId: string, options: { secret?: string; now?: number } & ChangedBy = {}): string | null {
   const secret = options.secret ?? randomToken();
   const now = options.now ?? Date.now();
   const changed = db.transaction((tx) => {

@@ -7,19 +7,19 @@
 // `otherConnectionsCheckMs`: a client secret rotated, a client removed or a key rotated by the CLI
 // is seen by identity within that time (in practice at once: the command takes longer than that
 // to start and exit).
-import type { IdentityDatabase } from "./database";
+import type { IdentityDatabaseFile } from "./database";
 
 export const otherConnectionsCheckMs = 1;
 
-const readers = new WeakMap<IdentityDatabase, () => number>();
+const readers = new WeakMap<IdentityDatabaseFile, () => number>();
 
-export function otherConnectionsVersion(db: IdentityDatabase): number {
+export function otherConnectionsVersion(db: IdentityDatabaseFile): number {
   let read = readers.get(db);
   if (!read) readers.set(db, (read = versionReader(db)));
   return read();
 }
 
-function versionReader(db: IdentityDatabase): () => number {
+function versionReader(db: IdentityDatabaseFile): () => number {
   const statement = db.$client.prepare("PRAGMA data_version");
   let version = -1;
   let readAt = -Infinity;

@@ -5,7 +5,7 @@
 // transaction, so an event and its notifications commit together.
 import { and, asc, desc, eq, gte, sql, type SQL } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { events } from "../db/schema";
 import { prepareEnqueue } from "../../outbox/enqueue";
 import { subscriberIds, webhookKind } from "../webhooks/subscriptions";

@@ -6,8 +6,8 @@ import { lt } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
 import type { Logger } from "../../log/logger";
 import type { BackgroundWorker } from "../../server/service";
-import type { IdentityDb } from "../accounts/database-types";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDb } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { journeys, rateLimits, securityCodes } from "../db/schema";
 
 const dayMs = 86_400_000;
@@ -21,7 +21,7 @@ export function removeStaleJourneyData(db: IdentityDb, rateLimitWindowMs: number
 }
 
 export function createJourneyCleanupWorker(options: {
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
   logger: Logger;
   rateLimitWindowMs: number;
   intervalMs?: number;

@@ -2,13 +2,13 @@
 // A journey that needs more (registration reads records) extends this with its own deps.
 import type { Logger } from "../../log/logger";
 import type { ServiceBrand } from "../../web/layout";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import type { z } from "zod";
 import type { startLimitSettings } from "../rate-limit/settings";
 import type { SecurityCodeSettings } from "../security-codes/settings";
 
 export interface JourneyDeps {
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
   /** The code and rate-limit settings, and whether to trust X-Forwarded-For for the client IP. */
   config: SecurityCodeSettings & z.output<typeof startLimitSettings> & { TRUST_PROXY: boolean };
   logger: Logger;

@@ -5,7 +5,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import { readCookie, serializeCookie } from "../../web/cookies";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { journeys } from "../db/schema";
 import { isIdentityPath, type FinishedJourney, type JourneyState } from "./journey-state";
 

@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import { hkdfSync, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { CompactEncrypt, compactDecrypt, type JWK } from "jose";
 import { ConfigError } from "../../config/config";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { settings } from "../db/schema";
 
 /**
@@ -81,7 +81,7 @@ export const isPlainJwk = (stored: string) => stored.trimStart().startsWith("{")
  * start), makes and stores one. Throws WrongPassphraseError when the passphrase is not the one the
  * database was set up with.
  */
-export async function unlockKeyVault(db: IdentityDatabase, passphrase: string): Promise<KeyVault> {
+export async function unlockKeyVault(db: IdentityDatabaseFile, passphrase: string): Promise<KeyVault> {
   let stored = readDerivation(db);
   let root: Buffer;
   if (stored) {
@@ -129,7 +129,7 @@ export async function unlockKeyVault(db: IdentityDatabase, passphrase: string): 
   };
 }
 
-function readDerivation(db: IdentityDatabase): Derivation | undefined {
+function readDerivation(db: IdentityDatabaseFile): Derivation | undefined {
   const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, settingKey)).get();
   return row ? (JSON.parse(row.value) as Derivation) : undefined;
 }

@@ -7,7 +7,7 @@ import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
 import { createPrivateKey, generateKeyPair, type JsonWebKeyInput, type KeyObject } from "node:crypto";
 import type { Logger } from "../../log/logger";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { otherConnectionsVersion } from "../db/other-connections";
 import { signingKeys } from "../db/schema";
 import { isPlainJwk, type KeyVault } from "./key-vault";
@@ -75,7 +75,7 @@ async function newKeyRow(vault: KeyVault, alg: SigningAlgorithm, now: number) {
  * Makes an active key for `alg` unless the table has one by the time it is made (another process,
  * e.g. `identity keys rotate`, may have added one meanwhile). Returns whether it added one.
  */
-async function ensureSigningKey(db: IdentityDatabase, vault: KeyVault, alg: SigningAlgorithm): Promise<boolean> {
+async function ensureSigningKey(db: IdentityDatabaseFile, vault: KeyVault, alg: SigningAlgorithm): Promise<boolean> {
   const row = await newKeyRow(vault, alg, Date.now());
   return db.transaction(
     (tx) => {
@@ -97,7 +97,7 @@ async function ensureSigningKey(db: IdentityDatabase, vault: KeyVault, alg: Sign
  * longest lifetime of a token they could have signed) and are then dropped. Returns the new kids.
  */
 export async function rotateSigningKeys(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   vault: KeyVault,
   options: { keepPublishedMs: number; now?: number; by?: string },
 ): Promise<{ kid: string; alg: SigningAlgorithm }[]> {
@@ -126,7 +126,7 @@ export async function rotateSigningKeys(
  * plain copies leave the -wal file too (secure_delete, set on every connection, zeroes them in the
  * database file). Returns how many it found.
  */
-export async function encryptPlainKeys(db: IdentityDatabase, vault: KeyVault): Promise<number> {
+export async function encryptPlainKeys(db: IdentityDatabaseFile, vault: KeyVault): Promise<number> {
   const plain = db.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys).all().filter((row) => isPlainJwk(row.privateJwk));
   if (plain.length === 0) return 0;
   const encrypted = await Promise.all(
@@ -159,7 +159,7 @@ export async function encryptPlainKeys(db: IdentityDatabase, vault: KeyVault): P
  *
  * Keys an older version stored unencrypted are encrypted first (encryptPlainKeys).
  */
-export async function openSigningKeyStore(db: IdentityDatabase, vault: KeyVault, logger?: Logger): Promise<SigningKeyStore> {
+export async function openSigningKeyStore(db: IdentityDatabaseFile, vault: KeyVault, logger?: Logger): Promise<SigningKeyStore> {
   const encrypted = await encryptPlainKeys(db, vault);
   if (encrypted > 0) logger?.info("signing_keys_encrypted", { keys: encrypted });
   const imported = new Map<string, { privateKey: KeyObject; publicKey: () => Promise<CryptoKey> }>();

@@ -4,13 +4,13 @@
 import { enqueueEmail } from "../../outbox/enqueue";
 import type { Logger } from "../../log/logger";
 import { linkLifetime } from "../../mail/time-in-words";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import { newLinkEmail } from "../security-codes/messages";
 import { findTrnToken, issueTrnToken, tokenStatus } from "../trn-tokens/trn-tokens";
 
 export interface NewLinkDeps {
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
   logger: Logger;
   /** How long a new TRN token lives. */
   trnTokenLifetimeMs: number;

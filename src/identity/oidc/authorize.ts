@@ -4,7 +4,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { randomToken, sha256 } from "../../security/tokens";
 import { findClient, type Client } from "../clients/clients";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { authorizationCodes, authorizationRequests, grants, settings } from "../db/schema";
 import { readSession } from "../sessions/session";
 import { consumeOnce } from "../../db/changed-rows";
@@ -132,7 +132,7 @@ function validate(client: Client, redirectUri: string, params: URLSearchParams):
 }
 
 export function authorize(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   issuer: string,
   params: URLSearchParams,
   cookieHeader: string | null,
@@ -161,7 +161,7 @@ export function authorize(
   const fresh = session !== null && sessionIsFreshEnough(request, session.authTime, now);
   if (session && fresh && !request.trnToken) {
     const location = db.transaction((tx) =>
-      issueCode(tx as unknown as IdentityDatabase, issuer, {
+      issueCode(tx as unknown as IdentityDatabaseFile, issuer, {
         clientId: client.clientId,
         redirectUri,
         scope: request.scopes.join(" "),
@@ -231,7 +231,7 @@ interface CodeInput {
 }
 
 /** Records a grant and a single-use code for it; returns the redirect back to the client. */
-function issueCode(tx: IdentityDatabase, issuer: string, input: CodeInput): string {
+function issueCode(tx: IdentityDatabaseFile, issuer: string, input: CodeInput): string {
   const grantId = crypto.randomUUID();
   tx.insert(grants)
     .values({
@@ -283,7 +283,7 @@ export interface PendingAuthorizationRequest {
 
 /** The pending request, or null when it does not exist, has expired or was already completed. */
 export function readPendingAuthorizationRequest(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   requestId: string,
   now = Date.now(),
 ): PendingAuthorizationRequest | null {
@@ -322,11 +322,11 @@ export class AuthorizationRequestUnusableError extends Error {
  * Pass `tx` from the journey's own transaction to make both atomic.
  */
 export function completeAuthorization(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   input: { requestId: string; accountId: string; authTime: number; sessionIdHash: string; issuer?: string; now?: number },
 ): string {
   const now = input.now ?? Date.now();
-  const run = (tx: IdentityDatabase) => {
+  const run = (tx: IdentityDatabaseFile) => {
     const row = tx.select().from(authorizationRequests).where(eq(authorizationRequests.id, input.requestId)).get();
     if (!row || row.expiresAt <= now) throw new AuthorizationRequestUnusableError();
     const completed = consumeOnce(
@@ -357,7 +357,7 @@ export function completeAuthorization(
  * closes the request. Returns null when the request is no longer usable.
  */
 export function abandonAuthorization(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   input: { requestId: string; error: "access_denied" | "login_required"; description: string; issuer?: string; now?: number },
 ): string | null {
   const now = input.now ?? Date.now();
@@ -368,9 +368,9 @@ export function abandonAuthorization(
 }
 
 // completeAuthorization is called with the service's database or with a transaction already open.
-function inTransaction<T>(db: IdentityDatabase, run: (tx: IdentityDatabase) => T): T {
+function inTransaction<T>(db: IdentityDatabaseFile, run: (tx: IdentityDatabaseFile) => T): T {
   const sqlite = (db as { $client?: { inTransaction?: boolean } }).$client;
-  if (sqlite && !sqlite.inTransaction) return db.transaction((tx) => run(tx as unknown as IdentityDatabase));
+  if (sqlite && !sqlite.inTransaction) return db.transaction((tx) => run(tx as unknown as IdentityDatabaseFile));
   return run(db);
 }
 
@@ -378,10 +378,10 @@ function inTransaction<T>(db: IdentityDatabase, run: (tx: IdentityDatabase) => T
  * IDENTITY_URL, saved by the service at start-up so journeys need not pass it around (kept in the
  * database, so it is found through a transaction too).
  */
-export function registerIssuer(db: IdentityDatabase, issuer: string): void {
+export function registerIssuer(db: IdentityDatabaseFile, issuer: string): void {
   db.insert(settings).values({ key: "issuer", value: issuer }).onConflictDoUpdate({ target: settings.key, set: { value: issuer } }).run();
 }
-function issuerFor(db: IdentityDatabase): string {
+function issuerFor(db: IdentityDatabaseFile): string {
   const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, "issuer")).get();
   if (!row) throw new Error("completeAuthorization needs the issuer: pass { issuer } or call registerIssuer at start-up");
   return row.value;

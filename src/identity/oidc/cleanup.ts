@@ -4,7 +4,7 @@
 import { changedRows } from "../../db/changed-rows";
 import type { BackgroundWorker } from "../../server/service";
 import type { Logger } from "../../log/logger";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 
 /** Rows stay this long after they expire, for support questions ("why was my code refused?"). */
 const graceMs = 24 * 60 * 60_000;
@@ -12,7 +12,7 @@ const graceMs = 24 * 60 * 60_000;
 const batchSize = 1_000;
 
 export function purgeExpiredProtocolRows(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   options: { refreshTokenTtlMs: number; accessTokenTtlMs: number; now?: number },
 ): { codes: number; requests: number; refreshTokens: number; grants: number } {
   const now = options.now ?? Date.now();
@@ -60,7 +60,7 @@ export function purgeExpiredProtocolRows(
 }
 
 export function createProtocolCleanupWorker(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   options: { refreshTokenTtlMs: number; accessTokenTtlMs: number; logger: Logger; intervalMs?: number },
 ): BackgroundWorker {
   let timer: ReturnType<typeof setInterval> | undefined;

@@ -1,12 +1,12 @@
 // Client authentication at the token and revocation endpoints: client_secret_basic (RFC 6749
 // §2.3.1, credentials form-encoded inside the Basic header) or client_secret_post.
 import { findClient, secretMatches, type Client } from "../clients/clients";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { OAuthError, param } from "./oauth-errors";
 
 const unknownClient = { secretHash: "0".repeat(64) } as Client;
 
-export function authenticateClient(db: IdentityDatabase, authorization: string | null, form: URLSearchParams): Client {
+export function authenticateClient(db: IdentityDatabaseFile, authorization: string | null, form: URLSearchParams): Client {
   const fromForm = { id: param(form, "client_id"), secret: param(form, "client_secret") };
   let clientId: string | undefined;
   let secret: string | undefined;

@@ -2,14 +2,14 @@
 import type { Logger } from "../../log/logger";
 import type { AccessTokenVerifier } from "../../auth/verify-access-token";
 import type { ApiRateLimiter } from "../../api-rate-limit/api-rate-limiter";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import type { SigningKeyStore } from "../keys/signing-keys";
 import type { ServiceBrand } from "../../web/layout";
 import type { IdentityConfig } from "../settings";
 import type { RateLimit } from "../rate-limit/rate-limit";
 
 export interface OidcContext {
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
   keys: SigningKeyStore;
   /** Verifies access tokens identity issued, for identity's own APIs (audience IDENTITY_URL). */
   accessTokens: AccessTokenVerifier;

@@ -6,7 +6,7 @@
 // Signing out ends the session and revokes every grant made while it was signed in.
 import { compactVerify, decodeJwt } from "jose";
 import { findClient, type Client } from "../clients/clients";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { destroySession, readSession, sessionIdHashOf, type IdentitySession } from "../sessions/session";
 import type { OidcContext } from "./context";
 import { revokeSessionGrants } from "./grants";
@@ -83,7 +83,7 @@ export function signOut(ctx: Pick<OidcContext, "db" | "secure">, cookieHeader: s
   const idHash = sessionIdHashOf(cookieHeader);
   return ctx.db.transaction((tx) => {
     const revokedGrants = idHash ? revokeSessionGrants(tx, idHash) : 0;
-    const setCookie = destroySession(tx as unknown as IdentityDatabase, cookieHeader, ctx.secure);
+    const setCookie = destroySession(tx as unknown as IdentityDatabaseFile, cookieHeader, ctx.secure);
     return { setCookie, revokedGrants };
   });
 }

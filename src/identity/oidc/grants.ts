@@ -2,7 +2,7 @@
 // makes /userinfo and /introspect (so records) refuse its access tokens. The ways in: a reused
 // code, a reused refresh token, POST /revoke, signing out of the session it was made in, and the
 // teacher's own /account ("Remove access", "Sign out everywhere", deleting the account).
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { recordEvent, subject } from "../events/events";
 import { and, desc, eq, isNull, max } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";

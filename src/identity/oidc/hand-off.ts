@@ -10,7 +10,7 @@
 // Journeys import this file and nothing else from oidc/; oidc/ imports no journey.
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { sha256 } from "../../security/tokens";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { authorizationCodes, authorizationRequests } from "../db/schema";
 import { findClient } from "../clients/clients";
 import { grantsTrnClaim } from "./claims";
@@ -33,7 +33,7 @@ export interface AccountRequest extends PendingAuthorizationRequest {
 }
 
 /** The request, or undefined when it is unknown, expired or already completed. */
-export function readAccountRequest(db: IdentityDatabase, requestId: string, now = Date.now()): AccountRequest | undefined {
+export function readAccountRequest(db: IdentityDatabaseFile, requestId: string, now = Date.now()): AccountRequest | undefined {
   const request = readPendingAuthorizationRequest(db, requestId, now);
   if (!request) return undefined;
   return {
@@ -49,7 +49,7 @@ export function readAccountRequest(db: IdentityDatabase, requestId: string, now 
  * hours. The row is kept until the protocol clean-up removes it, a day after it expired.
  */
 export function readNewLinkRequest(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   requestId: string,
 ): { trnTokenHash: string; initiateLoginUri: string | null } | undefined {
   const row = db
@@ -73,7 +73,7 @@ export function sessionCountsFor(request: AccountRequest | undefined, authTime: 
  * when the request is unknown, expired or already completed.
  */
 export function completeWithAccount(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   input: { requestId: string; accountId: string; session: { idHash: string; authTime: number } },
 ): string {
   return completeAuthorization(db, {
@@ -89,7 +89,7 @@ export function completeWithAccount(
  * date: then the client has not received it, and sending the browser there again is the only way it
  * can. Once redeemed, never send it again: a code presented twice revokes what it issued.
  */
-export function codeAwaitsClient(db: IdentityDatabase, redirectUrl: string, now = Date.now()): boolean {
+export function codeAwaitsClient(db: IdentityDatabaseFile, redirectUrl: string, now = Date.now()): boolean {
   const code = new URL(redirectUrl).searchParams.get("code");
   if (!code) return false;
   const row = db

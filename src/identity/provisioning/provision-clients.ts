@@ -21,7 +21,7 @@ import {
   setClientRateLimit,
   type newClientSchema,
 } from "../clients/clients";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import type { z } from "zod";
 import type { IdentityConfig } from "../settings";
 
@@ -79,7 +79,7 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
  * the demo client's secret appears there once, when it is created.
  */
 export function provisionClients(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   config: Pick<IdentityConfig, "ENVIRONMENT" | "DATA_DIR" | "urls">,
   running: Partial<Record<ServiceName, ConfiguredClient>>,
   logger: Logger,
@@ -122,7 +122,7 @@ export function provisionClients(
   return config.ENVIRONMENT === "development" ? provisionDemoClient(db, config, logger) : [];
 }
 
-function provisionDemoClient(db: IdentityDatabase, config: Pick<IdentityConfig, "urls">, logger: Logger): string[] {
+function provisionDemoClient(db: IdentityDatabaseFile, config: Pick<IdentityConfig, "urls">, logger: Logger): string[] {
   if (findClient(db, demoAwardingClientId)) {
     return [
       "",

@@ -4,7 +4,7 @@
 // Each refused request counts once in teacher_id_rate_limit_refusals_total, by its keys' first part.
 import { desc, eq, sql } from "drizzle-orm";
 import { rateLimitRefusals } from "../../metrics/metrics";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { perConnection } from "../../db/per-connection";
 import { addHit, type Bucket, type RateLimit, type RateLimitResult } from "../../rate-limit/leaky-bucket";
 import { rateLimits } from "../db/schema";

@@ -3,10 +3,10 @@
 // account however many tabs submit at once; any failure rolls the consumption back.
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { consumeOnce } from "../../db/changed-rows";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { trnTokens } from "../db/schema";
 import { findTrnToken, tokenStatus, type TrnToken } from "../trn-tokens/trn-tokens";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { actor, recordEvent } from "../events/events";
 import {
   attachTrn,
@@ -50,7 +50,7 @@ function consume(tx: IdentityDb, tokenHash: string, accountId: string, now: numb
   throw new Rollback({ kind: status === "valid" ? "used" : status });
 }
 
-function runBinding(db: IdentityDatabase, work: (tx: IdentityDb) => Account): BindResult {
+function runBinding(db: IdentityDatabaseFile, work: (tx: IdentityDb) => Account): BindResult {
   try {
     return { ok: true, account: db.transaction((tx) => work(tx)) };
   } catch (error) {
@@ -70,7 +70,7 @@ export function bindingConflict(db: IdentityDb, token: TrnToken, account: Accoun
 }
 
 /** Consumes the token for an existing account, attaching its TRN when the account has none. */
-export function bindTokenToAccount(db: IdentityDatabase, input: { tokenHash: string; accountId: string }, now = Date.now()): BindResult {
+export function bindTokenToAccount(db: IdentityDatabaseFile, input: { tokenHash: string; accountId: string }, now = Date.now()): BindResult {
   return runBinding(db, (tx) => {
     const token = findTrnToken(tx, input.tokenHash);
     const account = findAccountById(tx, input.accountId);
@@ -96,7 +96,7 @@ export function bindTokenToAccount(db: IdentityDatabase, input: { tokenHash: str
  * is the token's unless the journey verified another (`email`, confirmed with a code).
  */
 export function createAccountWithToken(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   input: { tokenHash: string; email?: string; account: Omit<NewAccount, "trn" | "email"> },
   now = Date.now(),
 ): BindResult {

@@ -9,7 +9,7 @@
 // - a per-address ceiling over every IP, far above one person's use, stops a flood of codes to one
 //   inbox; like every limit here it slows down (one more each interval) and never locks out.
 import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
 import { findAccountByEmail } from "../accounts/accounts";
 import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
@@ -41,7 +41,7 @@ function limitsFor(config: Limits, action: "send" | "check", kind: string, desti
  * never sent, so nobody knows it, and which can sign no one in (the code step needs the account).
  * It also dies after 5 wrong tries, as a real one does, so the code page cannot tell them apart.
  */
-export function sendSignInCode(db: IdentityDatabase, config: Limits, input: { email: string; ip: string }, now = Date.now()): SendResult {
+export function sendSignInCode(db: IdentityDatabaseFile, config: Limits, input: { email: string; ip: string }, now = Date.now()): SendResult {
   return db.transaction((tx) => {
     const limit = hitRateLimits(tx, limitsFor(config, "send", "email", input.email, input.ip), now);
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
@@ -57,7 +57,7 @@ export function sendSignInCode(db: IdentityDatabase, config: Limits, input: { em
  * before it is deleted), under the same limits as every code sent to an address.
  */
 export function sendEmailCode(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   config: Limits,
   input: { purpose: CodePurpose; email: string; ip: string; message: (code: string) => EmailMessage },
   now = Date.now(),
@@ -72,7 +72,7 @@ export function sendEmailCode(
 }
 
 /** Texts a code to verify a mobile number (E.164). */
-export function sendPhoneCode(db: IdentityDatabase, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
+export function sendPhoneCode(db: IdentityDatabaseFile, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
   return db.transaction((tx) => {
     const limit = hitRateLimits(tx, limitsFor(config, "send", "sms", input.phone, input.ip), now);
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
@@ -92,7 +92,7 @@ export interface CodeToCheck {
 
 /** Counts the attempt against the limits (right or wrong), then checks the code. */
 export function verifyCode(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   config: Limits,
   input: CodeToCheck & { code: string },
   now = Date.now(),
@@ -119,7 +119,7 @@ export const codeErrors = {
  * the limits says when to try again.
  */
 export function checkTypedCode(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   config: Limits,
   input: CodeToCheck & { typed: string },
   now = Date.now(),

@@ -3,7 +3,7 @@
 // a code asked for elsewhere, by anyone, neither retires it nor uses up its tries.
 import { createHmac } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { consumeOnce } from "../../db/changed-rows";
 import { constantTimeEqual, randomSixDigitCode, randomToken } from "../../security/tokens";
 import { securityCodes } from "../db/schema";

@@ -4,7 +4,7 @@ import { perConnection } from "../../db/per-connection";
 import { recordSignIn } from "../accounts/accounts";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { sessions } from "../db/schema";
 
 export const sessionCookieName = "identity_session";
@@ -20,7 +20,7 @@ export interface IdentitySession {
 
 /** Creates a session for an account that has just signed in; returns its Set-Cookie header. */
 export function createSession(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   accountId: string,
   options: { secure: boolean; now?: number },
 ): { session: IdentitySession; setCookie: string } {
@@ -38,7 +38,7 @@ export function createSession(
 }
 
 // Read on every journey request: prepared once (see db/per-connection).
-const liveSession = perConnection((db: IdentityDatabase) =>
+const liveSession = perConnection((db: IdentityDatabaseFile) =>
   db
     .select({ idHash: sessions.idHash, accountId: sessions.accountId, authTime: sessions.authTime })
     .from(sessions)
@@ -46,14 +46,14 @@ const liveSession = perConnection((db: IdentityDatabase) =>
     .prepare(),
 );
 
-export function readSession(db: IdentityDatabase, cookieHeader: string | null, now = Date.now()): IdentitySession | null {
+export function readSession(db: IdentityDatabaseFile, cookieHeader: string | null, now = Date.now()): IdentitySession | null {
   const id = readCookie(cookieHeader, sessionCookieName);
   if (!id) return null;
   return liveSession(db).get({ idHash: sha256(id), now }) ?? null;
 }
 
 /** Whether the session stored as `idHash` is still live (not expired, not signed out). */
-export function sessionIsLive(db: IdentityDatabase, idHash: string, now = Date.now()): boolean {
+export function sessionIsLive(db: IdentityDatabaseFile, idHash: string, now = Date.now()): boolean {
   return liveSession(db).get({ idHash, now }) !== undefined;
 }
 
@@ -64,7 +64,7 @@ export function sessionIdHashOf(cookieHeader: string | null): string | null {
 }
 
 /** Ends the browser's session (if any); returns the Set-Cookie header that clears it. */
-export function destroySession(db: IdentityDatabase, cookieHeader: string | null, secure: boolean): string {
+export function destroySession(db: IdentityDatabaseFile, cookieHeader: string | null, secure: boolean): string {
   const id = readCookie(cookieHeader, sessionCookieName);
   if (id) db.delete(sessions).where(eq(sessions.idHash, sha256(id))).run();
   return clearCookie(sessionCookieName, { secure });

@@ -7,12 +7,12 @@ import { enterBearerApi, type BearerApiDoor } from "../../api-rate-limit/bearer-
 import { parseOperationInput } from "../../openapi/operation";
 import { problemResponse } from "../../web/problem";
 import { readBodyText } from "../../web/request-body";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { createTrnToken } from "./schemas";
 import { findAccountByTrn } from "../accounts/accounts";
 import { issueTrnToken } from "./trn-tokens";
 
-export function trnTokenRoutes(options: { db: IdentityDatabase; door: BearerApiDoor; trnTokenTtlMs: number }) {
+export function trnTokenRoutes(options: { db: IdentityDatabaseFile; door: BearerApiDoor; trnTokenTtlMs: number }) {
   const { db, door } = options;
   return new Elysia({ name: "identity-trn-tokens" }).post(createTrnToken.path, async ({ request, server, set }) => {
     const claims = await enterBearerApi(door, { request, server, set }, createTrnToken.scope);

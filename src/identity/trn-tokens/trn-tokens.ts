@@ -3,7 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { trnTokens } from "../db/schema";
 import { actor, recordEvent, subject } from "../events/events";
 import type { z } from "zod";

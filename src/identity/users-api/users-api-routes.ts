@@ -7,12 +7,12 @@ import type { AccessTokenClaims } from "../../auth/verify-access-token";
 import type { Logger } from "../../log/logger";
 import { notJson, parseOperationInput } from "../../openapi/operation";
 import { problemResponse } from "../../web/problem";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { bindUserTrn, getUser, listUsers } from "./users-api-schemas";
 import { bindTrn, findUser, listUsers as findUsers, toApiUser, type TeacherCheck } from "./users-service";
 
 export interface UsersApiOptions {
-  db: IdentityDatabase;
+  db: IdentityDatabaseFile;
   door: BearerApiDoor;
   /** Asks records whether a teacher has a TRN (identity's client, scope teachers:read). */
   teacherExists: TeacherCheck;

@@ -1,9 +1,9 @@
 // The Users API's work, as plain functions: accounts as the API shows them, pages of accounts with
 // an opaque cursor, and binding a TRN (checked against records first) with its TrnBound event.
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { attachTrn, findAccountById, findAccountByTrn, isUniqueViolation, type Account } from "../accounts/accounts";
-import type { IdentityDatabase } from "../db/database";
+import type { IdentityDatabaseFile } from "../db/database";
 import { accounts } from "../db/schema";
 import { actor, recordEvent } from "../events/events";
 import { defaultPageSize, type ApiUser, type ListUsersQuery, type UserList } from "./users-api-schemas";
@@ -103,7 +103,7 @@ export type BindTrnOutcome =
  * account, and an account's TRN is never replaced.
  */
 export async function bindTrn(
-  db: IdentityDatabase,
+  db: IdentityDatabaseFile,
   teacherExists: TeacherCheck,
   input: { sub: string; trn: string; clientId: string },
   now = () => Date.now(),

@@ -8,7 +8,7 @@ import { Webhook } from "standardwebhooks";
 import type { Logger } from "../../log/logger";
 import { outbox } from "../../outbox/schema";
 import { PermanentFailure, type OutboxHandler } from "../../outbox/worker";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { accounts, events, webhookSubscriptions } from "../db/schema";
 import { webhookKind } from "./subscriptions";
 import { decryptSecret, findSubscription } from "./subscriptions";

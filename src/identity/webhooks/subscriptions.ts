@@ -7,7 +7,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { perConnection } from "../../db/per-connection";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import { webhookSubscriptions } from "../db/schema";
 
 export type Subscription = typeof webhookSubscriptions.$inferSelect;
