@@ -3,7 +3,7 @@
 // history, synced tabs and analytics, where the page body does not.
 import type { Children } from "@kitajs/html";
 import { ErrorSummary, type ServiceBrand } from "../../web/layout";
-import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage } from "../journey/components";
+import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
 
 /** The service navigation on every account page. */
 export const accountNavigation = [
@@ -186,21 +186,7 @@ export function OverviewPage(props: {
 export function NewEmailPage(props: Common & { value?: string; error?: string }): JSX.Element {
   return (
     <AccountPage title="What is your new email address?" brand={props.brand} hasErrors={!!props.error} backLink="/account">
-      <ErrorSummary errors={props.error ? { email: props.error } : {}} />
-      <PostForm action="/account/email" csrfToken={props.csrfToken}>
-        <TextField
-          id="email"
-          label="What is your new email address?"
-          labelIsHeading
-          hint="We will email a security code to this address to check it is yours. Use an address you will keep if you change jobs."
-          value={props.value}
-          error={props.error}
-          type="email"
-          autocomplete="email"
-          spellcheck={false}
-        />
-        <Button text="Continue" />
-      </PostForm>
+      <EmailQuestion action="/account/email" csrfToken={props.csrfToken} label="What is your new email address?" hint="We will email a security code to this address to check it is yours. Use an address you will keep if you change jobs." value={props.value} error={props.error} />
     </AccountPage>
   );
 }

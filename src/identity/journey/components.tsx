@@ -1,6 +1,6 @@
 // Small GOV.UK form pieces the journey pages share. Values and messages are always escaped (`safe`).
 import type { Children } from "@kitajs/html";
-import { CsrfField, Page, type PageProps } from "../../web/layout";
+import { CsrfField, ErrorSummary, Page, type PageProps } from "../../web/layout";
 
 /** A GOV.UK page whose content sits in the two-thirds column, as question pages do. */
 export function TwoThirdsPage(props: PageProps): JSX.Element {
@@ -112,4 +112,27 @@ export function Button(props: { text: string; secondary?: boolean; name?: string
 
 export function Paragraph(props: { children?: Children }): JSX.Element {
   return <p class="govuk-body">{props.children as "safe"}</p>;
+}
+
+/** One question asking for an email address: its error summary, the field and Continue. */
+export function EmailQuestion(props: { action: string; csrfToken: string; label: string; hint: string; value?: string; error?: string }): JSX.Element {
+  return (
+    <>
+      <ErrorSummary errors={props.error ? { email: props.error } : {}} />
+      <PostForm action={props.action} csrfToken={props.csrfToken}>
+        <TextField
+          id="email"
+          label={props.label}
+          labelIsHeading
+          hint={props.hint}
+          value={props.value}
+          error={props.error}
+          type="email"
+          autocomplete="email"
+          spellcheck={false}
+        />
+        <Button text="Continue" />
+      </PostForm>
+    </>
+  );
 }

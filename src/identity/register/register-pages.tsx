@@ -1,7 +1,7 @@
 // Pages of the "register via the magic link" journey, and one clear page for each case that stops it.
 import { ErrorSummary, type PageProps, type ServiceBrand } from "../../web/layout";
 import { partlyMaskEmail } from "../accounts/accounts";
-import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage } from "../journey/components";
+import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import { signInHref } from "../sign-in/sign-in-paths";
 import type { BindFailure } from "./trn-token-binding";
@@ -448,21 +448,7 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
 export function EmailPage(props: Common & { value?: string; error?: string }): JSX.Element {
   return (
     <TwoThirdsPage title="What email address do you want to use?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <ErrorSummary errors={props.error ? { email: props.error } : {}} />
-      <PostForm action="/register/email" csrfToken={props.csrfToken}>
-        <TextField
-          id="email"
-          label="What email address do you want to use?"
-          labelIsHeading
-          hint="We will email a security code to this address to check it is yours. Use an address you will keep if you change jobs."
-          value={props.value}
-          error={props.error}
-          type="email"
-          autocomplete="email"
-          spellcheck={false}
-        />
-        <Button text="Continue" />
-      </PostForm>
+      <EmailQuestion action="/register/email" csrfToken={props.csrfToken} label="What email address do you want to use?" hint="We will email a security code to this address to check it is yours. Use an address you will keep if you change jobs." value={props.value} error={props.error} />
     </TwoThirdsPage>
   );
 }
