@@ -52,7 +52,9 @@ export async function startSplitSystem(options: { teachers: number; env?: Record
         const t = passTeacher(i);
         lines.push(`${t.trn},Pat,Pass${i},${t.birthdate},${t.email},,${t.ukprn},Outage Provider,InTraining`);
         const q = qualifiedTeacher(i);
-        lines.push(`${q.trn},Quinn,Qualified${i},1991-02-03,${q.email},2025-07-01,10000001,Outage Provider,Pass`);
+        // No email in the record: an import with a QTS date would invite them (issue 16); they register
+        // with tokens this test makes, which carry their email.
+        lines.push(`${q.trn},Quinn,Qualified${i},1991-02-03,,2025-07-01,10000001,Outage Provider,Pass`);
       }
       writeFileSync(join(dir, "teachers.csv"), lines.join("\n") + "\n");
       const front = createFaultServe({ binary, dir, env, only: ["identity", "access"] });
