@@ -108,6 +108,7 @@ test("a registration reaches records through the provisioned webhook; with recor
 }, 90_000);
 
 test("records refuses a delivery signed with another secret (401 problem+json), a stale one, and ignores a replay", async () => {
+  // Runs after the test above: its identity and restarted records, and the secret serve provisioned.
   const system = running.find((s) => s.configs.records) ?? (await start(["records"]));
   const secret = readProvisionedSecrets({ ENVIRONMENT: "development", DATA_DIR: dataDir }).identityWebhookSecret!;
   expect(secret).toStartWith("whsec_");
