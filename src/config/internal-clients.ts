@@ -32,6 +32,12 @@ export const internalClients: Record<ServiceName, InternalClient> = {
   access: { clientId: "access-service", envPrefix: "ACCESS" },
 };
 
+/** Where identity delivers its events to records (Standard Webhooks), and which ones records consumes. */
+export const recordsWebhook = {
+  path: "/webhooks/identity",
+  events: ["UserRegistered", "TrnBound", "UserUpdated", "UserMerged", "UserDeleted"],
+} as const;
+
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
@@ -103,8 +109,11 @@ function refuseInProduction(config: SecretsFileAccess): void {
   }
 }
 
+/** What the file holds: each service's client, and the secret identity signs records' webhooks with. */
+type ProvisionedSecrets = Partial<Record<ServiceName, ClientCredentials>> & { identityWebhookSecret?: string };
+
 /** Development only: the secrets the all-in-one `serve` provisioned. */
-export function readProvisionedSecrets(config: SecretsFileAccess): Partial<Record<ServiceName, ClientCredentials>> {
+export function readProvisionedSecrets(config: SecretsFileAccess): ProvisionedSecrets {
   refuseInProduction(config);
   const file = secretsFile(config.DATA_DIR);
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
@@ -112,7 +121,18 @@ export function readProvisionedSecrets(config: SecretsFileAccess): Partial<Recor
 
 /** Development only: called by identity's provisioning; the file is readable by the service user only. */
 export function saveProvisionedSecret(config: SecretsFileAccess, service: ServiceName, credentials: ClientCredentials): void {
-  const all = { ...readProvisionedSecrets(config), [service]: credentials };
+  writeProvisionedSecrets(config, { ...readProvisionedSecrets(config), [service]: credentials });
+}
+
+/**
+ * Development only: the secret of records' subscription to identity's webhooks (POST
+ * /webhooks/identity), provisioned by identity; records reads it when IDENTITY_WEBHOOK_SECRET is unset.
+ */
+export function saveProvisionedWebhookSecret(config: SecretsFileAccess, secret: string): void {
+  writeProvisionedSecrets(config, { ...readProvisionedSecrets(config), identityWebhookSecret: secret });
+}
+
+function writeProvisionedSecrets(config: SecretsFileAccess, all: ProvisionedSecrets): void {
   const file = secretsFile(config.DATA_DIR);
   writeFileSync(file, JSON.stringify(all, null, 2) + "\n", { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -23,6 +23,7 @@ import { createProtocolCleanupWorker } from "./oidc/cleanup";
 import { oidcSettings, type OidcContext } from "./oidc/context";
 import { oidcRoutes } from "./oidc/routes";
 import { provisionClients } from "./provisioning/provision-clients";
+import { provisionRecordsWebhook } from "./provisioning/provision-records-webhook";
 import { trnTokenRoutes } from "./trn-tokens/routes";
 import { createJourneys } from "./journeys";
 import { identityApiDocument } from "./openapi";
@@ -73,6 +74,8 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
   });
   registerIssuer(db, settings.issuer);
   const announce = provisionClients(db, config, internalClients, log);
+  // records (in this process) learns which account holds which TRN from identity's events.
+  if (internalClients.records) provisionRecordsWebhook(db, vault.webhookSecretKey, config, log);
   // Sign-in and registration pages (/interaction, /sign-in, /register) and identity's outbox worker.
   const journeys = createJourneys({ config, logger: log, db, brand, webhookSecretKey: vault.webhookSecretKey });
   const readiness = createReadiness({

@@ -23,6 +23,7 @@ import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createAwardInvitationHandler } from "./invitations/award-invitation-handler";
 import { invitationKinds } from "./invitations/award-invitation";
 import { awardRoutes } from "./awards/award-routes";
+import { identityEventRoutes, identityWebhookPath, identityWebhookSecret } from "./identity-events/identity-event-routes";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
 import { recordsApiDocument } from "./openapi";
 import type { RecordsConfig } from "./settings";
@@ -98,10 +99,13 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     logger: log,
     secure: config.urls.records.startsWith("https://"),
     // /dev/mailbox.json is JSON for scripts (development only): its errors are problem+json.
-    apiPrefixes: ["/v2", "/v3", "/dev/mailbox.json"],
+    // /webhooks: identity's signed events (a server calling, so no CSRF; errors are problem+json).
+    apiPrefixes: ["/v2", "/v3", "/webhooks", "/dev/mailbox.json"],
     // An ITT outcome is three short fields; a change request carries one evidence file.
     bodyLimits: {
       "/v2/teachers": 16 * 1024,
+      // One event: an account's sub, email, names and TRN.
+      [identityWebhookPath]: 64 * 1024,
       "/v3/teacher/name-changes": largestBodyLimit,
       "/v3/teacher/date-of-birth-changes": largestBodyLimit,
     },
@@ -114,6 +118,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(awardRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, door }))
+    .use(identityEventRoutes({ db, secret: () => identityWebhookSecret(config), logger: log }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));

@@ -2,7 +2,7 @@
 // SMS), and its own client for calling identity. Names are environment variables; see README
 // "Configuration".
 import { z } from "zod";
-import { duration } from "../config/env-schema";
+import { duration, optionalString } from "../config/env-schema";
 import {
   checkSharedSettings,
   parseSettings,
@@ -27,6 +27,15 @@ export const recordsSettings = sharedSettings
      * How long records keeps identity's answer to "is this teacher's access token still valid?"
      * (POST /introspect): a token revoked at identity is refused within this time.
      */
+    /**
+     * The Standard Webhooks secret (whsec_...) identity signs its events to records with
+     * (POST /webhooks/identity). Unset in development: `serve` provisions the subscription and
+     * shares the secret through the provisioned secrets file. In production, set it here and give
+     * identity the same one: `teacher-id identity webhooks add --secret`.
+     */
+    IDENTITY_WEBHOOK_SECRET: optionalString().pipe(
+      z.string().startsWith("whsec_", "must be a Standard Webhooks secret (whsec_...)").optional(),
+    ),
     INTROSPECTION_CACHE_TTL: duration("5s").pipe(z.number().max(60_000, "must be 60s or less: it is how long a revoked token still works")),
   })
   .superRefine((settings, ctx) => {

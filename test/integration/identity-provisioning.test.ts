@@ -8,6 +8,8 @@ import { decodeJwt } from "jose";
 import { readProvisionedSecrets } from "../../src/config/internal-clients";
 import { findClient, secretMatches } from "../../src/identity/clients/clients";
 import { openIdentityDatabase } from "../../src/identity/db/database";
+import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
+import { decryptSecret, listSubscriptions } from "../../src/identity/webhooks/subscriptions";
 import { freshServicePorts, retryOnPortClash, type ServicePorts } from "../helpers/ports";
 import { startTestSystem } from "../helpers/system";
 import { clientCredentialsToken } from "../helpers/identity-helpers";
@@ -35,7 +37,7 @@ describe("provisioning on start", () => {
     ports = system.ports;
     try {
       const saved = provisioned(dataDir);
-      expect(Object.keys(saved).sort()).toEqual(["access", "identity", "records"]);
+      expect(Object.keys(saved).sort()).toEqual(["access", "identity", "identityWebhookSecret", "records"]);
       expect(statSync(join(dataDir, "internal-client-secrets.json")).mode & 0o777).toBe(0o600);
 
       const records = await clientCredentialsToken(system.urls.identity, saved.records!.clientId, saved.records!.clientSecret);
@@ -45,7 +47,13 @@ describe("provisioning on start", () => {
 
       const db = openIdentityDatabase(dataDir);
       const access = findClient(db, "access-service")!;
+      // records is subscribed to the account events it keeps, signed with the secret it reads from the file.
+      const vault = await unlockKeyVault(db, developmentPassphrase);
+      const [subscription, ...others] = listSubscriptions(db);
       db.$client.close();
+      expect(others).toEqual([]);
+      expect(subscription).toMatchObject({ url: `${system.urls.records}/webhooks/identity`, events: "UserRegistered,TrnBound,UserUpdated,UserMerged,UserDeleted", disabledAt: null });
+      expect(decryptSecret(vault.webhookSecretKey, subscription!.id, subscription!.secretEncrypted)).toBe(saved.identityWebhookSecret!);
       expect(access.grantTypes).toContain("authorization_code");
       expect(access.scopes).toEqual(["openid", "email", "phone", "profile", "trn", "dqt:read", "teachers:read"]);
       expect(access.redirectUris).toEqual([`${system.urls.access}/sign-in/callback`]);
@@ -65,7 +73,7 @@ describe("provisioning on start", () => {
 
       // No secret reaches the logs.
       const logs = JSON.stringify(system.logs);
-      for (const value of [demoSecret, ...Object.values(saved).map((c) => c!.clientSecret)]) expect(logs).not.toContain(value);
+      for (const value of [demoSecret, ...Object.values(saved).map((c) => (typeof c === "string" ? c : c!.clientSecret))]) expect(logs).not.toContain(value);
     } finally {
       await system.stop();
     }

@@ -112,6 +112,7 @@ describe("the response checker the API tests use", () => {
     npqs: [],
     mandatoryQualifications: [],
     initialTeacherTraining: [],
+    teacherIdAccount: { exists: true, since: "2026-01-02T03:04:05.000Z" },
   };
 
   test("passes a response that matches, and names each way one does not", () => {

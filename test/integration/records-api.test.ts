@@ -342,6 +342,8 @@ describe("GET /v2/teachers/{trn} and GET /v3/teacher", () => {
         result: "InTraining",
       },
     ],
+    // No Teacher ID account has told records it holds this TRN.
+    teacherIdAccount: { exists: false, since: null },
   });
 
   test("returns the record, with or without a matching birthdate", async () => {

@@ -147,3 +147,25 @@ export const qualifications = sqliteTable(
   },
   (t) => [uniqueIndex("qualifications_teacher_kind_type").on(t.teacherId, t.kind, t.type)],
 );
+
+/**
+ * Which Teacher ID account (identity's `sub`) holds which TRN, and since when, as identity's
+ * webhooks tell it (src/records/identity-events/). One row per account that holds a TRN.
+ */
+export const teacherIdAccounts = sqliteTable(
+  "teacher_id_accounts",
+  {
+    sub: text("sub").primaryKey(),
+    trn: text("trn").notNull(),
+    /** When identity bound this TRN to this account (the event's time, ms). */
+    since: integer("since").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("teacher_id_accounts_trn").on(t.trn)],
+);
+
+/** Webhook ids already handled: a replayed delivery (same `webhook-id`) is answered but not applied again. */
+export const identityWebhookDeliveries = sqliteTable("identity_webhook_deliveries", {
+  webhookId: text("webhook_id").primaryKey(),
+  receivedAt: integer("received_at").notNull(),
+});

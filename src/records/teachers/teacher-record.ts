@@ -3,6 +3,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { RecordsDatabase } from "../db/database";
 import { ittRecords, qualifications, teachers } from "../db/schema";
+import { createTeacherIdAccountReader } from "../identity-events/teacher-id-accounts";
 import type { TeacherResponse } from "./teacher-schemas";
 
 export type TeacherRow = typeof teachers.$inferSelect;
@@ -37,7 +38,12 @@ export type TeacherLookup =
   | { found: "none" }
   | { found: "many" };
 
-export function teacherResponse(teacher: TeacherRow, itts: IttRow[], quals: QualificationRow[] = []): TeacherResponse {
+export function teacherResponse(
+  teacher: TeacherRow,
+  itts: IttRow[],
+  quals: QualificationRow[] = [],
+  teacherIdAccount: TeacherResponse["teacherIdAccount"] = { exists: false, since: null },
+): TeacherResponse {
   return {
     trn: teacher.trn,
     firstName: teacher.firstName,
@@ -79,6 +85,7 @@ export function teacherResponse(teacher: TeacherRow, itts: IttRow[], quals: Qual
       endDate: itt.endDate ?? null,
       result: itt.result,
     })),
+    teacherIdAccount,
   };
 }
 
@@ -97,6 +104,7 @@ export function createTeacherReader(db: RecordsDatabase): (trn: string, birthdat
     .where(eq(qualifications.teacherId, sql.placeholder("teacherId")))
     .orderBy(asc(qualifications.awardedDate), asc(qualifications.id))
     .prepare();
+  const teacherIdAccount = createTeacherIdAccountReader(db);
   return (trn, birthdate) =>
     // One read transaction: the teacher and their ITT records come from the same snapshot.
     db.transaction(() => {
@@ -104,6 +112,6 @@ export function createTeacherReader(db: RecordsDatabase): (trn: string, birthdat
       if (rows.length > 1) return { found: "many" } as const;
       const teacher = rows[0];
       if (!teacher || (birthdate !== undefined && teacher.dateOfBirth !== birthdate)) return { found: "none" } as const;
-      return { found: "one", teacher, record: teacherResponse(teacher, itts.all({ teacherId: teacher.id }), quals.all({ teacherId: teacher.id })) } as const;
+      return { found: "one", teacher, record: teacherResponse(teacher, itts.all({ teacherId: teacher.id }), quals.all({ teacherId: teacher.id }), teacherIdAccount(trn)) } as const;
     });
 }

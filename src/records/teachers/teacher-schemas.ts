@@ -54,6 +54,12 @@ export const teacherRecordSchema = z.object({
     }),
   ),
   initialTeacherTraining: z.array(initialTeacherTrainingSchema),
+  teacherIdAccount: z
+    .object({
+      exists: z.boolean(),
+      since: z.iso.datetime().nullable().meta({ description: "When Teacher ID bound this TRN to the account; null when there is none." }),
+    })
+    .meta({ description: "Whether the teacher has a Teacher ID account holding this TRN, as identity's webhooks told records." }),
 });
 
 export type TeacherResponse = z.output<typeof teacherRecordSchema>;

@@ -1,0 +1,53 @@
+// records' view of which Teacher ID account holds which TRN, as identity's events change it.
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
+import { applyIdentityEvent, createTeacherIdAccountReader } from "../../src/records/identity-events/teacher-id-accounts";
+
+let dir: string;
+let db: RecordsDatabase;
+let nextId = 1;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "teacher-id-accounts-"));
+  db = openRecordsDatabase(dir);
+});
+afterEach(() => {
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const event = (type: string, timestamp: string, data: Record<string, unknown>) => ({ id: String(nextId++), type, timestamp, data });
+
+test("registered: held since the event's time; an update keeps that time; another TRN starts again; deletion ends it", () => {
+  const account = createTeacherIdAccountReader(db);
+  expect(account("4700001")).toEqual({ exists: false, since: null });
+  applyIdentityEvent(db, event("UserRegistered", "2026-01-01T10:00:00.000Z", { sub: "a", trn: "4700001" }));
+  applyIdentityEvent(db, event("UserUpdated", "2026-02-01T10:00:00.000Z", { sub: "a", trn: "4700001" }));
+  expect(account("4700001")).toEqual({ exists: true, since: "2026-01-01T10:00:00.000Z" });
+
+  applyIdentityEvent(db, event("TrnBound", "2026-03-01T10:00:00.000Z", { sub: "a", trn: "4700002" }));
+  expect(account("4700001")).toEqual({ exists: false, since: null });
+  expect(account("4700002")).toEqual({ exists: true, since: "2026-03-01T10:00:00.000Z" });
+
+  applyIdentityEvent(db, event("UserDeleted", "2026-04-01T10:00:00.000Z", { sub: "a" }));
+  expect(account("4700002")).toEqual({ exists: false, since: null });
+});
+
+test("a TRN bound to another account (a merge) moves to it; events records does not consume change nothing", () => {
+  const account = createTeacherIdAccountReader(db);
+  applyIdentityEvent(db, event("UserRegistered", "2026-01-01T10:00:00.000Z", { sub: "a", trn: "4700003" }));
+  applyIdentityEvent(db, event("UserSignedIn", "2026-01-05T10:00:00.000Z", { sub: "b", trn: "4700003" }));
+  expect(account("4700003")).toEqual({ exists: true, since: "2026-01-01T10:00:00.000Z" });
+  applyIdentityEvent(db, event("UserMerged", "2026-02-01T10:00:00.000Z", { sub: "b", trn: "4700003" }));
+  expect(account("4700003")).toEqual({ exists: true, since: "2026-02-01T10:00:00.000Z" });
+  expect(db.$client.query("select sub from teacher_id_accounts").all()).toEqual([{ sub: "b" }]);
+});
+
+test("a webhook-id seen before is not applied again", () => {
+  const account = createTeacherIdAccountReader(db);
+  expect(applyIdentityEvent(db, { id: "77", type: "UserRegistered", timestamp: "2026-01-01T10:00:00.000Z", data: { sub: "c", trn: "4700004" } })).toBe(true);
+  expect(applyIdentityEvent(db, { id: "77", type: "UserDeleted", timestamp: "2026-01-02T10:00:00.000Z", data: { sub: "c" } })).toBe(false);
+  expect(account("4700004").exists).toBe(true);
+});
