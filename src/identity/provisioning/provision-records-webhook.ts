@@ -5,7 +5,7 @@
 // --events ... --secret $IDENTITY_WEBHOOK_SECRET`) with the secret set in records' settings.
 import { readProvisionedSecrets, recordsWebhook, saveProvisionedWebhookSecret } from "../../config/internal-clients";
 import type { Logger } from "../../log/logger";
-import type { IdentityDb } from "../accounts/database-types";
+import type { IdentityDb } from "../db/database";
 import type { IdentityConfig } from "../settings";
 import { addSubscription, decryptSecret, listSubscriptions, rotateSubscriptionSecret } from "../webhooks/subscriptions";
 
