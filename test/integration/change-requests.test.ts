@@ -5,6 +5,7 @@
 // /introspect about it). access: the upload form, forwarding to records.
 // Teachers and identity accounts are put in the databases directly (as an import and an earlier
 // sign-in would); everything under test goes over HTTP.
+import { changeRequestsPerHour } from "../../src/access/change-requests/change-request-routes";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { createHash } from "node:crypto";
@@ -569,5 +570,20 @@ describe("access: the upload form, forwarded to records", () => {
     const response = await other.browser.request(`${served.urls.access}${location}`);
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("We could not find that request");
+  });
+
+  test("one teacher's sends are rate-limited: after changeRequestsPerHour, a 429 page with Retry-After, and records gets nothing more", async () => {
+    const { browser, teacher } = await accessBrowser();
+    const token = await nameFormToken(browser);
+    // Each refused by records (an EXE as .pdf), so none stays open and only the limit can stop them.
+    for (let i = 0; i < changeRequestsPerHour; i++) {
+      const response = await postNameForm(browser, { _csrf: token, ...newName }, asPdf(exe(), "certificate.pdf"));
+      expect(response.status).toBe(400);
+    }
+    const refused = await postNameForm(browser, { _csrf: token, ...newName }, asPdf(pdf()));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain("You need to wait before trying again");
+    expect(storedRequests(teacher.trn)).toEqual([]);
   });
 });

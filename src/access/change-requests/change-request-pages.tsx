@@ -212,3 +212,18 @@ export function RequestNotFoundPage(props: { brand: ServiceBrand }): JSX.Element
     </Page>
   );
 }
+
+/** Too many change requests sent by one teacher in a short time (changeRequestsPerHour). */
+export function TooManyChangeRequestsPage(props: { brand: ServiceBrand; retryAt: number }): JSX.Element {
+  // Rounded up to the minute, so "try again after 3:45pm" is never too early.
+  const at = new Date(Math.ceil(props.retryAt / 60_000) * 60_000)
+    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
+    .replace(" ", "");
+  return (
+    <Page title="You need to wait before trying again" brand={props.brand}>
+      <h1 class="govuk-heading-l">You need to wait before trying again</h1>
+      <p class="govuk-body">You have sent a lot of requests to change your details in a short time.</p>
+      <p class="govuk-body" safe>{`Try again after ${at}. Nothing you sent just now has been saved.`}</p>
+    </Page>
+  );
+}

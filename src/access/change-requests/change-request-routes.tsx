@@ -11,6 +11,7 @@ import { Elysia } from "elysia";
 import type { ServiceAppOptions } from "../../web/create-service-app";
 import { csrfTokenFor } from "../../web/csrf";
 import { formFields, htmlResponse, seeOther } from "../../web/html";
+import { MemoryRateLimiter } from "../../rate-limit/leaky-bucket";
 import { largestBodyLimit } from "../../web/request-body";
 import type { AccessContext } from "../context";
 import { ownTeacherRecord } from "../qualifications/own-record";
@@ -25,6 +26,7 @@ import {
   NameChangePage,
   RequestNotFoundPage,
   RequestSentPage,
+  TooManyChangeRequestsPage,
   TooManyRequestsPage,
 } from "./change-request-pages";
 import type { FormErrors } from "./form-fields";
@@ -55,7 +57,15 @@ export function changeRequestUploadPages(ctx: AccessContext): NonNullable<Servic
   };
 }
 
+/**
+ * Sends (each carrying up to 10 MB) per teacher per hour: records keeps at most 3 open requests,
+ * but every send still costs an upload, a file-type check and a call to records.
+ */
+export const changeRequestsPerHour = 10;
+
 export function changeRequestRoutes(ctx: AccessContext) {
+  const sendsPerTeacher = new MemoryRateLimiter({ limit: changeRequestsPerHour, windowMs: 60 * 60_000 });
+
   /** Sends the request to records: on to the confirmation, or the form again with records' errors, or the page that explains. */
   async function send(
     session: AccessSession,
@@ -64,6 +74,12 @@ export function changeRequestRoutes(ctx: AccessContext) {
     body: unknown,
     formAgain: (errors: FormErrors) => Response,
   ): Promise<Response> {
+    const allowed = sendsPerTeacher.hit(session.sub);
+    if (!allowed.allowed) {
+      ctx.log.warn("change_request_rate_limited", { sub: session.sub });
+      const retryAfter = String(Math.max(1, Math.ceil((allowed.retryAt - Date.now()) / 1000)));
+      return htmlResponse(<TooManyChangeRequestsPage brand={ctx.brand} retryAt={allowed.retryAt} />, 429, { "retry-after": retryAfter });
+    }
     const answer = await sendChangeRequest(ctx.config.urls.records, session.accessToken, kind, fields, evidenceFiles(body));
     if (answer.ok) {
       ctx.log.info("change_request_sent", { sub: session.sub, type: kind, caseReference: answer.caseReference });
