@@ -83,7 +83,9 @@ export function openApiDocument(options: OpenApiDocumentOptions): OpenApiDocumen
         ? { "application/problem+json": { schema: { $ref: componentRef("Problem") } } }
         : response.body
           ? { "application/json": { schema: ref(response.body, `${where} ${status}`) } }
-          : undefined;
+          : response.file
+            ? Object.fromEntries(response.file.map((type) => [type, { schema: { type: "string", contentMediaType: type } }]))
+            : undefined;
       responses[status] = { description: response.description, headers, ...(content ? { content } : {}) };
     }
     const flows = op.tokenFor === "teacher" ? "teacher" : "client";

@@ -13,6 +13,8 @@ export interface OperationResponse {
   body?: z.ZodType;
   /** The body is application/problem+json (components.schemas.Problem). */
   problem?: boolean;
+  /** The body is a file of one of these media types (e.g. a download), not JSON. */
+  file?: readonly string[];
 }
 
 export interface ApiOperation<

@@ -15,6 +15,8 @@ export const recordsErrors = {
   /** Ours: PUT /v2/teachers/{trn}/eyts with a date other than the one recorded. */
   eytsDateConflict: { errorCode: 10052, status: 409, title: "Teacher already has a different EYTS date." },
   changeRequestUnchanged: { errorCode: 10051, status: 400, title: "The requested value is what the record already holds." },
+  /** Ours: support approving or rejecting a change request already decided. */
+  changeRequestClosed: { errorCode: 10053, status: 409, title: "The change request is already closed." },
 } as const;
 
 export type RecordsError = keyof typeof recordsErrors;

@@ -2,6 +2,17 @@
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
 import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
+import {
+  approveChangeRequest,
+  changeRequestDecisionBody,
+  changeRequestDetailSchema,
+  getChangeRequest,
+  getChangeRequestEvidence,
+  getTeacherSupportSummary,
+  invitationSchema,
+  rejectChangeRequest,
+  teacherSupportSummarySchema,
+} from "./support/support-schemas";
 import { getOwnRecord, getTeacher, initialTeacherTrainingSchema, ownRecordSchema, pendingDetailChangeSchema, teacherRecordSchema } from "./teachers/teacher-schemas";
 
 export function recordsApiDocument(urls: { records: string; identity: string }) {
@@ -18,6 +29,8 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       "induction:write": "Record a teacher's induction (appropriate bodies).",
       "teachers:read": "Read any teacher's record.",
       "dqt:read": "A signed-in teacher reads their own record.",
+      "support:read": "Support staff (through Teacher ID's console) read a teacher's open change requests, invitations and evidence.",
+      "support:write": "Support staff (through Teacher ID's console) approve or reject change requests.",
     },
     components: {
       IttOutcome: ittOutcomeBody,
@@ -32,7 +45,23 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       Induction: inductionBody,
       InductionResult: inductionResult,
       InitialTeacherTraining: initialTeacherTrainingSchema,
+      TeacherSupportSummary: teacherSupportSummarySchema,
+      Invitation: invitationSchema,
+      ChangeRequest: changeRequestDetailSchema,
+      ChangeRequestDecision: changeRequestDecisionBody,
     },
-    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord],
+    operations: [
+      putIttOutcome,
+      putQts,
+      putEyts,
+      putInduction,
+      getTeacher,
+      getOwnRecord,
+      getTeacherSupportSummary,
+      getChangeRequest,
+      getChangeRequestEvidence,
+      approveChangeRequest,
+      rejectChangeRequest,
+    ],
   });
 }

@@ -30,6 +30,7 @@ import type { RecordsConfig } from "./settings";
 import { RecordsStartPage } from "./start-page";
 import { changeRequestRoutes } from "./change-requests/change-request-routes";
 import { teacherRoutes } from "./teachers/teacher-routes";
+import { supportRoutes } from "./support/support-routes";
 
 export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ config, logger }) => {
   const log = logger.child({ service: "records" });
@@ -120,6 +121,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .use(teacherRoutes({ db, door }))
     .use(identityEventRoutes({ db, secret: () => identityWebhookSecret(config), logger: log }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
+    .use(supportRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));
   const announce: string[] = [];

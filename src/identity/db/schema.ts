@@ -230,6 +230,23 @@ export const deletedAccounts = sqliteTable("deleted_accounts", {
 });
 
 /**
+ * An account merged into another by support (src/identity/support/): its sub, never issued again
+ * (the migration adds a trigger, as for deleted_accounts), the survivor's sub, and the SHA-256 of
+ * the merged account's email address (lower-cased), so that a sign-in with that address can say
+ * where the account went without keeping the address itself.
+ */
+export const mergedAccounts = sqliteTable(
+  "merged_accounts",
+  {
+    sub: text("sub").primaryKey(),
+    mergedIntoSub: text("merged_into_sub").notNull(),
+    emailHash: text("email_hash").notNull(),
+    mergedAt: integer("merged_at").notNull(),
+  },
+  (t) => [index("merged_accounts_email").on(t.emailHash, t.mergedAt)],
+);
+
+/**
  * A change on /account waiting for its security code: a new email address or mobile number, or a
  * deletion. One per identity session; it goes with the session (sign-out) or the account.
  */

@@ -52,7 +52,8 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
     identity: {
       name: "Teacher ID",
       grantTypes: ["client_credentials"],
-      scopes: ["teachers:read"],
+      // support:read / support:write: the support console reading and deciding at records (held by no other client).
+      scopes: ["teachers:read", "support:read", "support:write"],
       redirectUris: [],
       postLogoutRedirectUris: [],
       rateLimit: internalClientRateLimit,

@@ -27,9 +27,9 @@ export type CreateChangeRequestResult =
   | { ok: true; change: PendingDetailChange; emailed: boolean }
   | { ok: false; reason: "teacherNotFound" | "multipleTeachers" | "tooManyOpen" | "unchanged" };
 
-type ChangeRequestRow = typeof changeRequests.$inferSelect;
+export type ChangeRequestRow = typeof changeRequests.$inferSelect;
 
-function requestedValues(row: ChangeRequestRow): RequestedValues {
+export function requestedValues(row: ChangeRequestRow): RequestedValues {
   return row.type === "dateOfBirth"
     ? { dateOfBirth: row.requestedDateOfBirth ?? "" }
     : { firstName: row.requestedFirstName ?? "", middleName: row.requestedMiddleName, lastName: row.requestedLastName ?? "" };

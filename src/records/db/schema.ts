@@ -100,6 +100,10 @@ export const changeRequests = sqliteTable(
     requestedBy: text("requested_by").notNull(),
     createdAt: integer("created_at").notNull(),
     closedAt: integer("closed_at"),
+    /** Who approved or rejected it: identity's staff member, as `staff:<id>`. */
+    decidedBy: text("decided_by"),
+    /** Why: given by staff on every approval and rejection; a rejection's is told to the teacher. */
+    decisionReason: text("decision_reason"),
   },
   (t) => [index("change_requests_teacher_status").on(t.teacherId, t.status)],
 );
