@@ -35,7 +35,7 @@ export const internalClients: Record<ServiceName, InternalClient> = {
 /** Where identity delivers its events to records (Standard Webhooks), and which ones records consumes. */
 export const recordsWebhook = {
   path: "/webhooks/identity",
-  events: ["UserRegistered", "TrnBound", "UserUpdated", "UserMerged", "UserDeleted"],
+  events: ["UserRegistered", "TrnBound", "TrnRemoved", "UserUpdated", "UserMerged", "UserDeleted"],
 } as const;
 
 export interface ClientCredentials {

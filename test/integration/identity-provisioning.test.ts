@@ -52,7 +52,7 @@ describe("provisioning on start", () => {
       const [subscription, ...others] = listSubscriptions(db);
       db.$client.close();
       expect(others).toEqual([]);
-      expect(subscription).toMatchObject({ url: `${system.urls.records}/webhooks/identity`, events: "UserRegistered,TrnBound,UserUpdated,UserMerged,UserDeleted", disabledAt: null });
+      expect(subscription).toMatchObject({ url: `${system.urls.records}/webhooks/identity`, events: "UserRegistered,TrnBound,TrnRemoved,UserUpdated,UserMerged,UserDeleted", disabledAt: null });
       expect(decryptSecret(vault.webhookSecretKey, subscription!.id, subscription!.secretEncrypted)).toBe(saved.identityWebhookSecret!);
       expect(access.grantTypes).toContain("authorization_code");
       expect(access.scopes).toEqual(["openid", "email", "phone", "profile", "trn", "dqt:read", "teachers:read"]);

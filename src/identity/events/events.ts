@@ -27,8 +27,13 @@ export type EventType =
   | "UserSignedIn"
   /** A TRN token was issued (subject `trn:<trn>`): payload `{ clientId, trn, expiresAt }`, never the token. */
   | "TrnTokenIssued"
-  /** Two accounts became one (not yet emitted: there is no merge yet). */
+  /**
+   * Support merged this account (the subject, now gone) into another: payload `{ sub, mergedIntoSub,
+   * trnMoved, grantsRevoked, sessionsEnded, reason }`; subscribers get `{ sub, mergedIntoSub }`.
+   */
   | "UserMerged"
+  /** Support removed the account's TRN: payload `{ trn, reason }`. */
+  | "TrnRemoved"
   /** identity's signing keys were replaced (subject `identity`): payload `{ kids }`. */
   | "SigningKeyRotated"
   /** A client was added, removed, or had its secret, scopes or rate limit changed (subject `client:<id>`): payload `{ change, ... }`. */
@@ -39,6 +44,7 @@ export const eventTypes: readonly EventType[] = [
   "UserSignedIn",
   "TrnTokenIssued",
   "TrnBound",
+  "TrnRemoved",
   "UserUpdated",
   "UserMerged",
   "UserDeleted",
@@ -50,7 +56,7 @@ export const eventTypes: readonly EventType[] = [
 
 export interface NewEvent {
   type: EventType;
-  /** Who made the change, from actor: `account:<sub>`, `client:<client_id>` (later `staff:<id>`). */
+  /** Who made the change, from actor: `account:<sub>`, `client:<client_id>`, `staff:<id>`. */
   actor: string;
   /** The account the change is about (its sub). */
   subject: string;
@@ -66,6 +72,8 @@ export interface StoredEvent extends Required<NewEvent> {
 export const actor = {
   account: (sub: string) => `account:${sub}`,
   client: (clientId: string) => `client:${clientId}`,
+  /** A support console staff member (src/identity/support/); their reason is in the payload. */
+  staff: (staffId: string) => `staff:${staffId}`,
   /** Someone with the database and the key (the teacher-id command line). */
   operator: () => "operator:cli",
   /** identity itself (e.g. `serve` provisioning its internal clients). */

@@ -11,9 +11,10 @@
 import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
 import type { IdentityDatabaseFile } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
-import { findAccountByEmail } from "../accounts/accounts";
+import { findAccountByEmail, partlyMaskEmail } from "../accounts/accounts";
+import { survivorForMergedEmail } from "../accounts/merged-accounts";
 import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
-import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
+import { mergedAccountEmail, noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
 type Limits = SecurityCodeSettings;
@@ -36,7 +37,8 @@ function limitsFor(config: Limits, action: "send" | "check", kind: string, desti
 
 /**
  * Emails a sign-in code when the address has an account, and a "you do not have an account" email
- * when it has none. The caller's reply is the same either way: no page reveals which. Both ways do
+ * when it has none (or, for the address of an account support merged into another, an email
+ * naming that account's address). The caller's reply is the same either way: no page reveals which. Both ways do
  * the same database work (issue 11, item 5): an address with no account gets a code too, which is
  * never sent, so nobody knows it, and which can sign no one in (the code step needs the account).
  * It also dies after 5 wrong tries, as a real one does, so the code page cannot tell them apart.
@@ -47,9 +49,18 @@ export function sendSignInCode(db: IdentityDatabaseFile, config: Limits, input: 
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
     const account = findAccountByEmail(tx, input.email);
     const { id, code } = issueSecurityCode(tx, { purpose: "email_sign_in", destination: input.email }, now);
-    enqueueEmail(tx, account ? signInCodeEmail(input.email, code) : noAccountEmail(input.email), now);
+    enqueueEmail(tx, account ? signInCodeEmail(input.email, code) : noAccountOrMergedEmail(tx, input.email), now);
     return { sent: true, codeId: id };
   });
+}
+
+/**
+ * An address with no account: if support merged its account into another, the email says so and
+ * names the other account's address (partly masked) to sign in with; the page is the same either way.
+ */
+function noAccountOrMergedEmail(db: IdentityDatabaseFile | Parameters<typeof survivorForMergedEmail>[0], email: string): EmailMessage {
+  const survivor = survivorForMergedEmail(db, email);
+  return survivor ? mergedAccountEmail(email, partlyMaskEmail(survivor.email)) : noAccountEmail(email);
 }
 
 /**

@@ -3,6 +3,7 @@
 import signInCode from "../../../templates/email/sign-in-code.txt" with { type: "text" };
 import noAccount from "../../../templates/email/sign-in-code.no-account.txt" with { type: "text" };
 import newLink from "../../../templates/email/sign-in-code.new-link.txt" with { type: "text" };
+import mergedAccount from "../../../templates/email/sign-in-code.merged-account.txt" with { type: "text" };
 import registrationEmailCode from "../../../templates/email/registration-email-code.txt" with { type: "text" };
 import phoneCode from "../../../templates/sms/phone-code.txt" with { type: "text" };
 import type { EmailMessage, SmsMessage } from "../../outbox/enqueue";
@@ -21,6 +22,8 @@ export const emailFromTemplate = email;
 
 export const signInCodeEmail = (to: string, code: string) => email(signInCode, to, { code });
 export const noAccountEmail = (to: string) => email(noAccount, to, {});
+/** To an address whose account support merged into another: names that account's address, partly masked. */
+export const mergedAccountEmail = (to: string, survivorEmailMasked: string) => email(mergedAccount, to, { survivorEmail: survivorEmailMasked });
 /** `lifetime` in words, as src/mail/time-in-words.ts says it ("30 days", "5:30pm on 1 July 2026"). */
 export const newLinkEmail = (to: string, link: string, lifetime: { validFor: string; expiresAt: string }) =>
   email(newLink, to, { link, ...lifetime });

@@ -31,7 +31,7 @@ const insertToken = perConnection((db: IdentityDb) =>
 export function issueTrnToken(
   db: IdentityDb,
   input: CreateTrnToken & { clientId: string },
-  options: { ttlMs: number; now?: number },
+  options: { ttlMs: number; now?: number; by?: { actor: string; reason: string } },
 ): IssuedTrnToken {
   const now = options.now ?? Date.now();
   const token = randomToken();
@@ -39,7 +39,13 @@ export function issueTrnToken(
   insertToken(db).run({ tokenHash: sha256(token), trn: input.trn, email: input.email, clientId: input.clientId, createdAt: now, expiresAt });
   recordEvent(
     db,
-    { type: "TrnTokenIssued", actor: actor.client(input.clientId), subject: subject.trn(input.trn), payload: { clientId: input.clientId, trn: input.trn, expiresAt } },
+    {
+      type: "TrnTokenIssued",
+      // The client that asked, or a staff member sending a new link (with their reason).
+      actor: options.by?.actor ?? actor.client(input.clientId),
+      subject: subject.trn(input.trn),
+      payload: { clientId: input.clientId, trn: input.trn, expiresAt, ...(options.by ? { reason: options.by.reason } : {}) },
+    },
     now,
   );
   return { trn: input.trn, email: input.email, trnToken: token, expiresUtc: new Date(expiresAt).toISOString() };

@@ -100,12 +100,13 @@ export type BindTrnOutcome =
 /**
  * Binds `trn` to the account `sub`, after records confirms a teacher has it. The binding and its
  * TrnBound event are one transaction: both happen or neither. A TRN is never taken from another
- * account, and an account's TRN is never replaced.
+ * account, and an account's TRN is never replaced. `by` names a staff member and their reason
+ * (src/identity/support/) instead of the client.
  */
 export async function bindTrn(
   db: IdentityDatabaseFile,
   teacherExists: TeacherCheck,
-  input: { sub: string; trn: string; clientId: string },
+  input: { sub: string; trn: string; clientId: string | null; by?: { actor: string; reason: string } },
   now = () => Date.now(),
 ): Promise<BindTrnOutcome> {
   // Cheap refusals first, so records is asked only about a binding that could happen.
@@ -129,7 +130,9 @@ export async function bindTrn(
       if (account.trn !== null) return { kind: "account-has-other-trn" };
       const at = now();
       if (!attachTrn(tx, account.id, input.trn, at)) return { kind: "account-has-other-trn" };
-      recordEvent(tx, { type: "TrnBound", actor: actor.client(input.clientId), subject: account.id, payload: { trn: input.trn } }, at);
+      // A client (Users API), or a staff member with their reason (the support console).
+      const by = input.by ?? { actor: actor.client(input.clientId ?? "unknown"), reason: undefined };
+      recordEvent(tx, { type: "TrnBound", actor: by.actor, subject: account.id, payload: { trn: input.trn, ...(by.reason ? { reason: by.reason } : {}) } }, at);
       return { kind: "bound", account: findAccountById(tx, account.id)! };
     });
   } catch (error) {

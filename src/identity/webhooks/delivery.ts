@@ -42,6 +42,11 @@ export function webhookMessage(db: IdentityDb, event: typeof events.$inferSelect
     };
   }
   if (event.type === "UserDeleted") return { ...base, data: { sub: event.subject } };
+  // A merged account is gone: subscribers learn where it went, never the staff member's reason.
+  if (event.type === "UserMerged") {
+    const payload = JSON.parse(event.payload) as { mergedIntoSub?: unknown };
+    return { ...base, data: { sub: event.subject, mergedIntoSub: payload.mergedIntoSub ?? null } };
+  }
   return { ...base, data: JSON.parse(event.payload) };
 }
 
