@@ -55,6 +55,11 @@ describe("the documents", () => {
     expect(operationIn(documents.records, getOwnRecord).security).toEqual([{ teacherToken: ["dqt:read"] }]);
     expect(Object.keys(documents.identity.paths).sort()).toEqual(["/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/trn", "/trn-tokens"]);
     expect(Object.keys(documents.records.paths).sort()).toEqual([
+      "/v2/support/change-requests/{reference}",
+      "/v2/support/change-requests/{reference}/approve",
+      "/v2/support/change-requests/{reference}/evidence",
+      "/v2/support/change-requests/{reference}/reject",
+      "/v2/support/teachers/{trn}",
       "/v2/teachers/{trn}",
       "/v2/teachers/{trn}/eyts",
       "/v2/teachers/{trn}/induction",
