@@ -13,7 +13,7 @@ import { insertAccount, type Account } from "../../src/identity/accounts/account
 import { accounts, events, mergedAccounts, trnTokens } from "../../src/identity/db/schema";
 import { fetchTeacherRecordSummary, TeacherRecordSummary } from "../../src/identity/support/teacher-record-summary";
 import { createChangeRequest } from "../../src/records/change-requests/change-requests";
-import { changeRequests, teachers } from "../../src/records/db/schema";
+import { changeRequests, teacherIdAccounts, teachers } from "../../src/records/db/schema";
 import { awardInvitation } from "../../src/records/invitations/award-invitation";
 import { enqueueMessage } from "../../src/outbox/enqueue";
 import { sha256 } from "../../src/security/tokens";
@@ -266,6 +266,11 @@ describe("merge two accounts", () => {
     const message = new Webhook(webhookSecret).verify(delivery.body, delivery.headers) as { type: string; data: unknown };
     expect(message.type).toBe("UserMerged");
     expect(message.data).toEqual({ sub: duplicate.id, mergedIntoSub: survivor.id });
+
+    // records (subscribed to identity's events) now has the survivor holding the TRN.
+    const holder = () => seed.recordsDb.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.trn, trn)).get()?.sub;
+    while (holder() !== survivor.id && Date.now() < deadline) await Bun.sleep(100);
+    expect(holder()).toBe(survivor.id);
 
     // Its sub is never issued again.
     expect(() => seed.identityDb.insert(accounts).values({ ...duplicate, email: "reuse@example.com", trn: null }).run()).toThrow(/merged account/);
