@@ -18,7 +18,9 @@ const noSuchRequest = () => problemResponse({ title: "Not found", status: 404, d
 /** `evidence.pdf` etc.: the stored name, made safe for the header (RFC 6266 / 5987). */
 export function attachmentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_") || "evidence";
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName || "evidence")}`;
+  // RFC 5987 attr-chars only: encodeURIComponent leaves ' ( ) * ! as they are.
+  const encoded = encodeURIComponent(fileName || "evidence").replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export function supportRoutes(options: { db: RecordsDatabase; door: BearerApiDoor; accessUrl: string; logger: Logger; onEmailEnqueued: () => void }) {
