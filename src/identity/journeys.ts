@@ -24,6 +24,7 @@ import type { JourneyDeps } from "./journey/journey-deps";
 import { newLinkRoutes } from "./new-link/new-link-routes";
 import { finishWithExistingAccount } from "./register/existing-account";
 import { createTeacherLookup } from "./register/records-client";
+import { recoveryRoutes } from "./recovery/recovery-routes";
 import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
@@ -65,6 +66,8 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
           journey.state.registration ? finishWithExistingAccount(register, journey, account) : finishJourney(deps, journey, account),
       }),
     )
+    // "I cannot access this email address": a code texted to the account's mobile, then its email change.
+    .use(recoveryRoutes(deps))
     .use(registerRoutes(register))
     .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }))
     .use(accountRoutes({ ...deps, findTeacher: register.findTeacher }));

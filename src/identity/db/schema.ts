@@ -164,7 +164,7 @@ export const securityCodes = sqliteTable(
   "security_codes",
   {
     id: text("id").primaryKey(),
-    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion", "registration_email"] }).notNull(),
+    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion", "registration_email", "sms_recovery"] }).notNull(),
     /** Lower-cased email address or E.164 phone number. */
     destination: text("destination").notNull(),
     codeHash: text("code_hash").notNull(),
