@@ -2,7 +2,17 @@
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
 import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
-import { getOwnRecord, getTeacher, initialTeacherTrainingSchema, ownRecordSchema, pendingDetailChangeSchema, teacherRecordSchema } from "./teachers/teacher-schemas";
+import {
+  dateOfBirthFromTeacherBody,
+  dateOfBirthFromTeacherResult,
+  getOwnRecord,
+  getTeacher,
+  initialTeacherTrainingSchema,
+  ownRecordSchema,
+  pendingDetailChangeSchema,
+  putDateOfBirthFromTeacher,
+  teacherRecordSchema,
+} from "./teachers/teacher-schemas";
 
 export function recordsApiDocument(urls: { records: string; identity: string }) {
   return openApiDocument({
@@ -18,6 +28,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       "induction:write": "Record a teacher's induction (appropriate bodies).",
       "teachers:read": "Read any teacher's record.",
       "dqt:read": "A signed-in teacher reads their own record.",
+      "date_of_birth:write": "Record the date of birth a teacher gave Teacher ID when their record had none (Teacher ID only).",
     },
     components: {
       IttOutcome: ittOutcomeBody,
@@ -32,7 +43,9 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       Induction: inductionBody,
       InductionResult: inductionResult,
       InitialTeacherTraining: initialTeacherTrainingSchema,
+      DateOfBirthFromTeacher: dateOfBirthFromTeacherBody,
+      DateOfBirthFromTeacherResult: dateOfBirthFromTeacherResult,
     },
-    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord],
+    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord, putDateOfBirthFromTeacher],
   });
 }

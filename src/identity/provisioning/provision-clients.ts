@@ -52,7 +52,8 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
     identity: {
       name: "Teacher ID",
       grantTypes: ["client_credentials"],
-      scopes: ["teachers:read"],
+      // date_of_birth:write: the date of birth a teacher gave while registering goes to records.
+      scopes: ["teachers:read", "date_of_birth:write"],
       redirectUris: [],
       postLogoutRedirectUris: [],
       rateLimit: internalClientRateLimit,
