@@ -56,6 +56,7 @@ describe("the documents", () => {
     expect(Object.keys(documents.identity.paths).sort()).toEqual(["/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/trn", "/trn-tokens"]);
     expect(Object.keys(documents.records.paths).sort()).toEqual([
       "/v2/teachers/{trn}",
+      "/v2/teachers/{trn}/date-of-birth-from-teacher",
       "/v2/teachers/{trn}/eyts",
       "/v2/teachers/{trn}/induction",
       "/v2/teachers/{trn}/itt-outcome",
@@ -103,6 +104,7 @@ describe("the response checker the API tests use", () => {
     middleName: null,
     lastName: "Taylor",
     dateOfBirth: "1999-01-02",
+    dateOfBirthProvenance: "dqt",
     email: null,
     qtsDate: null,
     qtsRoute: null,
