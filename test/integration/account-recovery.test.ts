@@ -98,7 +98,9 @@ describe("with a verified mobile", () => {
 
     const notice = await smtp.waitForMessage(teacher.email, { match: (m) => m.subject.includes("email address was changed") });
     expect(notice.text).toContain("Your account now uses");
+    expect(notice.text).toContain("signed in with a security code sent by text message to the mobile number ending 789");
     expect(notice.text).not.toContain(newEmail);
+    expect(notice.text).not.toMatch(/https?:\/\//);
   });
 
   test("a code that has expired, or was guessed wrong 5 times, signs nobody in", async () => {

@@ -70,6 +70,8 @@ export const sessions = sqliteTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     authTime: integer("auth_time").notNull(),
+    /** How the sign-in was proved when not the usual way: "sms-recovery" (a code texted because the email could not be used). */
+    signedInWith: text("signed_in_with"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },

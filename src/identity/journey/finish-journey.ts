@@ -55,7 +55,7 @@ export function finishJourney(
     let session = options.signedInSession;
     let sessionCookie: string | null = null;
     if (!session) {
-      const created = createSession(deps.db, account.id, { secure: deps.secure, now });
+      const created = createSession(deps.db, account.id, { secure: deps.secure, now, signedInWith: options.method });
       session = created.session;
       sessionCookie = created.setCookie;
     }
