@@ -1,10 +1,14 @@
-// "I cannot access this email address" in Chromium, under the real CSP: from the sign-in page to
+// Issue 19. "I cannot access this email address" in Chromium, under the real CSP: from the sign-in page to
 // the email change, clicking what a teacher clicks. Each new page is screenshotted
 // (test-artifacts/screenshots/recovery-*), axe-checked (serious or critical findings fail),
 // reflow-checked at 320px and free of console problems. The attacks, limits and the "without a
 // mobile" cases run on the built binary (test/integration/account-recovery.test.ts).
+// And access's "Your details" with a date of birth the teacher gave (item 3; its journey through
+// identity's outbox to records is test/integration/date-of-birth-from-teacher.test.ts).
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import type { Locator, Page } from "playwright-core";
+import { teachers } from "../../src/records/db/schema";
 import { browserTestTimeoutMs, checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
 import { devMailboxCode } from "../helpers/identity-journey";
 import { seeding, type Seeding } from "../helpers/access-seed";
@@ -75,4 +79,17 @@ test("from the sign-in page to the email change, with a code texted to the accou
   await expectPage(other, "We cannot text you a security code", "no-mobile");
   expect(await mainText(other.page)).toContain("qts.enquiries@education.gov.uk");
 
+});
+
+test("access's Your details: a date of birth the teacher gave is shown with \"Given by you, not yet checked\"", async () => {
+  const teacher = { trn: "4950002", firstName: "Noor", lastName: "Haddad", dateOfBirth: "1990-03-27", email: "noor.haddad@example.com", qtsDate: "2026-07-01" };
+  seed.teacher(teacher);
+  seed.recordsDb.update(teachers).set({ dateOfBirthProvenance: "teacher", dateOfBirthGivenAt: Date.now() }).where(eq(teachers.trn, teacher.trn)).run();
+  const testPage = await browser.newPage();
+  const [name, value] = seed.signedInAtIdentity(teacher).split("=");
+  await testPage.context.addCookies([{ name, value, url: system.urls.identity }]);
+  await testPage.page.goto(`${system.urls.access}/sign-in`);
+  expect(testPage.page.url()).toBe(`${system.urls.access}/qualifications`);
+  expect(await mainText(testPage.page)).toContain("Date of birth 27 March 1990 Given by you, not yet checked");
+  await checkPage(testPage, "details-date-of-birth-from-teacher");
 });
