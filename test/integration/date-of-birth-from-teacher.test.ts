@@ -102,6 +102,10 @@ describe("registration of a teacher whose record has no date of birth", () => {
     expect(url).toBe(`${served.urls.access}/qualifications`);
     const text = pageText(await response.text());
     expect(text).toContain("Date of birth 27 March 1990 Given by you, not yet checked");
+
+    // Teacher ID's own account page reads the record too, and says the same.
+    await browser.get("/account");
+    expect(pageText(browser.html)).toContain("Date of birth 27 March 1990 (given by you, not yet checked)");
   });
 
   test("records down when the account is made: the date reaches records once it is back", async () => {

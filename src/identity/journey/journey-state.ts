@@ -7,6 +7,8 @@ export interface TeacherNames {
   middleName: string | null;
   lastName: string | null;
   dateOfBirth: string | null;
+  /** True when that date is the teacher's own earlier answer (records' provenance "teacher"), not yet checked. */
+  dateOfBirthFromTeacher?: boolean;
 }
 
 export interface RegistrationAnswers {
