@@ -9,6 +9,7 @@ import m4 from "./0004_account_page.sql" with { type: "text" };
 import m5 from "./0005_api_rate_limit.sql" with { type: "text" };
 import m6 from "./0006_slim_diamondback.sql" with { type: "text" };
 import m7 from "./0007_merged_accounts.sql" with { type: "text" };
+import m8 from "./0008_session_signed_in_with.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -19,4 +20,5 @@ export const migrations = embeddedMigrations(journal, {
   "0005_api_rate_limit": m5,
   "0006_slim_diamondback": m6,
   "0007_merged_accounts": m7,
+  "0008_session_signed_in_with": m8,
 });

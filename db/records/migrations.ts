@@ -8,6 +8,7 @@ import m3 from "./0003_change_requests.sql" with { type: "text" };
 import m4 from "./0004_awards_and_qualifications.sql" with { type: "text" };
 import m5 from "./0005_teacher_id_accounts.sql" with { type: "text" };
 import m6 from "./0006_change_request_decisions.sql" with { type: "text" };
+import m7 from "./0007_teacher_date_of_birth_provenance.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -17,4 +18,5 @@ export const migrations = embeddedMigrations(journal, {
   "0004_awards_and_qualifications": m4,
   "0005_teacher_id_accounts": m5,
   "0006_change_request_decisions": m6,
+  "0007_teacher_date_of_birth_provenance": m7,
 });

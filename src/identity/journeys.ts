@@ -22,8 +22,10 @@ import { finishJourney } from "./journey/finish-journey";
 import { createJourneyCleanupWorker } from "./journey/journey-cleanup";
 import type { JourneyDeps } from "./journey/journey-deps";
 import { newLinkRoutes } from "./new-link/new-link-routes";
+import { dateOfBirthToRecordsHandler, dateOfBirthToRecordsKind } from "./register/date-of-birth-to-records";
 import { finishWithExistingAccount } from "./register/existing-account";
 import { createTeacherLookup } from "./register/records-client";
+import { recoveryRoutes } from "./recovery/recovery-routes";
 import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
@@ -33,18 +35,28 @@ import { webhookHandler } from "./webhooks/delivery";
 export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabaseFile; brand: ServiceBrand; webhookSecretKey: Buffer }) {
   const { config, logger, db, brand } = options;
   const mailer = createMailer(config, logger);
-  const worker = createOutboxWorker({
-    name: "identity-outbox",
-    db,
-    logger,
-    timing: outboxTimingFromConfig(config),
-    handlers: { ...redactAfterSending(mailHandlers(mailer, logger)), [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger }) },
-  });
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,
     // Read when first needed: `serve` provisions these credentials as identity starts.
     credentials: () => internalClientCredentials(config, "identity"),
     scope: "teachers:read",
+  });
+  // The date of birth a teacher gave while registering (their record had none), sent to records.
+  const dateOfBirthTokens = createClientCredentialsTokenSource({
+    tokenUrl: `${config.urls.identity}/token`,
+    credentials: () => internalClientCredentials(config, "identity"),
+    scope: "date_of_birth:write",
+  });
+  const worker = createOutboxWorker({
+    name: "identity-outbox",
+    db,
+    logger,
+    timing: outboxTimingFromConfig(config),
+    handlers: {
+      ...redactAfterSending(mailHandlers(mailer, logger)),
+      [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger }),
+      [dateOfBirthToRecordsKind]: dateOfBirthToRecordsHandler({ recordsUrl: config.urls.records, tokens: dateOfBirthTokens, logger }),
+    },
   });
   const deps: JourneyDeps = {
     db,
@@ -65,6 +77,8 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
           journey.state.registration ? finishWithExistingAccount(register, journey, account) : finishJourney(deps, journey, account),
       }),
     )
+    // "I cannot access this email address": a code texted to the account's mobile, then its email change.
+    .use(recoveryRoutes(deps))
     .use(registerRoutes(register))
     .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }))
     .use(accountRoutes({ ...deps, findTeacher: register.findTeacher }));

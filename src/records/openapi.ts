@@ -13,7 +13,17 @@ import {
   rejectChangeRequest,
   teacherSupportSummarySchema,
 } from "./support/support-schemas";
-import { getOwnRecord, getTeacher, initialTeacherTrainingSchema, ownRecordSchema, pendingDetailChangeSchema, teacherRecordSchema } from "./teachers/teacher-schemas";
+import {
+  dateOfBirthFromTeacherBody,
+  dateOfBirthFromTeacherResult,
+  getOwnRecord,
+  getTeacher,
+  initialTeacherTrainingSchema,
+  ownRecordSchema,
+  pendingDetailChangeSchema,
+  putDateOfBirthFromTeacher,
+  teacherRecordSchema,
+} from "./teachers/teacher-schemas";
 
 export function recordsApiDocument(urls: { records: string; identity: string }) {
   return openApiDocument({
@@ -31,6 +41,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       "dqt:read": "A signed-in teacher reads their own record.",
       "support:read": "Support staff (through Teacher ID's console) read a teacher's open change requests, invitations and evidence.",
       "support:write": "Support staff (through Teacher ID's console) approve or reject change requests.",
+      "date_of_birth:write": "Record the date of birth a teacher gave Teacher ID when their record had none (Teacher ID only).",
     },
     components: {
       IttOutcome: ittOutcomeBody,
@@ -49,6 +60,8 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       Invitation: invitationSchema,
       ChangeRequest: changeRequestDetailSchema,
       ChangeRequestDecision: changeRequestDecisionBody,
+      DateOfBirthFromTeacher: dateOfBirthFromTeacherBody,
+      DateOfBirthFromTeacherResult: dateOfBirthFromTeacherResult,
     },
     operations: [
       putIttOutcome,
@@ -57,6 +70,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       putInduction,
       getTeacher,
       getOwnRecord,
+      putDateOfBirthFromTeacher,
       getTeacherSupportSummary,
       getChangeRequest,
       getChangeRequestEvidence,

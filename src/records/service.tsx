@@ -118,7 +118,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     )
     .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(awardRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
-    .use(teacherRoutes({ db, door }))
+    .use(teacherRoutes({ db, door, logger: log }))
     .use(identityEventRoutes({ db, secret: () => identityWebhookSecret(config), logger: log }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(supportRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))

@@ -321,6 +321,7 @@ describe("GET /v2/teachers/{trn} and GET /v3/teacher", () => {
     middleName: null,
     lastName: `Taylor-${trn}`,
     dateOfBirth: "1999-01-02",
+    dateOfBirthProvenance: "dqt",
     email: `teacher.${trn}@example.com`,
     qtsDate: null,
     qtsRoute: null,

@@ -45,7 +45,7 @@ function Card(props: { title: string; action?: { href: string; text: string }; c
 }
 
 /** A detail the teacher may ask to correct, with the open requests to change it. */
-function DetailRow(props: { label: string; value: string; pending: PendingDetailChange[] }): JSX.Element {
+function DetailRow(props: { label: string; value: string; pending: PendingDetailChange[]; note?: string }): JSX.Element {
   return (
     <div class="govuk-summary-list__row">
       <dt class="govuk-summary-list__key" safe>
@@ -53,6 +53,13 @@ function DetailRow(props: { label: string; value: string; pending: PendingDetail
       </dt>
       <dd class="govuk-summary-list__value">
         <span safe>{props.value}</span>
+        {props.note ? (
+          <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0" safe>
+            {props.note}
+          </p>
+        ) : (
+          ""
+        )}
         {props.pending.map((change) => (
           <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0" safe>
             {`Change requested on ${formatUkDate(change.createdUtc)} (case reference ${change.caseReference})`}
@@ -253,7 +260,13 @@ export function QualificationsPage(props: {
       <h2 class="govuk-heading-m">Your details</h2>
       <dl class="govuk-summary-list">
         <DetailRow label="Name" value={name || notKnown} pending={pending("name")} />
-        <DetailRow label="Date of birth" value={date(teacher.dateOfBirth)} pending={pending("dateOfBirth")} />
+        <DetailRow
+          label="Date of birth"
+          value={date(teacher.dateOfBirth)}
+          pending={pending("dateOfBirth")}
+          // The teacher's own answer when registering (the record had none): records has not checked it.
+          note={teacher.dateOfBirth && teacher.dateOfBirthProvenance === "teacher" ? "Given by you, not yet checked" : undefined}
+        />
         <Row label="Teacher reference number (TRN)" value={teacher.trn} />
       </dl>
       <p class="govuk-body">

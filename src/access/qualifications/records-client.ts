@@ -50,6 +50,8 @@ const teacherSchema = z
     middleName: z.string().nullish(),
     lastName: z.string().nullish(),
     dateOfBirth: z.string().nullish(),
+    /** "dqt" (the teaching record) or "teacher" (the teacher's own answer, not yet checked). */
+    dateOfBirthProvenance: z.string().nullish(),
     email: z.string().nullish(),
     qtsDate: z.string().nullish(),
     qtsRoute: z.string().nullish(),

@@ -2,6 +2,7 @@
 // notice to an old address must not offer anything that changes the account.
 import changeCode from "../../../templates/email/account-email-change-code.txt" with { type: "text" };
 import emailChanged from "../../../templates/email/account-email-changed.txt" with { type: "text" };
+import emailChangedAfterRecovery from "../../../templates/email/account-email-changed.after-recovery.txt" with { type: "text" };
 import deletionCode from "../../../templates/email/account-deletion-code.txt" with { type: "text" };
 import { partlyMaskEmail } from "../accounts/accounts";
 import { ukDateTime } from "../../mail/time-in-words";
@@ -12,5 +13,9 @@ export const emailChangeCodeEmail = (to: string, code: string) => emailFromTempl
 /** To the old address: the new one is partly masked (whoever reads the old inbox may not be the owner any more). */
 export const emailChangedNotice = (oldEmail: string, newEmail: string, at: number) =>
   emailFromTemplate(emailChanged, oldEmail, { newEmail: partlyMaskEmail(newEmail), when: ukDateTime(new Date(at)) });
+
+/** The same, when the change was made after signing in with a code texted to the account's mobile ("I cannot access this email address"). */
+export const emailChangedAfterRecoveryNotice = (oldEmail: string, newEmail: string, at: number, phoneEnding: string) =>
+  emailFromTemplate(emailChangedAfterRecovery, oldEmail, { newEmail: partlyMaskEmail(newEmail), when: ukDateTime(new Date(at)), phoneEnding });
 
 export const deletionCodeEmail = (to: string, code: string) => emailFromTemplate(deletionCode, to, { code });

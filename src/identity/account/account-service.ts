@@ -12,7 +12,7 @@ import type { JourneyDeps } from "../journey/journey-deps";
 import { revokeAccountGrants } from "../oidc/grants";
 import type { TeacherLookup } from "../register/records-client";
 import type { IdentitySession } from "../sessions/session";
-import { emailChangedNotice } from "./account-messages";
+import { emailChangedAfterRecoveryNotice, emailChangedNotice } from "./account-messages";
 import { clearPendingChange } from "./pending-changes";
 
 /** /account reads the teacher's official details from records (client credentials, teachers:read). */
@@ -32,7 +32,13 @@ export function changeEmail(db: IdentityDb, input: { account: Account; session: 
     db.transaction((tx) => {
       clearPendingChange(tx, input.session);
       tx.update(accounts).set({ email: newEmail, emailVerified: true, updatedAt: now }).where(eq(accounts.id, account.id)).run();
-      enqueueEmail(tx, emailChangedNotice(account.email, newEmail, now), now);
+      // After a recovery the old address is told how: with a code texted to the account's mobile.
+      const recovered = input.session.signedInWith === "sms-recovery" && account.phoneNumber !== null;
+      enqueueEmail(
+        tx,
+        recovered ? emailChangedAfterRecoveryNotice(account.email, newEmail, now, account.phoneNumber!.slice(-3)) : emailChangedNotice(account.email, newEmail, now),
+        now,
+      );
       recordEvent(
         tx,
         { type: "UserUpdated", actor: actor.account(account.id), subject: account.id, payload: { changes: { email: maskedChange("email", account.email, newEmail) } } },

@@ -23,7 +23,20 @@ function clientChanged(db: IdentityDb, clientId: string, by: string | undefined,
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
-export const machineScopes = ["trn_token:write", "itt_outcome:write", "qts:write", "induction:write", "teachers:read", "users:read", "users:write", "support:read", "support:write"] as const;
+export const machineScopes = [
+  "trn_token:write",
+  "itt_outcome:write",
+  "qts:write",
+  "induction:write",
+  "teachers:read",
+  /** records' PUT /v2/teachers/{trn}/date-of-birth-from-teacher: identity's own client only. */
+  "date_of_birth:write",
+  "users:read",
+  "users:write",
+  /** records' support API, for the support console: identity's own client only. */
+  "support:read",
+  "support:write",
+] as const;
 /**
  * The one user scope a machine client may hold: with users:read, `phone` lets the Users API return
  * phone numbers (without it, none is ever returned).

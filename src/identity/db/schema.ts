@@ -70,6 +70,8 @@ export const sessions = sqliteTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     authTime: integer("auth_time").notNull(),
+    /** How the sign-in was proved when not the usual way: "sms-recovery" (a code texted because the email could not be used). */
+    signedInWith: text("signed_in_with"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },
@@ -164,7 +166,7 @@ export const securityCodes = sqliteTable(
   "security_codes",
   {
     id: text("id").primaryKey(),
-    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion", "registration_email"] }).notNull(),
+    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion", "registration_email", "sms_recovery"] }).notNull(),
     /** Lower-cased email address or E.164 phone number. */
     destination: text("destination").notNull(),
     codeHash: text("code_hash").notNull(),

@@ -23,7 +23,11 @@ export type EventType =
   | "TrnBound"
   /** An account was created from a TRN token: payload `{ trn, clientId, withPhone }`. */
   | "UserRegistered"
-  /** A journey signed the account in (once per sign-in): payload `{ clientId, registration }`. */
+  /**
+   * A journey signed the account in (once per sign-in): payload `{ clientId, registration }`, and
+   * `method: "sms-recovery"` when the teacher signed in with a code texted to their mobile because
+   * they could not access their email address.
+   */
   | "UserSignedIn"
   /** A TRN token was issued (subject `trn:<trn>`): payload `{ clientId, trn, expiresAt }`, never the token. */
   | "TrnTokenIssued"

@@ -34,7 +34,12 @@ export function finishJourney(
   deps: JourneyDeps,
   journey: Journey,
   account: Account,
-  options: { signedInSession?: IdentitySession | null; outcome?: FinishedJourney["outcome"] } = {},
+  options: {
+    signedInSession?: IdentitySession | null;
+    outcome?: FinishedJourney["outcome"];
+    /** How the teacher proved who they are, when not the usual way (e.g. "sms-recovery"): in the UserSignedIn event. */
+    method?: string;
+  } = {},
 ): Response {
   // The same browser's other request (a double click) may have finished it since this one began.
   const repeat = repeatOfFinishedJourney(deps, journey);
@@ -50,7 +55,7 @@ export function finishJourney(
     let session = options.signedInSession;
     let sessionCookie: string | null = null;
     if (!session) {
-      const created = createSession(deps.db, account.id, { secure: deps.secure, now });
+      const created = createSession(deps.db, account.id, { secure: deps.secure, now, signedInWith: options.method });
       session = created.session;
       sessionCookie = created.setCookie;
     }
@@ -65,7 +70,11 @@ export function finishJourney(
     }
     // One sign-in, one event: a browser already signed in as this account is not signed in again.
     if (!options.signedInSession) {
-      const payload = { clientId: request?.clientId ?? null, registration: Boolean(journey.state.registration) };
+      const payload = {
+        clientId: request?.clientId ?? null,
+        registration: Boolean(journey.state.registration),
+        ...(options.method ? { method: options.method } : {}),
+      };
       recordEvent(deps.db, { type: "UserSignedIn", actor: actor.account(account.id), subject: account.id, payload }, now);
     }
     const sealed: SealedFinish = { location, sessionCookie };

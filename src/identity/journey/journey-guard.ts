@@ -73,3 +73,26 @@ export function withJourney(
     return journey ? handler(journey, ctx) : noJourney(deps, ctx);
   };
 }
+
+/**
+ * A journey's step table, as the guard needs it: whether a step can be shown now, and where the
+ * user should be instead. Sign-in and recovery each keep one (sign-in-steps.ts, recovery-steps.ts).
+ */
+export interface StepTable<Id extends string> {
+  path(id: Id): string;
+  canReach(id: Id, state: JourneyState): boolean;
+  current(state: JourneyState): Id;
+}
+
+/** An Elysia handler for one step: the browser's journey, then the table's "can this step be reached". */
+export function journeyStepRoute<Id extends string>(
+  deps: JourneyDeps,
+  table: StepTable<Id>,
+  id: Id,
+  handler: (journey: Journey, ctx: RouteContext) => Response | Promise<Response>,
+): (c: unknown) => Response | Promise<Response> {
+  return withJourney(deps, (journey, ctx) => {
+    if (!table.canReach(id, journey.state)) return seeOther(table.path(table.current(journey.state)));
+    return handler(journey, ctx);
+  });
+}

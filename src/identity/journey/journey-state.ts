@@ -7,6 +7,8 @@ export interface TeacherNames {
   middleName: string | null;
   lastName: string | null;
   dateOfBirth: string | null;
+  /** True when that date is the teacher's own earlier answer (records' provenance "teacher"), not yet checked. */
+  dateOfBirthFromTeacher?: boolean;
 }
 
 export interface RegistrationAnswers {
@@ -69,6 +71,16 @@ interface JourneyAnswers {
     email?: string;
     /** The security code emailed for this journey: only it is checked here. */
     codeId?: string;
+  };
+  /**
+   * "I cannot access this email address": the address the teacher gave, and, when its account has a
+   * verified mobile, the code texted to it (only that code is checked here) and the number's last 3
+   * digits for "ending 789". Without them the code page says how to get help instead.
+   */
+  recovery?: {
+    email: string;
+    codeId?: string;
+    phoneEnding?: string;
   };
   /** Set once the journey has signed someone in: nothing can be answered any more. */
   finished?: FinishedJourney;

@@ -53,7 +53,8 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
       name: "Teacher ID",
       grantTypes: ["client_credentials"],
       // support:read / support:write: the support console reading and deciding at records (held by no other client).
-      scopes: ["teachers:read", "support:read", "support:write"],
+      // date_of_birth:write: the date of birth a teacher gave while registering goes to records.
+      scopes: ["teachers:read", "support:read", "support:write", "date_of_birth:write"],
       redirectUris: [],
       postLogoutRedirectUris: [],
       rateLimit: internalClientRateLimit,

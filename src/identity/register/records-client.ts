@@ -40,6 +40,7 @@ export function createTeacherLookup(options: {
           middleName: text(body.middleName),
           lastName: text(body.lastName),
           dateOfBirth: dob && /^\d{4}-\d{2}-\d{2}$/.test(dob) ? dob : null,
+          dateOfBirthFromTeacher: body.dateOfBirthProvenance === "teacher",
         },
       };
     } catch (error) {

@@ -17,6 +17,7 @@ import {
   type Account,
   type NewAccount,
 } from "../accounts/accounts";
+import { enqueueDateOfBirthForRecords } from "./date-of-birth-to-records";
 
 /** Why a token cannot be bound to an account (each has its own page). */
 export type BindFailure =
@@ -97,7 +98,13 @@ export function bindTokenToAccount(db: IdentityDatabaseFile, input: { tokenHash:
  */
 export function createAccountWithToken(
   db: IdentityDatabaseFile,
-  input: { tokenHash: string; email?: string; account: Omit<NewAccount, "trn" | "email"> },
+  input: {
+    tokenHash: string;
+    email?: string;
+    account: Omit<NewAccount, "trn" | "email">;
+    /** The date of birth the teacher gave because their record had none: it goes to records too (outbox). */
+    dateOfBirthForRecords?: string;
+  },
   now = Date.now(),
 ): BindResult {
   return runBinding(db, (tx) => {
@@ -117,6 +124,7 @@ export function createAccountWithToken(
       throw error;
     }
     consume(tx, input.tokenHash, account.id, now);
+    if (input.dateOfBirthForRecords) enqueueDateOfBirthForRecords(tx, { trn: token.trn, dateOfBirth: input.dateOfBirthForRecords, accountId: account.id }, now);
     recordEvent(
       tx,
       { type: "UserRegistered", actor: actor.account(account.id), subject: account.id, payload: { trn: token.trn, clientId: token.clientId, withPhone: account.phoneNumber !== null } },

@@ -14,7 +14,7 @@ import type { SecurityCodeSettings } from "./settings";
 import { findAccountByEmail, partlyMaskEmail } from "../accounts/accounts";
 import { survivorForMergedEmail } from "../accounts/merged-accounts";
 import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
-import { mergedAccountEmail, noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
+import { mergedAccountEmail, noAccountEmail, phoneCodeSms, recoveryCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
 type Limits = SecurityCodeSettings;
@@ -93,6 +93,30 @@ export function sendPhoneCode(db: IdentityDatabaseFile, config: Limits, input: {
   });
 }
 
+export type RecoverySendResult =
+  | { sent: true; codeId: string; phoneEnding: string }
+  | { sent: false; noMobile: true }
+  | { sent: false; noMobile?: undefined; retryAt: number };
+
+/**
+ * "I cannot access this email address": texts a sign-in code to the verified mobile of the account
+ * with this email address. The limits are the email address's (per address and IP, per IP, the
+ * address's ceiling), and are spent whether or not there is an account or a mobile, so a refusal
+ * tells nobody which. Without a verified mobile nothing is sent.
+ */
+export function sendRecoveryCode(db: IdentityDatabaseFile, config: Limits, input: { email: string; ip: string }, now = Date.now()): RecoverySendResult {
+  return db.transaction((tx) => {
+    const limit = hitRateLimits(tx, limitsFor(config, "send", "sms-recovery", input.email, input.ip), now);
+    if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
+    const account = findAccountByEmail(tx, input.email);
+    const phone = account?.phoneNumberVerified ? account.phoneNumber : null;
+    if (!phone) return { sent: false, noMobile: true };
+    const { id, code } = issueSecurityCode(tx, { purpose: "sms_recovery", destination: phone }, now);
+    enqueueSms(tx, recoveryCodeSms(phone, code), now);
+    return { sent: true, codeId: id, phoneEnding: phone.slice(-3) };
+  });
+}
+
 export interface CodeToCheck {
   /** The id of the code this journey asked for (undefined: it asked for none, so nothing matches). */
   codeId: string | undefined;
@@ -108,7 +132,7 @@ export function verifyCode(
   input: CodeToCheck & { code: string },
   now = Date.now(),
 ): CodeCheck | { retryAt: number } {
-  const kind = input.purpose === "phone_verification" ? "sms" : "email";
+  const kind = input.purpose === "phone_verification" || input.purpose === "sms_recovery" ? "sms" : "email";
   const limit = hitRateLimits(db, limitsFor(config, "check", kind, input.destination, input.ip), now);
   if (!limit.allowed) return { retryAt: limit.retryAt };
   if (!input.codeId) return "none";

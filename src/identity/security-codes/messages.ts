@@ -6,6 +6,7 @@ import newLink from "../../../templates/email/sign-in-code.new-link.txt" with { 
 import mergedAccount from "../../../templates/email/sign-in-code.merged-account.txt" with { type: "text" };
 import registrationEmailCode from "../../../templates/email/registration-email-code.txt" with { type: "text" };
 import phoneCode from "../../../templates/sms/phone-code.txt" with { type: "text" };
+import recoveryCode from "../../../templates/sms/recovery-code.txt" with { type: "text" };
 import type { EmailMessage, SmsMessage } from "../../outbox/enqueue";
 
 function fill(template: string, values: Record<string, string>): string {
@@ -30,3 +31,5 @@ export const newLinkEmail = (to: string, link: string, lifetime: { validFor: str
 /** To the address a teacher chose instead of their link's while registering. */
 export const registrationEmailCodeEmail = (to: string, code: string) => email(registrationEmailCode, to, { code });
 export const phoneCodeSms = (to: string, code: string): SmsMessage => ({ to, text: fill(phoneCode, { code }).trim() });
+/** "I cannot access this email address": the code that signs the teacher in once, to change their email. */
+export const recoveryCodeSms = (to: string, code: string): SmsMessage => ({ to, text: fill(recoveryCode, { code }).trim() });

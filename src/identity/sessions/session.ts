@@ -16,17 +16,19 @@ export interface IdentitySession {
   accountId: string;
   /** When the user last proved who they are (for max_age and auth_time). */
   authTime: number;
+  /** "sms-recovery" when they signed in with a code texted because they could not use their email; else null. */
+  signedInWith?: string | null;
 }
 
 /** Creates a session for an account that has just signed in; returns its Set-Cookie header. */
 export function createSession(
   db: IdentityDatabaseFile,
   accountId: string,
-  options: { secure: boolean; now?: number },
+  options: { secure: boolean; now?: number; signedInWith?: string },
 ): { session: IdentitySession; setCookie: string } {
   const now = options.now ?? Date.now();
   const id = randomToken();
-  const session = { idHash: sha256(id), accountId, authTime: now };
+  const session = { idHash: sha256(id), accountId, authTime: now, signedInWith: options.signedInWith ?? null };
   db.transaction((tx) => {
     tx.insert(sessions).values({ ...session, createdAt: now, expiresAt: now + sessionLifetimeMs }).run();
     recordSignIn(tx, accountId, now);
@@ -40,7 +42,7 @@ export function createSession(
 // Read on every journey request: prepared once (see db/per-connection).
 const liveSession = perConnection((db: IdentityDatabaseFile) =>
   db
-    .select({ idHash: sessions.idHash, accountId: sessions.accountId, authTime: sessions.authTime })
+    .select({ idHash: sessions.idHash, accountId: sessions.accountId, authTime: sessions.authTime, signedInWith: sessions.signedInWith })
     .from(sessions)
     .where(and(eq(sessions.idHash, sql.placeholder("idHash")), gt(sessions.expiresAt, sql.placeholder("now"))))
     .prepare(),

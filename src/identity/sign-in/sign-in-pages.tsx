@@ -31,6 +31,11 @@ export function EmailPage(props: Common & { email?: string; error?: string; regi
         />
         <Button text="Continue" />
       </PostForm>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/recover">
+          I cannot access this email address
+        </a>
+      </p>
     </TwoThirdsPage>
   );
 }

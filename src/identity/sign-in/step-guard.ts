@@ -1,8 +1,7 @@
 // What every sign-in page runs first: the browser's journey, and the step table's "can this step
 // be reached" (no code page before an email address).
-import { seeOther } from "../../web/html";
 import type { Account } from "../accounts/accounts";
-import { withJourney, type RouteContext } from "../journey/journey-guard";
+import { journeyStepRoute, type RouteContext, type StepTable } from "../journey/journey-guard";
 import type { JourneyDeps } from "../journey/journey-deps";
 import type { Journey } from "../journey/journey-store";
 import { currentSignInStep, signInStep, type SignInStepId } from "./sign-in-steps";
@@ -20,9 +19,12 @@ export interface SignInDeps extends JourneyDeps {
   afterSignIn: AfterSignIn;
 }
 
+const table: StepTable<SignInStepId> = {
+  path: (id) => signInStep(id).path,
+  canReach: (id, state) => signInStep(id).canReach(state),
+  current: currentSignInStep,
+};
+
 export function signInStepRoute(deps: SignInDeps, id: SignInStepId, handler: SignInStepHandler) {
-  return withJourney(deps, (journey, ctx) => {
-    if (!signInStep(id).canReach(journey.state)) return seeOther(signInStep(currentSignInStep(journey.state)).path);
-    return handler(journey, ctx);
-  });
+  return journeyStepRoute(deps, table, id, handler);
 }

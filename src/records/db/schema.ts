@@ -26,6 +26,10 @@ export type QtsRoute = (typeof qtsRoutes)[number];
 export const ittResults = ["InTraining", "UnderAssessment", "Deferred", "DeferredForSkillsTests", "Pass", "Fail", "Withdrawn"] as const;
 export type IttResult = (typeof ittResults)[number];
 
+/** Where a teacher's date of birth came from (teachers.date_of_birth_provenance). */
+export const dateOfBirthProvenances = ["dqt", "teacher"] as const;
+export type DateOfBirthProvenance = (typeof dateOfBirthProvenances)[number];
+
 export const teachers = sqliteTable(
   "teachers",
   {
@@ -37,6 +41,14 @@ export const teachers = sqliteTable(
     lastName: text("last_name").notNull(),
     /** Null when DQT does not know it (some records lack one); identity then asks the teacher. */
     dateOfBirth: text("date_of_birth"),
+    /**
+     * Where date_of_birth came from: "dqt" (the teaching record: an import, the operator) or "teacher"
+     * (the teacher's answer while registering with Teacher ID, not yet checked). A teacher's answer
+     * never replaces a DQT date; a DQT date replaces a teacher's.
+     */
+    dateOfBirthProvenance: text("date_of_birth_provenance", { enum: dateOfBirthProvenances }).notNull().default("dqt"),
+    /** When the teacher gave it (provenance "teacher"). */
+    dateOfBirthGivenAt: integer("date_of_birth_given_at"),
     email: text("email"),
     qtsDate: text("qts_date"),
     /** How QTS was reached (qtsRoutes); null when DQT does not know. */

@@ -55,6 +55,7 @@ export function createIttOutcomeRecorder(db: RecordsDatabase): IttOutcomeRecorde
       id: teachers.id,
       trn: teachers.trn,
       dateOfBirth: teachers.dateOfBirth,
+      dateOfBirthProvenance: teachers.dateOfBirthProvenance,
       email: teachers.email,
       firstName: teachers.firstName,
       lastName: teachers.lastName,
@@ -86,7 +87,9 @@ export function createIttOutcomeRecorder(db: RecordsDatabase): IttOutcomeRecorde
         const found = teachersWithTrn.all({ trn: input.trn });
         if (found.length > 1) return { ok: false, error: "multipleTeachers" } as const;
         const teacher = found[0];
-        if (!teacher || teacher.dateOfBirth !== input.birthdate) return { ok: false, error: "teacherNotFound" } as const;
+        // Only a date from the teaching record identifies the teacher: a teacher's own answer is not checked yet.
+        if (!teacher || teacher.dateOfBirthProvenance !== "dqt" || teacher.dateOfBirth !== input.birthdate)
+          return { ok: false, error: "teacherNotFound" } as const;
 
         const pass = input.outcome === "Pass";
         if (pass && teacher.qtsDate && teacher.qtsDate !== input.assessmentDate) {

@@ -50,6 +50,7 @@ export function teacherResponse(
     middleName: teacher.middleName ?? null,
     lastName: teacher.lastName,
     dateOfBirth: teacher.dateOfBirth,
+    dateOfBirthProvenance: teacher.dateOfBirth === null ? null : teacher.dateOfBirthProvenance,
     email: teacher.email ?? null,
     qtsDate: teacher.qtsDate ?? null,
     qtsRoute: teacher.qtsRoute ?? null,
@@ -111,7 +112,9 @@ export function createTeacherReader(db: RecordsDatabase): (trn: string, birthdat
       const rows = byTrn.all({ trn });
       if (rows.length > 1) return { found: "many" } as const;
       const teacher = rows[0];
-      if (!teacher || (birthdate !== undefined && teacher.dateOfBirth !== birthdate)) return { found: "none" } as const;
+      // ?birthdate= matches only a date from the teaching record, never the teacher's unchecked answer.
+      if (!teacher || (birthdate !== undefined && (teacher.dateOfBirthProvenance !== "dqt" || teacher.dateOfBirth !== birthdate)))
+        return { found: "none" } as const;
       return { found: "one", teacher, record: teacherResponse(teacher, itts.all({ teacherId: teacher.id }), quals.all({ teacherId: teacher.id }), teacherIdAccount(trn)) } as const;
     });
 }

@@ -2,7 +2,8 @@
 // depend on it), as the routes give it and as records' OpenAPI document describes it.
 import { z } from "zod";
 import { commonProblems, defineOperation } from "../../openapi/operation";
-import { isIsoDate } from "../dates";
+import { isIsoDate, todayInUk } from "../dates";
+import { dateOfBirthProvenances } from "../db/schema";
 import { trnParams, trnSchema } from "../itt-outcome/itt-outcome-schemas";
 
 const date = z.iso.date();
@@ -24,7 +25,14 @@ export const teacherRecordSchema = z.object({
   firstName: z.string(),
   middleName: z.string().nullable(),
   lastName: z.string(),
-  dateOfBirth: date.nullable().meta({ description: "Null when DQT has none." }),
+  dateOfBirth: date.nullable().meta({ description: "Null when neither DQT nor the teacher has given one." }),
+  dateOfBirthProvenance: z
+    .enum(dateOfBirthProvenances)
+    .nullable()
+    .meta({
+      description:
+        "Where dateOfBirth came from: dqt (the teaching record) or teacher (the teacher's own answer when registering with Teacher ID, not yet checked). Null when there is no date. Only a dqt date matches ?birthdate=.",
+    }),
   email: z.string().nullable(),
   qtsDate: date.nullable(),
   qtsRoute: z.string().nullable().meta({ description: "How QTS was reached, e.g. InitialTeacherTraining, AssessmentOnly." }),
@@ -121,6 +129,41 @@ export const getOwnRecord = defineOperation({
     ...commonProblems(),
     403: { problem: true, description: "The token does not have dqt:read, or has no trn claim (the account is not linked to a record)." },
     404: { problem: true, description: "10001: no record for the token's TRN." },
+    409: { problem: true, description: "10002: more than one teacher with this TRN." },
+  },
+});
+
+/** PUT /v2/teachers/{trn}/date-of-birth-from-teacher: the date of birth a teacher gave Teacher ID when the record had none. */
+export const dateOfBirthFromTeacherBody = z.object({
+  dateOfBirth: z
+    .string({ error: "dateOfBirth is required (YYYY-MM-DD)" })
+    .refine(isIsoDate, "dateOfBirth must be a real date in the format YYYY-MM-DD")
+    .refine((d) => d < todayInUk(), "dateOfBirth must be in the past"),
+});
+
+export const dateOfBirthFromTeacherResult = z.object({
+  trn: trnSchema,
+  dateOfBirth: date.meta({ description: "The date the record holds now: the teacher's answer, or DQT's when it has one." }),
+  dateOfBirthProvenance: z.enum(dateOfBirthProvenances),
+  stored: z.boolean().meta({ description: "false when the record already had a date from DQT, which a teacher's answer never replaces." }),
+});
+
+export const putDateOfBirthFromTeacher = defineOperation({
+  method: "PUT",
+  path: "/v2/teachers/:trn/date-of-birth-from-teacher",
+  operationId: "setDateOfBirthFromTeacher",
+  tag: "Teachers",
+  summary: "Record the date of birth a teacher gave, when the record has none",
+  description:
+    "Teacher ID sends the date of birth it asked a teacher for while registering (the record had none). records keeps it as given by the teacher, not yet checked (dateOfBirthProvenance: teacher). A date DQT already holds is never replaced (stored: false). Repeating the call is safe.",
+  scope: "date_of_birth:write",
+  params: trnParams,
+  body: dateOfBirthFromTeacherBody,
+  responses: {
+    200: { description: "Stored, or the record already had a date from DQT.", body: dateOfBirthFromTeacherResult },
+    ...commonProblems([413, 415]),
+    400: { problem: true, description: "Not valid: `errors` names each field." },
+    404: { problem: true, description: "10001: no teacher with this TRN." },
     409: { problem: true, description: "10002: more than one teacher with this TRN." },
   },
 });

@@ -29,12 +29,12 @@ async function officialDetails(deps: AccountDeps, account: Account): Promise<Off
   const found = await deps.findTeacher(account.trn);
   if (found.status === "not_found") return { status: "not-found", trn: account.trn };
   if (found.status === "unavailable") return { status: "unavailable", trn: account.trn };
-  const { firstName, middleName, lastName, dateOfBirth } = found.teacher;
+  const { firstName, middleName, lastName, dateOfBirth, dateOfBirthFromTeacher } = found.teacher;
   return {
     status: "found",
     trn: account.trn,
     name: [firstName, middleName, lastName].filter(Boolean).join(" ") || "Not known",
-    dateOfBirth: dateOfBirth ? displayDate(dateOfBirth) : "Not known",
+    dateOfBirth: dateOfBirth ? `${displayDate(dateOfBirth)}${dateOfBirthFromTeacher ? " (given by you, not yet checked)" : ""}` : "Not known",
   };
 }
 

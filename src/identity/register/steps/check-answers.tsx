@@ -36,6 +36,8 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
           preferredName: answers.preferredName ?? null,
           birthdate: answers.teacher?.dateOfBirth ?? answers.dateOfBirth ?? null,
         },
+        // Asked because records has none: records keeps it too, as given by the teacher, not yet checked.
+        dateOfBirthForRecords: answers.teacher?.dateOfBirth ? undefined : answers.dateOfBirth,
       });
       if (!result.ok) {
         // A double click: this browser's other request made the account while this one waited.
@@ -44,6 +46,7 @@ export function checkAnswersStep(deps: RegisterDeps): { show: StepHandler; answe
         return htmlResponse(<BindFailurePage brand={deps.brand} failure={result} requestId={clientRequestId(journey.state)} />, 409);
       }
       deps.logger.info("account_created", { account_id: result.account.id, with_phone: result.account.phoneNumber !== null });
+      if (!answers.teacher?.dateOfBirth && answers.dateOfBirth) deps.nudgeOutbox();
       registrations.finishedNewAccount.inc();
       return finishJourney(deps, journey, result.account, { outcome: "account-created" });
     },
