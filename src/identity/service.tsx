@@ -29,6 +29,10 @@ import { createJourneys } from "./journeys";
 import { identityApiDocument } from "./openapi";
 import { createTeacherLookup } from "./register/records-client";
 import { usersApiRoutes } from "./users-api/users-api-routes";
+import { adminRoutes } from "./admin/admin-routes";
+import { allowedIps } from "../web/allowed-ips";
+import { actor } from "./events/events";
+import { rotateSigningKeys } from "./keys/signing-keys";
 
 export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/introspect", "/jwks", "/api/v1"];
 
@@ -118,6 +122,22 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     )
     .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
+    // The support console (/admin). Other console features mount as adminRoutes(deps, [plugin]).
+    .use(
+      adminRoutes({
+        db,
+        config,
+        logger: log,
+        brand,
+        secure: settings.secure,
+        allowedIps: allowedIps(config.ADMIN_ALLOWED_IPS),
+        vault,
+        rotateSigningKeys: (staffId, reason) =>
+          rotateSigningKeys(db, vault, { keepPublishedMs: Math.max(config.ACCESS_TOKEN_TTL, config.ID_TOKEN_TTL) + 5 * 60_000, by: actor.staff(staffId), reason }),
+        nudgeOutbox: journeys.nudgeOutbox,
+        now: Date.now,
+      }),
+    )
     .get("/", () =>
       htmlResponse(
         <Page title="Teacher ID" brand={brand}>
