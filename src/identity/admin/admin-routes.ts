@@ -21,22 +21,29 @@ export type { TeacherPanel } from "./teachers/teacher-routes";
 
 export const consolePrefix = "/admin";
 
-const underConsole = (path: string) => path === consolePrefix || path.startsWith(`${consolePrefix}/`);
+/** Whether the request's path is under /admin, read from the URL without parsing it (this runs on every request). */
+function underConsole(url: string): boolean {
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  if (pathStart < 0 || !url.startsWith(consolePrefix, pathStart)) return false;
+  const next = url[pathStart + consolePrefix.length];
+  return next === undefined || next === "/" || next === "?" || next === "#";
+}
 
 /** The ONE table of the console's own routes, with who may use each. */
 export function consoleRouteTable(deps: AdminDeps, options: { teacherPanels?: TeacherPanel[] } = {}): ConsoleRouteEntry[] {
   return [...signInRoutes(deps), ...teacherRoutes(deps, options.teacherPanels), ...clientRoutes(deps), ...webhookRoutes(deps), ...staffRoutes(deps), ...keyRoutes(deps)];
 }
 
+export { underConsole as isConsoleUrl };
+
 export function adminRoutes(deps: AdminDeps, extraPlugins: AnyElysia[] = [], options: { teacherPanels?: TeacherPanel[] } = {}) {
   let app = new Elysia({ name: "identity-admin" })
     // Before routing, for every request under /admin (other features' routes too).
     .onRequest(({ request, set, server }) => {
-      const path = new URL(request.url).pathname;
-      if (!underConsole(path)) return;
+      if (!underConsole(request.url)) return;
       set.headers["cache-control"] = "no-store";
       if (deps.allowedIps && !deps.allowedIps(clientIp(request, server, deps.config.TRUST_PROXY))) {
-        deps.logger.warn("admin_address_refused", { path });
+        deps.logger.warn("admin_address_refused", { path: new URL(request.url).pathname });
         return addressRefused(deps);
       }
     });
@@ -44,6 +51,11 @@ export function adminRoutes(deps: AdminDeps, extraPlugins: AnyElysia[] = [], opt
     if (route.get) app = app.get(route.path, route.get);
     if (route.post) app = app.post(route.path, route.post);
   }
-  for (const plugin of extraPlugins) app = app.use(plugin);
-  return app;
+  // A Response another feature's route returns keeps its own headers: make it no-store too (a
+  // local hook: it runs only for the routes mounted after it, here).
+  let extras = new Elysia().onAfterHandle(({ response }) => {
+    if (response instanceof Response) response.headers.set("cache-control", "no-store");
+  });
+  for (const plugin of extraPlugins) extras = extras.use(plugin);
+  return app.use(extras);
 }
