@@ -50,8 +50,8 @@ async function expectPage(testPage: TestPage, title: string, name: string) {
   await checkPage(testPage, `admin-${name}`);
 }
 
-/** Email code, then enrolment (first sign-in): ends on the search page. */
-async function signInFirstTime(testPage: TestPage, email: string, name: string): Promise<void> {
+/** Email code, then enrolment (first sign-in): ends on the search page; returns the recovery codes. */
+async function signInFirstTime(testPage: TestPage, email: string, name: string): Promise<string[]> {
   const { page } = testPage;
   await page.goto(`${system.urls.identity}/admin`);
   expect(new URL(page.url()).pathname).toBe("/admin/sign-in");
@@ -68,15 +68,17 @@ async function signInFirstTime(testPage: TestPage, email: string, name: string):
   await clickAndLoad(page, button(page, "Continue"));
   if (name === "support") await expectPage(testPage, "Save your recovery codes", "recovery-codes");
   expect(await page.locator("#recovery-codes li").count()).toBe(10);
+  const codes = await page.locator("#recovery-codes code").allInnerTexts();
   await clickAndLoad(page, page.locator("main").getByRole("link", { name: "I have saved my recovery codes" }));
   expect(await heading(page)).toBe("Find a teacher");
+  return codes;
 }
 
 describe("the support console in a browser", () => {
   test("a support officer enrols, finds a teacher, changes their email, blocks and unblocks, reads the timeline", async () => {
     const testPage = await browser.newPage();
     const { page } = testPage;
-    await signInFirstTime(testPage, "sam.support@education.gov.uk", "support");
+    const recoveryCodes = await signInFirstTime(testPage, "sam.support@education.gov.uk", "support");
     await expectPage(testPage, "Find a teacher", "search");
     expect(await page.locator("#signed-in-as").innerText()).toContain("sam.support@education.gov.uk");
 
@@ -127,6 +129,19 @@ describe("the support console in a browser", () => {
     await expectPage(testPage, "Sign out of Teacher ID support", "sign-out");
     await clickAndLoad(page, button(page, "Sign out"));
     expect(await mainText(page)).toContain("You have signed out");
+
+    // Signing in again: the email code, then the app's code, or (no phone to hand) a recovery code.
+    await page.getByLabel("Sign in to Teacher ID support").fill("sam.support@education.gov.uk");
+    await clickAndLoad(page, button(page, "Continue"));
+    const previous = await devMailboxCode(system.dataDir, "email", "sam.support@education.gov.uk");
+    await page.getByLabel("Security code").fill(await devMailboxCode(system.dataDir, "email", "sam.support@education.gov.uk", previous));
+    await clickAndLoad(page, button(page, "Continue"));
+    await expectPage(testPage, "Enter the code from your authenticator app", "totp");
+    await clickAndLoad(page, link(page, "I cannot use my authenticator app"));
+    await expectPage(testPage, "Enter a recovery code", "recovery");
+    await page.getByLabel("Enter a recovery code").fill(recoveryCodes[0]!);
+    await clickAndLoad(page, button(page, "Sign in"));
+    expect(await heading(page)).toBe("Find a teacher");
   });
 
   test("an admin adds a client (the secret shown once) and opens every admin page", async () => {

@@ -212,6 +212,12 @@ describe("support's actions on a teacher", () => {
     await browser.get(`/admin?q=${teacher.trn}`);
     expect(browser.html).toContain("1 teacher found by TRN");
     expect(browser.html).toContain(`/admin/teachers/${accountId}`);
+    await browser.get(`/admin?q=${accountId}`);
+    expect(browser.html).toContain("1 teacher found by sub (account id)");
+    await browser.get(`/admin?q=${encodeURIComponent(teacher.email.toUpperCase())}`);
+    expect(browser.html).toContain("1 teacher found by email address");
+    await browser.get(`/admin?q=${encodeURIComponent(teacher.email.slice(0, 9))}`);
+    expect(browser.html).toContain(`/admin/teachers/${accountId}`);
 
     await browser.post(`/admin/teachers/${accountId}/email`, { email: "noor.new@example.com" });
     expect(browser.html).toContain("Confirm the new email address");

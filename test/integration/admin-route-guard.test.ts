@@ -155,6 +155,27 @@ describe("every console route checks who is asking", () => {
   });
 });
 
+describe("rate limits per staff member", () => {
+  test("searches: after 120 in the window, 429 with Retry-After for that staff member only", async () => {
+    for (let i = 0; i < 120; i++) expect((await send("GET", `/admin?q=search${i}`, supportCookie)).status).toBe(200);
+    const refused = await send("GET", "/admin?q=one-more", supportCookie);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain("You have searched too many times");
+    expect((await send("GET", "/admin?q=one-more", adminCookie)).status).toBe(200);
+  });
+
+  test("form posts: after 120 in the window, 429 and no change", async () => {
+    const member = staffSession(ids.staff!);
+    // A post that changes nothing (no reason): counted all the same.
+    for (let i = 0; i < 120; i++) expect((await send("POST", `/admin/teachers/${ids.sub}/unblock`, `${member}`).then((r) => r.status))).not.toBe(429);
+    const before = digest();
+    const refused = await send("POST", `/admin/teachers/${ids.sub}/block`, member);
+    expect(refused.status).toBe(429);
+    expect(digest()).toBe(before);
+  });
+});
+
 describe("ADMIN_ALLOWED_IPS", () => {
   test("outside the list, every console address is 403 (the sign-in page too); the rest of identity answers", async () => {
     const restricted = await startIdentity({ env: { ADMIN_ALLOWED_IPS: "203.0.113.0/24, 2001:db8::/32" } });

@@ -19,7 +19,7 @@ export const searchPageSize = 20;
 
 export type SearchKind = "trn" | "email" | "sub" | "name";
 
-/** What the query looks like: a TRN (7 digits), a sub (UUID), an email address (has @), or a name. */
+/** What the query looks like: a TRN (7 digits), a sub (UUID), an email address (has @), or a name (or an email's start). */
 export function searchKind(query: string): SearchKind {
   if (/^\d{7}$/.test(query)) return "trn";
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query)) return "sub";
@@ -40,7 +40,13 @@ export function searchAccounts(db: IdentityDb, query: string, page: number): { k
   else {
     const pattern = `%${escapeLike(q.toLowerCase())}%`;
     const fullName = sql`lower(coalesce(${accounts.givenName}, '') || ' ' || coalesce(${accounts.familyName}, ''))`;
-    where = or(sql`${fullName} like ${pattern} escape '\\'`, sql`lower(coalesce(${accounts.preferredName}, '')) like ${pattern} escape '\\'`);
+    // A name, or the start of an email address typed without its @.
+    const emailStart = `${escapeLike(q.toLowerCase())}%`;
+    where = or(
+      sql`${fullName} like ${pattern} escape '\\'`,
+      sql`lower(coalesce(${accounts.preferredName}, '')) like ${pattern} escape '\\'`,
+      sql`${accounts.email} like ${emailStart} escape '\\'`,
+    );
   }
   const rows = db
     .select()
