@@ -75,10 +75,14 @@ async function signInFirstTime(testPage: TestPage, email: string, name: string):
 }
 
 describe("the support console in a browser", () => {
-  test("a support officer enrols, finds a teacher, changes their email, blocks and unblocks, reads the timeline", async () => {
-    const testPage = await browser.newPage();
+  // One support officer's browser through the first two tests.
+  let testPage: TestPage;
+  let recoveryCodes: string[] = [];
+
+  test("a support officer enrols, finds a teacher and changes their email", async () => {
+    testPage = await browser.newPage();
     const { page } = testPage;
-    const recoveryCodes = await signInFirstTime(testPage, "sam.support@education.gov.uk", "support");
+    recoveryCodes = await signInFirstTime(testPage, "sam.support@education.gov.uk", "support");
     await expectPage(testPage, "Find a teacher", "search");
     expect(await page.locator("#signed-in-as").innerText()).toContain("sam.support@education.gov.uk");
 
@@ -101,7 +105,10 @@ describe("the support console in a browser", () => {
     await clickAndLoad(page, button(page, "Change email address"));
     expect(await mainText(page)).toContain("The email address has been changed");
     expect(await mainText(page)).toContain("noor.haddad@school.example.org");
+  });
 
+  test("then blocks and unblocks them, reads the timeline, signs out and back in with a recovery code", async () => {
+    const { page } = testPage;
     await clickAndLoad(page, link(page, "Change mobile number"));
     await expectPage(testPage, "New mobile number", "mobile");
     await page.goto(`${system.urls.identity}/admin/teachers/${teacherId}`);
@@ -131,9 +138,9 @@ describe("the support console in a browser", () => {
     expect(await mainText(page)).toContain("You have signed out");
 
     // Signing in again: the email code, then the app's code, or (no phone to hand) a recovery code.
+    const previous = await devMailboxCode(system.dataDir, "email", "sam.support@education.gov.uk");
     await page.getByLabel("Sign in to Teacher ID support").fill("sam.support@education.gov.uk");
     await clickAndLoad(page, button(page, "Continue"));
-    const previous = await devMailboxCode(system.dataDir, "email", "sam.support@education.gov.uk");
     await page.getByLabel("Security code").fill(await devMailboxCode(system.dataDir, "email", "sam.support@education.gov.uk", previous));
     await clickAndLoad(page, button(page, "Continue"));
     await expectPage(testPage, "Enter the code from your authenticator app", "totp");
@@ -144,8 +151,11 @@ describe("the support console in a browser", () => {
     expect(await heading(page)).toBe("Find a teacher");
   });
 
-  test("an admin adds a client (the secret shown once) and opens every admin page", async () => {
-    const testPage = await browser.newPage();
+  let adminPage: TestPage;
+
+  test("an admin adds a client (the secret shown once)", async () => {
+    adminPage = await browser.newPage();
+    const testPage = adminPage;
     const { page } = testPage;
     await signInFirstTime(testPage, "ada.admin@education.gov.uk", "admin");
     await clickAndLoad(page, page.getByRole("link", { name: "Clients" }));
@@ -164,7 +174,11 @@ describe("the support console in a browser", () => {
     await clickAndLoad(page, button(page, "Add client"));
     await expectPage(testPage, "Client added", "client-secret");
     expect(await page.locator("#secret-shown-once").innerText()).toMatch(/client_secret\s+[A-Za-z0-9_-]{43}/);
+  });
 
+  test("and opens every other admin page", async () => {
+    const testPage = adminPage;
+    const { page } = testPage;
     for (const [path, title, name] of [
       ["/admin/webhooks", "Webhooks", "webhooks"],
       ["/admin/webhooks/add", "Add a webhook subscriber", "webhook-add"],
