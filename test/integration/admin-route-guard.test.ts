@@ -48,6 +48,7 @@ beforeAll(async () => {
   const vault = await unlockKeyVault(identity.db, developmentPassphrase);
   ids.webhook = addSubscription(identity.db, vault.webhookSecretKey, { url: "http://127.0.0.1:9/hook", events: ["UserUpdated"] }).subscription.id;
   ids.staff = support.id;
+  ids.admin = admin.id;
 });
 afterAll(() => identity.stop());
 
@@ -153,6 +154,16 @@ describe("every console route checks who is asking", () => {
     expect(response.status).toBe(403);
     expect(digest()).toBe(before);
   });
+});
+
+test("the console never loses its last admin", async () => {
+  const before = digest();
+  for (const action of ["remove", "set-role"]) {
+    const response = await send("POST", `/admin/staff/${ids.admin}/${action}`, adminCookie);
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("This is the only admin");
+  }
+  expect(digest()).toBe(before);
 });
 
 describe("rate limits per staff member", () => {

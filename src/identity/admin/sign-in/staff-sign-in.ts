@@ -3,11 +3,11 @@
 // with 10 recovery codes), or one recovery code. The state lives in staff_sessions; the browser
 // holds only a random id. Each stage gets a new id, so an id seen before the second factor is
 // never the signed-in session's.
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, lt, or } from "drizzle-orm";
 import { randomToken, sha256 } from "../../../security/tokens";
 import { staffSessions } from "../../db/schema";
 import type { AdminDeps } from "../admin-deps";
-import { staffCookie, staffCookieHash, staffSessionLifetimeMs } from "../staff-guard";
+import { staffCookie, staffCookieHash, staffIdleTimeoutMs, staffSessionLifetimeMs } from "../staff-guard";
 import { findStaffById, type StaffRow } from "../staff/staff";
 
 export type SignInStage = (typeof staffSessions.$inferSelect)["stage"];
@@ -22,6 +22,8 @@ export function startStaffSignIn(deps: AdminDeps, input: { email: string; staffI
   const id = randomToken();
   deps.db.transaction((tx) => {
     if (previousHash) tx.delete(staffSessions).where(eq(staffSessions.idHash, previousHash)).run();
+    // Sign-ins given up and sessions ended by time go here (few rows: staff are few).
+    tx.delete(staffSessions).where(or(lt(staffSessions.expiresAt, now), lt(staffSessions.lastSeenAt, now - staffIdleTimeoutMs))).run();
     tx.insert(staffSessions)
       .values({ idHash: sha256(id), staffId: input.staffId, email: input.email, stage: "email-code", codeId: input.codeId, createdAt: now, expiresAt: now + pendingSignInLifetimeMs, lastSeenAt: now })
       .run();

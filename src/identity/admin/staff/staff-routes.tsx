@@ -76,6 +76,9 @@ export function staffRoutes(deps: AdminDeps): ConsoleRouteEntry[] {
           />,
           error ? 400 : 200,
         );
+      // The console never loses its last admin (the command line can always add one).
+      const lastAdmin = target.role === "admin" && action !== "reset-totp" && listStaff(deps.db).filter((s) => s.role === "admin").length === 1;
+      if (lastAdmin) return htmlResponse(ForbiddenPage({ brand, member, message: "This is the only admin. Make someone else an admin first." }), 409);
       if (ctx.request.method === "GET") return page();
       const reason = parseReason(form.reason);
       if (!reason.ok) return page(reason.message);
