@@ -10,6 +10,7 @@ import m5 from "./0005_api_rate_limit.sql" with { type: "text" };
 import m6 from "./0006_slim_diamondback.sql" with { type: "text" };
 import m7 from "./0007_merged_accounts.sql" with { type: "text" };
 import m8 from "./0008_session_signed_in_with.sql" with { type: "text" };
+import m9 from "./0009_support_console.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -21,4 +22,5 @@ export const migrations = embeddedMigrations(journal, {
   "0006_slim_diamondback": m6,
   "0007_merged_accounts": m7,
   "0008_session_signed_in_with": m8,
+  "0009_support_console": m9,
 });

@@ -24,6 +24,7 @@ import { signingKeyPassphrase, unlockKeyVault } from "./keys/key-vault";
 import { rotateSigningKeys } from "./keys/signing-keys";
 import { eventTypes, listEvents } from "./events/events";
 import { webhookKind } from "./webhooks/subscriptions";
+import { addStaff, findStaffByEmail, findStaffById, isPlausibleEmail, isStaffRole, listStaff, removeStaff, resetTotp, setStaffRole, StaffExistsError, type StaffRow } from "./admin/staff/staff";
 import { enqueueMessage } from "../outbox/enqueue";
 import {
   addSubscription,
@@ -407,7 +408,8 @@ Options:
                       subjects such as trn:1234567, client:ID or identity.
   --type T            Only this type: ${eventTypes.join(", ")}.
   --since ISO-TIME    Only events at or after this time, e.g. 2025-01-31T09:00:00Z.
-  --actor A           Only events by this actor, e.g. account:SUB, client:ID, operator:cli, system:identity.
+  --actor A           Only events by this actor, e.g. account:SUB, client:ID, staff:ID (the support console),
+                      operator:cli, system:identity.
   --limit N           Show at most N events (default ${defaultEventLimit}).
   --help              Show this help.
 
@@ -584,10 +586,127 @@ const testWebhookCommand = webhookIdCommand(
   },
 );
 
+// `teacher-id identity staff ...`: who may use the support console, run on the VM (the first admin
+// is added this way). Each change is a StaffChanged event by `operator:cli`.
+type WithDatabase = <T>(io: CommandIO, run: (db: IdentityDatabaseFile) => Promise<T>) => Promise<T>;
+
+/** A staff member by id or email address. */
+const findStaff = (db: IdentityDatabaseFile, idOrEmail: string): StaffRow | undefined =>
+  idOrEmail.includes("@") ? findStaffByEmail(db, idOrEmail) : findStaffById(db, idOrEmail);
+
+export function staffCommands(withDatabase: WithDatabase): Command[] {
+  const add: Command = {
+    name: "add",
+    summary: "Let someone sign in to the support console (/admin)",
+    help: `Usage: teacher-id identity staff add --email EMAIL --role support|admin
+
+Adds a member of staff. They sign in at {IDENTITY_URL}/admin with a code emailed to EMAIL, then
+set up an authenticator app (TOTP) at their first sign-in.
+
+Roles:
+  support   find teachers, change their email or mobile, block and unblock accounts
+  admin     support, plus clients, webhooks, staff and signing keys`,
+    async run(args, io) {
+      const { values } = parseArgs({ args, options: { email: { type: "string" }, role: { type: "string" } }, strict: true });
+      if (!values.email || !values.role) {
+        io.err("Missing --email or --role. Run 'teacher-id identity staff add --help'.");
+        return 2;
+      }
+      if (!isPlausibleEmail(values.email.trim().toLowerCase())) {
+        io.err(`--email '${values.email}' is not an email address. Nothing was changed.`);
+        return 2;
+      }
+      const role = values.role;
+      if (!isStaffRole(role)) {
+        io.err(`--role must be support or admin, not '${values.role}'. Nothing was changed.`);
+        return 2;
+      }
+      return withDatabase(io, async (db) => {
+        try {
+          const member = addStaff(db, { email: values.email!, role });
+          io.out(`Added ${member.email} as ${member.role} (id ${member.id}). They sign in at /admin.`);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof StaffExistsError)) throw error;
+          io.err(`${error.message}. Nothing was changed.`);
+          return 1;
+        }
+      });
+    },
+  };
+  const list: Command = {
+    name: "list",
+    summary: "List the support console's staff",
+    help: "Usage: teacher-id identity staff list\n\nOne line per staff member: id, email, role, and whether they have set up their authenticator app.",
+    async run(args, io) {
+      parseArgs({ args, options: {}, strict: true });
+      return withDatabase(io, async (db) => {
+        const all = listStaff(db);
+        if (all.length === 0) io.out("There are no staff. Add the first admin with 'teacher-id identity staff add --email EMAIL --role admin'.");
+        for (const s of all) io.out(`${s.id}  ${s.email}  ${s.role}  ${s.totpEnrolledAt ? "authenticator set up" : "authenticator not set up"}`);
+        return 0;
+      });
+    },
+  };
+  const oneStaff = (name: string, summary: string, help: string, act: (db: IdentityDatabaseFile, member: StaffRow, io: CommandIO, extra: string | undefined) => number, options: { role?: boolean } = {}): Command => ({
+    name,
+    summary,
+    help,
+    async run(args, io) {
+      const { values, positionals } = parseArgs({ args, options: options.role ? { role: { type: "string" } } : {}, strict: true, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err(`${help.split("\n")[0]}\n\nGive exactly one staff id or email address (see 'teacher-id identity staff list').`);
+        return 2;
+      }
+      const role = (values as { role?: string }).role;
+      if (options.role && !isStaffRole(role)) {
+        io.err(`--role must be support or admin. Nothing was changed.`);
+        return 2;
+      }
+      return withDatabase(io, async (db) => {
+        const member = findStaff(db, positionals[0]!);
+        if (!member) {
+          io.err(`There is no staff member '${positionals[0]}'.`);
+          return 1;
+        }
+        return act(db, member, io, role);
+      });
+    },
+  });
+  const remove = oneStaff("remove", "Remove a staff member (their console sessions end)", "Usage: teacher-id identity staff remove ID|EMAIL\n\nRemoves the staff member; their console sessions end at once.", (db, member, io) => {
+    removeStaff(db, member.id);
+    io.out(`Removed ${member.email}.`);
+    return 0;
+  });
+  const setRole = oneStaff(
+    "set-role",
+    "Make a staff member support or admin",
+    "Usage: teacher-id identity staff set-role ID|EMAIL --role support|admin\n\nThe new role counts from the staff member's next request.",
+    (db, member, io, role) => {
+      setStaffRole(db, member.id, role as "support" | "admin");
+      io.out(`${member.email} is now ${role}.`);
+      return 0;
+    },
+    { role: true },
+  );
+  const reset = oneStaff(
+    "reset-totp",
+    "Forget a staff member's authenticator app (lost phone)",
+    "Usage: teacher-id identity staff reset-totp ID|EMAIL\n\nTheir authenticator app and recovery codes stop working and their sessions end; they set up a new app at their next sign-in.",
+    (db, member, io) => {
+      resetTotp(db, member.id);
+      io.out(`${member.email} sets up a new authenticator app at their next sign-in.`);
+      return 0;
+    },
+  );
+  return [add, list, remove, setRole, reset];
+}
+
 export const identityCommands = commandGroup("identity", "Operate the identity service", [
   commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand, setRateLimitCommand]),
   commandGroup("accounts", "Find Teacher ID accounts (contact details masked)", [listAccountsCommand, showAccountCommand]),
   commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
   commandGroup("events", "Read identity's audit log", [listEventsCommand]),
   commandGroup("webhooks", "Manage webhook subscribers (Standard Webhooks)", [addWebhookCommand, listWebhooksCommand, removeWebhookCommand, rotateWebhookSecretCommand, testWebhookCommand]),
+  commandGroup("staff", "Manage who may use the support console (/admin)", staffCommands((io, run) => withDatabase(io, (db) => run(db)))),
 ]);

@@ -31,6 +31,7 @@ import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
 import { webhookKind } from "./webhooks/subscriptions";
 import { webhookHandler } from "./webhooks/delivery";
+import { blockedAccountReply } from "./journey/account-blocked";
 
 export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabaseFile; brand: ServiceBrand; webhookSecretKey: Buffer }) {
   const { config, logger, db, brand } = options;
@@ -73,8 +74,10 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
       signInRoutes({
         ...deps,
         // Signed in during a registration: attach the TRN token first, then back to the client.
+        // A blocked account stops here, before a registration's TRN token is used.
         afterSignIn: (journey, account) =>
-          journey.state.registration ? finishWithExistingAccount(register, journey, account) : finishJourney(deps, journey, account),
+          blockedAccountReply(db, brand, account.id) ??
+          (journey.state.registration ? finishWithExistingAccount(register, journey, account) : finishJourney(deps, journey, account)),
       }),
     )
     // "I cannot access this email address": a code texted to the account's mobile, then its email change.
@@ -90,6 +93,8 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     // For readiness and the metrics: how mail deliveries go, and what waits in the outbox.
     mailDependencies: mailer.dependencies,
     outboxStats: outboxStatsReader(db),
+    /** Tells the outbox worker a message is waiting (the support console's emails). */
+    nudgeOutbox: deps.nudgeOutbox,
     close: () => mailer.close(),
   };
 }

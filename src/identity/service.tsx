@@ -29,6 +29,11 @@ import { createJourneys } from "./journeys";
 import { identityApiDocument } from "./openapi";
 import { createTeacherLookup } from "./register/records-client";
 import { usersApiRoutes } from "./users-api/users-api-routes";
+import { adminRoutes } from "./admin/admin-routes";
+import type { AdminDeps } from "./admin/admin-deps";
+import { allowedIps } from "../web/allowed-ips";
+import { actor } from "./events/events";
+import { rotateSigningKeys } from "./keys/signing-keys";
 
 export const identityApiPrefixes = ["/.well-known", "/token", "/userinfo", "/trn-tokens", "/revoke", "/introspect", "/jwks", "/api/v1"];
 
@@ -84,6 +89,19 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     dependencies: journeys.mailDependencies,
     failureThresholdMs: config.READINESS_FAILURE_THRESHOLD,
   });
+  const adminDeps: AdminDeps = {
+    db,
+    config,
+    logger: log,
+    brand,
+    secure: settings.secure,
+    allowedIps: allowedIps(config.ADMIN_ALLOWED_IPS),
+    vault,
+    rotateSigningKeys: (staffId, reason) =>
+      rotateSigningKeys(db, vault, { keepPublishedMs: Math.max(config.ACCESS_TOKEN_TTL, config.ID_TOKEN_TTL) + 5 * 60_000, by: actor.staff(staffId), reason }),
+    nudgeOutbox: journeys.nudgeOutbox,
+    now: Date.now,
+  };
   const app = createServiceApp({
     service: "identity",
     brand,
@@ -118,6 +136,9 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     )
     .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
+    // The support console (/admin). Another console feature mounts here as a plugin that takes
+    // staffResolver(adminDeps): adminRoutes(adminDeps, [yourRoutes(staffResolver(adminDeps))]).
+    .use(adminRoutes(adminDeps, []))
     .get("/", () =>
       htmlResponse(
         <Page title="Teacher ID" brand={brand}>

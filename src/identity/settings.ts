@@ -17,6 +17,7 @@ import { checkEmailSettings, checkSmsSettings, emailSettings, outboxSettings, sm
 import { startLimitSettings } from "./rate-limit/settings";
 import { apiRateLimitSettings } from "../api-rate-limit/settings";
 import { securityCodeSettings } from "./security-codes/settings";
+import { allowedIpsProblem } from "../web/allowed-ips";
 
 const identityOwnSettings = z.object({
   /** How long an access token (JWT) is valid. Short: JWTs cannot be recalled once issued. */
@@ -38,6 +39,14 @@ const identityOwnSettings = z.object({
   ...startLimitSettings.shape,
   // Per-client limits on the APIs (a client's --rate-limit, else API_RATE_LIMIT).
   ...apiRateLimitSettings.shape,
+  /**
+   * The support console (/admin) answers only these client addresses or CIDR ranges (comma-separated);
+   * unset: any address. Behind a proxy, set TRUST_PROXY so the client's own address is seen.
+   */
+  ADMIN_ALLOWED_IPS: optionalString().superRefine((value, ctx) => {
+    const problem = value === undefined ? undefined : allowedIpsProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 });
 
 export const identitySettings = sharedSettings

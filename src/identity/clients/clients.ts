@@ -15,10 +15,13 @@ import { actor, recordEvent, subject } from "../events/events";
 /** Who changes a client, for its ClientChanged event: the command line unless said otherwise. */
 export interface ChangedBy {
   by?: string;
+  /** Why (the support console asks): kept in the event's payload. */
+  reason?: string;
 }
 
-function clientChanged(db: IdentityDb, clientId: string, by: string | undefined, payload: Record<string, unknown>, now = Date.now()): void {
-  recordEvent(db, { type: "ClientChanged", actor: by ?? actor.operator(), subject: subject.client(clientId), payload: { clientId, ...payload } }, now);
+function clientChanged(db: IdentityDb, clientId: string, by: ChangedBy, payload: Record<string, unknown>, now = Date.now()): void {
+  const why = by.reason === undefined ? {} : { reason: by.reason };
+  recordEvent(db, { type: "ClientChanged", actor: by.by ?? actor.operator(), subject: subject.client(clientId), payload: { clientId, ...payload, ...why } }, now);
 }
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
@@ -265,7 +268,7 @@ export function createClient(
   };
   const inserted = db.transaction((tx) => {
     const inserted = changedRows(tx.insert(clients).values(row).onConflictDoNothing().run());
-    if (inserted) clientChanged(tx, input.clientId, options.by, { change: "added", scopes: [...new Set(input.scopes)], grantTypes: [...new Set(input.grantTypes)] }, now);
+    if (inserted) clientChanged(tx, input.clientId, options, { change: "added", scopes: [...new Set(input.scopes)], grantTypes: [...new Set(input.grantTypes)] }, now);
     return inserted;
   });
   if (inserted === 0) throw new ClientExistsError(input.clientId);
@@ -277,7 +280,7 @@ export function createClient(
 export function removeClient(db: IdentityDatabaseFile, clientId: string, options: ChangedBy = {}): boolean {
   const removed = db.transaction((tx) => {
     const removed = changedRows(tx.delete(clients).where(eq(clients.clientId, clientId)).run()) > 0;
-    if (removed) clientChanged(tx, clientId, options.by, { change: "removed" });
+    if (removed) clientChanged(tx, clientId, options, { change: "removed" });
     return removed;
   });
   forgetClient(db, clientId);
@@ -302,7 +305,7 @@ export function addClientScopes(
       .set({ scopes: JSON.stringify([...client.scopes, ...missing]), grantTypes: JSON.stringify([...client.grantTypes, ...missingGrants]) })
       .where(eq(clients.clientId, clientId))
       .run();
-    clientChanged(tx, clientId, options.by, { change: "scopes-added", scopes: missing, grantTypes: missingGrants });
+    clientChanged(tx, clientId, options, { change: "scopes-added", scopes: missing, grantTypes: missingGrants });
   });
   forgetClient(db, clientId);
   return true;
@@ -312,7 +315,7 @@ export function addClientScopes(
 export function setClientRateLimit(db: IdentityDatabaseFile, clientId: string, rateLimit: number | null, options: ChangedBy = {}): boolean {
   const changed = db.transaction((tx) => {
     const changed = changedRows(tx.update(clients).set({ rateLimit }).where(eq(clients.clientId, clientId)).run()) > 0;
-    if (changed) clientChanged(tx, clientId, options.by, { change: "rate-limit-set", rateLimit });
+    if (changed) clientChanged(tx, clientId, options, { change: "rate-limit-set", rateLimit });
     return changed;
   });
   forgetClient(db, clientId);
@@ -326,7 +329,7 @@ export function rotateClientSecret(db: IdentityDatabaseFile, clientId: string, o
   const changed = db.transaction((tx) => {
     const changed = changedRows(tx.update(clients).set({ secretHash: sha256(secret), secretRotatedAt: now }).where(eq(clients.clientId, clientId)).run());
     // Never the secret, nor its hash.
-    if (changed) clientChanged(tx, clientId, options.by, { change: "secret-rotated" }, now);
+    if (changed) clientChanged(tx, clientId, options, { change: "secret-rotated" }, now);
     return changed;
   });
   forgetClient(db, clientId);

@@ -166,7 +166,7 @@ export const securityCodes = sqliteTable(
   "security_codes",
   {
     id: text("id").primaryKey(),
-    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion", "registration_email", "sms_recovery"] }).notNull(),
+    purpose: text("purpose", { enum: ["email_sign_in", "phone_verification", "email_change", "account_deletion", "registration_email", "sms_recovery", "staff_sign_in"] }).notNull(),
     /** Lower-cased email address or E.164 phone number. */
     destination: text("destination").notNull(),
     codeHash: text("code_hash").notNull(),
@@ -290,4 +290,70 @@ export const webhookSubscriptions = sqliteTable("webhook_subscriptions", {
   failingSince: integer("failing_since"),
   /** Set after a day of failures: no more deliveries are enqueued or sent. */
   disabledAt: integer("disabled_at"),
+});
+
+/**
+ * DfE staff who use the support console (/admin). Not teachers: they never have an account row.
+ * `admin` can do everything `support` can, plus clients, webhooks, staff and signing keys.
+ */
+export const staff = sqliteTable("staff", {
+  id: text("id").primaryKey(),
+  /** Lower-cased. */
+  email: text("email").notNull().unique(),
+  role: text("role", { enum: ["support", "admin"] }).notNull(),
+  createdAt: integer("created_at").notNull(),
+  /** AES-256-GCM of the base32 TOTP secret under the key vault's staff key (iv.ciphertext.tag, the staff id as associated data). */
+  totpSecretEncrypted: text("totp_secret_encrypted"),
+  totpEnrolledAt: integer("totp_enrolled_at"),
+  /** The last TOTP time step accepted: a code of that step or an earlier one is refused (no reuse). */
+  lastTotpStep: integer("last_totp_step"),
+});
+
+/** A staff member's one-time recovery codes (10 at enrolment), SHA-256 only. */
+export const staffRecoveryCodes = sqliteTable(
+  "staff_recovery_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("staff_recovery_codes_staff").on(t.staffId)],
+);
+
+/**
+ * A console sign-in under way (email code, then TOTP or its enrolment), or a staff session once
+ * both factors are done. The browser holds only a random id (cookie identity_admin, Path=/admin).
+ */
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    /** Null while the email typed has no staff member (the pages look the same: no enumeration). */
+    staffId: text("staff_id").references(() => staff.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    stage: text("stage", { enum: ["email-code", "totp", "enrol", "signed-in"] }).notNull(),
+    /** The security code sent for this sign-in (security_codes.id). */
+    codeId: text("code_id"),
+    /** During enrolment: the new TOTP secret, encrypted as staff.totp_secret_encrypted (this row's id hash as associated data). */
+    pendingTotpSecret: text("pending_totp_secret"),
+    createdAt: integer("created_at").notNull(),
+    /** Absolute end (8 hours after sign-in at most). */
+    expiresAt: integer("expires_at").notNull(),
+    /** Last request: 30 idle minutes end the session. */
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (t) => [index("staff_sessions_staff").on(t.staffId)],
+);
+
+/** A blocked teacher account: it cannot sign in until unblocked (support console). */
+export const accountBlocks = sqliteTable("account_blocks", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  blockedAt: integer("blocked_at").notNull(),
+  /** The actor, e.g. staff:<id>. */
+  blockedBy: text("blocked_by").notNull(),
 });

@@ -41,7 +41,15 @@ export type EventType =
   /** identity's signing keys were replaced (subject `identity`): payload `{ kids }`. */
   | "SigningKeyRotated"
   /** A client was added, removed, or had its secret, scopes or rate limit changed (subject `client:<id>`): payload `{ change, ... }`. */
-  | "ClientChanged";
+  | "ClientChanged"
+  /** Support staff blocked the account: its sessions ended, its grants revoked. Payload `{ reason, sessionsEnded, grantsRevoked }`. */
+  | "UserBlocked"
+  /** Support staff unblocked the account. Payload `{ reason }`. */
+  | "UserUnblocked"
+  /** A webhook subscriber was added, removed, re-keyed or pinged from the console (subject `webhook:<id>`): payload `{ change, reason }`. */
+  | "WebhookChanged"
+  /** A staff member was added, removed or given another role (subject `staff:<id>`): payload `{ change, role?, reason? }`. */
+  | "StaffChanged";
 
 export const eventTypes: readonly EventType[] = [
   "UserRegistered",
@@ -56,11 +64,15 @@ export const eventTypes: readonly EventType[] = [
   "SignedOutEverywhere",
   "SigningKeyRotated",
   "ClientChanged",
+  "UserBlocked",
+  "UserUnblocked",
+  "WebhookChanged",
+  "StaffChanged",
 ];
 
 export interface NewEvent {
   type: EventType;
-  /** Who made the change, from actor: `account:<sub>`, `client:<client_id>`, `staff:<id>`. */
+  /** Who made the change, from actor: `account:<sub>`, `client:<client_id>`, `staff:<id>` (the support console). */
   actor: string;
   /** The account the change is about (its sub). */
   subject: string;
@@ -76,12 +88,12 @@ export interface StoredEvent extends Required<NewEvent> {
 export const actor = {
   account: (sub: string) => `account:${sub}`,
   client: (clientId: string) => `client:${clientId}`,
-  /** A support console staff member (src/identity/support/); their reason is in the payload. */
-  staff: (staffId: string) => `staff:${staffId}`,
   /** Someone with the database and the key (the teacher-id command line). */
   operator: () => "operator:cli",
   /** identity itself (e.g. `serve` provisioning its internal clients). */
   system: () => "system:identity",
+  /** A member of the support staff, through the console (/admin); their events carry `reason`. */
+  staff: (staffId: string) => `staff:${staffId}`,
 };
 
 /** Subjects of events that are not about one account. */
@@ -89,6 +101,8 @@ export const subject = {
   trn: (trn: string) => `trn:${trn}`,
   client: (clientId: string) => `client:${clientId}`,
   identity: () => "identity",
+  webhook: (id: string) => `webhook:${id}`,
+  staff: (staffId: string) => `staff:${staffId}`,
 };
 
 // Prepared once per connection: POST /trn-tokens writes one event per token at thousands a second.

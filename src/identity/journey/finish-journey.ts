@@ -15,6 +15,7 @@ import type { Account } from "../accounts/accounts";
 import { actor, recordEvent } from "../events/events";
 import { codeAwaitsClient, completeWithAccount, readAccountRequest } from "../oidc/hand-off";
 import { createSession, sessionIsLive, type IdentitySession } from "../sessions/session";
+import { blockedAccountReply } from "./account-blocked";
 import type { JourneyDeps } from "./journey-deps";
 import { AlreadyFinishedPage, RequestExpiredPage } from "./journey-pages";
 import type { FinishedJourney } from "./journey-state";
@@ -44,6 +45,12 @@ export function finishJourney(
   // The same browser's other request (a double click) may have finished it since this one began.
   const repeat = repeatOfFinishedJourney(deps, journey);
   if (repeat) return repeat;
+  // A blocked account (support console) gets no session and goes back to no client.
+  const blocked = blockedAccountReply(deps.db, deps.brand, account.id);
+  if (blocked) {
+    deps.logger.info("journey_account_blocked", { account_id: account.id });
+    return blocked;
+  }
 
   const now = Date.now();
   const { requestId, returnTo } = journey.state;

@@ -46,6 +46,8 @@ export interface KeyVault {
   securityCodeKey: Buffer;
   /** AES-256-GCM key for webhook signing secrets (webhooks/subscriptions.ts): they must stay usable, so not hashed. */
   webhookSecretKey: Buffer;
+  /** AES-256-GCM key for the support console's staff TOTP secrets (admin/staff/): usable, so not hashed. */
+  staffTotpKey: Buffer;
 }
 
 /** How the passphrase became keys; stored once per database. */
@@ -107,6 +109,7 @@ export async function unlockKeyVault(db: IdentityDatabaseFile, passphrase: strin
   return {
     securityCodeKey: expand(root, "security codes"),
     webhookSecretKey: expand(root, "webhook secrets"),
+    staffTotpKey: expand(root, "staff totp secrets"),
     async encryptPrivateJwk(kid, jwk) {
       return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(jwk)))
         .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid, cty: "jwk+json" })

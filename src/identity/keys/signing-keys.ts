@@ -99,7 +99,7 @@ async function ensureSigningKey(db: IdentityDatabaseFile, vault: KeyVault, alg: 
 export async function rotateSigningKeys(
   db: IdentityDatabaseFile,
   vault: KeyVault,
-  options: { keepPublishedMs: number; now?: number; by?: string },
+  options: { keepPublishedMs: number; now?: number; by?: string; reason?: string },
 ): Promise<{ kid: string; alg: SigningAlgorithm }[]> {
   const now = options.now ?? Date.now();
   // Generate outside the transaction (async), then switch over in one synchronous transaction.
@@ -114,7 +114,7 @@ export async function rotateSigningKeys(
     tx.delete(signingKeys).where(and(isNotNull(signingKeys.publishUntil), lt(signingKeys.publishUntil, now))).run();
     recordEvent(
       tx,
-      { type: "SigningKeyRotated", actor: options.by ?? actor.operator(), subject: subject.identity(), payload: { kids: fresh.map((row) => row.kid) } },
+      { type: "SigningKeyRotated", actor: options.by ?? actor.operator(), subject: subject.identity(), payload: { kids: fresh.map((row) => row.kid), ...(options.reason === undefined ? {} : { reason: options.reason }) } },
       now,
     );
   });

@@ -65,19 +65,21 @@ function noAccountOrMergedEmail(db: IdentityDatabaseFile | Parameters<typeof sur
 
 /**
  * Emails a code for `purpose` to `email` (e.g. a new address for an account, or the account's own
- * before it is deleted), under the same limits as every code sent to an address.
+ * before it is deleted), under the same limits as every code sent to an address. With `message`
+ * null the code is made but sent to nobody (the support console, for an address that is not
+ * staff's: the same work and the same page, so no one learns which addresses are).
  */
 export function sendEmailCode(
   db: IdentityDatabaseFile,
   config: Limits,
-  input: { purpose: CodePurpose; email: string; ip: string; message: (code: string) => EmailMessage },
+  input: { purpose: CodePurpose; email: string; ip: string; message: ((code: string) => EmailMessage) | null },
   now = Date.now(),
 ): SendResult {
   return db.transaction((tx) => {
     const limit = hitRateLimits(tx, limitsFor(config, "send", "email", input.email, input.ip), now);
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
     const { id, code } = issueSecurityCode(tx, { purpose: input.purpose, destination: input.email }, now);
-    enqueueEmail(tx, input.message(code), now);
+    if (input.message) enqueueEmail(tx, input.message(code), now);
     return { sent: true, codeId: id };
   });
 }
