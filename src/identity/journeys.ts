@@ -38,7 +38,7 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     db,
     logger,
     timing: outboxTimingFromConfig(config),
-    handlers: { ...redactAfterSending(mailHandlers(mailer, logger)), [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger }) },
+    handlers: { ...redactAfterSending(mailHandlers(mailer, logger)), [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger, environment: config.ENVIRONMENT }) },
   });
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,

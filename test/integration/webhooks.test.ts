@@ -1,8 +1,12 @@
 // Issue 14, webhooks: a real HTTP subscriber outside identity (a Bun.serve here) verifies every
 // delivery with the standardwebhooks package and sees the registration's events, in order, once each.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { runCli } from "../../src/main";
+import { builtBinary } from "../helpers/binary";
 import { Browser, addRecordsTeacher, authorize, createTrnToken } from "../helpers/identity-journey";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
 import { startTestSystem, type TestSystem } from "../helpers/system";
@@ -85,3 +89,39 @@ test("a registration reaches a subscriber as UserRegistered then UserSignedIn, e
   expect(listed.out).toContain("active");
   expect(listed.out).not.toContain(secret);
 }, 60_000);
+
+test("dist/teacher-id in production refuses an http:// webhook URL and one at 127.0.0.1, and adds nothing", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "teacher-id-webhooks-production-"));
+  const env = {
+    PATH: process.env.PATH ?? "",
+    DATA_DIR: dataDir,
+    ENVIRONMENT: "production",
+    IDENTITY_URL: "https://id.teacher.example",
+    RECORDS_URL: "https://records.teacher.example",
+    ACCESS_URL: "https://qualifications.teacher.example",
+    SIGNING_KEY_PASSPHRASE: "a passphrase for this test only",
+    SMTP_URL: "smtp://127.0.0.1:1",
+    NOTIFY_API_KEY: `live-${crypto.randomUUID()}-${crypto.randomUUID()}`,
+    NOTIFY_SMS_TEMPLATE_ID: crypto.randomUUID(),
+    IDENTITY_CLIENT_ID: "identity-prod",
+    IDENTITY_CLIENT_SECRET: "i".repeat(43),
+  };
+  const run = (...args: string[]) => {
+    const done = Bun.spawnSync([builtBinary, "identity", "webhooks", ...args], { env, cwd: dataDir });
+    return { code: done.exitCode, out: done.stdout.toString(), err: done.stderr.toString() };
+  };
+  try {
+    const http = run("add", "--url", "http://records.teacher.example/webhooks/identity", "--events", "UserRegistered");
+    expect(http.err).toContain("--url must be https:// in production");
+    expect(http.code).toBe(2);
+    const loopback = run("add", "--url", "https://127.0.0.1/webhooks/identity", "--events", "UserRegistered");
+    expect(loopback.err).toContain("--url's host 127.0.0.1 resolves to 127.0.0.1, a loopback, link-local or private address");
+    expect(loopback.code).toBe(2);
+    const mapped = run("add", "--url", "https://[::ffff:169.254.169.254]/", "--events", "UserRegistered");
+    expect(mapped.err).toContain("a loopback, link-local or private address");
+    expect(mapped.code).toBe(2);
+    expect(run("list").out).toContain("There are no webhook subscribers.");
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 30_000);
