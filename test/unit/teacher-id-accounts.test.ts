@@ -40,9 +40,23 @@ test("a TRN bound to another account (a merge) moves to it; events records does 
   applyIdentityEvent(db, event("UserRegistered", "2026-01-01T10:00:00.000Z", { sub: "a", trn: "4700003" }));
   applyIdentityEvent(db, event("UserSignedIn", "2026-01-05T10:00:00.000Z", { sub: "b", trn: "4700003" }));
   expect(account("4700003")).toEqual({ exists: true, since: "2026-01-01T10:00:00.000Z" });
-  applyIdentityEvent(db, event("UserMerged", "2026-02-01T10:00:00.000Z", { sub: "b", trn: "4700003" }));
-  expect(account("4700003")).toEqual({ exists: true, since: "2026-02-01T10:00:00.000Z" });
+  // A UserMerged without the account that remains changes nothing.
+  applyIdentityEvent(db, event("UserMerged", "2026-02-01T10:00:00.000Z", { sub: "a", trn: "4700003" }));
+  expect(db.$client.query("select sub from teacher_id_accounts").all()).toEqual([{ sub: "a" }]);
+  // a merged into b: b holds the TRN, since a had it (the teacher has had an account with it since then).
+  applyIdentityEvent(db, event("UserMerged", "2026-02-01T10:00:00.000Z", { sub: "a", mergedIntoSub: "b", trn: "4700003" }));
+  expect(account("4700003")).toEqual({ exists: true, since: "2026-01-01T10:00:00.000Z" });
   expect(db.$client.query("select sub from teacher_id_accounts").all()).toEqual([{ sub: "b" }]);
+});
+
+test("a merge with no TRN in the message moves the merged-away account's TRN to the survivor; a merge of two without one leaves nothing", () => {
+  const account = createTeacherIdAccountReader(db);
+  applyIdentityEvent(db, event("UserRegistered", "2026-01-01T10:00:00.000Z", { sub: "m", trn: "4700005" }));
+  applyIdentityEvent(db, event("UserMerged", "2026-03-01T10:00:00.000Z", { sub: "m", mergedIntoSub: "s", trn: null }));
+  expect(db.$client.query("select sub, trn from teacher_id_accounts").all()).toEqual([{ sub: "s", trn: "4700005" }]);
+  expect(account("4700005")).toEqual({ exists: true, since: "2026-01-01T10:00:00.000Z" });
+  applyIdentityEvent(db, event("UserMerged", "2026-03-02T10:00:00.000Z", { sub: "x", mergedIntoSub: "y" }));
+  expect(db.$client.query("select sub, trn from teacher_id_accounts").all()).toEqual([{ sub: "s", trn: "4700005" }]);
 });
 
 test("a webhook-id seen before is not applied again", () => {

@@ -27,7 +27,11 @@ export type EventType =
   | "UserSignedIn"
   /** A TRN token was issued (subject `trn:<trn>`): payload `{ clientId, trn, expiresAt }`, never the token. */
   | "TrnTokenIssued"
-  /** Two accounts became one (not yet emitted: there is no merge yet). */
+  /**
+   * Two accounts became one (support console): subject and payload `sub` are the account merged
+   * away, `mergedIntoSub` the one that remains; build it with userMerged(). Webhook data adds the
+   * surviving account as it is now (email, preferredName, trn, verified).
+   */
   | "UserMerged"
   /** identity's signing keys were replaced (subject `identity`): payload `{ kids }`. */
   | "SigningKeyRotated"
@@ -71,6 +75,22 @@ export const actor = {
   /** identity itself (e.g. `serve` provisioning its internal clients). */
   system: () => "system:identity",
 };
+
+/** What a UserMerged event carries (besides who did it): build the event with userMerged(). */
+export interface UserMergedPayload {
+  /** The account merged away (no longer used). */
+  sub: string;
+  /** The account that remains, holding what the merge kept (e.g. the TRN). */
+  mergedIntoSub: string;
+  /** Why (a support console action records its reason). */
+  reason?: string;
+  [more: string]: unknown;
+}
+
+/** The UserMerged event for recordEvent, in the transaction that merges the accounts. */
+export function userMerged(by: string, payload: UserMergedPayload): NewEvent {
+  return { type: "UserMerged", actor: by, subject: payload.sub, payload };
+}
 
 /** Subjects of events that are not about one account. */
 export const subject = {

@@ -39,6 +39,19 @@ export interface WebhookMessage {
 /** What a subscriber receives for an event: for users, the account as it is now (a deleted one: only its sub). */
 export function webhookMessage(db: IdentityDb, event: typeof events.$inferSelect): WebhookMessage {
   const base = { id: String(event.id), type: event.type, timestamp: new Date(event.time).toISOString() };
+  if (event.type === "UserMerged") {
+    // { sub: merged away, mergedIntoSub: survivor } and the survivor as it is now.
+    const payload = JSON.parse(event.payload) as { sub?: string; mergedIntoSub?: string };
+    const survivor = payload.mergedIntoSub ? db.select().from(accounts).where(eq(accounts.id, payload.mergedIntoSub)).get() : undefined;
+    return {
+      ...base,
+      data: {
+        sub: payload.sub ?? event.subject,
+        mergedIntoSub: payload.mergedIntoSub ?? null,
+        ...(survivor ? { email: survivor.email, preferredName: survivor.preferredName, trn: survivor.trn, verified: true } : {}),
+      },
+    };
+  }
   const account = event.subject.includes(":") || event.subject === "identity" ? undefined : db.select().from(accounts).where(eq(accounts.id, event.subject)).get();
   if (account) {
     return {

@@ -14,7 +14,8 @@ export interface IdentityEvent {
   type: string;
   /** When the event happened (ISO). */
   timestamp: string;
-  data: { sub?: unknown; trn?: unknown };
+  /** UserMerged: `sub` is the account merged away, `mergedIntoSub` the one that remains (with `trn`, its TRN now). */
+  data: { sub?: unknown; trn?: unknown; mergedIntoSub?: unknown };
 }
 
 /**
@@ -28,6 +29,11 @@ export function applyIdentityEvent(db: RecordsDatabase, event: IdentityEvent, no
     const sub = typeof event.data.sub === "string" ? event.data.sub : undefined;
     if (!sub || !consumedEventTypes.includes(event.type)) return true;
     const trn = typeof event.data.trn === "string" && /^\d{7}$/.test(event.data.trn) ? event.data.trn : undefined;
+    if (event.type === "UserMerged") {
+      const survivor = typeof event.data.mergedIntoSub === "string" && event.data.mergedIntoSub !== sub ? event.data.mergedIntoSub : undefined;
+      if (survivor) mergeAccounts(tx, { sub, survivor, trn, at: Date.parse(event.timestamp) || now, now });
+      return true;
+    }
     if (event.type === "UserDeleted" || !trn) {
       tx.delete(teacherIdAccounts).where(eq(teacherIdAccounts.sub, sub)).run();
       return true;
@@ -43,6 +49,26 @@ export function applyIdentityEvent(db: RecordsDatabase, event: IdentityEvent, no
       .run();
     return true;
   });
+}
+
+/**
+ * Two accounts became one: the merged-away account holds nothing now, and the TRN (the one identity
+ * says the survivor has, else the one the merged-away account held) is held by the survivor, since
+ * the earlier of the two accounts' times with it (the teacher has had an account with it since then).
+ */
+function mergeAccounts(tx: Parameters<Parameters<RecordsDatabase["transaction"]>[0]>[0], merge: { sub: string; survivor: string; trn?: string; at: number; now: number }): void {
+  const merged = tx.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.sub, merge.sub)).get();
+  const kept = tx.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.sub, merge.survivor)).get();
+  const trn = merge.trn ?? merged?.trn ?? kept?.trn;
+  tx.delete(teacherIdAccounts).where(eq(teacherIdAccounts.sub, merge.sub)).run();
+  if (!trn) return;
+  const sinces = [merged?.trn === trn ? merged.since : undefined, kept?.trn === trn ? kept.since : undefined].filter((t): t is number => t !== undefined);
+  const since = sinces.length ? Math.min(...sinces) : merge.at;
+  tx.delete(teacherIdAccounts).where(eq(teacherIdAccounts.trn, trn)).run();
+  tx.insert(teacherIdAccounts)
+    .values({ sub: merge.survivor, trn, since, updatedAt: merge.now })
+    .onConflictDoUpdate({ target: teacherIdAccounts.sub, set: { trn, since, updatedAt: merge.now } })
+    .run();
 }
 
 /** Reads whether a TRN has a Teacher ID account, and since when (prepared once: API hot path). */
