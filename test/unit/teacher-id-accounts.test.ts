@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
-import { applyIdentityEvent, createTeacherIdAccountReader } from "../../src/records/identity-events/teacher-id-accounts";
+import { applyIdentityEvent, createTeacherIdAccountReader, pruneWebhookDeliveries, webhookIdRetentionMs } from "../../src/records/identity-events/teacher-id-accounts";
 
 let dir: string;
 let db: RecordsDatabase;
@@ -64,4 +64,17 @@ test("a webhook-id seen before is not applied again", () => {
   expect(applyIdentityEvent(db, { id: "77", type: "UserRegistered", timestamp: "2026-01-01T10:00:00.000Z", data: { sub: "c", trn: "4700004" } })).toBe(true);
   expect(applyIdentityEvent(db, { id: "77", type: "UserDeleted", timestamp: "2026-01-02T10:00:00.000Z", data: { sub: "c" } })).toBe(false);
   expect(account("4700004").exists).toBe(true);
+});
+
+test("webhook-ids are forgotten an hour after they arrived (a replay is refused by its timestamp after 5 minutes), not before", () => {
+  const now = Date.parse("2026-06-01T12:00:00.000Z");
+  applyIdentityEvent(db, { id: "old", type: "UserRegistered", timestamp: "2026-06-01T10:00:00.000Z", data: { sub: "p", trn: "4700006" } }, now - webhookIdRetentionMs - 1);
+  applyIdentityEvent(db, { id: "recent", type: "UserUpdated", timestamp: "2026-06-01T11:59:00.000Z", data: { sub: "p", trn: "4700006" } }, now - 11 * 60_000);
+  expect(webhookIdRetentionMs).toBeGreaterThanOrEqual(10 * 60_000);
+  expect(pruneWebhookDeliveries(db, now)).toBe(1);
+  expect(db.$client.query("select webhook_id from identity_webhook_deliveries").all()).toEqual([{ webhook_id: "recent" }]);
+  // Still remembered: a replay of "recent" is not applied.
+  expect(applyIdentityEvent(db, { id: "recent", type: "UserDeleted", timestamp: "2026-06-01T11:59:00.000Z", data: { sub: "p" } }, now)).toBe(false);
+  expect(createTeacherIdAccountReader(db)("4700006").exists).toBe(true);
+  expect(pruneWebhookDeliveries(db, now)).toBe(0);
 });

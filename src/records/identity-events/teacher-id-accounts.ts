@@ -1,8 +1,11 @@
 // Which Teacher ID account holds which TRN, and since when, kept from identity's webhooks
 // (identity-event-routes.ts). identity delivers in event order per subscriber, each message
 // carrying the account as it is at delivery; a replayed webhook-id is not applied twice.
-import { eq, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { recordsWebhook } from "../../config/internal-clients";
+import { changedRows } from "../../db/changed-rows";
+import type { Logger } from "../../log/logger";
+import type { BackgroundWorker } from "../../server/service";
 import type { RecordsDatabase } from "../db/database";
 import { identityWebhookDeliveries, teacherIdAccounts } from "../db/schema";
 
@@ -82,5 +85,40 @@ export function createTeacherIdAccountReader(db: RecordsDatabase): (trn: string)
   return (trn) => {
     const row = byTrn.get({ trn });
     return row ? { exists: true, since: new Date(row.since).toISOString() } : { exists: false, since: null };
+  };
+}
+
+/**
+ * How long a webhook-id is remembered. A replay is refused by its id while remembered, and by its
+ * timestamp after that: standardwebhooks accepts a timestamp up to 5 minutes either side of now, so
+ * a delivery can be replayed for at most 10 minutes after it arrived. An hour leaves a wide margin.
+ */
+export const webhookIdRetentionMs = 60 * 60_000;
+
+/** Forgets webhook-ids older than the retention; returns how many. */
+export function pruneWebhookDeliveries(db: RecordsDatabase, now = Date.now()): number {
+  return changedRows(db.delete(identityWebhookDeliveries).where(lt(identityWebhookDeliveries.receivedAt, now - webhookIdRetentionMs)).run());
+}
+
+/** Prunes the replay table every few minutes in the background of `serve`. */
+export function createWebhookDeliveryPruner(options: { db: RecordsDatabase; logger: Logger; intervalMs?: number }): BackgroundWorker {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return {
+    name: "records-webhook-id-pruning",
+    start() {
+      timer = setInterval(() => {
+        try {
+          const removed = pruneWebhookDeliveries(options.db);
+          if (removed) options.logger.debug("identity_webhook_ids_pruned", { removed });
+        } catch (error) {
+          options.logger.error("identity_webhook_pruning_failed", { error: error as Error });
+        }
+      }, options.intervalMs ?? 5 * 60_000);
+      timer.unref?.();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
   };
 }
