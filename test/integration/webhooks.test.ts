@@ -1,5 +1,7 @@
 // Issue 14, webhooks: a real HTTP subscriber outside identity (a Bun.serve here) verifies every
-// delivery with the standardwebhooks package and sees the registration's events, in order, once each.
+// delivery with the standardwebhooks package and sees the registration's events, in order, once each;
+// killed and brought back, it gets what it missed, once each, in order. Production refuses http://
+// and internal addresses at `webhooks add` (the built binary).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,6 +90,72 @@ test("a registration reaches a subscriber as UserRegistered then UserSignedIn, e
   expect(listed.out).toContain(`${id}  http://127.0.0.1:${subscriber.port}/hooks  UserRegistered,UserSignedIn,TrnBound`);
   expect(listed.out).toContain("active");
   expect(listed.out).not.toContain(secret);
+}, 60_000);
+
+async function register(trn: string, email: string) {
+  addRecordsTeacher(system.dataDir, { trn, email, firstName: "Kim", lastName: "Back" });
+  const browser = new Browser(system.urls.identity);
+  await authorize(system, browser, { trnToken: await createTrnToken(system, { trn, email }) });
+  await browser.post("/register");
+  await browser.post("/register/phone", { noPhone: "yes" });
+  await browser.post("/register/preferred-name", { choice: "0" });
+  await browser.post("/register/check-answers");
+  expect(browser.leftTo).toBeDefined();
+}
+
+test("kill the subscriber and bring it back: delivery resumes, and every event arrives once, in order", async () => {
+  // A second subscriber, on its own port, that can go away and come back.
+  const got: { webhookId: string; type: string; data: Record<string, unknown> }[] = [];
+  let check: Webhook;
+  const serve = (port = 0) =>
+    Bun.serve({
+      port,
+      hostname: "127.0.0.1",
+      async fetch(request) {
+        const body = await request.text();
+        try {
+          const message = check.verify(body, Object.fromEntries(request.headers)) as { type: string; data: Record<string, unknown> };
+          got.push({ webhookId: request.headers.get("webhook-id")!, type: message.type, data: message.data });
+          return new Response(null, { status: 204 });
+        } catch {
+          return new Response("bad signature", { status: 401 });
+        }
+      },
+    });
+  let server = serve();
+  const port = server.port;
+  const added = await cli(["add", "--url", `http://127.0.0.1:${port}/events`, "--events", "TrnTokenIssued,UserRegistered,UserSignedIn,UserUpdated"]);
+  expect(added.code).toBe(0);
+  check = new Webhook(/secret: (whsec_\S+)/.exec(added.out)![1]!);
+  const id = /subscriber (wh_\S+)/.exec(added.out)![1]!;
+  const failuresBefore = system.logs.filter((l) => l.event === "outbox_attempt_failed" && l.kind === "webhook").length;
+
+  await register("4500011", "first@example.com");
+  await until(() => got.length >= 3);
+  server.stop(true);
+
+  // Down: two more teachers register; identity keeps trying and failing.
+  await register("4500012", "second@example.com");
+  await register("4500013", "third@example.com");
+  await until(() => system.logs.filter((l) => l.event === "outbox_attempt_failed" && l.kind === "webhook").length >= failuresBefore + 3);
+  expect(got).toHaveLength(3);
+  expect((await cli(["list"])).out).toMatch(new RegExp(`${id} .* failing since `));
+
+  // Back on the same port: the rest arrive, once each, in event order.
+  server = serve(port);
+  try {
+    await until(() => got.length >= 9);
+    await Bun.sleep(1000); // and nothing more
+    const perTeacher = ["TrnTokenIssued", "UserRegistered", "UserSignedIn"];
+    expect(got.map((m) => m.type)).toEqual([...perTeacher, ...perTeacher, ...perTeacher]);
+    expect(got.map((m) => m.data.trn)).toEqual(["4500011", "4500011", "4500011", "4500012", "4500012", "4500012", "4500013", "4500013", "4500013"]);
+    const ids = got.map((m) => Number(m.webhookId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect((await cli(["list"])).out).toMatch(new RegExp(`${id} .* active`));
+  } finally {
+    server.stop(true);
+  }
 }, 60_000);
 
 test("dist/teacher-id in production refuses an http:// webhook URL and one at 127.0.0.1, and adds nothing", async () => {
