@@ -2,6 +2,7 @@
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
 import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
+import { dateOfBirthChangeForm, nameChangeForm, postDateOfBirthChange, postNameChange } from "./change-requests/change-request-schemas";
 import { getOwnRecord, getTeacher, initialTeacherTrainingSchema, ownRecordSchema, pendingDetailChangeSchema, teacherRecordSchema } from "./teachers/teacher-schemas";
 
 export function recordsApiDocument(urls: { records: string; identity: string }) {
@@ -9,7 +10,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
     title: "Qualified Teachers API",
     version: "2",
     description:
-      "Teacher records (DQT): awarding services record ITT outcomes and QTS; services read a teacher's record; a signed-in teacher reads their own.",
+      "Teacher records (DQT): awarding services record ITT outcomes and QTS; services read a teacher's record; a signed-in teacher reads their own and asks for corrections to it.",
     serverUrl: urls.records,
     identityUrl: urls.identity,
     scopes: {
@@ -32,7 +33,9 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       Induction: inductionBody,
       InductionResult: inductionResult,
       InitialTeacherTraining: initialTeacherTrainingSchema,
+      NameChangeRequest: nameChangeForm,
+      DateOfBirthChangeRequest: dateOfBirthChangeForm,
     },
-    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord],
+    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord, postNameChange, postDateOfBirthChange],
   });
 }
