@@ -28,7 +28,7 @@ import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
 import { webhookKind } from "./webhooks/subscriptions";
-import { webhookHandler } from "./webhooks/delivery";
+import { defaultRecheckMs, webhookHandler } from "./webhooks/delivery";
 
 export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabaseFile; brand: ServiceBrand; webhookSecretKey: Buffer }) {
   const { config, logger, db, brand } = options;
@@ -38,7 +38,13 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     db,
     logger,
     timing: outboxTimingFromConfig(config),
-    handlers: { ...redactAfterSending(mailHandlers(mailer, logger)), [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger, environment: config.ENVIRONMENT }) },
+    handlers: { ...redactAfterSending(mailHandlers(mailer, logger)), [webhookKind]: webhookHandler({
+        db,
+        secretKey: options.webhookSecretKey,
+        logger,
+        environment: config.ENVIRONMENT,
+        recheckMs: Math.min(defaultRecheckMs, config.OUTBOX_RETRY_MAX),
+      }) },
   });
   const tokens = createClientCredentialsTokenSource({
     tokenUrl: `${config.urls.identity}/token`,

@@ -7,12 +7,12 @@
 //   (3 days). The cap bounds how long a subscriber that comes back waits for its next delivery.
 // - In order per subscriber: a delivery waits (Postpone: no attempt counted, no backoff) while an
 //   earlier one to the same subscriber is pending; each one sent makes the next one due at once.
+//   A `Ping` (`webhooks test ID`) skips the queue; when it gets a 2xx the subscriber's next delivery
+//   is made due at once (so a subscriber back from an outage need not wait out a backoff step).
 // - A subscriber failing for a day (no 2xx since its first failure) is disabled and logged; its
 //   waiting deliveries fail. `webhooks enable ID` puts them back (subscriptions.ts).
 // - Production (SSRF): only https, and before each send the host is resolved, every address checked
 //   (no loopback, link-local, private, CGNAT, ULA...), and the connection made to a checked address.
-//   A `Ping` (`webhooks test ID`) skips the queue; when it gets a 2xx the subscriber's next delivery
-//   is made due at once.
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
@@ -169,15 +169,18 @@ export interface WebhookHandlerOptions {
   resolve?: Resolver;
   now?: () => number;
   timeoutMs?: number;
+  /** A waiting delivery's backstop recheck (default a minute; serve uses min(a minute, OUTBOX_RETRY_MAX)). */
+  recheckMs?: number;
 }
 
-/** How long a delivery waits before looking again when the one before it is being sent right now. */
-const waitForInFlightMs = 1_000;
+/** At most how long a delivery waits, after the one before it is due, before it looks again (it is normally woken sooner). */
+export const defaultRecheckMs = 60_000;
 
 export function webhookHandler(options: WebhookHandlerOptions): OutboxHandler {
   const { db, secretKey, logger } = options;
   const now = options.now ?? Date.now;
   const guard = options.environment === "production" ? productionGuard(options.resolve) : undefined;
+  const recheckMs = options.recheckMs ?? defaultRecheckMs;
   const bySubscription = sql`json_extract(${outbox.payload}, '$.subscriptionId') = ${sql.placeholder("subscriptionId")}`;
   const pendingForSubscriber = and(eq(outbox.kind, webhookKind), eq(outbox.status, "pending"), bySubscription, sql`json_extract(${outbox.payload}, '$.ping') is null`);
   const earlierPending = db
@@ -213,9 +216,9 @@ export function webhookHandler(options: WebhookHandlerOptions): OutboxHandler {
     if (!payload.ping) {
       const earlier = earlierPending.get({ id: context.id, subscriptionId: subscription.id });
       if (earlier) {
-        const at = now();
-        const beingSent = earlier.nextAttemptAt <= at || (earlier.claimedUntil ?? 0) > at;
-        throw new Postpone(beingSent ? at + waitForInFlightMs : earlier.nextAttemptAt + 1, `waiting for delivery ${earlier.id} to this subscriber`);
+        // The one before wakes this one when it is sent; the recheck is a backstop (a crash between
+        // the two), so a long backlog is not re-read over and over while it waits.
+        throw new Postpone(Math.max(earlier.nextAttemptAt, now()) + recheckMs, `waiting for delivery ${earlier.id} to this subscriber`);
       }
     }
     const message: WebhookMessage | undefined = payload.ping
