@@ -182,7 +182,12 @@ export function webhookHandler(options: WebhookHandlerOptions): OutboxHandler {
   const guard = options.environment === "production" ? productionGuard(options.resolve) : undefined;
   const recheckMs = options.recheckMs ?? defaultRecheckMs;
   const bySubscription = sql`json_extract(${outbox.payload}, '$.subscriptionId') = ${sql.placeholder("subscriptionId")}`;
-  const pendingForSubscriber = and(eq(outbox.kind, webhookKind), eq(outbox.status, "pending"), bySubscription, sql`json_extract(${outbox.payload}, '$.ping') is null`);
+  // Literals, as the partial index outbox_pending_webhooks (identity migration 0007) is written.
+  const pendingForSubscriber = and(
+    sql`${outbox.kind} = 'webhook' and ${outbox.status} = 'pending'`,
+    bySubscription,
+    sql`json_extract(${outbox.payload}, '$.ping') is null`,
+  );
   const earlierPending = db
     .select({ id: outbox.id, nextAttemptAt: outbox.nextAttemptAt, claimedUntil: outbox.claimedUntil })
     .from(outbox)
