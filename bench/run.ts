@@ -9,7 +9,9 @@
 // itt-outcome run, default 60000), BENCH_REGISTRATIONS (whole registrations over HTTP, default
 // 1000), BENCH_LARGE (e.g. 1000000: then grow the databases to that many teachers and accounts
 // and measure the API loads again; off by default, it takes minutes), BENCH_ONLY (comma-separated:
-// token, trn-tokens, itt-outcome, registration, open-loop, certificates, check; the loads to run, all by default),
+// token, trn-tokens, itt-outcome, registration, open-loop, certificates, check, webhooks; the loads to run, all by default),
+// BENCH_WEBHOOK_EVENTS (events queued for the delivery-rate run, default 5000), BENCH_WEBHOOK_REGISTRATIONS
+// (registrations with and without a subscriber, default 300 each),
 // BENCH_OPEN_SECONDS (seconds of arrivals per open-loop run, default 30), BENCH_OPEN_RATES
 // (registrations a second, comma-separated, default 50,100,150; plus one at 100/s right after a restart), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
 // profiler and write a profile per run into DIR; the numbers are then not comparable).
@@ -24,6 +26,7 @@ import { runLoad, type LoadResult } from "./load";
 import { runOpenLoop, type OpenLoopResult } from "./open-loop";
 import { runRegistrations, type RegistrationTeacher } from "./registration";
 import { startSmtpSink } from "./smtp-sink";
+import { startWebhookSubscriber } from "./webhook-subscriber";
 
 const root = resolve(import.meta.dir, "..");
 const binary = join(root, "dist/teacher-id");
@@ -31,9 +34,13 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
 const work = mkdtempSync(join(tmpdir(), "teacher-id-bench-"));
-const loads = ["token", "trn-tokens", "itt-outcome", "registration", "open-loop", "certificates", "check"] as const;
+const loads = ["token", "trn-tokens", "itt-outcome", "registration", "open-loop", "certificates", "check", "webhooks"] as const;
 const registrationCount = Number(process.env.BENCH_REGISTRATIONS ?? 1000);
 const largeCount = Number(process.env.BENCH_LARGE ?? 0);
+const webhookEventCount = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 5000);
+const webhookRegistrationCount = Number(process.env.BENCH_WEBHOOK_REGISTRATIONS ?? 300);
+/** Registrations before the measured ones (the first runs of each page pay for compilation). */
+const webhookWarmUp = 100;
 const openSeconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
 const openRates = (process.env.BENCH_OPEN_RATES ?? "50,100,150").split(",").map(Number);
 if (!(openSeconds > 0) || !openRates.every((rate) => rate > 0))
@@ -289,6 +296,9 @@ function importTeachers(env: Record<string, string>, count: number): string | un
   for (let i = 0; i < (only.has("registration") ? registrationCount : 0); i++) {
     lines.push(`${registrationTrn(i)},Reg,Teacher${i},1991-02-03,reg${i}@bench.example,10000001,Bench Provider,Pass`);
   }
+  for (let i = 0; i < (only.has("webhooks") ? 2 * webhookRegistrationCount + webhookWarmUp : 0); i++) {
+    lines.push(`${webhookTrn(i)},Hook,Teacher${i},1991-02-03,hook${i}@bench.example,10000001,Bench Provider,Pass`);
+  }
   for (let i = 0; i < (only.has("open-loop") ? openLoopTeacherCount : 0); i++) {
     lines.push(`${openLoopTrn(i)},Open,Teacher${i},1991-02-03,open${i}@bench.example,10000001,Bench Provider,Pass`);
   }
@@ -361,6 +371,7 @@ async function growDatabases(env: Record<string, string>, dataDir: string, count
   return true;
 }
 const registrationTrn = (i: number) => String(4_000_000 + i);
+const webhookTrn = (i: number) => String(7_000_000 + i);
 const openLoopTrn = (i: number) => String(5_000_000 + i);
 /** Enough teachers for every open-loop run: Poisson arrivals can exceed rate x seconds a little. */
 const openLoopTeacherCount = [coldRate, ...openRates].reduce(
@@ -698,6 +709,9 @@ async function measureServe(
     }
   }
 
+  // Webhooks: events delivered per second to a local subscriber, and what one costs a registration.
+  await measureWebhooks(s, env, dataDir, peak, importProblem);
+
   // Open loop: teachers arrive at a steady rate, each from its own address (issue 12's targets).
   if (!only.has("open-loop"))
     rows.push({ measure: "open-loop registrations", unit: "% finished", skipped: "not in BENCH_ONLY" });
@@ -792,6 +806,133 @@ async function measureServe(
   });
   await stop(s);
   await sink.close();
+}
+
+// ---------------------------------------------------------------- webhooks
+
+/** identity's webhook deliveries still waiting. */
+function pendingWebhooks(dataDir: string): number {
+  const db = new Database(join(dataDir, "identity.sqlite"), { readonly: true });
+  try {
+    return (db.query("SELECT count(*) AS n FROM outbox WHERE kind = 'webhook' AND status = 'pending'").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) return false;
+    await Bun.sleep(20);
+  }
+  return true;
+}
+
+/**
+ * Two rows. (1) Delivery rate: with the subscriber down, BENCH_WEBHOOK_EVENTS TrnTokenIssued events
+ * queue up (POST /trn-tokens); it comes back, `webhooks test` wakes the queue, and the rate is events
+ * over the time from the first arrival to the last (in order, one at a time: the per-subscriber order
+ * makes delivery serial). (2) Cost of an event: serve's CPU per registration without and with a
+ * subscriber to UserRegistered and UserSignedIn (2 events a registration), each run measured until
+ * its deliveries are done; records' own subscription is there in both.
+ */
+async function measureWebhooks(s: Started, env: Record<string, string>, dataDir: string, peak: { mb: number }, importProblem: string | undefined) {
+  const rateRow = "webhook events delivered to a local subscriber";
+  const costRow = "serve CPU of one webhook event, in a registration";
+  if (!only.has("webhooks") || importProblem) {
+    const skipped = importProblem ?? "not in BENCH_ONLY";
+    rows.push({ measure: rateRow, unit: "per s", skipped }, { measure: costRow, unit: "ms", skipped });
+    return;
+  }
+  const cli = (...args: string[]) => {
+    const result = Bun.spawnSync([binary, "identity", "webhooks", ...args], { cwd: work, env: { PATH: process.env.PATH ?? "", ...env } });
+    if (result.exitCode !== 0) throw new Error(`webhooks ${args[0]} failed: ${result.stderr}`);
+    return result.stdout.toString();
+  };
+  const subscriber = startWebhookSubscriber();
+  try {
+    const teachers = await mintTrnTokens(
+      env.IDENTITY_URL,
+      dataDir,
+      Array.from({ length: 2 * webhookRegistrationCount + webhookWarmUp }, (_, i) => {
+        const digits = String(100_000 + i);
+        return { trn: webhookTrn(i), email: `hook${i}@bench.example`, mobile: `07800${digits}`, mobileE164: `+447800${digits}` };
+      }),
+    );
+    await waitFor(() => pendingWebhooks(dataDir) === 0, 30_000);
+    const registrations = async (batch: RegistrationTeacher[], delivered: () => boolean) => {
+      const before = cpuMs(s.proc.pid);
+      const r = await runRegistrations({ urls: { access: env.ACCESS_URL, identity: env.IDENTITY_URL }, dataDir, teachers: batch, concurrency, onTick: () => (peak.mb = Math.max(peak.mb, rssMb(s.proc.pid))) });
+      const drained = await waitFor(delivered, 60_000);
+      if (r.errorSamples.length) log(`    e.g. ${r.errorSamples[0]}`);
+      return { cpuMsPer: (cpuMs(s.proc.pid) - before) / Math.max(1, r.completed), failed: r.failed, drained };
+    };
+    log(`  webhooks: ${webhookWarmUp} registrations to warm up, ${webhookRegistrationCount} without a subscriber, then with one...`);
+    await registrations(teachers.slice(2 * webhookRegistrationCount), () => pendingWebhooks(dataDir) === 0);
+    const without = await registrations(teachers.slice(0, webhookRegistrationCount), () => pendingWebhooks(dataDir) === 0);
+    const added = cli("add", "--url", subscriber.url, "--events", "TrnTokenIssued,UserRegistered,UserSignedIn");
+    subscriber.setSecret(/secret: (whsec_\S+)/.exec(added)![1]!);
+    const id = /subscriber (wh_\S+)/.exec(added)![1]!;
+    const withOne = await registrations(teachers.slice(webhookRegistrationCount, 2 * webhookRegistrationCount), () => subscriber.arrivals.length >= 2 * webhookRegistrationCount && pendingWebhooks(dataDir) === 0);
+    const perEvent = (withOne.cpuMsPer - without.cpuMsPer) / 2;
+    rows.push({
+      measure: `${costRow} (${webhookRegistrationCount} registrations each way)`,
+      value: perEvent,
+      unit: "ms",
+      note:
+        `serve CPU ${without.cpuMsPer.toFixed(2)} ms/registration without a subscriber, ${withOne.cpuMsPer.toFixed(2)} with one ` +
+        `(x${(withOne.cpuMsPer / without.cpuMsPer).toFixed(2)}; 2 events each); ${without.failed + withOne.failed} failed` +
+        (without.drained && withOne.drained ? "" : "; deliveries still waiting after 60 s") +
+        "; see the delivery row's server CPU per event for a direct measure",
+    });
+
+    // The delivery rate: a backlog built while the subscriber is down, then sent in order.
+    subscriber.up = false;
+    const arrivedBefore = subscriber.arrivals.length;
+    const secrets = JSON.parse(readFileSync(join(dataDir, "internal-client-secrets.json"), "utf8"));
+    const token = await clientToken(env.IDENTITY_URL, secrets.records.clientId, secrets.records.clientSecret, "trn_token:write");
+    if (Array.isArray(token)) throw new Error(token[0]);
+    log(`  webhooks: ${webhookEventCount} events queued with the subscriber down, then delivered...`);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < webhookEventCount) {
+          const i = next++;
+          const response = await fetch(`${env.IDENTITY_URL}/trn-tokens`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ trn: String(8_000_000 + i), email: `queued${i}@bench.example` }),
+          });
+          await response.arrayBuffer();
+          if (response.status !== 201) throw new Error(`POST /trn-tokens answered ${response.status}`);
+        }
+      }),
+    );
+    subscriber.up = true;
+    const cpuBefore = cpuMs(s.proc.pid);
+    const woken = performance.now();
+    cli("test", id);
+    const all = await waitFor(() => subscriber.arrivals.length >= arrivedBefore + webhookEventCount, 300_000);
+    const backlog = subscriber.arrivals.slice(arrivedBefore);
+    const seconds = backlog.length > 1 ? (backlog.at(-1)!.at - backlog[0]!.at) / 1000 : NaN;
+    const ids = backlog.map((a) => a.id);
+    const inOrder = ids.every((value, i) => i === 0 || value > ids[i - 1]!);
+    const twice = ids.length - new Set(ids).size;
+    rows.push({
+      measure: `${rateRow} (${webhookEventCount} queued, signed, verified with standardwebhooks)`,
+      value: backlog.length / seconds,
+      unit: "per s",
+      note:
+        `${backlog.length} arrived${all ? "" : " (timed out)"}, ${twice} twice, ${inOrder ? "in order" : "OUT OF ORDER"}, ${subscriber.refused} refused signatures; ` +
+        `first ${(backlog[0]!.at - woken).toFixed(0)} ms after 'webhooks test'; server CPU ${(((cpuMs(s.proc.pid) - cpuBefore) * 1000) / Math.max(1, backlog.length)).toFixed(0)} µs/event`,
+    });
+    log(`    ${rows.at(-1)!.note}`);
+  } catch (error) {
+    rows.push({ measure: rateRow, unit: "per s", skipped: (error as Error).message.slice(0, 200) });
+  } finally {
+    subscriber.stop();
+  }
 }
 
 // ---------------------------------------------------------------- certificates

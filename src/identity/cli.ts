@@ -33,6 +33,7 @@ import {
   listSubscriptions,
   removeSubscription,
   rotateSubscriptionSecret,
+  enableSubscription,
   webhookUrlProblem,
 } from "./webhooks/subscriptions";
 
@@ -469,7 +470,8 @@ const addWebhookCommand: Command = {
 Adds a subscriber: identity POSTs each event of the listed types to URL, signed as the Standard
 Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature: v1,<base64
 HMAC-SHA256>), in event order, retrying with backoff for up to 3 days. A subscriber failing for a
-day is disabled ('webhooks list' shows it; 'webhooks rotate-secret' enables it again).
+day is disabled ('webhooks list' shows it; 'webhooks enable ID' enables it again and re-sends
+what it missed).
 
 Options:
   --url URL          https:// in production, to a host that resolves to no loopback, link-local or
@@ -563,8 +565,8 @@ const removeWebhookCommand = webhookIdCommand(
 
 const rotateWebhookSecretCommand = webhookIdCommand(
   "rotate-secret",
-  "Give a webhook subscriber a new signing secret (and enable it again)",
-  "Usage: teacher-id identity webhooks rotate-secret ID\n\nMakes and prints a new signing secret; the old one stops at once. A disabled subscriber is enabled again.",
+  "Give a webhook subscriber a new signing secret",
+  "Usage: teacher-id identity webhooks rotate-secret ID\n\nMakes and prints a new signing secret; the old one stops at once. A disabled subscriber stays disabled ('webhooks enable ID').",
   (db, key, id, io) => {
     const secret = rotateSubscriptionSecret(db, key, id);
     if (!secret) return false;
@@ -702,11 +704,38 @@ Roles:
   return [add, list, remove, setRole, reset];
 }
 
+const enableWebhookCommand: Command = {
+  name: "enable",
+  summary: "Enable a disabled webhook subscriber and re-send what it missed",
+  help: `Usage: teacher-id identity webhooks enable ID
+
+A subscriber that gave no 2xx for a day is disabled ('webhooks list' shows DISABLED). Once it is
+fixed (check with 'webhooks test ID'), this enables it: its deliveries that failed in the last
+OUTBOX_MAX_AGE (3 days) are due again, the events of its types recorded while it was disabled are
+queued for it, and the running service sends them all, once each, in event order.`,
+  async run(args, io) {
+    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+    if (positionals.length !== 1) {
+      io.err("Usage: teacher-id identity webhooks enable ID\n\nGive exactly one subscriber id (see 'teacher-id identity webhooks list').");
+      return 2;
+    }
+    return withDatabase(io, async (db, config) => {
+      const queued = enableSubscription(db, positionals[0]!, config.OUTBOX_MAX_AGE);
+      if (queued === null) {
+        io.err(`There is no webhook subscriber '${positionals[0]}'.`);
+        return 1;
+      }
+      io.out(`Webhook subscriber ${positionals[0]} enabled; ${queued} deliver${queued === 1 ? "y" : "ies"} queued.`);
+      return 0;
+    });
+  },
+};
+
 export const identityCommands = commandGroup("identity", "Operate the identity service", [
   commandGroup("clients", "Register and manage OAuth clients", [addClient, listCommand, removeCommand, rotateSecretCommand, setRateLimitCommand]),
   commandGroup("accounts", "Find Teacher ID accounts (contact details masked)", [listAccountsCommand, showAccountCommand]),
   commandGroup("keys", "Manage token-signing keys", [rotateKeysCommand]),
   commandGroup("events", "Read identity's audit log", [listEventsCommand]),
-  commandGroup("webhooks", "Manage webhook subscribers (Standard Webhooks)", [addWebhookCommand, listWebhooksCommand, removeWebhookCommand, rotateWebhookSecretCommand, testWebhookCommand]),
+  commandGroup("webhooks", "Manage webhook subscribers (Standard Webhooks)", [addWebhookCommand, listWebhooksCommand, removeWebhookCommand, rotateWebhookSecretCommand, testWebhookCommand, enableWebhookCommand]),
   commandGroup("staff", "Manage who may use the support console (/admin)", staffCommands((io, run) => withDatabase(io, (db) => run(db)))),
 ]);

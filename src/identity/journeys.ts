@@ -30,7 +30,7 @@ import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
 import { webhookKind } from "./webhooks/subscriptions";
-import { webhookHandler } from "./webhooks/delivery";
+import { defaultRecheckMs, webhookHandler } from "./webhooks/delivery";
 import { blockedAccountReply } from "./journey/account-blocked";
 
 export function createJourneys(options: { config: IdentityConfig; logger: Logger; db: IdentityDatabaseFile; brand: ServiceBrand; webhookSecretKey: Buffer }) {
@@ -55,7 +55,13 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     timing: outboxTimingFromConfig(config),
     handlers: {
       ...redactAfterSending(mailHandlers(mailer, logger)),
-      [webhookKind]: webhookHandler({ db, secretKey: options.webhookSecretKey, logger }),
+      [webhookKind]: webhookHandler({
+        db,
+        secretKey: options.webhookSecretKey,
+        logger,
+        environment: config.ENVIRONMENT,
+        recheckMs: Math.min(defaultRecheckMs, config.OUTBOX_RETRY_MAX),
+      }),
       [dateOfBirthToRecordsKind]: dateOfBirthToRecordsHandler({ recordsUrl: config.urls.records, tokens: dateOfBirthTokens, logger }),
     },
   });

@@ -149,7 +149,8 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
       {operations.map(({ path, method, op }) => {
         const parameters = (op.parameters ?? []) as Schema[];
         const scopes = (op.security ?? []).flatMap((s: Schema) => Object.values(s).flat()) as string[];
-        const body = op.requestBody?.content?.["application/json"]?.schema as Schema | undefined;
+        const [bodyType = "application/json"] = Object.keys(op.requestBody?.content ?? {});
+        const body = op.requestBody?.content?.[bodyType]?.schema as Schema | undefined;
         return (
           <section class="govuk-!-margin-bottom-9">
             <h3 class="govuk-heading-m" id={op.operationId}>
@@ -178,7 +179,7 @@ export function ApiDocsPage({ document, brand, defaultRateLimit }: { document: O
             )}
             {body ? (
               <p class="govuk-body">
-                Request body (<code class="govuk-!-text-break-word">application/json</code>): <TypeCell schema={body} />
+                Request body (<code class="govuk-!-text-break-word" safe>{bodyType}</code>): <TypeCell schema={body} />
               </p>
             ) : (
               ""

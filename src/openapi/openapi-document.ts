@@ -96,7 +96,7 @@ export function openApiDocument(options: OpenApiDocumentOptions): OpenApiDocumen
       tags: [op.tag],
       security: [{ [flows === "teacher" ? "teacherToken" : "clientToken"]: [op.scope] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(op.body, `${where} body`) } } } } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { [op.bodyType ?? "application/json"]: { schema: ref(op.body, `${where} body`) } } } } : {}),
       responses,
     };
   }

@@ -35,8 +35,10 @@ export interface ApiOperation<
   tokenFor?: "client" | "teacher";
   params?: P;
   query?: Q;
-  /** A JSON request body (application/json), a named component. */
+  /** The request body, a named component: application/json unless `bodyType` says otherwise. */
   body?: B;
+  /** multipart/form-data: a form with a file (the component then describes the fields, files as z.file()). */
+  bodyType?: "application/json" | "multipart/form-data";
   responses: Record<number, OperationResponse>;
 }
 

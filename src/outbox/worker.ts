@@ -24,9 +24,10 @@ export interface OutboxHandlerContext {
 
 /**
  * Does the work for one message; throwing means "try again later". A handler may return a payload
- * to store with the sent message (e.g. with a secret link removed).
+ * to store with the sent message (e.g. with a secret link removed), and work to do once the message
+ * is recorded as sent (`afterRecorded`, e.g. make the next message in a sequence due).
  */
-export type OutboxHandler = (payload: any, context: OutboxHandlerContext) => Promise<void | { storePayload?: unknown }>;
+export type OutboxHandler = (payload: any, context: OutboxHandlerContext) => Promise<void | { storePayload?: unknown; afterRecorded?: () => void }>;
 
 /** Throw this for a message that can never be sent (e.g. an invalid address): no more retries. */
 export class PermanentFailure extends Error {
@@ -60,6 +61,20 @@ export const defaultOutboxTiming: OutboxTiming = {
   pollIntervalMs: 500,
   batchSize: 32,
 };
+
+/**
+ * Throw this for a message that must not be tried yet (e.g. a webhook waiting for an earlier one to
+ * the same subscriber): it is due again at `untilMs`, and no attempt is counted (no backoff, no log).
+ */
+export class Postpone extends Error {
+  constructor(
+    readonly untilMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "Postpone";
+  }
+}
 
 /** The timing settings from configuration (src/mail/settings.ts). */
 export function outboxTimingFromConfig(config: {
@@ -187,6 +202,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     .where(eq(outbox.id, sql.placeholder("id")))
     .prepare();
 
+  const postpone = db
+    .update(outbox)
+    .set({ nextAttemptAt: sql`${sql.placeholder("until")}`, claimedUntil: null })
+    .where(eq(outbox.id, sql.placeholder("id")))
+    .prepare();
+
   async function handle(message: ClaimedMessage): Promise<void> {
     const handler = handlers[message.kind];
     const started = now();
@@ -214,8 +235,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         id: message.id,
       });
       if (result && result.storePayload !== undefined) checkpointSoon();
+      result?.afterRecorded?.();
       logger.info("outbox_message_sent", { id: message.id, kind: message.kind, attempts: message.attempts + 1, ms: sentAt - started });
     } catch (error) {
+      if (error instanceof Postpone) {
+        postpone.run({ until: error.untilMs, id: message.id });
+        return;
+      }
       const attempts = message.attempts + 1;
       const failedAt = now();
       const reason = describeError(error);

@@ -2,6 +2,7 @@
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
 import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
+import { dateOfBirthChangeForm, nameChangeForm, postDateOfBirthChange, postNameChange } from "./change-requests/change-request-schemas";
 import {
   approveChangeRequest,
   changeRequestDecisionBody,
@@ -30,7 +31,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
     title: "Qualified Teachers API",
     version: "2",
     description:
-      "Teacher records (DQT): awarding services record ITT outcomes and QTS; services read a teacher's record; a signed-in teacher reads their own.",
+      "Teacher records (DQT): awarding services record ITT outcomes and QTS; services read a teacher's record; a signed-in teacher reads their own and asks for corrections to it.",
     serverUrl: urls.records,
     identityUrl: urls.identity,
     scopes: {
@@ -62,8 +63,12 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       ChangeRequestDecision: changeRequestDecisionBody,
       DateOfBirthFromTeacher: dateOfBirthFromTeacherBody,
       DateOfBirthFromTeacherResult: dateOfBirthFromTeacherResult,
+      NameChangeRequest: nameChangeForm,
+      DateOfBirthChangeRequest: dateOfBirthChangeForm,
     },
     operations: [
+      postNameChange,
+      postDateOfBirthChange,
       putIttOutcome,
       putQts,
       putEyts,

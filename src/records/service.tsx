@@ -24,6 +24,7 @@ import { createAwardInvitationHandler } from "./invitations/award-invitation-han
 import { invitationKinds } from "./invitations/award-invitation";
 import { awardRoutes } from "./awards/award-routes";
 import { identityEventRoutes, identityWebhookPath, identityWebhookSecret } from "./identity-events/identity-event-routes";
+import { createWebhookDeliveryPruner } from "./identity-events/teacher-id-accounts";
 import { ittOutcomeRoutes } from "./itt-outcome/itt-outcome-routes";
 import { recordsApiDocument } from "./openapi";
 import type { RecordsConfig } from "./settings";
@@ -140,7 +141,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
   }
   return {
     app,
-    workers: [worker],
+    workers: [worker, createWebhookDeliveryPruner({ db, logger: log })],
     announce,
     monitoring: { readiness, outbox: outboxStatsReader(db) },
     close: () => {

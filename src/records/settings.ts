@@ -6,6 +6,7 @@ import { duration, optionalString } from "../config/env-schema";
 import {
   checkSharedSettings,
   parseSettings,
+  requireInProduction,
   sharedSettings,
   withServiceAddresses,
   type Env,
@@ -42,6 +43,7 @@ export const recordsSettings = sharedSettings
     checkSharedSettings(settings, ctx);
     checkEmailSettings(settings, ctx);
     checkInternalClientSettings("RECORDS")(settings, ctx);
+    requireInProduction(settings, ctx, ["IDENTITY_WEBHOOK_SECRET"], "records verifies identity's webhooks with it; give identity the same one with 'identity webhooks add --secret'");
   });
 
 export type RecordsConfig = z.output<typeof recordsSettings> & SharedConfig;

@@ -93,9 +93,9 @@ export function integrityOfEveryFile(dataDir: string): Record<string, string> {
 export function outboxStatuses(dataDir: string, file: "records.sqlite" | "identity.sqlite"): Record<string, number> {
   const db = open(dataDir, file);
   try {
-    // Messages to people (email, SMS). Webhook deliveries to records are retried for up to 3 days,
-    // in event order per subscriber: after many kills some still wait, which loses nothing.
-    const rows = db.query("SELECT status, count(*) AS n FROM outbox WHERE kind != 'webhook' GROUP BY status").all() as { status: string; n: number }[];
+    // Every message: email, SMS, and webhook deliveries (identity's events to records), which resume
+    // promptly once the subscriber is back (a capped backoff, and each one sent wakes the next).
+    const rows = db.query("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   } finally {
     db.close();

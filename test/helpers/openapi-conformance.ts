@@ -100,6 +100,8 @@ export function watchApiResponses(
   document: Json,
   options: {
     apiPrefixes: string[];
+    /** Only these requests, of those under apiPrefixes (e.g. POSTs to two paths, not probes of other addresses). */
+    include?: (request: { method: string; url: URL }, response: Response) => boolean;
     /** Answers that come before the rate limiter (e.g. a body the web layer could not parse). */
     rateLimitFieldsExempt?: (request: { method: string; url: URL; init?: RequestInit }, response: Response) => boolean;
   },
@@ -120,6 +122,7 @@ export function watchApiResponses(
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
     if (url.origin !== new URL(baseUrl).origin) return response;
     if (!options.apiPrefixes.some((prefix) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`))) return response;
+    if (options.include && !options.include({ method, url }, response)) return response;
     const body = await response.clone().text();
     watch.checked += 1;
     const rateLimitFields = !options.rateLimitFieldsExempt?.({ method, url, init }, response);

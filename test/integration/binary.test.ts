@@ -120,6 +120,7 @@ describe("dist/teacher-id in production", () => {
     RECORDS_CLIENT_SECRET: "r".repeat(43),
     ACCESS_CLIENT_ID: "access-prod",
     ACCESS_CLIENT_SECRET: "a".repeat(43),
+    IDENTITY_WEBHOOK_SECRET: "whsec_" + Buffer.alloc(32, 7).toString("base64"),
   };
 
   test("serve --only access asks only for access's settings (no SMTP_URL, no NOTIFY_*), and starts when they are given", async () => {
@@ -150,7 +151,8 @@ describe("dist/teacher-id in production", () => {
     writeFileSync(secretsFile, JSON.stringify({ records: { clientId: "records-service", clientSecret: "s".repeat(43) } }));
     const refused = run(["serve", "--only", "records"], env);
     expect(refused.code).toBe(78);
-    expect(namedSettings(refused.stderr)).toEqual(["RECORDS_CLIENT_ID", "RECORDS_CLIENT_SECRET"]);
+    expect(namedSettings(refused.stderr)).toEqual(["IDENTITY_WEBHOOK_SECRET", "RECORDS_CLIENT_ID", "RECORDS_CLIENT_SECRET"]);
+    expect(refused.stderr).toContain("IDENTITY_WEBHOOK_SECRET is required when ENVIRONMENT=production");
 
     // All three with their settings start, and neither read (it is not JSON) nor rewrite the file.
     writeFileSync(secretsFile, "{ not json");

@@ -108,6 +108,7 @@ describe("where the dev mailbox page is", () => {
         SMTP_URL: "smtp://127.0.0.1:1",
         RECORDS_CLIENT_ID: "records-service",
         RECORDS_CLIENT_SECRET: "s".repeat(43),
+        IDENTITY_WEBHOOK_SECRET: "whsec_" + Buffer.alloc(32, 7).toString("base64"),
       },
     });
     try {

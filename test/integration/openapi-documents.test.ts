@@ -7,6 +7,7 @@ import { z } from "zod";
 import { createTrnTokenSchema } from "../../src/identity/trn-tokens/schemas";
 import { apiUserSchema, bindUserTrn, getUser, listUsers } from "../../src/identity/users-api/users-api-schemas";
 import { ittOutcomeBody, ittOutcomes, putIttOutcome } from "../../src/records/itt-outcome/itt-outcome-schemas";
+import { dateOfBirthChangeForm, nameChangeFields, nameChangeForm, postDateOfBirthChange, postNameChange } from "../../src/records/change-requests/change-request-schemas";
 import { getOwnRecord, getTeacher, teacherRecordSchema } from "../../src/records/teachers/teacher-schemas";
 import { createConformanceChecker, loadApiDocument } from "../helpers/openapi-conformance";
 import { startTestSystem, type TestSystem } from "../helpers/system";
@@ -52,7 +53,7 @@ describe("the documents", () => {
     }
     expect(operationIn(documents.identity, { method: "POST", path: "/trn-tokens" }).security).toEqual([{ clientToken: ["trn_token:write"] }]);
     for (const op of [putIttOutcome, getTeacher]) expect(operationIn(documents.records, op).security).toEqual([{ clientToken: [op.scope] }]);
-    expect(operationIn(documents.records, getOwnRecord).security).toEqual([{ teacherToken: ["dqt:read"] }]);
+    for (const op of [getOwnRecord, postNameChange, postDateOfBirthChange]) expect(operationIn(documents.records, op).security).toEqual([{ teacherToken: ["dqt:read"] }]);
     expect(Object.keys(documents.identity.paths).sort()).toEqual(["/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/trn", "/trn-tokens"]);
     expect(Object.keys(documents.records.paths).sort()).toEqual([
       "/v2/support/change-requests/{reference}",
@@ -67,7 +68,23 @@ describe("the documents", () => {
       "/v2/teachers/{trn}/itt-outcome",
       "/v2/teachers/{trn}/qts",
       "/v3/teacher",
+      "/v3/teacher/date-of-birth-changes",
+      "/v3/teacher/name-changes",
     ]);
+  });
+
+  test("the change requests are multipart forms: the fields the route parses, plus the evidence file; 201 gives the open request", () => {
+    const post = documents.records.paths["/v3/teacher/name-changes"].post;
+    expect(post.requestBody.content).toEqual({ "multipart/form-data": { schema: { $ref: "#/components/schemas/NameChangeRequest" } } });
+    expect(documents.records.paths["/v3/teacher/date-of-birth-changes"].post.requestBody.content["multipart/form-data"].schema).toEqual({ $ref: "#/components/schemas/DateOfBirthChangeRequest" });
+    const form = documents.records.components.schemas.NameChangeRequest;
+    expect(form).toEqual(componentOf(nameChangeForm, "input"));
+    expect(Object.keys(form.properties).sort()).toEqual([...Object.keys(nameChangeFields.shape), "evidence"].sort());
+    expect(form.required).toEqual(["firstName", "lastName", "evidence"]);
+    expect(form.properties.evidence).toMatchObject({ type: "string", format: "binary", maxLength: 10 * 1024 * 1024 });
+    expect(documents.records.components.schemas.DateOfBirthChangeRequest).toEqual(componentOf(dateOfBirthChangeForm, "input"));
+    expect(post.responses["201"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/PendingDetailChange" });
+    expect(Object.keys(post.responses).sort()).toEqual(["201", "400", "401", "403", "404", "409", "413", "415", "429", "503"]);
   });
 
   test("the schemas are the routes' own zod schemas, converted: request bodies as accepted, answers as given", () => {

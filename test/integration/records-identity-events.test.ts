@@ -6,12 +6,15 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Database } from "bun:sqlite";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { readProvisionedSecrets } from "../../src/config/internal-clients";
 import { deleteAccount } from "../../src/identity/account/account-service";
 import { openIdentityDatabase } from "../../src/identity/db/database";
+import { insertAccount } from "../../src/identity/accounts/accounts";
 import { accounts } from "../../src/identity/db/schema";
+import { actor, recordEvent, userMerged } from "../../src/identity/events/events";
 import { Browser, addRecordsTeacher, authorize, createTrnToken } from "../helpers/identity-journey";
 import { clientToken, registerApiClient } from "../helpers/records-support";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
@@ -146,4 +149,63 @@ test("records refuses a delivery signed with another secret (401 problem+json), 
   const replay = await send(secret, "9001", new Date(), { ...message, type: "UserDeleted", data: { sub: "forged-sub" } });
   expect(replay.status).toBe(204);
   expect((await teacherIdAccount(system, reader, trn)).exists).toBe(true);
+}, 60_000);
+
+/** Which account records says holds a TRN (read from its database). */
+function holderAt(trn: string): string | undefined {
+  const records = new Database(join(dataDir, "records.sqlite"), { readonly: true });
+  try {
+    return (records.query("select sub from teacher_id_accounts where trn = ?").get(trn) as { sub: string } | null)?.sub;
+  } finally {
+    records.close();
+  }
+}
+
+test("UserMerged: a signed one moves the TRN to the account that remains; one recorded at identity (as the support console will) reaches records the same way", async () => {
+  // Runs after the tests above: "forged-sub" holds 4600002 at records; identity and records run.
+  const system = running.find((s) => s.configs.records)!;
+  const identity = running.find((s) => s.configs.identity)!;
+  const secret = readProvisionedSecrets({ ENVIRONMENT: "development", DATA_DIR: dataDir }).identityWebhookSecret!;
+  const body = JSON.stringify({ id: "9002", type: "UserMerged", timestamp: new Date().toISOString(), data: { sub: "forged-sub", mergedIntoSub: "survivor-sub", trn: null } });
+  const at = new Date();
+  const merged = await fetch(`${system.urls.records}/webhooks/identity`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": "9002",
+      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+      "webhook-signature": new Webhook(secret).sign("9002", at, body),
+    },
+    body,
+  });
+  expect(merged.status).toBe(204);
+  expect(holderAt("4600002")).toBe("survivor-sub");
+
+  // identity: two accounts, the first with a TRN, merged into the second (which takes the TRN).
+  const trn = "4600003";
+  addRecordsTeacher(dataDir, { trn, email: "merged@example.com" });
+  const identityDb = openIdentityDatabase(dataDir);
+  let mergedSub: string;
+  let survivorSub: string;
+  try {
+    const both = identityDb.transaction((tx) => {
+      const one = insertAccount(tx, { email: "merged@example.com", phoneNumber: null, givenName: "Mia", familyName: "Merged", preferredName: null, birthdate: null, trn });
+      const two = insertAccount(tx, { email: "kept@example.com", phoneNumber: null, givenName: "Mia", familyName: "Kept", preferredName: null, birthdate: null, trn: null });
+      recordEvent(tx, { type: "TrnBound", actor: actor.operator(), subject: one.id, payload: { trn, via: "test" } });
+      return [one.id, two.id] as const;
+    });
+    [mergedSub, survivorSub] = both;
+    await until(async () => holderAt(trn), (holder) => holder === mergedSub);
+    identityDb.transaction((tx) => {
+      tx.update(accounts).set({ trn: null }).where(eq(accounts.id, mergedSub)).run();
+      tx.update(accounts).set({ trn }).where(eq(accounts.id, survivorSub)).run();
+      recordEvent(tx, userMerged(actor.operator(), { sub: mergedSub, mergedIntoSub: survivorSub, reason: "the same teacher registered twice" }));
+    });
+  } finally {
+    identityDb.$client.close();
+  }
+  await until(async () => holderAt(trn), (holder) => holder === survivorSub);
+  const delivered = system.logs.filter((l) => l.event === "identity_event_applied" && l.type === "UserMerged");
+  expect(delivered).toHaveLength(2);
+  expect(identity.logs.some((l) => l.event === "outbox_message_failed")).toBe(false);
 }, 60_000);

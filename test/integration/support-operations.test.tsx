@@ -265,7 +265,9 @@ describe("merge two accounts", () => {
     const delivery = delivered.find((d) => d.body.includes(duplicate.id))!;
     const message = new Webhook(webhookSecret).verify(delivery.body, delivery.headers) as { type: string; data: unknown };
     expect(message.type).toBe("UserMerged");
-    expect(message.data).toEqual({ sub: duplicate.id, mergedIntoSub: survivor.id });
+    // Where it went, and the survivor as it is now (holding the TRN); never the staff member's reason.
+    expect(message.data).toMatchObject({ sub: duplicate.id, mergedIntoSub: survivor.id, email: survivor.email, verified: true });
+    expect(JSON.stringify(message.data)).not.toContain("reason");
 
     // records (subscribed to identity's events) now has the survivor holding the TRN.
     const holder = () => seed.recordsDb.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.trn, trn)).get()?.sub;

@@ -103,7 +103,10 @@ describe("configuration per service", () => {
 
   test("in production each service asks only for what it needs", () => {
     expect(named(problemsFor(() => loadAccessConfig(production)))).toEqual(["ACCESS_CLIENT_ID", "ACCESS_CLIENT_SECRET"]);
-    expect(named(problemsFor(() => loadRecordsConfig(production)))).toEqual(["RECORDS_CLIENT_ID", "RECORDS_CLIENT_SECRET", "SMTP_URL"]);
+    expect(named(problemsFor(() => loadRecordsConfig(production)))).toEqual(["IDENTITY_WEBHOOK_SECRET", "RECORDS_CLIENT_ID", "RECORDS_CLIENT_SECRET", "SMTP_URL"]);
+    expect(problemsFor(() => loadRecordsConfig(production))).toContain(
+      "IDENTITY_WEBHOOK_SECRET is required when ENVIRONMENT=production (records verifies identity's webhooks with it; give identity the same one with 'identity webhooks add --secret')",
+    );
     expect(named(problemsFor(() => loadIdentityConfig(production)))).toEqual([
       "IDENTITY_CLIENT_ID",
       "IDENTITY_CLIENT_SECRET",

@@ -32,8 +32,9 @@ export type EventType =
   /** A TRN token was issued (subject `trn:<trn>`): payload `{ clientId, trn, expiresAt }`, never the token. */
   | "TrnTokenIssued"
   /**
-   * Support merged this account (the subject, now gone) into another: payload `{ sub, mergedIntoSub,
-   * trnMoved, grantsRevoked, sessionsEnded, reason }`; subscribers get `{ sub, mergedIntoSub }`.
+   * Two accounts became one (support console): subject and payload `sub` are the account merged
+   * away, `mergedIntoSub` the one that remains; build it with userMerged(). Webhook data adds the
+   * surviving account as it is now (email, preferredName, trn, verified).
    */
   | "UserMerged"
   /** Support removed the account's TRN: payload `{ trn, reason }`. */
@@ -95,6 +96,22 @@ export const actor = {
   /** A member of the support staff, through the console (/admin); their events carry `reason`. */
   staff: (staffId: string) => `staff:${staffId}`,
 };
+
+/** What a UserMerged event carries (besides who did it): build the event with userMerged(). */
+export interface UserMergedPayload {
+  /** The account merged away (no longer used). */
+  sub: string;
+  /** The account that remains, holding what the merge kept (e.g. the TRN). */
+  mergedIntoSub: string;
+  /** Why (a support console action records its reason). */
+  reason?: string;
+  [more: string]: unknown;
+}
+
+/** The UserMerged event for recordEvent, in the transaction that merges the accounts. */
+export function userMerged(by: string, payload: UserMergedPayload): NewEvent {
+  return { type: "UserMerged", actor: by, subject: payload.sub, payload };
+}
 
 /** Subjects of events that are not about one account. */
 export const subject = {

@@ -10,7 +10,7 @@ import { attachTrn, findAccountById, type Account } from "../accounts/accounts";
 import { mergedEmailHash } from "../accounts/merged-accounts";
 import type { IdentityDatabaseFile } from "../db/database";
 import { accounts, mergedAccounts, sessions, trnTokens } from "../db/schema";
-import { actor, recordEvent } from "../events/events";
+import { actor, recordEvent, userMerged } from "../events/events";
 import { revokeAccountGrants } from "../oidc/grants";
 import type { StaffAction } from "./staff";
 
@@ -52,12 +52,7 @@ export function mergeAccounts(db: IdentityDatabaseFile, input: StaffAction & { s
     tx.insert(mergedAccounts).values({ sub: merged.id, mergedIntoSub: survivor.id, emailHash: mergedEmailHash(merged.email), mergedAt: now }).run();
     recordEvent(
       tx,
-      {
-        type: "UserMerged",
-        actor: by,
-        subject: merged.id,
-        payload: { sub: merged.id, mergedIntoSub: survivor.id, trnMoved: trnMoved !== null, grantsRevoked, sessionsEnded, reason: input.reason },
-      },
+      userMerged(by, { sub: merged.id, mergedIntoSub: survivor.id, trnMoved: trnMoved !== null, grantsRevoked, sessionsEnded, reason: input.reason }),
       now,
     );
     if (trnMoved) {

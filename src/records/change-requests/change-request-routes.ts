@@ -10,7 +10,7 @@ import { maskTrn } from "../api-input";
 import { recordsErrorResponse } from "../api-errors";
 import type { RecordsDatabase } from "../db/database";
 import { signedInTeacher } from "../teacher-token";
-import { dateOfBirthChangeFields, nameChangeFields } from "./change-request-schemas";
+import { dateOfBirthChangeFields, nameChangeFields, postDateOfBirthChange, postNameChange } from "./change-request-schemas";
 import { createChangeRequest, maxOpenChangeRequests, type RequestedValues } from "./change-requests";
 import { checkUploadedFile, evidenceFileRules, type UploadProblem } from "./evidence-file";
 
@@ -96,10 +96,10 @@ export function changeRequestRoutes(options: {
   }
 
   return new Elysia({ name: "records-change-requests" })
-    .post("/v3/teacher/name-changes", ({ request, server, set, body }) =>
+    .post(postNameChange.path, ({ request, server, set, body }) =>
       handle({ request, server, set }, body, nameChangeFields, (v) => ({ firstName: v.firstName, middleName: v.middleName, lastName: v.lastName })),
     )
-    .post("/v3/teacher/date-of-birth-changes", ({ request, server, set, body }) =>
+    .post(postDateOfBirthChange.path, ({ request, server, set, body }) =>
       handle({ request, server, set }, body, dateOfBirthChangeFields, (v) => ({ dateOfBirth: v.dateOfBirth })),
     );
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { commonProblems, defineOperation } from "../../openapi/operation";
 import { isIsoDate, todayInUk } from "../dates";
 import { dateOfBirthProvenances } from "../db/schema";
+import { pendingDetailChangeSchema } from "../change-requests/change-request-schemas";
 import { trnParams, trnSchema } from "../itt-outcome/itt-outcome-schemas";
 
 const date = z.iso.date();
@@ -102,16 +103,8 @@ export const getTeacher = defineOperation({
   },
 });
 
-/** An open name or date-of-birth change request (POST /v3/teacher/name-changes, .../date-of-birth-changes). */
-export const pendingDetailChangeSchema = z.object({
-  caseReference: z.string().meta({ description: "e.g. CASE-7Q4M2K" }),
-  type: z.enum(["name", "dateOfBirth"]),
-  requested: z.union([
-    z.object({ firstName: z.string(), middleName: z.string().nullable(), lastName: z.string() }),
-    z.object({ dateOfBirth: date }),
-  ]),
-  createdUtc: z.string(),
-});
+// An open name or date-of-birth change request: described with the change-request operations.
+export { pendingDetailChangeSchema };
 
 export const ownRecordSchema = teacherRecordSchema.extend({ pendingDetailChanges: z.array(pendingDetailChangeSchema) });
 
