@@ -2,6 +2,7 @@
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
 import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
+import { findTeacher, findTeacherBody, findTeacherResult } from "./matching/find-schemas";
 import { getOwnRecord, getTeacher, initialTeacherTrainingSchema, ownRecordSchema, pendingDetailChangeSchema, teacherRecordSchema } from "./teachers/teacher-schemas";
 
 export function recordsApiDocument(urls: { records: string; identity: string }) {
@@ -18,6 +19,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       "induction:write": "Record a teacher's induction (appropriate bodies).",
       "teachers:read": "Read any teacher's record.",
       "dqt:read": "A signed-in teacher reads their own record.",
+      "teachers:match": "Find a teacher's TRN from what they say about themselves (Teacher ID only).",
     },
     components: {
       IttOutcome: ittOutcomeBody,
@@ -32,7 +34,9 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       Induction: inductionBody,
       InductionResult: inductionResult,
       InitialTeacherTraining: initialTeacherTrainingSchema,
+      FindTeacher: findTeacherBody,
+      FindTeacherResult: findTeacherResult,
     },
-    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord],
+    operations: [putIttOutcome, putQts, putEyts, putInduction, getTeacher, getOwnRecord, findTeacher],
   });
 }

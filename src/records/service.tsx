@@ -30,6 +30,7 @@ import type { RecordsConfig } from "./settings";
 import { RecordsStartPage } from "./start-page";
 import { changeRequestRoutes } from "./change-requests/change-request-routes";
 import { teacherRoutes } from "./teachers/teacher-routes";
+import { findRoutes } from "./matching/find-routes";
 
 export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ config, logger }) => {
   const log = logger.child({ service: "records" });
@@ -118,6 +119,14 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(awardRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, door }))
+    .use(
+      findRoutes({
+        db,
+        door,
+        matchLimiter: createApiRateLimiter({ defaultLimit: config.TEACHER_MATCH_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
+        logger: log,
+      }),
+    )
     .use(identityEventRoutes({ db, secret: () => identityWebhookSecret(config), logger: log }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))

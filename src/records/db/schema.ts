@@ -38,6 +38,10 @@ export const teachers = sqliteTable(
     /** Null when DQT does not know it (some records lack one); identity then asks the teacher. */
     dateOfBirth: text("date_of_birth"),
     email: text("email"),
+    /** UK National Insurance number, upper case without spaces (e.g. QQ123456C); null when DQT has none. */
+    nationalInsuranceNumber: text("national_insurance_number"),
+    /** Last names the teacher had before (e.g. a maiden name): a JSON array of strings, "[]" when none. */
+    previousLastNames: text("previous_last_names").notNull().default("[]"),
     qtsDate: text("qts_date"),
     /** How QTS was reached (qtsRoutes); null when DQT does not know. */
     qtsRoute: text("qts_route", { enum: qtsRoutes }),
@@ -49,7 +53,7 @@ export const teachers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("teachers_trn").on(t.trn)],
+  (t) => [index("teachers_trn").on(t.trn), index("teachers_date_of_birth").on(t.dateOfBirth)],
 );
 
 export const ittRecords = sqliteTable(
