@@ -28,7 +28,8 @@ The first row names the columns (any order; unknown names are an error):
   ${teacherCsvColumns.join(", ")}
 Required: trn (7 digits), first_name, last_name, date_of_birth (YYYY-MM-DD, in the past;
   a blank date_of_birth means DQT has none, and Teacher ID asks the teacher).
-Optional: middle_name, email, qts_date (YYYY-MM-DD), qts_route (${qtsRoutes.join(", ")}), induction_status
+Optional: middle_name, email, national_insurance_number (e.g. AB123456C), previous_last_names
+  (e.g. a maiden name; up to 5, separated by ;), qts_date (YYYY-MM-DD), qts_route (${qtsRoutes.join(", ")}), induction_status
   (RequiredToComplete, InProgress, Passed, Failed, Exempt, None).
 ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result go together):
   itt_provider_ukprn (8 digits), itt_provider_name, itt_programme_type,
