@@ -8,6 +8,7 @@ import { createTrnTokenSchema } from "../../src/identity/trn-tokens/schemas";
 import { apiUserSchema, bindUserTrn, getUser, listUsers } from "../../src/identity/users-api/users-api-schemas";
 import { ittOutcomeBody, ittOutcomes, putIttOutcome } from "../../src/records/itt-outcome/itt-outcome-schemas";
 import { getOwnRecord, getTeacher, teacherRecordSchema } from "../../src/records/teachers/teacher-schemas";
+import { findTeacher } from "../../src/records/matching/find-schemas";
 import { createConformanceChecker, loadApiDocument } from "../helpers/openapi-conformance";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
@@ -51,10 +52,11 @@ describe("the documents", () => {
       expect(operationIn(documents.identity, op).security).toEqual([{ clientToken: [op.scope] }]);
     }
     expect(operationIn(documents.identity, { method: "POST", path: "/trn-tokens" }).security).toEqual([{ clientToken: ["trn_token:write"] }]);
-    for (const op of [putIttOutcome, getTeacher]) expect(operationIn(documents.records, op).security).toEqual([{ clientToken: [op.scope] }]);
+    for (const op of [putIttOutcome, getTeacher, findTeacher]) expect(operationIn(documents.records, op).security).toEqual([{ clientToken: [op.scope] }]);
     expect(operationIn(documents.records, getOwnRecord).security).toEqual([{ teacherToken: ["dqt:read"] }]);
     expect(Object.keys(documents.identity.paths).sort()).toEqual(["/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/trn", "/trn-tokens"]);
     expect(Object.keys(documents.records.paths).sort()).toEqual([
+      "/v2/teachers/find",
       "/v2/teachers/{trn}",
       "/v2/teachers/{trn}/eyts",
       "/v2/teachers/{trn}/induction",
