@@ -32,7 +32,7 @@ async function startCountingSink() {
       stream.on("end", () => {
         total++;
         // Quoted-printable breaks long lines with "=" at the end: join them before looking for the link.
-        if (raw.replace(/=\r?\n/g, "").includes("/register?trn_token=3D")) registrationLinks++;
+        if (/\/register\?trn_token=/.test(raw.replace(/=\r?\n/g, ""))) registrationLinks++;
         for (const r of session.envelope.rcptTo) received.set(r.address.toLowerCase(), (received.get(r.address.toLowerCase()) ?? 0) + 1);
         callback();
       });
