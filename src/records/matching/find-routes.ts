@@ -5,6 +5,7 @@ import { enterBearerApi, type BearerApiDoor } from "../../api-rate-limit/bearer-
 import type { ApiRateLimiter } from "../../api-rate-limit/api-rate-limiter";
 import type { Logger } from "../../log/logger";
 import { notJson, parseOperationInput } from "../../openapi/operation";
+import { problemResponse } from "../../web/problem";
 import type { RecordsDatabase } from "../db/database";
 import { createTeacherFinder } from "./find-teacher";
 import { findTeacher } from "./find-schemas";
@@ -34,4 +35,14 @@ export function findRoutes(options: FindRoutesOptions) {
     logger.info("teacher_match", { clientId: claims.client_id, match: answer.match });
     return Response.json(answer, { headers: { "cache-control": "no-store" } });
   });
+}
+
+/**
+ * GET (and HEAD) /v2/teachers/find reach GET /v2/teachers/{trn}'s route, since "find" fits {trn}:
+ * that route answers them with this, the 405 the web layer gives any other method here.
+ */
+export function findTeacherWrongMethod(trn: string): Response | undefined {
+  if (`/v2/teachers/${trn}` !== findTeacher.path) return undefined;
+  const allow = "POST, OPTIONS";
+  return problemResponse({ title: "Method not allowed", status: 405, detail: `This address accepts ${allow}.` }, { allow });
 }
