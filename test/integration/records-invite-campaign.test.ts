@@ -22,6 +22,7 @@ async function startCountingSink() {
   const received = new Map<string, number>();
   let registrationLinks = 0;
   let total = 0;
+  const withoutLink: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -33,6 +34,7 @@ async function startCountingSink() {
         total++;
         // Quoted-printable breaks long lines with "=" at the end: join them before looking for the link.
         if (/\/register\?trn_token=/.test(raw.replace(/=\r?\n/g, ""))) registrationLinks++;
+        else withoutLink.push(...session.envelope.rcptTo.map((r) => r.address));
         for (const r of session.envelope.rcptTo) received.set(r.address.toLowerCase(), (received.get(r.address.toLowerCase()) ?? 0) + 1);
         callback();
       });
@@ -45,6 +47,7 @@ async function startCountingSink() {
     received,
     total: () => total,
     registrationLinks: () => registrationLinks,
+    withoutLink,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -173,6 +176,8 @@ describe(`records invite --without-account, ${population.toLocaleString("en-GB")
     expect(twice).toBe(0);
     expect(wronglySent).toBe(0);
     expect(sink.total()).toBe(expectedTotal);
+    // No one here has an account at identity, so every email carries a registration link.
+    expect(sink.withoutLink.slice(0, 3)).toEqual([]);
     reportReliability({
       id: "invite-campaign-kill-9",
       fault: "`records invite --without-account` killed with kill -9 part way, then run again",
