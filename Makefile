@@ -77,7 +77,7 @@ bench: node_modules/.installed $(BINARY) bench/oidc-provider/node_modules/.insta
 
 # The fault tests `make soak` runs with every count x10 (SOAK_SCALE=10); each writes its row of README
 # "Reliability" through reportReliability() (test/helpers/reliability.ts). Add yours here.
-SOAK_TESTS := test/integration/crash-safety.test.ts test/integration/outages.test.ts
+SOAK_TESTS := test/integration/crash-safety.test.ts test/integration/outages.test.ts test/integration/records-invite-campaign.test.ts
 SOAK_MINUTES ?= 30
 
 soak: node_modules/.installed $(BINARY) ## Fault tests x10 and a SOAK_MINUTES (30) mixed load; writes soak/results.json and README "Reliability"

@@ -16,11 +16,13 @@ import { teacherCsvColumns } from "./import/teacher-csv";
 import { importQualificationCsv, qualificationCsvColumns } from "./import/import-qualifications";
 import { setAsideAward } from "./awards/set-aside";
 import { qtsRoutes } from "./db/schema";
+import { isIsoDate } from "./dates";
+import { campaignCounts, parseRate, runCampaign, type CampaignProgress } from "./invitations/invite-campaign";
 
 const importCommand: Command = {
   name: "import",
   summary: "Load teacher records from a CSV file",
-  help: `Usage: teacher-id records import [--kind teachers|qualifications] FILE.csv [--dry-run]
+  help: `Usage: teacher-id records import [--kind teachers|qualifications] FILE.csv [--dry-run] [--no-invitations]
 
 --kind teachers (the default) loads teachers and their ITT records into records' database (DATA_DIR/records.sqlite).
 
@@ -28,7 +30,8 @@ The first row names the columns (any order; unknown names are an error):
   ${teacherCsvColumns.join(", ")}
 Required: trn (7 digits), first_name, last_name, date_of_birth (YYYY-MM-DD, in the past;
   a blank date_of_birth means DQT has none, and Teacher ID asks the teacher).
-Optional: middle_name, email, qts_date (YYYY-MM-DD), qts_route (${qtsRoutes.join(", ")}), induction_status
+Optional: middle_name, email, national_insurance_number (e.g. AB123456C), previous_last_names
+  (e.g. a maiden name; up to 5, separated by ;), qts_date (YYYY-MM-DD), qts_route (${qtsRoutes.join(", ")}), induction_status
   (RequiredToComplete, InProgress, Passed, Failed, Exempt, None).
 ITT columns (optional, but itt_provider_ukprn, itt_provider_name and itt_result go together):
   itt_provider_ukprn (8 digits), itt_provider_name, itt_programme_type,
@@ -44,7 +47,7 @@ is then copied into records, in one transaction. A running 'serve' is not held u
 file is read and checked; its writes wait for the copy (about a second per 200,000 rows).
 A teacher whose trn is already in records is a problem (import adds new teachers only).
 Each new teacher with a qts_date and an email gets the QTS invitation (the same email, sent once,
-as an ITT Pass would send), queued in the same transaction as the copy.
+as an ITT Pass would send), queued in the same transaction as the copy (unless --no-invitations).
 
 --kind qualifications loads NPQs and mandatory qualifications for teachers already in records:
   ${qualificationCsvColumns.join(", ")}
@@ -56,11 +59,14 @@ as an ITT Pass would send), queued in the same transaction as the copy.
 
 Options:
   --kind K    teachers (default) or qualifications
-  --dry-run   Check the file (against records' database, when there is one), but load nothing.`,
+  --dry-run   Check the file (against records' database, when there is one), but load nothing.
+  --no-invitations
+              Queue no QTS invitations (e.g. when loading teachers who were awarded QTS long ago):
+              invite them later, at a pace, with 'teacher-id records invite --without-account'.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { "dry-run": { type: "boolean" }, kind: { type: "string", default: "teachers" } },
+      options: { "dry-run": { type: "boolean" }, "no-invitations": { type: "boolean" }, kind: { type: "string", default: "teachers" } },
       allowPositionals: true,
       strict: true,
     });
@@ -101,7 +107,7 @@ Options:
         );
         return 0;
       }
-      const result = importTeacherCsv(db, pieces, { dryRun, onProblem });
+      const result = importTeacherCsv(db, pieces, { dryRun, onProblem, invite: values["no-invitations"] !== true });
       if (!result.ok) {
         io.err(`${result.problemCount} problem${result.problemCount === 1 ? "" : "s"}: nothing was imported.`);
         return 65; // EX_DATAERR
@@ -166,8 +172,8 @@ const outboxList: Command = {
   help: `Usage: teacher-id records outbox list [--status pending|sent|failed] [--limit N]
 
 Shows records' outbox: invitation emails waiting, sent or failed, with attempts and last error.
-REASON says why an invitation was sent: itt-outcome-pass, import-qts-date, put-qts, put-eyts or
-induction-passed, and whether the teacher already had an account (then the email has a sign-in
+REASON says why an invitation was sent: itt-outcome-pass, import-qts-date, put-qts, put-eyts,
+induction-passed or invite-without-account ('records invite'), and whether the teacher already had an account (then the email has a sign-in
 link instead of a registration link). Addresses are masked.`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { status: { type: "string" }, limit: { type: "string" } }, strict: true });
@@ -294,8 +300,112 @@ invitation (one per award and TRN, ever).`,
   },
 };
 
+const count = (n: number) => n.toLocaleString("en-GB");
+const clock = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+};
+const inOutbox = (o: CampaignProgress) => `sent ${count(o.sent)}, waiting ${count(o.pending)}, failed ${count(o.failed)}`;
+
+const inviteCommand: Command = {
+  name: "invite",
+  summary: "Invite teachers who hold QTS and have no Teacher ID account",
+  help: `Usage: teacher-id records invite --without-account [--qts-before DATE] [--rate 5000/h] [--dry-run]
+
+Sends the QTS invitation (the magic-link email an award sends) to every teacher who holds QTS, has
+an email address and has no Teacher ID account, as identity's webhooks have told records. identity
+still decides the link when the email is sent: a teacher who has an account by then gets a sign-in
+link instead.
+
+The invitations go through records' outbox, which the running 'serve' sends; this command queues
+them at the rate given, never more than a minute's worth waiting, and prints its progress. One
+invitation per teacher, ever: a teacher invited before (by their award, or by an earlier run) is
+never queued again. So after a stop (Ctrl+C, a crash, a reboot) run the same command again and it
+goes on where it stopped.
+
+Options:
+  --without-account   Required: who to invite (teachers with no Teacher ID account).
+  --qts-before DATE   Only teachers whose QTS date is before DATE (YYYY-MM-DD).
+  --rate N/h          Invitations an hour (default 5000/h; also N/m, N/s).
+  --dry-run           Count who would be invited, and how long it would take; queue nothing.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { "without-account": { type: "boolean" }, "qts-before": { type: "string" }, rate: { type: "string", default: "5000/h" }, "dry-run": { type: "boolean" } },
+      strict: true,
+    });
+    if (!values["without-account"]) {
+      io.err(`Say who to invite: --without-account.\n\n${inviteCommand.help}`);
+      return 2;
+    }
+    const qtsBefore = values["qts-before"];
+    if (qtsBefore !== undefined && !isIsoDate(qtsBefore)) {
+      io.err("--qts-before must be a real date in the format YYYY-MM-DD");
+      return 2;
+    }
+    const perHour = parseRate(values.rate);
+    if (perHour === undefined) {
+      io.err("--rate must be a number of invitations per hour, minute or second, e.g. 5000/h, 100/m or 2/s");
+      return 2;
+    }
+    const config = loadRecordsConfig(io.env);
+    if (!existsSync(recordsDatabaseFile(config.DATA_DIR))) {
+      io.err(`There is no records database in ${config.DATA_DIR}.`);
+      return 1;
+    }
+    const db = openRecordsDatabase(config.DATA_DIR);
+    const onSignal = () => {
+      stop = true;
+    };
+    let stop = false;
+    try {
+      const who = `teachers who hold QTS${qtsBefore ? ` from before ${qtsBefore}` : ""}, have an email address and no Teacher ID account`;
+      const counts = campaignCounts(db, { qtsBefore });
+      const hours = counts.toInvite / perHour;
+      const duration = hours >= 1 ? `about ${hours.toFixed(1)} hours` : `about ${Math.ceil(hours * 60)} minutes`;
+      if (values["dry-run"]) {
+        io.out(
+          `${count(counts.eligible)} ${who}; ${count(counts.alreadyInvited)} of them were invited before. ` +
+            `${count(counts.toInvite)} would be invited now, at ${count(perHour)} an hour: ${duration} (dry run: nothing was queued).`,
+        );
+        return 0;
+      }
+      io.out(`Inviting ${count(counts.toInvite)} ${who} (${count(counts.alreadyInvited)} invited before), at ${count(perHour)} an hour: ${duration}.`);
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      const result = await runCampaign(db, {
+        qtsBefore,
+        perHour,
+        stopped: () => stop,
+        onProgress: (p) =>
+          io.out(
+            `Queued ${count(p.queued)} of ${count(p.toInvite)} (${p.toInvite ? Math.floor((100 * p.queued) / p.toInvite) : 100}%); ${inOutbox(p.outbox)}; ${clock(p.elapsedMs)} elapsed`,
+          ),
+      });
+      const left = result.before.toInvite - result.queued;
+      if (!result.finished) {
+        io.out(
+          `Stopped after queueing ${count(result.queued)} invitations in ${clock(result.elapsedMs)}; ${count(left)} left. ` +
+            `Run the same command again to go on: no one is invited twice. In the outbox: ${inOutbox(result.outbox)}.`,
+        );
+        return 130;
+      }
+      io.out(
+        `Done: queued ${count(result.queued)} invitations in ${clock(result.elapsedMs)} (${count(result.before.alreadyInvited)} teachers were invited before). ` +
+          `In the outbox: ${inOutbox(result.outbox)}; 'serve' sends what is waiting ('teacher-id records outbox list --status failed' shows failures).`,
+      );
+      return 0;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      db.$client.close();
+    }
+  },
+};
+
 export const recordsCommands = commandGroup("records", "Operate the records service", [
   importCommand,
+  inviteCommand,
   setAsideCommand,
   demoCommand,
   commandGroup("outbox", "See and retry records' outgoing messages", [outboxList, outboxRetry]),

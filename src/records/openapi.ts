@@ -2,6 +2,7 @@
 import { openApiDocument } from "../openapi/openapi-document";
 import { ittOutcomeBody, ittOutcomeResult, putIttOutcome } from "./itt-outcome/itt-outcome-schemas";
 import { eytsBody, eytsResult, inductionBody, inductionResult, putEyts, putInduction, putQts, qtsBody, qtsResult } from "./awards/award-schemas";
+import { findTeacher, findTeacherBody, findTeacherResult } from "./matching/find-schemas";
 import { dateOfBirthChangeForm, nameChangeForm, postDateOfBirthChange, postNameChange } from "./change-requests/change-request-schemas";
 import {
   approveChangeRequest,
@@ -43,6 +44,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       "support:read": "Support staff (through Teacher ID's console) read a teacher's open change requests, invitations and evidence.",
       "support:write": "Support staff (through Teacher ID's console) approve or reject change requests.",
       "date_of_birth:write": "Record the date of birth a teacher gave Teacher ID when their record had none (Teacher ID only).",
+      "teachers:match": "Find a teacher's TRN from what they say about themselves (Teacher ID only).",
     },
     components: {
       IttOutcome: ittOutcomeBody,
@@ -64,6 +66,8 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       DateOfBirthFromTeacher: dateOfBirthFromTeacherBody,
       DateOfBirthFromTeacherResult: dateOfBirthFromTeacherResult,
       NameChangeRequest: nameChangeForm,
+      FindTeacher: findTeacherBody,
+      FindTeacherResult: findTeacherResult,
       DateOfBirthChangeRequest: dateOfBirthChangeForm,
     },
     operations: [
@@ -75,6 +79,7 @@ export function recordsApiDocument(urls: { records: string; identity: string }) 
       putInduction,
       getTeacher,
       getOwnRecord,
+      findTeacher,
       putDateOfBirthFromTeacher,
       getTeacherSupportSummary,
       getChangeRequest,

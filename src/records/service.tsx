@@ -32,6 +32,7 @@ import { RecordsStartPage } from "./start-page";
 import { changeRequestRoutes } from "./change-requests/change-request-routes";
 import { teacherRoutes } from "./teachers/teacher-routes";
 import { supportRoutes } from "./support/support-routes";
+import { findRoutes } from "./matching/find-routes";
 
 export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ config, logger }) => {
   const log = logger.child({ service: "records" });
@@ -120,6 +121,14 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .use(ittOutcomeRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(awardRoutes({ db, door, logger: log, onInvitationEnqueued: () => worker.nudge() }))
     .use(teacherRoutes({ db, door, logger: log }))
+    .use(
+      findRoutes({
+        db,
+        door,
+        matchLimiter: createApiRateLimiter({ defaultLimit: config.TEACHER_MATCH_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
+        logger: log,
+      }),
+    )
     .use(identityEventRoutes({ db, secret: () => identityWebhookSecret(config), logger: log }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(supportRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))

@@ -37,6 +37,17 @@ export const recordsSettings = sharedSettings
     IDENTITY_WEBHOOK_SECRET: optionalString().pipe(
       z.string().startsWith("whsec_", "must be a Standard Webhooks secret (whsec_...)").optional(),
     ),
+    /**
+     * Requests a minute one client may make to POST /v2/teachers/find (scope teachers:match): each
+     * is a guess at a teacher's details, so far fewer than the API's general limit. identity also
+     * limits each teacher's journey.
+     */
+    TEACHER_MATCH_RATE_LIMIT: z.coerce
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(1_000_000, "must be 1000000 or less")
+      .default(600),
     INTROSPECTION_CACHE_TTL: duration("5s").pipe(z.number().max(60_000, "must be 60s or less: it is how long a revoked token still works")),
   })
   .superRefine((settings, ctx) => {

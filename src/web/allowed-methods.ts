@@ -86,7 +86,10 @@ export function allowedMethods(routes: () => readonly RegisteredRoute[], extraGe
     compile();
     // Elysia (strictPath off) answers /path/ as /path.
     const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath;
+    // A path a route names exactly is that route's address: its methods are the answer, even where
+    // a parameter route's pattern fits it too (records' POST /v2/teachers/find and GET /v2/teachers/{trn}).
     let found = exact.get(path);
+    if (found) return found;
     for (const pattern of patterns) {
       if (!pattern.match.test(path)) continue;
       found = found ? [...new Set([...found, ...pattern.methods])].sort(byMethodOrder) : pattern.methods;

@@ -9,6 +9,7 @@ import { apiUserSchema, bindUserTrn, getUser, listUsers } from "../../src/identi
 import { ittOutcomeBody, ittOutcomes, putIttOutcome } from "../../src/records/itt-outcome/itt-outcome-schemas";
 import { dateOfBirthChangeForm, nameChangeFields, nameChangeForm, postDateOfBirthChange, postNameChange } from "../../src/records/change-requests/change-request-schemas";
 import { getOwnRecord, getTeacher, teacherRecordSchema } from "../../src/records/teachers/teacher-schemas";
+import { findTeacher } from "../../src/records/matching/find-schemas";
 import { createConformanceChecker, loadApiDocument } from "../helpers/openapi-conformance";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
@@ -52,7 +53,7 @@ describe("the documents", () => {
       expect(operationIn(documents.identity, op).security).toEqual([{ clientToken: [op.scope] }]);
     }
     expect(operationIn(documents.identity, { method: "POST", path: "/trn-tokens" }).security).toEqual([{ clientToken: ["trn_token:write"] }]);
-    for (const op of [putIttOutcome, getTeacher]) expect(operationIn(documents.records, op).security).toEqual([{ clientToken: [op.scope] }]);
+    for (const op of [putIttOutcome, getTeacher, findTeacher]) expect(operationIn(documents.records, op).security).toEqual([{ clientToken: [op.scope] }]);
     for (const op of [getOwnRecord, postNameChange, postDateOfBirthChange]) expect(operationIn(documents.records, op).security).toEqual([{ teacherToken: ["dqt:read"] }]);
     expect(Object.keys(documents.identity.paths).sort()).toEqual(["/api/v1/users", "/api/v1/users/{sub}", "/api/v1/users/{sub}/trn", "/trn-tokens"]);
     expect(Object.keys(documents.records.paths).sort()).toEqual([
@@ -61,6 +62,7 @@ describe("the documents", () => {
       "/v2/support/change-requests/{reference}/evidence",
       "/v2/support/change-requests/{reference}/reject",
       "/v2/support/teachers/{trn}",
+      "/v2/teachers/find",
       "/v2/teachers/{trn}",
       "/v2/teachers/{trn}/date-of-birth-from-teacher",
       "/v2/teachers/{trn}/eyts",

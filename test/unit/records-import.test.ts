@@ -130,6 +130,21 @@ describe("teacher CSV checks", () => {
     expect(problems.map((p) => p.line)).toEqual([...problems.map((p) => p.line)].sort((a, b) => a - b));
   });
 
+  test("a National Insurance number (stored upper case, no spaces) and previous last names (separated by ;) load with the teacher", () => {
+    const head = "trn,first_name,last_name,date_of_birth,national_insurance_number,previous_last_names";
+    const { result, held } = load(`${head}\n7000011,Ann,Lee,1980-01-01,ab 12 34 56 c,Brown; Ó Súilleabháin\n7000012,Bo,Ng,1981-01-01,,\n`);
+    expect(result.ok).toBe(true);
+    expect(held.map((t) => [t.nationalInsuranceNumber, JSON.parse(t.previousLastNames)])).toEqual([
+      ["AB123456C", ["Brown", "Ó Súilleabháin"]],
+      [null, []],
+    ]);
+    const bad = problemsOf(`${head}\n7000013,Cy,Li,1982-01-01,QQ123456,a;b;c;d;e;f\n`).map((p) => p.message);
+    expect(bad).toEqual([
+      "national_insurance_number must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D",
+      "previous_last_names must have 5 names or fewer (separated by ;)",
+    ]);
+  });
+
   test("age range and dates must be in order", () => {
     const row = "7000009,Fay,,Green,1990-01-01,,,,10000001,Riverside,,,16,11,2025-09-01,2024-09-01,InTraining";
     expect(problemsOf(`${header}\n${row}`).map((p) => p.message)).toEqual([

@@ -55,6 +55,16 @@ describe("allowedMethods", () => {
     expect(table.answers("GET", "/nope")).toBe(false);
   });
 
+  test("a path a route names exactly answers that route's methods, though a parameter route's pattern fits it too", () => {
+    const both = allowedMethods(() => [
+      { method: "GET", path: "/v2/teachers/:trn" },
+      { method: "POST", path: "/v2/teachers/find" },
+    ]);
+    expect(both.allowFor("/v2/teachers/find")).toBe("POST, OPTIONS");
+    expect(both.answers("GET", "/v2/teachers/find")).toBe(false);
+    expect(both.allowFor("/v2/teachers/1234567")).toBe("GET, HEAD, OPTIONS");
+  });
+
   test("sees routes an Elysia app gains after the table was made", () => {
     const app = new Elysia().get("/first", () => "1");
     const late = allowedMethods(() => app.routes);

@@ -32,6 +32,8 @@ export const machineScopes = [
   "qts:write",
   "induction:write",
   "teachers:read",
+  /** records' POST /v2/teachers/find: identity's own client only. */
+  "teachers:match",
   /** records' PUT /v2/teachers/{trn}/date-of-birth-from-teacher: identity's own client only. */
   "date_of_birth:write",
   "users:read",

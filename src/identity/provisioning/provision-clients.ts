@@ -54,7 +54,8 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
       grantTypes: ["client_credentials"],
       // support:read / support:write: the support console reading and deciding at records (held by no other client).
       // date_of_birth:write: the date of birth a teacher gave while registering goes to records.
-      scopes: ["teachers:read", "support:read", "support:write", "date_of_birth:write"],
+      // teachers:match: "Create an account without a link" asks records POST /v2/teachers/find.
+      scopes: ["teachers:read", "teachers:match", "support:read", "support:write", "date_of_birth:write"],
       redirectUris: [],
       postLogoutRedirectUris: [],
       rateLimit: internalClientRateLimit,

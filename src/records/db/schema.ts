@@ -50,6 +50,10 @@ export const teachers = sqliteTable(
     /** When the teacher gave it (provenance "teacher"). */
     dateOfBirthGivenAt: integer("date_of_birth_given_at"),
     email: text("email"),
+    /** UK National Insurance number, upper case without spaces (e.g. QQ123456C); null when DQT has none. */
+    nationalInsuranceNumber: text("national_insurance_number"),
+    /** Last names the teacher had before (e.g. a maiden name): a JSON array of strings, "[]" when none. */
+    previousLastNames: text("previous_last_names").notNull().default("[]"),
     qtsDate: text("qts_date"),
     /** How QTS was reached (qtsRoutes); null when DQT does not know. */
     qtsRoute: text("qts_route", { enum: qtsRoutes }),
@@ -61,7 +65,7 @@ export const teachers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("teachers_trn").on(t.trn)],
+  (t) => [index("teachers_trn").on(t.trn), index("teachers_date_of_birth").on(t.dateOfBirth)],
 );
 
 export const ittRecords = sqliteTable(

@@ -44,12 +44,13 @@ class RollBack extends Error {}
 // The scratch database: records' two tables, keyed for matching rows by TRN and line.
 const scratchSchema = [
   `CREATE TABLE teachers (trn TEXT PRIMARY KEY, line INTEGER NOT NULL, first_name TEXT NOT NULL, middle_name TEXT,
-     last_name TEXT NOT NULL, date_of_birth TEXT, email TEXT, qts_date TEXT, qts_route TEXT, induction_status TEXT)`,
+     last_name TEXT NOT NULL, date_of_birth TEXT, email TEXT, national_insurance_number TEXT, previous_last_names TEXT NOT NULL, qts_date TEXT, qts_route TEXT, induction_status TEXT)`,
   `CREATE TABLE itt_records (line INTEGER PRIMARY KEY, trn TEXT NOT NULL, provider_ukprn TEXT NOT NULL,
      provider_name TEXT NOT NULL, programme_type TEXT, subjects TEXT NOT NULL, age_range_from INTEGER,
      age_range_to INTEGER, start_date TEXT, end_date TEXT, result TEXT NOT NULL)`,
 ];
-const teacherColumns = "trn, first_name, middle_name, last_name, date_of_birth, email, qts_date, qts_route, induction_status";
+const teacherColumns =
+  "trn, first_name, middle_name, last_name, date_of_birth, email, national_insurance_number, previous_last_names, qts_date, qts_route, induction_status";
 const ittColumns = "provider_ukprn, provider_name, programme_type, subjects, age_range_from, age_range_to, start_date, end_date, result";
 
 /** Imports CSV text given in pieces (e.g. readTextPieces(file), or [text]). */
@@ -79,10 +80,10 @@ export function importTeacherCsv(db: RecordsDatabase, pieces: Iterable<string>, 
     const inRecords = db.$client.query<{ found: number }, { trn: string }>("SELECT 1 AS found FROM teachers WHERE trn = $trn LIMIT 1");
     const staged = scratch.query<Record<string, unknown> & { line: number }, { trn: string }>(
       "SELECT line, first_name AS firstName, middle_name AS middleName, last_name AS lastName, date_of_birth AS dateOfBirth, " +
-        "email, qts_date AS qtsDate, qts_route AS qtsRoute, induction_status AS inductionStatus FROM teachers WHERE trn = $trn",
+        "email, national_insurance_number AS nationalInsuranceNumber, previous_last_names AS previousLastNames, qts_date AS qtsDate, qts_route AS qtsRoute, induction_status AS inductionStatus FROM teachers WHERE trn = $trn",
     );
     const stageTeacher = scratch.query(
-      `INSERT INTO teachers (line, ${teacherColumns}) VALUES ($line, $trn, $firstName, $middleName, $lastName, $dateOfBirth, $email, $qtsDate, $qtsRoute, $inductionStatus)`,
+      `INSERT INTO teachers (line, ${teacherColumns}) VALUES ($line, $trn, $firstName, $middleName, $lastName, $dateOfBirth, $email, $nationalInsuranceNumber, $previousLastNames, $qtsDate, $qtsRoute, $inductionStatus)`,
     );
     const stageItt = scratch.query(
       `INSERT INTO itt_records (line, trn, ${ittColumns}) VALUES ($line, $trn, $providerUkprn, $providerName, $programmeType, $subjects, $ageRangeFrom, $ageRangeTo, $startDate, $endDate, $result)`,

@@ -6,6 +6,7 @@ import { inductionStatuses, ittResults, qtsRoutes } from "../db/schema";
 import { bidiControlMessage, hasBidiControl } from "../../text/names";
 import { isIsoDate, todayInUk } from "../dates";
 import type { CsvRecord } from "./csv";
+import { isNino, normaliseNino } from "../matching/normalise";
 
 export const teacherCsvColumns = [
   "trn",
@@ -14,6 +15,8 @@ export const teacherCsvColumns = [
   "last_name",
   "date_of_birth",
   "email",
+  "national_insurance_number",
+  "previous_last_names",
   "qts_date",
   "qts_route",
   "induction_status",
@@ -38,11 +41,15 @@ export interface CsvTeacher {
   /** Null when the row leaves it blank: DQT holds some records without a date of birth. */
   dateOfBirth: string | null;
   email: string | null;
+  /** Upper case, no spaces. */
+  nationalInsuranceNumber: string | null;
+  /** A JSON array of names ("[]" when none), as records keeps it. */
+  previousLastNames: string;
   qtsDate: string | null;
   qtsRoute: (typeof qtsRoutes)[number] | null;
   inductionStatus: (typeof inductionStatuses)[number] | null;
 }
-export const teacherDetailKeys = ["firstName", "middleName", "lastName", "dateOfBirth", "email", "qtsDate", "qtsRoute", "inductionStatus"] as const;
+export const teacherDetailKeys = ["firstName", "middleName", "lastName", "dateOfBirth", "email", "nationalInsuranceNumber", "previousLastNames", "qtsDate", "qtsRoute", "inductionStatus"] as const;
 
 export interface CsvItt {
   providerUkprn: string;
@@ -90,6 +97,19 @@ const rowSchema = z
         .refine((d) => d < todayInUk(), "date_of_birth must be in the past"),
     ),
     email: optional(z.email("email must be a valid email address").max(254).transform((e) => e.toLowerCase())),
+    national_insurance_number: optional(
+      z
+        .string()
+        .max(20, "national_insurance_number must be a National Insurance number, like QQ 12 34 56 C")
+        .transform(normaliseNino)
+        .refine(isNino, "national_insurance_number must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D"),
+    ),
+    previous_last_names: optional(
+      noBidi("previous_last_names", z.string().max(500, "previous_last_names must be 500 characters or fewer"))
+        .transform((v) => v.split(";").map((n) => n.trim()).filter(Boolean))
+        .refine((names) => names.length <= 5, "previous_last_names must have 5 names or fewer (separated by ;)")
+        .refine((names) => names.every((n) => n.length <= 100), "each of previous_last_names must be 100 characters or fewer"),
+    ),
     qts_date: optional(date("qts_date").refine((d) => d <= todayInUk(), "qts_date must not be in the future")),
     qts_route: optional(z.enum(qtsRoutes, { error: `qts_route must be one of ${qtsRoutes.join(", ")}` })),
     induction_status: optional(z.enum(inductionStatuses, { error: `induction_status must be one of ${inductionStatuses.join(", ")}` })),
@@ -158,6 +178,8 @@ export function checkRow(header: TeacherCsvHeader, row: CsvRecord): { ok: true; 
         lastName: r.last_name,
         dateOfBirth: r.date_of_birth,
         email: r.email,
+        nationalInsuranceNumber: r.national_insurance_number,
+        previousLastNames: JSON.stringify(r.previous_last_names ?? []),
         qtsDate: r.qts_date,
         qtsRoute: r.qts_route,
         inductionStatus: r.induction_status,

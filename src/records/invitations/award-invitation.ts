@@ -14,7 +14,7 @@ export const invitationKinds: Record<Award, string> = {
 export const qtsInvitationKind = invitationKinds.qts;
 
 /** Why an invitation was sent, shown by `records outbox list`. */
-export const invitationReasons = ["itt-outcome-pass", "import-qts-date", "put-qts", "put-eyts", "induction-passed"] as const;
+export const invitationReasons = ["itt-outcome-pass", "import-qts-date", "put-qts", "put-eyts", "induction-passed", "invite-without-account"] as const;
 export type InvitationReason = (typeof invitationReasons)[number];
 
 export interface AwardInvitationPayload {

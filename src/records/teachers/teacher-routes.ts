@@ -14,6 +14,7 @@ import { signedInTeacher } from "../teacher-token";
 import { createDateOfBirthFromTeacherRecorder } from "./teacher-date-of-birth";
 import { createTeacherReader } from "./teacher-record";
 import { getOwnRecord, getTeacher, putDateOfBirthFromTeacher } from "./teacher-schemas";
+import { findTeacherWrongMethod } from "../matching/find-routes";
 
 function recordResponse(lookup: ReturnType<ReturnType<typeof createTeacherReader>>): Response {
   if (lookup.found === "many") return recordsErrorResponse("multipleTeachers");
@@ -28,6 +29,8 @@ export function teacherRoutes(options: { db: RecordsDatabase; door: BearerApiDoo
   const pendingChanges = createPendingChangesReader(db);
   return new Elysia({ name: "records-teachers" })
     .get(getTeacher.path, async ({ params, request, server, set }) => {
+      const wrongMethod = findTeacherWrongMethod((params as Record<string, string>).trn);
+      if (wrongMethod) return wrongMethod;
       const claims = await enterBearerApi(door, { request, server, set }, getTeacher.scope);
       if (claims instanceof Response) return claims;
       const parsed = parseOperationInput(getTeacher, { params, url: request.url });
