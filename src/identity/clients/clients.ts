@@ -23,7 +23,7 @@ function clientChanged(db: IdentityDb, clientId: string, by: string | undefined,
 
 /** Scopes for people (authorization code) and for machines (client credentials). */
 export const userScopes = ["openid", "email", "phone", "profile", "trn", "dqt:read"] as const;
-export const machineScopes = ["trn_token:write", "itt_outcome:write", "qts:write", "induction:write", "teachers:read", "users:read", "users:write"] as const;
+export const machineScopes = ["trn_token:write", "itt_outcome:write", "qts:write", "induction:write", "teachers:read", "teachers:match", "users:read", "users:write"] as const;
 /**
  * The one user scope a machine client may hold: with users:read, `phone` lets the Users API return
  * phone numbers (without it, none is ever returned).

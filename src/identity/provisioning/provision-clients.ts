@@ -52,7 +52,8 @@ export function internalClientDefinitions(config: Pick<IdentityConfig, "urls">):
     identity: {
       name: "Teacher ID",
       grantTypes: ["client_credentials"],
-      scopes: ["teachers:read"],
+      // teachers:match: "Create an account without a link" asks records' POST /v2/teachers/find.
+      scopes: ["teachers:read", "teachers:match"],
       redirectUris: [],
       postLogoutRedirectUris: [],
       rateLimit: internalClientRateLimit,
