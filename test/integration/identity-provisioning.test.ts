@@ -43,7 +43,7 @@ describe("provisioning on start", () => {
       const records = await clientCredentialsToken(system.urls.identity, saved.records!.clientId, saved.records!.clientSecret);
       expect(decodeJwt(records)).toMatchObject({ client_id: "records-service", scope: "trn_token:write", aud: [system.urls.identity] });
       const identityToken = await clientCredentialsToken(system.urls.identity, saved.identity!.clientId, saved.identity!.clientSecret);
-      expect(decodeJwt(identityToken)).toMatchObject({ scope: "teachers:read", aud: [system.urls.identity, system.urls.records] });
+      expect(decodeJwt(identityToken)).toMatchObject({ scope: "teachers:read teachers:match", aud: [system.urls.identity, system.urls.records] });
 
       const db = openIdentityDatabase(dataDir);
       const access = findClient(db, "access-service")!;
