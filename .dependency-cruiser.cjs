@@ -2,7 +2,7 @@
 // fails on any loop between folders (dependency-cruiser's `circular` rule sees only module loops).
 // Paths are relative to the repository root. See docs/ARCHITECTURE.md "Import rules".
 const services = "(identity|records|access)";
-const journeys = "(journey|register|sign-in|recovery|new-link|interaction)";
+const journeys = "(journey|register|sign-in|recovery|new-link|find-record|interaction)";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -38,10 +38,10 @@ module.exports = {
       name: "journey-core-imports-no-journey",
       comment:
         "The shared journey core (src/identity/journey/) imports none of the journeys that use it " +
-        "(register, sign-in, recovery, new-link, interaction).",
+        "(register, sign-in, recovery, new-link, find-record, interaction).",
       severity: "error",
       from: { path: "^src/identity/journey/" },
-      to: { path: "^src/identity/(register|sign-in|recovery|new-link|interaction)/" },
+      to: { path: "^src/identity/(register|sign-in|recovery|new-link|find-record|interaction)/" },
     },
   ],
   options: {

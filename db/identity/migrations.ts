@@ -12,6 +12,7 @@ import m7 from "./0007_merged_accounts.sql" with { type: "text" };
 import m8 from "./0008_session_signed_in_with.sql" with { type: "text" };
 import m9 from "./0009_support_console.sql" with { type: "text" };
 import m10 from "./0010_webhook_queue_index.sql" with { type: "text" };
+import m11 from "./0011_support_cases.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -25,4 +26,5 @@ export const migrations = embeddedMigrations(journal, {
   "0008_session_signed_in_with": m8,
   "0009_support_console": m9,
   "0010_webhook_queue_index": m10,
+  "0011_support_cases": m11,
 });

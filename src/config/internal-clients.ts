@@ -26,7 +26,7 @@ export interface InternalClient {
 export const internalClients: Record<ServiceName, InternalClient> = {
   /** records -> identity POST /trn-tokens (scope trn_token:write). */
   records: { clientId: "records-service", envPrefix: "RECORDS" },
-  /** identity -> records GET /v2/teachers/{trn} (scope teachers:read) and POST /v2/teachers/find (teachers:match). */
+  /** identity -> records GET /v2/teachers/{trn} (scope teachers:read) and POST /v2/teachers/find (scope teachers:match). */
   identity: { clientId: "identity-service", envPrefix: "IDENTITY" },
   /** access -> identity as an authorization-code client (openid email profile trn dqt:read). */
   access: { clientId: "access-service", envPrefix: "ACCESS" },

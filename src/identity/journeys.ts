@@ -29,6 +29,9 @@ import { recoveryRoutes } from "./recovery/recovery-routes";
 import { registerRoutes } from "./register/register-routes";
 import type { RegisterDeps } from "./register/register-service";
 import { signInRoutes } from "./sign-in/sign-in-routes";
+import { findRecordRoutes } from "./find-record/find-record-routes";
+import type { FindRecordDeps } from "./find-record/find-record-service";
+import { createTeacherMatcher } from "./find-record/records-matcher";
 import { webhookKind } from "./webhooks/subscriptions";
 import { defaultRecheckMs, webhookHandler } from "./webhooks/delivery";
 import { blockedAccountReply } from "./journey/account-blocked";
@@ -74,6 +77,18 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     nudgeOutbox: () => worker.nudge(),
   };
   const register: RegisterDeps = { ...deps, findTeacher: createTeacherLookup({ recordsUrl: config.urls.records, tokens, logger }) };
+  // "Create an account without a link": records' matcher, with its own scope (teachers:match).
+  const matchTokens = createClientCredentialsTokenSource({
+    tokenUrl: `${config.urls.identity}/token`,
+    credentials: () => internalClientCredentials(config, "identity"),
+    scope: "teachers:match",
+  });
+  const findRecord: FindRecordDeps = {
+    ...deps,
+    findTeacher: register.findTeacher,
+    matchTeacher: createTeacherMatcher({ recordsUrl: config.urls.records, tokens: matchTokens, logger }),
+    findRecord: findRecordSettingsOf(config),
+  };
   const routes = new Elysia({ name: "identity-journeys" })
     .use(interactionRoutes(register))
     .use(
@@ -89,6 +104,7 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
     // "I cannot access this email address": a code texted to the account's mobile, then its email change.
     .use(recoveryRoutes(deps))
     .use(registerRoutes(register))
+    .use(findRecordRoutes(findRecord))
     .use(newLinkRoutes({ ...deps, trnTokenLifetimeMs: config.TRN_TOKEN_TTL }))
     .use(accountRoutes({ ...deps, findTeacher: register.findTeacher }));
   const cleanup = createJourneyCleanupWorker({ db, logger, rateLimitWindowMs: config.RATE_LIMIT_WINDOW });
@@ -96,6 +112,8 @@ export function createJourneys(options: { config: IdentityConfig; logger: Logger
   return {
     routes,
     workers,
+    /** What support's functions (src/identity/find-record/support-cases.ts) need: the console passes it on. */
+    support: { db, logger, findTeacher: register.findTeacher, settings: findRecord.findRecord, nudgeOutbox: deps.nudgeOutbox },
     // For readiness and the metrics: how mail deliveries go, and what waits in the outbox.
     mailDependencies: mailer.dependencies,
     outboxStats: outboxStatsReader(db),
@@ -120,4 +138,16 @@ function redactAfterSending(handlers: Record<string, OutboxHandler>): Record<str
       }) satisfies OutboxHandler,
     ]),
   );
+}
+
+/** The find-record settings, from identity's configuration. */
+export function findRecordSettingsOf(config: IdentityConfig): FindRecordDeps["findRecord"] {
+  return {
+    accessUrl: config.urls.access,
+    responseTime: config.SUPPORT_RESPONSE_TIME,
+    failuresBeforeSupport: config.FIND_RECORD_FAILURES_BEFORE_SUPPORT,
+    limitPerIp: config.FIND_RECORD_LIMIT_PER_IP,
+    limitPerJourney: config.FIND_RECORD_LIMIT_PER_JOURNEY,
+    rateLimitWindowMs: config.RATE_LIMIT_WINDOW,
+  };
 }

@@ -19,6 +19,21 @@ import { apiRateLimitSettings } from "../api-rate-limit/settings";
 import { securityCodeSettings } from "./security-codes/settings";
 import { allowedIpsProblem } from "../web/allowed-ips";
 
+const count = (fallback: number) =>
+  z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").default(fallback);
+
+/** "Create an account without a link" (src/identity/find-record/). */
+const findRecordSettings = z.object({
+  /** What the teacher is told about when support will have looked for their record. */
+  SUPPORT_RESPONSE_TIME: z.string().trim().min(1, "must not be empty").default("5 working days"),
+  /** Times records may answer "no match" in one journey before the journey goes to support instead. */
+  FIND_RECORD_FAILURES_BEFORE_SUPPORT: count(3),
+  /** Record searches one client IP may make per RATE_LIMIT_WINDOW (a school may share one address). */
+  FIND_RECORD_LIMIT_PER_IP: count(30),
+  /** Record searches one journey may make per RATE_LIMIT_WINDOW. */
+  FIND_RECORD_LIMIT_PER_JOURNEY: count(5),
+});
+
 const identityOwnSettings = z.object({
   /** How long an access token (JWT) is valid. Short: JWTs cannot be recalled once issued. */
   ACCESS_TOKEN_TTL: duration("15m"),
@@ -47,6 +62,8 @@ const identityOwnSettings = z.object({
     const problem = value === undefined ? undefined : allowedIpsProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
+  // "Create an account without a link": support's response time, the search limits.
+  ...findRecordSettings.shape,
 });
 
 export const identitySettings = sharedSettings

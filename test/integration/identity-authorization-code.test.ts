@@ -198,7 +198,7 @@ describe("the happy path, through openid-client", () => {
     expect(idToken.trn).toBe(account.trn!);
     expect(decodeJwt(tokens.access_token).aud).toEqual([identity.issuer, "https://records.example"]);
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, account.id);
-    expect(Object.keys(userinfo).sort()).toEqual(["email", "email_verified", "sub", "trn"]);
+    expect(Object.keys(userinfo).sort()).toEqual(["email", "email_verified", "sub", "trn", "trn_lookup_status"]);
   });
 
   test("without trn or dqt:read, neither token nor userinfo carries the TRN; an account without a TRN gets none with trn", async () => {

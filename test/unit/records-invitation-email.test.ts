@@ -24,7 +24,8 @@ describe("the QTS invitation email", () => {
     expect(email.text).toContain("\nhttps://access.example/register?trn_token=abc_DEF-123\n");
     expect(email.text).toContain("The link works for 30 days, until 5:30pm on 31 July 2026 (UK time).");
     expect(email.text).toContain("If the link has expired");
-    expect(email.text).toContain("Go to https://access.example to create your account.");
+    expect(email.text).toContain("Open the link anyway: the page it opens lets you ask for a new link");
+    expect(email.text).toContain("create an account without a link at https://access.example/create-account.");
     expect(email.text).not.toContain("{{");
     expect(email.html).toContain('<a href="https://access.example/register?trn_token=abc_DEF-123"');
     expect(email.html).not.toContain("{{");

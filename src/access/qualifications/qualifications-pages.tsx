@@ -301,6 +301,27 @@ export function NoRecordPage(props: { brand: ServiceBrand }): JSX.Element {
   );
 }
 
+/**
+ * The account has no TRN yet and a support case is looking for the record (identity's
+ * trn_lookup_status "Pending", with trn_lookup_case): said instead of qualifications.
+ */
+export function LookingForRecordPage(props: { brand: ServiceBrand; caseReference: string | null }): JSX.Element {
+  return (
+    <Page title="We are looking for your teaching record" brand={props.brand} navigation={signedInNavigation}>
+      <h1 class="govuk-heading-l">We are looking for your teaching record</h1>
+      <p class="govuk-body" safe>
+        {props.caseReference
+          ? `We are looking for your record (case reference ${props.caseReference}).`
+          : "We are looking for your record."}
+      </p>
+      <p class="govuk-body">
+        We could not find it from the details you gave when you created your account, so someone from our team is looking for it. We
+        will email you when we have found it. Your qualifications will show here after that: sign in again to see them.
+      </p>
+    </Page>
+  );
+}
+
 /** `title`: e.g. "You do not have an induction certificate" (a QTS one by default). */
 export function NoCertificatePage(props: { brand: ServiceBrand; title?: string }): JSX.Element {
   const title = props.title ?? "You do not have a QTS certificate";

@@ -1,4 +1,4 @@
-// GET /sign-in, GET /sign-in/callback. (The magic link, GET /register, is in ../register.)
+// GET /sign-in, GET /create-account (the same, asking identity for a new account: prompt=create), GET /sign-in/callback. (The magic link, GET /register, is in ../register.)
 import { Elysia } from "elysia";
 import { clientIp } from "../../web/client-ip";
 import { readCookie } from "../../web/cookies";
@@ -17,6 +17,11 @@ export function signInRoutes(ctx: AccessContext) {
     .get("/sign-in", async ({ query, request, server }) => {
       const ip = clientIp(request, server, ctx.config.TRUST_PROXY);
       return redirectToIdentity(ctx, await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: safeReturnTo(query.return_to), ip }));
+    })
+    // "Create an account without a link" at identity (prompt=create), then back to the qualifications.
+    .get("/create-account", async ({ request, server }) => {
+      const ip = clientIp(request, server, ctx.config.TRUST_PROXY);
+      return redirectToIdentity(ctx, await beginSignIn(ctx, { cookieHeader: request.headers.get("cookie"), returnTo: "/qualifications", ip, create: true }));
     })
     .get("/sign-in/callback", async ({ request }) => {
       const cookieHeader = request.headers.get("cookie");

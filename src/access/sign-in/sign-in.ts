@@ -17,7 +17,7 @@ export type BeginResult =
 
 export async function beginSignIn(
   ctx: AccessContext,
-  input: { cookieHeader: string | null; returnTo: string; trnToken?: string; ip: string },
+  input: { cookieHeader: string | null; returnTo: string; trnToken?: string; ip: string; /** "Create an account without a link": prompt=create. */ create?: boolean },
 ): Promise<BeginResult> {
   const rule = { limit: ctx.config.ACCESS_SIGN_IN_LIMIT_PER_IP, windowMs: ctx.config.ACCESS_SIGN_IN_TIMEOUT };
   const admitted = admitLoginAttempt(ctx.db, { ip: input.ip, rule });
@@ -52,7 +52,8 @@ export async function beginSignIn(
   );
   url.searchParams.set("nonce", attempt.nonce);
   if (input.trnToken !== undefined) url.searchParams.set("trn_token", input.trnToken);
-  ctx.log.info("sign_in_started", { via_trn_token: input.trnToken !== undefined });
+  if (input.create) url.searchParams.set("prompt", "create");
+  ctx.log.info("sign_in_started", { via_trn_token: input.trnToken !== undefined, create: input.create === true });
   return { ok: true, location: url.toString(), setCookie: browser.setCookie };
 }
 

@@ -38,6 +38,13 @@ export function startRoutes(ctx: AccessContext) {
               connects your new account to your teaching record.
             </p>
             <p class="govuk-body">
+              If you do not have a link,{" "}
+              <a class="govuk-link" href="/create-account">
+                create an account without a link
+              </a>
+              . We will ask some questions to find your teaching record.
+            </p>
+            <p class="govuk-body">
               Already have an account?{" "}
               <a class="govuk-link" href="/sign-in">
                 Sign in

@@ -357,3 +357,32 @@ export const accountBlocks = sqliteTable("account_blocks", {
   /** The actor, e.g. staff:<id>. */
   blockedBy: text("blocked_by").notNull(),
 });
+
+/**
+ * A teacher who created an account without a link and whose teaching record records could not
+ * match (src/identity/find-record/): support looks for it by hand. `reference` is what the teacher
+ * and support quote ("TID-XXXX-XXXX"). `answers` (JSON) holds only what the teacher gave to find
+ * the record (names, date of birth, the identifier they chose): personal data, kept with the case
+ * and removed with the account (ON DELETE CASCADE).
+ */
+export const supportCases = sqliteTable(
+  "support_cases",
+  {
+    reference: text("reference").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["trn-lookup"] }).notNull(),
+    answers: text("answers").notNull(),
+    status: text("status", { enum: ["open", "resolved", "closed"] }).notNull(),
+    /** The TRN support assigned (status resolved). */
+    trn: text("trn"),
+    /** Why support resolved or closed it, and who ("staff:<id>"). */
+    reason: text("reason"),
+    resolvedBy: text("resolved_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [index("support_cases_status").on(t.status, t.createdAt), index("support_cases_account").on(t.accountId, t.createdAt)],
+);

@@ -19,7 +19,10 @@ export type EventType =
   | "GrantRevoked"
   /** Every session ended and every grant revoked: payload `{ sessionsEnded, grantsRevoked }`. */
   | "SignedOutEverywhere"
-  /** A TRN was bound to the account (Users API, or a magic link to an existing account): payload `{ trn, via }`. */
+  /**
+   * A TRN was bound to the account (Users API, a magic link to an existing account, a record found
+   * without a link, or support resolving a case): payload `{ trn, via }`.
+   */
   | "TrnBound"
   /** An account was created from a TRN token: payload `{ trn, clientId, withPhone }`. */
   | "UserRegistered"

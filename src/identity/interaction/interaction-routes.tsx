@@ -1,6 +1,7 @@
 // /interaction/{requestId}: where /authorize sends a browser that must sign in or register (the
 // hand-off's "this authorization request needs an account"). It picks the journey: registration
-// when the request carries a TRN token and asks for the TRN, otherwise sign-in.
+// when the request carries a TRN token and asks for the TRN, "Create an account without a link"
+// when the client asked for it (prompt=create), otherwise sign-in.
 // Opening it changes nothing but that: a mail scanner fetching the link consumes no token.
 // Each opening starts a journey (a row), so journeys are limited per client IP (issue 11, item 9).
 import { Elysia } from "elysia";
@@ -14,6 +15,7 @@ import type { RegisterDeps } from "../register/register-service";
 import { startRegistration } from "../register/start-registration";
 import { readSession } from "../sessions/session";
 import { startSignIn } from "../sign-in/start-sign-in";
+import { startFindRecord } from "../find-record/start-find-record";
 
 export function interactionRoutes(deps: RegisterDeps) {
   const { brand, db } = deps;
@@ -44,11 +46,18 @@ export function interactionRoutes(deps: RegisterDeps) {
       withRequest((request, ctx) => {
         const { trnTokenHash } = request;
         if (trnTokenHash && request.wantsTrn) return startRegistration(deps, { ...request, trnTokenHash }, ctx);
+        // prompt=create: the client's "Create an account without a link".
+        if (request.prompt === "create") return startFindRecord(deps, request.id);
         return startSignIn(deps, request.id);
       }),
     )
     .get(
       "/interaction/:requestId/sign-in",
       withRequest((request) => startSignIn(deps, request.id)),
+    )
+    // The sign-in page's "Create an account without a link" switches the request's journey.
+    .get(
+      "/interaction/:requestId/find-record",
+      withRequest((request) => startFindRecord(deps, request.id)),
     );
 }

@@ -136,3 +136,66 @@ export function EmailQuestion(props: { action: string; csrfToken: string; label:
     </>
   );
 }
+
+/**
+ * "Check your email" for a code sent to an address the journey is proving: the heading, where it
+ * went, a warning for a school or university address, the code box, and "Send a new code" / "Use a
+ * different email address". Titles never carry the address.
+ */
+export function EmailCodeQuestion(props: {
+  action: string;
+  resendAction: string;
+  changeEmailHref: string;
+  csrfToken: string;
+  email: string;
+  schoolAddress: boolean;
+  error?: string;
+  code?: string;
+  resent: boolean;
+}): JSX.Element {
+  return (
+    <>
+      <ErrorSummary errors={props.error ? { code: props.error } : {}} />
+      {props.resent ? <div class="govuk-inset-text">We have sent you a new code.</div> : ""}
+      <h1 class="govuk-heading-l">Check your email</h1>
+      <p class="govuk-body">
+        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>. It expires after 10
+        minutes.
+      </p>
+      {props.schoolAddress ? (
+        <div class="govuk-warning-text">
+          <span class="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
+          <strong class="govuk-warning-text__text">
+            <span class="govuk-visually-hidden">Warning</span>
+            This looks like the address of a school, college or university. If you change jobs or finish your course, you may not be able to
+            get emails there, and you would not be able to sign in to your account.
+          </strong>
+        </div>
+      ) : (
+        ""
+      )}
+      <PostForm action={props.action} csrfToken={props.csrfToken}>
+        <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
+        <Button text="Continue" />
+      </PostForm>
+      <details class="govuk-details">
+        <summary class="govuk-details__summary">
+          <span class="govuk-details__summary-text">I have not received an email</span>
+        </summary>
+        <div class="govuk-details__text">
+          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
+          <PostForm action={props.resendAction} csrfToken={props.csrfToken}>
+            <Button text="Send a new code" secondary />
+          </PostForm>
+          <p class="govuk-body">
+            <a class="govuk-link" href={props.changeEmailHref}>
+              Use a different email address
+            </a>
+          </p>
+        </div>
+      </details>
+    </>
+  );
+}

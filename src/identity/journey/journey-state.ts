@@ -38,6 +38,40 @@ export interface RegistrationAnswers {
   dateOfBirth?: string;
 }
 
+/** How the teacher chose to identify their record on "Create an account without a link". */
+export type RecordIdentifier =
+  | { kind: "trn"; trn: string }
+  | { kind: "nino"; nino: string }
+  | { kind: "provider"; providerName: string; awardYear: number }
+  | { kind: "none" };
+
+/**
+ * "Create an account without a link" (src/identity/find-record/): an email proved with a code,
+ * the details records matches on, and how the matching went.
+ */
+export interface FindRecordAnswers {
+  /** The address typed on the first page (lower-cased). */
+  email?: string;
+  /** The code emailed to `email` for this journey: only it is checked here. */
+  codeId?: string;
+  /** The code was right and no account has the address: the questions follow. */
+  emailVerified?: boolean;
+  firstName?: string;
+  lastName?: string;
+  /** A previous last name (e.g. before marriage); null when the teacher said they have none. */
+  previousLastName?: string | null;
+  /** yyyy-mm-dd. */
+  dateOfBirth?: string;
+  identifier?: RecordIdentifier;
+  /** Times records was asked, and how many answered "none". */
+  attempts?: number;
+  failures?: number;
+  /** SHA-256 of the details records last answered "none" for: the same details are not asked again. */
+  lastFailedDetails?: string;
+  /** Set when the account was made without a TRN and its support case opened. */
+  supportCase?: { reference: string; accountId: string };
+}
+
 /**
  * How a journey ended. It is kept for a while after the end (finishedJourneyLifetimeMs), so that a
  * double click, a refresh or a resubmitted form lands where the first request did.
@@ -92,6 +126,8 @@ export interface ClientJourneyState extends JourneyAnswers {
   returnTo?: undefined;
   /** Present when the request carried a valid TRN token: registering (or signing in to attach it). */
   registration?: RegistrationAnswers;
+  /** Present on "Create an account without a link". */
+  findRecord?: FindRecordAnswers;
 }
 
 export interface PageJourneyState extends JourneyAnswers {
@@ -99,6 +135,7 @@ export interface PageJourneyState extends JourneyAnswers {
   /** The identity page to return to once signed in: a path on identity (isIdentityPath). */
   returnTo: string;
   registration?: undefined;
+  findRecord?: undefined;
 }
 
 /** A path on identity that a page journey may return to ("/account"), never another origin ("//x", "/\\x"). */

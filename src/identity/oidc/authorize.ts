@@ -44,7 +44,7 @@ interface ValidRequest {
   state?: string;
   nonce?: string;
   codeChallenge: string;
-  prompt?: "login" | "none";
+  prompt?: "login" | "none" | "create";
   maxAge?: number;
   trnToken?: string;
 }
@@ -98,14 +98,16 @@ function validate(client: Client, redirectUri: string, params: URLSearchParams):
 
   const promptValues = new Set((get("prompt") ?? "").split(" ").filter(Boolean));
   for (const value of promptValues) {
-    if (!["none", "login", "consent", "select_account"].includes(value)) {
+    if (!["none", "login", "consent", "select_account", "create"].includes(value)) {
       throw new AuthorizeError("invalid_request", `prompt=${value} is not supported.`);
     }
   }
   if (promptValues.has("none") && promptValues.size > 1) {
     throw new AuthorizeError("invalid_request", "prompt=none cannot be combined with other values.");
   }
-  const prompt = promptValues.has("none") ? "none" : promptValues.has("login") ? "login" : undefined;
+  // prompt=create (OpenID Connect "Initiating User Registration"): the user has no account yet; the
+  // interaction starts "Create an account without a link" (a signed-in user just goes back).
+  const prompt = promptValues.has("none") ? "none" : promptValues.has("login") ? "login" : promptValues.has("create") ? "create" : undefined;
 
   const maxAgeText = get("max_age");
   if (maxAgeText !== undefined && !/^\d{1,9}$/.test(maxAgeText)) {
@@ -275,7 +277,7 @@ export interface PendingAuthorizationRequest {
   scopes: string[];
   /** SHA-256 of the trn_token the link carried, to look up in trn_tokens; null without one. */
   trnTokenHash: string | null;
-  prompt: "login" | "none" | null;
+  prompt: "login" | "none" | "create" | null;
   /** Seconds: the user must have signed in this recently. */
   maxAge: number | null;
   expiresAt: number;

@@ -1,5 +1,6 @@
 // Which user claims each scope grants (ID token, access token and /userinfo).
 import type { Account } from "../accounts/accounts";
+import type { TrnLookup } from "../accounts/trn-lookup";
 
 /**
  * The TRN rule: `trn` asks for the claim, and `dqt:read` (records' teacher API, which finds the
@@ -9,8 +10,12 @@ export function grantsTrnClaim(scopes: readonly string[]): boolean {
   return scopes.includes("trn") || scopes.includes("dqt:read");
 }
 
-/** Claims for `scopes`, leaving out any the account does not have. */
-export function claimsForScopes(account: Account, scopes: string[]): Record<string, unknown> {
+/**
+ * Claims for `scopes`, leaving out any the account does not have. With the TRN go
+ * `trn_lookup_status` ("None" | "Pending" | "Found" | "Failed") and `trn_lookup_case` (a support
+ * case's reference), when the caller gives `trnLookup` (accounts/trn-lookup.ts).
+ */
+export function claimsForScopes(account: Account, scopes: string[], trnLookup?: TrnLookup): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   const put = (name: string, value: unknown) => {
     if (value !== null && value !== undefined && value !== "") claims[name] = value;
@@ -31,7 +36,13 @@ export function claimsForScopes(account: Account, scopes: string[]): Record<stri
     put("preferred_name", account.preferredName);
     put("birthdate", account.birthdate);
   }
-  if (grantsTrnClaim(scopes)) put("trn", account.trn);
+  if (grantsTrnClaim(scopes)) {
+    put("trn", account.trn);
+    if (trnLookup) {
+      put("trn_lookup_status", trnLookup.status);
+      put("trn_lookup_case", trnLookup.caseReference);
+    }
+  }
   return claims;
 }
 

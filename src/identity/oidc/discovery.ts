@@ -22,11 +22,11 @@ export function discoveryDocument(issuer: string) {
     revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     code_challenge_methods_supported: ["S256"],
-    prompt_values_supported: ["none", "login"],
+    prompt_values_supported: ["none", "login", "create"],
     claims_supported: [
       "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
       "email", "email_verified", "phone_number", "phone_number_verified",
-      "given_name", "family_name", "name", "preferred_name", "birthdate", "trn",
+      "given_name", "family_name", "name", "preferred_name", "birthdate", "trn", "trn_lookup_status", "trn_lookup_case",
     ],
     claims_parameter_supported: false,
     request_parameter_supported: false,

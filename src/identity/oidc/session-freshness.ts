@@ -9,7 +9,7 @@
 
 /** What a request says about freshness: max_age in seconds (null/undefined: any age will do). */
 export interface FreshnessDemand {
-  prompt?: "login" | "none" | null;
+  prompt?: "login" | "none" | "create" | null;
   maxAge?: number | null;
 }
 

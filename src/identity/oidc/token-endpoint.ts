@@ -10,7 +10,8 @@ import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
 import { actor } from "../events/events";
 import { findAccountById } from "../accounts/accounts";
-import { claimsForScopes } from "./claims";
+import { claimsForScopes, grantsTrnClaim } from "./claims";
+import { trnLookupOf } from "../accounts/trn-lookup";
 import type { OidcContext } from "./context";
 import { signAccessToken, signIdToken } from "./jwt-tokens";
 import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
@@ -128,7 +129,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
       clientId: client.clientId,
       nonce: row.nonce,
       authTime: row.authTime,
-      claims: claimsForScopes(account, scopes),
+      claims: claimsForScopes(account, scopes, grantsTrnClaim(scopes) ? trnLookupOf(ctx.db, account) : undefined),
       alg: client.idTokenSignedResponseAlg,
     });
   }

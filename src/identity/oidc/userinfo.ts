@@ -3,7 +3,8 @@
 import type { AccessTokenClaims } from "../../auth/verify-access-token";
 import { problemResponse } from "../../web/problem";
 import { findAccountById } from "../accounts/accounts";
-import { claimsForScopes } from "./claims";
+import { claimsForScopes, grantsTrnClaim } from "./claims";
+import { trnLookupOf } from "../accounts/trn-lookup";
 import type { OidcContext } from "./context";
 import { grantStands } from "./grants";
 
@@ -12,7 +13,8 @@ export function userinfo(ctx: OidcContext, claims: AccessTokenClaims): Response 
   if (!grantStands(ctx.db, claims.grant_id, claims.sub)) return invalidToken("The access token has been revoked.");
   const account = findAccountById(ctx.db, claims.sub);
   if (!account) return invalidToken("The account no longer exists.");
-  return new Response(JSON.stringify({ sub: account.id, ...claimsForScopes(account, claims.scope.split(" ")) }), {
+  const scopes = claims.scope.split(" ");
+  return new Response(JSON.stringify({ sub: account.id, ...claimsForScopes(account, scopes, grantsTrnClaim(scopes) ? trnLookupOf(ctx.db, account) : undefined) }), {
     headers: { "content-type": "application/json", "cache-control": "no-store" },
   });
 }

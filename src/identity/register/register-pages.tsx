@@ -1,7 +1,7 @@
 // Pages of the "register via the magic link" journey, and one clear page for each case that stops it.
 import { ErrorSummary, type PageProps, type ServiceBrand } from "../../web/layout";
 import { partlyMaskEmail } from "../accounts/accounts";
-import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
+import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion, EmailCodeQuestion } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import { signInHref } from "../sign-in/sign-in-paths";
 import type { BindFailure } from "./trn-token-binding";
@@ -349,8 +349,9 @@ export function PreferredNamePage(
   );
 }
 
+/** Also "Create an account without a link"'s date of birth (its own `action`), with the same rules. */
 export function DateOfBirthPage(
-  props: Common & { day?: string; month?: string; year?: string; error?: { field: string; message: string } },
+  props: Common & { day?: string; month?: string; year?: string; error?: { field: string; message: string }; action?: string },
 ): JSX.Element {
   const input = (name: "day" | "month" | "year", label: string, width: string) => {
     const id = `date-of-birth-${name}`;
@@ -377,7 +378,7 @@ export function DateOfBirthPage(
   return (
     <TwoThirdsPage title="What is your date of birth?" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
       <ErrorSummary errors={props.error ? { [props.error.field === "date-of-birth" ? "date-of-birth-day" : props.error.field]: props.error.message } : {}} />
-      <PostForm action="/register/date-of-birth" csrfToken={props.csrfToken}>
+      <PostForm action={props.action ?? "/register/date-of-birth"} csrfToken={props.csrfToken}>
         <div class={props.error ? "govuk-form-group govuk-form-group--error" : "govuk-form-group"}>
           <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy("date-of-birth", props.error?.message)}>
             <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
@@ -457,47 +458,17 @@ export function EmailPage(props: Common & { value?: string; error?: string }): J
 export function EmailCodePage(props: Common & { email: string; schoolAddress: boolean; error?: string; code?: string; resent: boolean }): JSX.Element {
   return (
     <TwoThirdsPage title="Check your email" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
-      <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? <div class="govuk-inset-text">We have sent you a new code.</div> : ""}
-      <h1 class="govuk-heading-l">Check your email</h1>
-      <p class="govuk-body">
-        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>. It expires after 10
-        minutes.
-      </p>
-      {props.schoolAddress ? (
-        <div class="govuk-warning-text">
-          <span class="govuk-warning-text__icon" aria-hidden="true">
-            !
-          </span>
-          <strong class="govuk-warning-text__text">
-            <span class="govuk-visually-hidden">Warning</span>
-            This looks like the address of a school, college or university. If you change jobs or finish your course, you may not be able to
-            get emails there, and you would not be able to sign in to your account.
-          </strong>
-        </div>
-      ) : (
-        ""
-      )}
-      <PostForm action="/register/email-code" csrfToken={props.csrfToken}>
-        <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
-        <Button text="Continue" />
-      </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">I have not received an email</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
-          <PostForm action="/register/email-code/resend" csrfToken={props.csrfToken}>
-            <Button text="Send a new code" secondary />
-          </PostForm>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/register/email">
-              Use a different email address
-            </a>
-          </p>
-        </div>
-      </details>
+      <EmailCodeQuestion
+        action="/register/email-code"
+        resendAction="/register/email-code/resend"
+        changeEmailHref="/register/email"
+        csrfToken={props.csrfToken}
+        email={props.email}
+        schoolAddress={props.schoolAddress}
+        error={props.error}
+        code={props.code}
+        resent={props.resent}
+      />
     </TwoThirdsPage>
   );
 }

@@ -8,11 +8,11 @@ import { trnTokens } from "../db/schema";
 import { findTrnToken, tokenStatus, type TrnToken } from "../trn-tokens/trn-tokens";
 import type { IdentityDb } from "../db/database";
 import { actor, recordEvent } from "../events/events";
+import { registerAccount } from "./register-account";
 import {
   attachTrn,
   findAccountById,
   findAccountByTrn,
-  insertAccount,
   isUniqueViolation,
   type Account,
   type NewAccount,
@@ -112,7 +112,7 @@ export function createAccountWithToken(
     if (!token) throw new Rollback({ kind: "unknown" });
     let account: Account;
     try {
-      account = insertAccount(tx, { ...input.account, email: input.email ?? token.email, trn: token.trn }, now);
+      account = registerAccount(tx, { ...input.account, email: input.email ?? token.email, trn: token.trn }, { clientId: token.clientId, via: "trn-token" }, now);
     } catch (error) {
       if (isUniqueViolation(error, "accounts.email")) {
         // Another tab may have just created it with this very token: then the token is used.
@@ -125,11 +125,6 @@ export function createAccountWithToken(
     }
     consume(tx, input.tokenHash, account.id, now);
     if (input.dateOfBirthForRecords) enqueueDateOfBirthForRecords(tx, { trn: token.trn, dateOfBirth: input.dateOfBirthForRecords, accountId: account.id }, now);
-    recordEvent(
-      tx,
-      { type: "UserRegistered", actor: actor.account(account.id), subject: account.id, payload: { trn: token.trn, clientId: token.clientId, withPhone: account.phoneNumber !== null } },
-      now,
-    );
     return account;
   });
 }

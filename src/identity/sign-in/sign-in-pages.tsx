@@ -1,6 +1,7 @@
 // Sign in with an email address and a 6-digit code sent to it (GOV.UK "Check your email").
 import { ErrorSummary, type ServiceBrand } from "../../web/layout";
 import { Button, CodeField, PostForm, TextField, TwoThirdsPage } from "../journey/components";
+import { findRecordHref } from "./sign-in-paths";
 
 interface Common {
   brand: ServiceBrand;
@@ -8,7 +9,9 @@ interface Common {
   backLink?: string;
 }
 
-export function EmailPage(props: Common & { email?: string; error?: string; registering: boolean }): JSX.Element {
+export function EmailPage(
+  props: Common & { email?: string; error?: string; registering: boolean; /** A client's request: offers "Create an account without a link". */ requestId?: string },
+): JSX.Element {
   const errors: Record<string, string> = props.error ? { email: props.error } : {};
   return (
     <TwoThirdsPage title="Enter your email address" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
@@ -31,6 +34,20 @@ export function EmailPage(props: Common & { email?: string; error?: string; regi
         />
         <Button text="Continue" />
       </PostForm>
+      {props.requestId !== undefined && !props.registering ? (
+        <>
+          <h2 class="govuk-heading-m">If you do not have a Teacher ID account</h2>
+          <p class="govuk-body">
+            If we emailed you a link to create an account, use that link. If you do not have a link, you can{" "}
+            <a class="govuk-link" href={findRecordHref(props.requestId)}>
+              create an account without a link
+            </a>
+            . We will ask some questions to find your teaching record.
+          </p>
+        </>
+      ) : (
+        ""
+      )}
       <p class="govuk-body">
         <a class="govuk-link" href="/recover">
           I cannot access this email address

@@ -41,6 +41,7 @@ export function emailStep(deps: SignInDeps): { show: SignInStepHandler; answer: 
         email={entered ? entered.email : journey.state.signIn?.email}
         error={entered?.error}
         registering={!!journey.state.registration}
+        requestId={journey.state.requestId}
         backLink={signInStep("email").back(journey.state)}
       />,
       entered ? 400 : 200,
