@@ -1,4 +1,5 @@
 // identity (Teacher ID): accounts, TRN tokens, the OpenID Connect provider and its pages.
+import { feedbackUrl, supportContact } from "../config/config";
 import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
 import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
@@ -41,7 +42,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
   const log = logger.child({ service: "identity" });
   const passphrase = signingKeyPassphrase(config);
   const db = openIdentityDatabase(config.DATA_DIR);
-  const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity };
+  const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity, support: supportContact(config), feedbackUrl: feedbackUrl(config) };
   // A wrong SIGNING_KEY_PASSPHRASE stops start-up here (a ConfigError: exit 78).
   const vault = await unlockKeyVault(db, passphrase).catch((error) => {
     db.$client.close();

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   checkSharedSettings,
+  checkSupportSettings,
   parseSettings,
   requireInProduction,
   sharedSettings,
@@ -49,6 +50,7 @@ export const identitySettings = sharedSettings
   .extend(identityOwnSettings.shape)
   .superRefine((settings, ctx) => {
     checkSharedSettings(settings, ctx);
+    checkSupportSettings(settings, ctx);
     checkEmailSettings(settings, ctx);
     checkSmsSettings(settings, ctx);
     checkInternalClientSettings("IDENTITY")(settings, ctx);

@@ -1,4 +1,5 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
+import { feedbackUrl, supportContact } from "../config/config";
 import { existsSync } from "node:fs";
 import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
 import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
@@ -86,7 +87,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     limiter: createApiRateLimiter({ defaultLimit: config.API_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
     trustProxy: config.TRUST_PROXY,
   };
-  const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
+  const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records, support: supportContact(config), feedbackUrl: feedbackUrl(config) };
   const readiness = createReadiness({
     service: "records",
     database: db.$client,

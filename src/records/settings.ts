@@ -5,6 +5,7 @@ import { z } from "zod";
 import { duration, optionalString } from "../config/env-schema";
 import {
   checkSharedSettings,
+  checkSupportSettings,
   parseSettings,
   sharedSettings,
   withServiceAddresses,
@@ -40,6 +41,7 @@ export const recordsSettings = sharedSettings
   })
   .superRefine((settings, ctx) => {
     checkSharedSettings(settings, ctx);
+    checkSupportSettings(settings, ctx);
     checkEmailSettings(settings, ctx);
     checkInternalClientSettings("RECORDS")(settings, ctx);
   });

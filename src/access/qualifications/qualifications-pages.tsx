@@ -1,6 +1,7 @@
 // The qualifications page: GOV.UK summary cards for QTS, initial teacher training, induction and
 // the teacher's details. Every value from records is rendered `safe` (escaped).
 import { CsrfField, Page, type ServiceBrand } from "../../web/layout";
+import { HelpContact } from "../../web/support";
 import { signedInNavigation } from "../context";
 import { formatDate, formatUkDate, fullName, humanise } from "../display/format";
 import type { InitialTeacherTraining, PendingDetailChange, Qualification, TeacherRecord } from "./records-client";
@@ -193,6 +194,8 @@ export function QualificationsPage(props: {
   certificates?: DownloadedCertificate[];
   csrfToken?: string;
   notice?: string;
+  /** What the teacher asked to be called: the greeting. The official name stays in "Your details" and on certificates. */
+  preferredName?: string;
 }): JSX.Element {
   const { teacher } = props;
   const name = fullName(teacher);
@@ -217,7 +220,7 @@ export function QualificationsPage(props: {
         ""
       )}
       <span class="govuk-caption-l" safe>
-        {name}
+        {props.preferredName ?? name}
       </span>
       <h1 class="govuk-heading-l">Your teaching qualifications</h1>
       <Card
@@ -284,6 +287,7 @@ export function NoRecordPage(props: { brand: ServiceBrand }): JSX.Element {
       <p class="govuk-body">
         If you have been awarded qualified teacher status, use the link in the email we sent you to link your account.
       </p>
+      <HelpContact brand={props.brand} about="that we could not find your teaching record" />
     </Page>
   );
 }
@@ -315,6 +319,7 @@ export function AmbiguousRecordPage(props: { brand: ServiceBrand }): JSX.Element
         can show your qualifications.
       </p>
       <p class="govuk-body">This is a problem with our records, not with your Teacher ID account.</p>
+      <HelpContact brand={props.brand} about="that there is more than one teaching record with your TRN" />
     </Page>
   );
 }

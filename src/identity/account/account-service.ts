@@ -1,5 +1,6 @@
 // What /account changes, as plain functions over plain values. Each change is ONE synchronous
 // transaction with its audit event (events/) and its outbox rows, so all of it commits or none.
+import { supportContact } from "../../config/config";
 import { and, eq, inArray } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
 import { enqueueEmail } from "../../outbox/enqueue";
@@ -26,13 +27,17 @@ export type EmailChange = { ok: true } | { ok: false; reason: "in-use" };
  * Makes `newEmail` (its code already checked) the account's address; the old address gets a
  * notice. An address another account has is refused, naming nobody.
  */
-export function changeEmail(db: IdentityDb, input: { account: Account; session: IdentitySession; newEmail: string }, now = Date.now()): EmailChange {
+export function changeEmail(
+  db: IdentityDb,
+  input: { account: Account; session: IdentitySession; newEmail: string; supportEmail?: string },
+  now = Date.now(),
+): EmailChange {
   const { account, newEmail } = input;
   try {
     db.transaction((tx) => {
       clearPendingChange(tx, input.session);
       tx.update(accounts).set({ email: newEmail, emailVerified: true, updatedAt: now }).where(eq(accounts.id, account.id)).run();
-      enqueueEmail(tx, emailChangedNotice(account.email, newEmail, now), now);
+      enqueueEmail(tx, emailChangedNotice(account.email, newEmail, now, { preferredName: account.preferredName, supportEmail: input.supportEmail ?? supportContact({}).email }), now);
       recordEvent(
         tx,
         { type: "UserUpdated", actor: actor.account(account.id), subject: account.id, payload: { changes: { email: maskedChange("email", account.email, newEmail) } } },

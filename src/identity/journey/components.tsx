@@ -1,6 +1,7 @@
 // Small GOV.UK form pieces the journey pages share. Values and messages are always escaped (`safe`).
 import type { Children } from "@kitajs/html";
 import { CsrfField, ErrorSummary, Page, type PageProps } from "../../web/layout";
+import { codeExpiresIn } from "../security-codes/messages";
 
 /** A GOV.UK page whose content sits in the two-thirds column, as question pages do. */
 export function TwoThirdsPage(props: PageProps): JSX.Element {
@@ -134,5 +135,54 @@ export function EmailQuestion(props: { action: string; csrfToken: string; label:
         <Button text="Continue" />
       </PostForm>
     </>
+  );
+}
+
+/** "We have sent you a new code": the one way every code page says a new code went (after "Send another code"). */
+export function NewCodeSentBanner(props: { resent: boolean }): JSX.Element {
+  if (!props.resent) return "";
+  return (
+    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="new-code-title" data-module="govuk-notification-banner">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="new-code-title">
+          Success
+        </h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">We have sent you a new code</p>
+      </div>
+    </div>
+  );
+}
+
+/** How every code page says how long a code lasts (from the code lifetime: "The code expires in 10 minutes."). */
+export const codeExpirySentence = `The code expires in ${codeExpiresIn}.`;
+
+/**
+ * "I have not received an email / a text message": the one pattern on every code page. It holds no
+ * field an error could point to (errors point to the code box, outside it).
+ */
+export function CodeNotReceived(props: { channel: "email" | "sms"; csrfToken: string; resendAction: string; change: { href: string; text: string } }): JSX.Element {
+  return (
+    <details class="govuk-details">
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">{props.channel === "email" ? "I have not received an email" : "I have not received a text message"}</span>
+      </summary>
+      <div class="govuk-details__text">
+        <p class="govuk-body">
+          {props.channel === "email"
+            ? "The email may take a few minutes to arrive. Check your spam or junk folder."
+            : "Text messages can take a few minutes to arrive."}
+        </p>
+        <PostForm action={props.resendAction} csrfToken={props.csrfToken}>
+          <Button text="Send another code" secondary />
+        </PostForm>
+        <p class="govuk-body">
+          <a class="govuk-link" href={props.change.href} safe>
+            {props.change.text}
+          </a>
+        </p>
+      </div>
+    </details>
   );
 }

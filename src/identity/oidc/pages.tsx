@@ -1,5 +1,6 @@
 // Pages the protocol itself shows: a broken link from a client, and RP-initiated sign-out.
 import { CsrfField, Page, type ServiceBrand } from "../../web/layout";
+import { HelpContact } from "../../web/support";
 
 export function AuthorizeErrorPage(props: { brand: ServiceBrand; reason: string }): JSX.Element {
   return (
@@ -7,7 +8,8 @@ export function AuthorizeErrorPage(props: { brand: ServiceBrand; reason: string 
       <h1 class="govuk-heading-l">There is a problem with the link you followed</h1>
       <p class="govuk-body" safe>{props.reason}</p>
       <p class="govuk-body">Go back to the service you came from and try again.</p>
-      <p class="govuk-body">If the problem continues, contact the service that sent you here.</p>
+      <p class="govuk-body">If the problem continues, contact us.</p>
+      <HelpContact brand={props.brand} about="which service sent you here and what the page said" />
     </Page>
   );
 }

@@ -1,7 +1,8 @@
 // Pages of the "register via the magic link" journey, and one clear page for each case that stops it.
 import { ErrorSummary, type PageProps, type ServiceBrand } from "../../web/layout";
+import { HelpContact } from "../../web/support";
 import { partlyMaskEmail } from "../accounts/accounts";
-import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
+import { Button, CodeField, CodeNotReceived, codeExpirySentence, ErrorMessage, NewCodeSentBanner, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import { signInHref } from "../sign-in/sign-in-paths";
 import type { BindFailure } from "./trn-token-binding";
@@ -72,9 +73,7 @@ export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailu
         <>
           <p class="govuk-body" safe>{`The Teacher ID account for ${f.account.email} is already linked to a different teacher reference number (TRN) from the one in your link.`}</p>
           <p class="govuk-body">We have not changed anything, and your link has not been used.</p>
-          <p class="govuk-body">
-            If you think your TRN is wrong, contact the Teaching Regulation Agency at qts.enquiries@education.gov.uk.
-          </p>
+          <HelpContact brand={props.brand} about="that your account is linked to a different TRN from the one in your link" />
         </>
       );
       break;
@@ -85,6 +84,8 @@ export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailu
           <p class="govuk-body" safe>{`Your teacher reference number (TRN) is already linked to the Teacher ID account for ${partlyMaskEmail(f.otherEmail)}.`}</p>
           <p class="govuk-body">Each TRN can be linked to one account. Sign in to that account to continue.</p>
           {signIn("Sign in to that account")}
+          <p class="govuk-body">If that account is not yours, or you cannot sign in to it, contact us.</p>
+          <HelpContact brand={props.brand} about="that your TRN is linked to another account" />
         </>
       );
       break;
@@ -109,6 +110,7 @@ export function TeacherUnavailablePage(props: { brand: ServiceBrand; notFound: b
           : "We could not reach the service that holds teaching records."}
       </p>
       <p class="govuk-body">Try again later using the same link. We have not saved anything and your link still works.</p>
+      {props.notFound ? <HelpContact brand={props.brand} about="that we could not find your teaching record" /> : ""}
     </TwoThirdsPage>
   );
 }
@@ -238,35 +240,21 @@ export function PhoneCodePage(props: Common & { phone: string; error?: string; c
   return (
     <TwoThirdsPage title="Check your phone" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
       <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? (
-        <div class="govuk-inset-text">We have sent you a new code.</div>
-      ) : (
-        ""
-      )}
+      <NewCodeSentBanner resent={props.resent} />
       <h1 class="govuk-heading-l">Check your phone</h1>
       <p class="govuk-body">
-        We have sent a code to <strong safe>{props.phone}</strong>. It expires after 10 minutes.
+        We have sent a 6-digit security code to <strong safe>{props.phone}</strong>. {codeExpirySentence}
       </p>
       <PostForm action="/register/phone-code" csrfToken={props.csrfToken}>
         <CodeField label="Enter the 6-digit code from the text message" hint="For example, 123456" error={props.error} value={props.code} />
         <Button text="Continue" />
       </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">I have not received a text message</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">Text messages can take a few minutes to arrive.</p>
-          <PostForm action="/register/phone-code/resend" csrfToken={props.csrfToken}>
-            <Button text="Send a new code" secondary />
-          </PostForm>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/register/phone">
-              Change your mobile number
-            </a>
-          </p>
-        </div>
-      </details>
+      <CodeNotReceived
+        channel="sms"
+        csrfToken={props.csrfToken}
+        resendAction="/register/phone-code/resend"
+        change={{ href: "/register/phone", text: "Change your mobile number" }}
+      />
     </TwoThirdsPage>
   );
 }
@@ -458,11 +446,11 @@ export function EmailCodePage(props: Common & { email: string; schoolAddress: bo
   return (
     <TwoThirdsPage title="Check your email" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
       <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? <div class="govuk-inset-text">We have sent you a new code.</div> : ""}
+      <NewCodeSentBanner resent={props.resent} />
       <h1 class="govuk-heading-l">Check your email</h1>
       <p class="govuk-body">
-        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>. It expires after 10
-        minutes.
+        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>.{" "}
+        {codeExpirySentence}
       </p>
       {props.schoolAddress ? (
         <div class="govuk-warning-text">
@@ -482,22 +470,12 @@ export function EmailCodePage(props: Common & { email: string; schoolAddress: bo
         <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
         <Button text="Continue" />
       </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">I have not received an email</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
-          <PostForm action="/register/email-code/resend" csrfToken={props.csrfToken}>
-            <Button text="Send a new code" secondary />
-          </PostForm>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/register/email">
-              Use a different email address
-            </a>
-          </p>
-        </div>
-      </details>
+      <CodeNotReceived
+        channel="email"
+        csrfToken={props.csrfToken}
+        resendAction="/register/email-code/resend"
+        change={{ href: "/register/email", text: "Use a different email address" }}
+      />
     </TwoThirdsPage>
   );
 }

@@ -3,7 +3,7 @@
 // Every other case gets its page here, in one place.
 import { htmlResponse, seeOther } from "../../web/html";
 import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
-import { journeyExpired } from "../journey/journey-pages";
+import { noJourneyHere } from "../journey/journey-pages";
 import { clientRequestId, type RegistrationAnswers } from "../journey/journey-state";
 import { saveJourney, type Journey } from "../journey/journey-store";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
@@ -51,7 +51,7 @@ export function registrationStep(deps: RegisterDeps, id: RegisterStepId, handler
     const journey = currentJourney(deps, ctx);
     const answers = journey?.state.registration;
     if (!journey) return noJourney(deps, ctx);
-    if (!answers) return journeyExpired(deps.brand);
+    if (!answers) return noJourneyHere(deps.brand);
     const situation = currentSituation(deps, journey.state.requestId, answers, ctx.request.headers.get("cookie"));
     if (situation.kind !== "new") return id === "landing" ? situationPage(deps, situation, journey, ctx) : seeOther("/register");
     const teacher = await ensureTeacher(deps, journey);

@@ -8,6 +8,7 @@
 //   elsewhere uses up only their own buckets; a refused try counts nowhere;
 // - a per-address ceiling over every IP, far above one person's use, stops a flood of codes to one
 //   inbox; like every limit here it slows down (one more each interval) and never locks out.
+import { supportContact, type SharedSettings } from "../../config/config";
 import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
 import type { IdentityDatabaseFile } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
@@ -16,7 +17,7 @@ import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
 import { noAccountEmail, phoneCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
-type Limits = SecurityCodeSettings;
+type Limits = SecurityCodeSettings & Partial<Pick<SharedSettings, "SUPPORT_EMAIL" | "SUPPORT_RESPONSE_TIME">>;
 
 export type SendResult = { sent: true; codeId: string } | { sent: false; retryAt: number };
 
@@ -47,7 +48,7 @@ export function sendSignInCode(db: IdentityDatabaseFile, config: Limits, input: 
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
     const account = findAccountByEmail(tx, input.email);
     const { id, code } = issueSecurityCode(tx, { purpose: "email_sign_in", destination: input.email }, now);
-    enqueueEmail(tx, account ? signInCodeEmail(input.email, code) : noAccountEmail(input.email), now);
+    enqueueEmail(tx, account ? signInCodeEmail(input.email, code, account.preferredName) : noAccountEmail(input.email, supportContact(config).email), now);
     return { sent: true, codeId: id };
   });
 }
