@@ -9,7 +9,8 @@ import { internalClientCredentials } from "../config/internal-clients";
 import { openApiRoutes } from "../openapi/openapi-routes";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
-import { Page, type ServiceBrand } from "../web/layout";
+import type { ServiceBrand } from "../web/layout";
+import { TeacherIdStartPage } from "./start-page";
 import type { ServiceFactory } from "../server/service";
 import { clientRedirectOrigins } from "./clients/redirect-origins";
 import type { ServiceName } from "../config/config";
@@ -119,24 +120,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     )
     .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
-    .get("/", () =>
-      htmlResponse(
-        <Page title="Teacher ID" brand={brand}>
-          <h1 class="govuk-heading-xl">Teacher ID</h1>
-          <p class="govuk-body">
-            A Teacher ID account lets you sign in to Department for Education services for teachers, such as Access
-            your teaching qualifications.
-          </p>
-          <p class="govuk-body">If you have been awarded qualified teacher status, we will email you a link to create your account.</p>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/account">
-              Sign in to your Teacher ID account
-            </a>{" "}
-            to change your email address, mobile number or preferred name, see the services you use, or delete your account.
-          </p>
-        </Page>,
-      ),
-    );
+    .get("/", () => htmlResponse(<TeacherIdStartPage brand={brand} accessUrl={config.urls.access} />));
   return {
     app,
     workers: [

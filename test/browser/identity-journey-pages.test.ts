@@ -184,7 +184,7 @@ describe("identity's journey pages in a browser", () => {
     const expired = await openLink(expiredToken);
     await expectPage(expired, "Your link has expired", "link-expired");
     await clickAndLoad(expired.page, button(expired.page, "Email me a new link"));
-    await expectPage(expired, "Check your email", "link-new-link-sent");
+    await expectPage(expired, "We have sent you a new link", "link-new-link-sent");
 
     const usedToken = await createTrnToken(system, newTeacher());
     db.update(trnTokens).set({ consumedAt: Date.now() }).where(eq(trnTokens.tokenHash, sha256(usedToken))).run();
@@ -258,7 +258,7 @@ describe("identity's journey pages in a browser", () => {
   test("nothing to continue: no journey, an unknown authorization request, a broken client link", async () => {
     const noJourney = await browser.newPage();
     await noJourney.page.goto(`${system.urls.identity}/sign-in`);
-    await expectPage(noJourney, "Your session has timed out", "journey-expired");
+    await expectPage(noJourney, "There is nothing to continue on this page", "journey-none");
 
     const oldRequest = await browser.newPage();
     await oldRequest.page.goto(`${system.urls.identity}/interaction/no-such-request`);

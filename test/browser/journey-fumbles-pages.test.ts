@@ -146,7 +146,7 @@ describe("fumbles a teacher makes, in a browser", () => {
     expect(new URL(page.url()).pathname).toMatch(/^\/interaction\/[^/]+\/new-link$/);
     await page.reload();
     await page.reload();
-    await expectPage(testPage, "Check your email", "link-new-link-sent-after-refresh");
+    await expectPage(testPage, "We have sent you a new link", "link-new-link-sent-after-refresh");
     expect(identityOutbox(system.dataDir).filter((m) => m.to === teacher.email && m.subject?.includes("new link"))).toHaveLength(1);
   });
 });

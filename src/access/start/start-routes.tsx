@@ -19,7 +19,7 @@ export function startRoutes(ctx: AccessContext) {
               <li>see your qualified teacher status (QTS), initial teacher training and induction</li>
               <li>download your QTS certificate</li>
             </ul>
-            <p class="govuk-body">You sign in with your Teacher ID account.</p>
+            <p class="govuk-body">You sign in with your Teacher ID account. If you already have one, start here.</p>
             {signedIn ? (
               <a href="/qualifications" role="button" draggable="false" class="govuk-button" data-module="govuk-button">
                 Go to your qualifications
@@ -36,13 +36,6 @@ export function startRoutes(ctx: AccessContext) {
             <p class="govuk-body">
               When you are awarded QTS, we email you a link to create your Teacher ID account. Use the link in that email: it
               connects your new account to your teaching record.
-            </p>
-            <p class="govuk-body">
-              Already have an account?{" "}
-              <a class="govuk-link" href="/sign-in">
-                Sign in
-              </a>
-              .
             </p>
           </div>
         </div>

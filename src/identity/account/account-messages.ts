@@ -4,7 +4,7 @@ import changeCode from "../../../templates/email/account-email-change-code.txt" 
 import emailChanged from "../../../templates/email/account-email-changed.txt" with { type: "text" };
 import deletionCode from "../../../templates/email/account-deletion-code.txt" with { type: "text" };
 import { partlyMaskEmail } from "../accounts/accounts";
-import { ukDateTime } from "../../mail/time-in-words";
+import { ukTime } from "../../mail/time-in-words";
 import { emailFromTemplate, greeting } from "../security-codes/messages";
 
 export const emailChangeCodeEmail = (to: string, code: string, preferredName?: string | null) =>
@@ -19,7 +19,7 @@ export const emailChangedNotice = (
 ) =>
   emailFromTemplate(emailChanged, oldEmail, {
     newEmail: partlyMaskEmail(newEmail),
-    when: ukDateTime(new Date(at)),
+    when: ukTime(at, { date: true }),
     greeting: greeting(extra.preferredName),
     supportEmail: extra.supportEmail,
   });

@@ -14,7 +14,7 @@ export function JourneyExpiredPage(props: { brand: ServiceBrand }): JSX.Element 
     <Page title="Your session has timed out" brand={props.brand}>
       <h1 class="govuk-heading-l">Your session has timed out</h1>
       <p class="govuk-body" safe>
-        {`You have ${durationInWords(journeyLifetimeMs)} from when you start to sign in or create your account. More time than that has passed, so we have not saved your answers.`}
+        {`You have ${durationInWords(journeyLifetimeMs)} from when you start to sign in or create your account, and more time than that has passed. If you had not finished, we have not saved your answers.`}
       </p>
       <p class="govuk-body">
         Go back to the service you were using, for example Access your teaching qualifications, and sign in again. If you

@@ -7,6 +7,7 @@ import { noJourneyHere } from "../journey/journey-pages";
 import { clientRequestId, type RegistrationAnswers } from "../journey/journey-state";
 import { saveJourney, type Journey } from "../journey/journey-store";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
+import { partlyMaskEmail } from "../accounts/accounts";
 import { BindFailurePage, ChooseAccountPage, ExistingAccountPage, TeacherUnavailablePage } from "./register-pages";
 import { currentSituation, ensureTeacher, type RegisterDeps, type Situation } from "./register-service";
 import { canReach, currentStep, nextStep, previousStep, stepPath, type RegisterStepId } from "./register-steps";
@@ -19,7 +20,10 @@ export function situationPage(deps: RegisterDeps, situation: Exclude<Situation, 
   const requestId = clientRequestId(journey.state);
   switch (situation.kind) {
     case "token-expired":
-      return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={requestId} />, 410);
+      return htmlResponse(
+        <TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={requestId} sentTo={partlyMaskEmail(journey.state.registration?.email ?? "")} />,
+        410,
+      );
     case "token-used":
       return htmlResponse(<BindFailurePage brand={brand} failure={{ kind: "used" }} requestId={requestId} />, 410);
     case "token-unknown":
