@@ -20,6 +20,16 @@ export interface SignOutForm {
   state?: string;
 }
 
+/** Cancel goes back to the service that asked (its own start page, where it still has the teacher signed in), else Teacher ID's. */
+function cancelHref(form: SignOutForm): string {
+  if (!form.postLogoutRedirectUri) return "/";
+  try {
+    return `${new URL(form.postLogoutRedirectUri).origin}/`;
+  } catch {
+    return "/";
+  }
+}
+
 export function SignOutConfirmPage(props: { brand: ServiceBrand; csrfToken: string; form: SignOutForm; clientName?: string }): JSX.Element {
   const { form } = props;
   return (
@@ -40,9 +50,14 @@ export function SignOutConfirmPage(props: { brand: ServiceBrand; csrfToken: stri
             {form.clientId ? <input type="hidden" name="client_id" value={form.clientId} /> : ""}
             {form.postLogoutRedirectUri ? <input type="hidden" name="post_logout_redirect_uri" value={form.postLogoutRedirectUri} /> : ""}
             {form.state ? <input type="hidden" name="state" value={form.state} /> : ""}
-            <button type="submit" class="govuk-button" data-module="govuk-button">
-              Sign out
-            </button>
+            <div class="govuk-button-group">
+              <button type="submit" class="govuk-button" data-module="govuk-button">
+                Sign out
+              </button>
+              <a class="govuk-link" href={cancelHref(form)}>
+                Cancel
+              </a>
+            </div>
           </form>
         </div>
       </div>

@@ -388,15 +388,25 @@ export function DateOfBirthPage(
   );
 }
 
+/** Said under a value that came from the teacher's record (through their link), not from their answers. */
+const fromRecord = "From your teaching record";
+
 export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers; phoneDisplay?: string; dateOfBirth: string }): JSX.Element {
   const a = props.answers;
-  const row = (key: string, value: string, change?: { href: string; what: string }) => (
+  const row = (key: string, value: string, change?: { href: string; what: string }, source?: string) => (
     <div class="govuk-summary-list__row">
       <dt class="govuk-summary-list__key" safe>
         {key}
       </dt>
-      <dd class="govuk-summary-list__value" safe>
-        {value}
+      <dd class="govuk-summary-list__value">
+        <span safe>{value}</span>
+        {source ? (
+          <p class="govuk-hint govuk-!-font-size-16 govuk-!-margin-top-1 govuk-!-margin-bottom-0" safe>
+            {source}
+          </p>
+        ) : (
+          ""
+        )}
       </dd>
       {change ? (
         <dd class="govuk-summary-list__actions">
@@ -409,6 +419,7 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
       )}
     </div>
   );
+  const dateOfBirthFromRecord = !!a.teacher?.dateOfBirth;
   return (
     <TwoThirdsPage title="Check your answers" brand={props.brand} backLink={props.backLink}>
       <h1 class="govuk-heading-l">Check your answers</h1>
@@ -419,10 +430,17 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
         {row(
           "Date of birth",
           props.dateOfBirth,
-          a.teacher?.dateOfBirth ? undefined : { href: "/register/date-of-birth", what: "date of birth" },
+          dateOfBirthFromRecord ? undefined : { href: "/register/date-of-birth", what: "date of birth" },
+          dateOfBirthFromRecord ? fromRecord : undefined,
         )}
-        {row("Teacher reference number (TRN)", a.trn)}
+        {row("Teacher reference number (TRN)", a.trn, undefined, fromRecord)}
       </dl>
+      <h2 class="govuk-heading-m">If something from your teaching record is wrong</h2>
+      <p class="govuk-body">
+        You can still create your account. {dateOfBirthFromRecord ? "To correct your date of birth, sign in to Access your teaching qualifications and choose “Request a change”. " : ""}
+        If your TRN is wrong, do not create an account with it: contact us.
+      </p>
+      <HelpContact brand={props.brand} heading={false} about="which detail from your teaching record is wrong" />
       <h2 class="govuk-heading-m">Create your account</h2>
       <p class="govuk-body">By creating an account you confirm that these details are correct.</p>
       <PostForm action="/register/check-answers" csrfToken={props.csrfToken}>
