@@ -8,6 +8,7 @@ import m3 from "./0003_account_last_sign_in.sql" with { type: "text" };
 import m4 from "./0004_account_page.sql" with { type: "text" };
 import m5 from "./0005_api_rate_limit.sql" with { type: "text" };
 import m6 from "./0006_slim_diamondback.sql" with { type: "text" };
+import m7 from "./0007_feedback.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -17,4 +18,5 @@ export const migrations = embeddedMigrations(journal, {
   "0004_account_page": m4,
   "0005_api_rate_limit": m5,
   "0006_slim_diamondback": m6,
+  "0007_feedback": m7,
 });

@@ -84,8 +84,8 @@ export function supportContact(settings: Partial<Pick<SharedSettings, "SUPPORT_E
 }
 
 /** Where the beta banner's "feedback" link goes: FEEDBACK_URL, else identity's feedback form. */
-export function feedbackUrl(settings: SharedSettings): string {
-  return settings.FEEDBACK_URL ?? `${settings.IDENTITY_URL}/feedback`;
+export function feedbackUrl(settings: SharedSettings, service: ServiceName): string {
+  return settings.FEEDBACK_URL ?? `${settings.IDENTITY_URL}/feedback?from=${service}`;
 }
 
 export type SharedConfig = SharedSettings & {

@@ -11,6 +11,7 @@ import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
 import type { ServiceBrand } from "../web/layout";
 import { TeacherIdStartPage } from "./start-page";
+import { feedbackRoutes } from "./feedback/feedback-routes";
 import type { ServiceFactory } from "../server/service";
 import { clientRedirectOrigins } from "./clients/redirect-origins";
 import type { ServiceName } from "../config/config";
@@ -43,7 +44,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
   const log = logger.child({ service: "identity" });
   const passphrase = signingKeyPassphrase(config);
   const db = openIdentityDatabase(config.DATA_DIR);
-  const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity, support: supportContact(config), feedbackUrl: feedbackUrl(config) };
+  const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity, support: supportContact(config), feedbackUrl: feedbackUrl(config, "identity") };
   // A wrong SIGNING_KEY_PASSPHRASE stops start-up here (a ConfigError: exit 78).
   const vault = await unlockKeyVault(db, passphrase).catch((error) => {
     db.$client.close();
@@ -120,6 +121,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     )
     .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
+    .use(feedbackRoutes({ db, brand, trustProxy: config.TRUST_PROXY }))
     .get("/", () => htmlResponse(<TeacherIdStartPage brand={brand} accessUrl={config.urls.access} />));
   return {
     app,

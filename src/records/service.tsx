@@ -87,7 +87,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     limiter: createApiRateLimiter({ defaultLimit: config.API_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
     trustProxy: config.TRUST_PROXY,
   };
-  const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records, support: supportContact(config), feedbackUrl: feedbackUrl(config) };
+  const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records, support: supportContact(config), feedbackUrl: feedbackUrl(config, "records") };
   const readiness = createReadiness({
     service: "records",
     database: db.$client,

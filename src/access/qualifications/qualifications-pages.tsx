@@ -64,6 +64,16 @@ function DetailRow(props: { label: string; value: string; pending: PendingDetail
   );
 }
 
+/** Said once, under the cards, when any row says "Not known". */
+function NotKnownNote(): JSX.Element {
+  return (
+    <p class="govuk-body" id="not-known">
+      “Not known” means your teaching record does not include that detail. It does not change your qualifications or
+      certificates. If you think something is missing, get help using the link at the bottom of this page.
+    </p>
+  );
+}
+
 /** Where "Request a change" leads (src/access/change-requests/). */
 export const changeRequestsPath = "/change-requests";
 
@@ -201,28 +211,8 @@ export function QualificationsPage(props: {
   const name = fullName(teacher);
   const pending = (type: string) => (teacher.pendingDetailChanges ?? []).filter((change) => change.type === type);
   // DfE's order: the statuses (QTS, EYTS), induction, training, then further qualifications.
-  return (
-    <Page title="Your teaching qualifications" brand={props.brand} navigation={signedInNavigation}>
-      {props.notice ? (
-        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner">
-          <div class="govuk-notification-banner__header">
-            <h2 class="govuk-notification-banner__title" id="notice-title">
-              Success
-            </h2>
-          </div>
-          <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading" safe>
-              {props.notice}
-            </p>
-          </div>
-        </div>
-      ) : (
-        ""
-      )}
-      <span class="govuk-caption-l" safe>
-        {props.preferredName ?? name}
-      </span>
-      <h1 class="govuk-heading-l">Your teaching qualifications</h1>
+  const cards = (
+    <>
       <Card
         title="Qualified teacher status (QTS)"
         action={teacher.qtsDate ? { href: certificatePaths.qts, text: "Download QTS certificate" } : undefined}
@@ -252,6 +242,32 @@ export function QualificationsPage(props: {
       {(teacher.mandatoryQualifications ?? []).map((mq) => (
         <QualificationCard title="Mandatory qualification (MQ)" q={mq} />
       ))}
+    </>
+  );
+  return (
+    <Page title="Your teaching qualifications" brand={props.brand} navigation={signedInNavigation}>
+      {props.notice ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner">
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="notice-title">
+              Success
+            </h2>
+          </div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading" safe>
+              {props.notice}
+            </p>
+          </div>
+        </div>
+      ) : (
+        ""
+      )}
+      <span class="govuk-caption-l" safe>
+        {props.preferredName ?? name}
+      </span>
+      <h1 class="govuk-heading-l">Your teaching qualifications</h1>
+      {cards as "safe"}
+      {(cards as string).includes(notKnown) ? <NotKnownNote /> : ""}
       <CertificatesList certificates={props.certificates ?? []} csrfToken={props.csrfToken ?? ""} />
       <h2 class="govuk-heading-m">Your details</h2>
       <dl class="govuk-summary-list">

@@ -272,3 +272,15 @@ export const webhookSubscriptions = sqliteTable("webhook_subscriptions", {
   /** Set after a day of failures: no more deliveries are enqueued or sent. */
   disabledAt: integer("disabled_at"),
 });
+
+/**
+ * What people wrote in the beta banner's feedback form (src/identity/feedback/), when FEEDBACK_URL is
+ * not set. The text only: no name, email, IP or account is asked for or kept with it.
+ */
+export const feedback = sqliteTable("feedback", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The service the teacher came from ("identity", "access", "records"), when the link said. */
+  service: text("service"),
+  text: text("text").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
