@@ -7,6 +7,7 @@ import m2 from "./0002_curly_cerebro.sql" with { type: "text" };
 import m3 from "./0003_change_requests.sql" with { type: "text" };
 import m4 from "./0004_awards_and_qualifications.sql" with { type: "text" };
 import m5 from "./0005_teacher_id_accounts.sql" with { type: "text" };
+import m6 from "./0006_preferred_name.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -15,4 +16,5 @@ export const migrations = embeddedMigrations(journal, {
   "0003_change_requests": m3,
   "0004_awards_and_qualifications": m4,
   "0005_teacher_id_accounts": m5,
+  "0006_preferred_name": m6,
 });

@@ -22,6 +22,7 @@ import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
 import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createAwardInvitationHandler } from "./invitations/award-invitation-handler";
+import { preferredNameForTrn } from "./identity-events/teacher-id-accounts";
 import { invitationKinds } from "./invitations/award-invitation";
 import { awardRoutes } from "./awards/award-routes";
 import { identityEventRoutes, identityWebhookPath, identityWebhookSecret } from "./identity-events/identity-event-routes";
@@ -57,6 +58,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     tokens,
     sendEmail: mailer.sendEmail,
     logger: log,
+    preferredNameFor: (trn) => preferredNameForTrn(db, trn),
   });
   const worker = createOutboxWorker({
     name: "records-outbox",
