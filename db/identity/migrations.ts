@@ -13,6 +13,7 @@ import m8 from "./0008_session_signed_in_with.sql" with { type: "text" };
 import m9 from "./0009_support_console.sql" with { type: "text" };
 import m10 from "./0010_webhook_queue_index.sql" with { type: "text" };
 import m11 from "./0011_support_cases.sql" with { type: "text" };
+import m12 from "./0012_feedback.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -27,4 +28,5 @@ export const migrations = embeddedMigrations(journal, {
   "0009_support_console": m9,
   "0010_webhook_queue_index": m10,
   "0011_support_cases": m11,
+  "0012_feedback": m12,
 });

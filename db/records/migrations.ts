@@ -10,6 +10,7 @@ import m5 from "./0005_teacher_id_accounts.sql" with { type: "text" };
 import m6 from "./0006_change_request_decisions.sql" with { type: "text" };
 import m7 from "./0007_teacher_date_of_birth_provenance.sql" with { type: "text" };
 import m8 from "./0008_teacher_matching.sql" with { type: "text" };
+import m9 from "./0009_preferred_name.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -21,4 +22,5 @@ export const migrations = embeddedMigrations(journal, {
   "0006_change_request_decisions": m6,
   "0007_teacher_date_of_birth_provenance": m7,
   "0008_teacher_matching": m8,
+  "0009_preferred_name": m9,
 });

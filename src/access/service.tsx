@@ -1,4 +1,5 @@
 // access (Access your teaching qualifications): where a teacher signs in and downloads their QTS certificate.
+import { feedbackUrl, supportContact } from "../config/config";
 import { authorizedFetch } from "../auth/authorized-fetch";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { internalClientCredentials } from "../config/internal-clients";
@@ -27,7 +28,7 @@ import { startRoutes } from "./start/start-routes";
 export const createAccessService: ServiceFactory<AccessConfig> = async ({ config, logger }) => {
   const log = logger.child({ service: "access" });
   const db = openAccessDatabase(config.DATA_DIR);
-  const brand: ServiceBrand = { name: "Access your teaching qualifications", url: config.urls.access };
+  const brand: ServiceBrand = { name: "Access your teaching qualifications", url: config.urls.access, support: supportContact(config), feedbackUrl: feedbackUrl(config, "access") };
   const secure = config.urls.access.startsWith("https://");
   const ctx: AccessContext = {
     config,

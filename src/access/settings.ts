@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   checkSharedSettings,
+  checkSupportSettings,
   parseSettings,
   sharedSettings,
   withServiceAddresses,
@@ -47,6 +48,7 @@ export const accessSettings = sharedSettings
   .extend(accessOwnSettings.shape)
   .superRefine((settings, ctx) => {
     checkSharedSettings(settings, ctx);
+    checkSupportSettings(settings, ctx);
     checkInternalClientSettings("ACCESS")(settings, ctx);
   });
 

@@ -30,6 +30,12 @@ export const sharedSettings = z.object({
   METRICS_TOKEN: optionalString().pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** How long a required dependency (SMTP) may fail every delivery before /health/ready says not ready. */
   READINESS_FAILURE_THRESHOLD: duration("5m"),
+  /** Where a teacher who cannot go on gets help (every footer's "Get help", every dead-end page). Required in production. */
+  SUPPORT_EMAIL: optionalString().pipe(z.email({ error: "must be an email address" }).optional()),
+  /** How soon support answers, in words ("5 working days"), said next to SUPPORT_EMAIL. Required in production. */
+  SUPPORT_RESPONSE_TIME: optionalString(),
+  /** The beta banner's feedback link; unset: Teacher ID's own feedback form ({IDENTITY_URL}/feedback). */
+  FEEDBACK_URL: optionalString().pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
 });
 
 export type SharedSettings = z.output<typeof sharedSettings>;
@@ -49,6 +55,11 @@ export function checkSharedSettings(settings: SharedSettings, ctx: z.RefinementC
   }
 }
 
+/** Each service that shows pages: production names the support contact (development has demo values). */
+export function checkSupportSettings(settings: SharedSettings, ctx: z.RefinementCtx): void {
+  requireInProduction(settings, ctx, ["SUPPORT_EMAIL", "SUPPORT_RESPONSE_TIME"], "every page where a teacher cannot go on says how to get help");
+}
+
 /** Names `names` as missing when ENVIRONMENT=production and they are unset; `why` ends the message. */
 export function requireInProduction<T extends { ENVIRONMENT: Environment }>(
   settings: T,
@@ -62,6 +73,19 @@ export function requireInProduction<T extends { ENVIRONMENT: Environment }>(
       ctx.addIssue({ code: "custom", path: [name], message: `is required when ENVIRONMENT=production (${why})` });
     }
   }
+}
+
+/** Development's demo support contact: production sets SUPPORT_EMAIL and SUPPORT_RESPONSE_TIME. */
+export const demoSupport = { email: "teacher-id-support@example.com", responseTime: "5 working days" } as const;
+
+/** Who a teacher contacts for help, and how soon they hear back (demo values in development). */
+export function supportContact(settings: Partial<Pick<SharedSettings, "SUPPORT_EMAIL" | "SUPPORT_RESPONSE_TIME">>): { email: string; responseTime: string } {
+  return { email: settings.SUPPORT_EMAIL ?? demoSupport.email, responseTime: settings.SUPPORT_RESPONSE_TIME ?? demoSupport.responseTime };
+}
+
+/** Where the beta banner's "feedback" link goes: FEEDBACK_URL, else identity's feedback form. */
+export function feedbackUrl(settings: SharedSettings, service: ServiceName): string {
+  return settings.FEEDBACK_URL ?? `${settings.IDENTITY_URL}/feedback?from=${service}`;
 }
 
 export type SharedConfig = SharedSettings & {

@@ -12,6 +12,7 @@ import type { Logger } from "../log/logger";
 import { createMailer, mailHandlers } from "../mail/mailer";
 import { outboxStatsReader } from "../outbox/outbox-stats";
 import { createOutboxWorker, outboxTimingFromConfig, type OutboxHandler } from "../outbox/worker";
+import { supportContact } from "../config/config";
 import type { BackgroundWorker } from "../server/service";
 import type { ServiceBrand } from "../web/layout";
 import type { IdentityDatabaseFile } from "./db/database";
@@ -144,7 +145,8 @@ function redactAfterSending(handlers: Record<string, OutboxHandler>): Record<str
 export function findRecordSettingsOf(config: IdentityConfig): FindRecordDeps["findRecord"] {
   return {
     accessUrl: config.urls.access,
-    responseTime: config.SUPPORT_RESPONSE_TIME,
+    // SUPPORT_RESPONSE_TIME (shared settings; development has a demo value).
+    responseTime: supportContact(config).responseTime,
     failuresBeforeSupport: config.FIND_RECORD_FAILURES_BEFORE_SUPPORT,
     limitPerIp: config.FIND_RECORD_LIMIT_PER_IP,
     limitPerJourney: config.FIND_RECORD_LIMIT_PER_JOURNEY,

@@ -1,4 +1,5 @@
 // identity (Teacher ID): accounts, TRN tokens, the OpenID Connect provider and its pages.
+import { feedbackUrl, supportContact } from "../config/config";
 import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
 import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
@@ -8,7 +9,9 @@ import { internalClientCredentials } from "../config/internal-clients";
 import { openApiRoutes } from "../openapi/openapi-routes";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
-import { Page, type ServiceBrand } from "../web/layout";
+import type { ServiceBrand } from "../web/layout";
+import { TeacherIdStartPage } from "./start-page";
+import { feedbackRoutes } from "./feedback/feedback-routes";
 import type { ServiceFactory } from "../server/service";
 import { clientRedirectOrigins } from "./clients/redirect-origins";
 import type { ServiceName } from "../config/config";
@@ -46,7 +49,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
   const log = logger.child({ service: "identity" });
   const passphrase = signingKeyPassphrase(config);
   const db = openIdentityDatabase(config.DATA_DIR);
-  const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity };
+  const brand: ServiceBrand = { name: "Teacher ID", url: config.urls.identity, support: supportContact(config), feedbackUrl: feedbackUrl(config, "identity") };
   // A wrong SIGNING_KEY_PASSPHRASE stops start-up here (a ConfigError: exit 78).
   const vault = await unlockKeyVault(db, passphrase).catch((error) => {
     db.$client.close();
@@ -139,24 +142,8 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     // The support console (/admin). Another console feature mounts here as a plugin that takes
     // staffResolver(adminDeps): adminRoutes(adminDeps, [yourRoutes(staffResolver(adminDeps))]).
     .use(adminRoutes(adminDeps, []))
-    .get("/", () =>
-      htmlResponse(
-        <Page title="Teacher ID" brand={brand}>
-          <h1 class="govuk-heading-xl">Teacher ID</h1>
-          <p class="govuk-body">
-            A Teacher ID account lets you sign in to Department for Education services for teachers, such as Access
-            your teaching qualifications.
-          </p>
-          <p class="govuk-body">If you have been awarded qualified teacher status, we will email you a link to create your account.</p>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/account">
-              Sign in to your Teacher ID account
-            </a>{" "}
-            to change your email address, mobile number or preferred name, see the services you use, or delete your account.
-          </p>
-        </Page>,
-      ),
-    );
+    .use(feedbackRoutes({ db, brand, trustProxy: config.TRUST_PROXY }))
+    .get("/", () => htmlResponse(<TeacherIdStartPage brand={brand} accessUrl={config.urls.access} />));
   return {
     app,
     workers: [

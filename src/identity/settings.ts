@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   checkSharedSettings,
+  checkSupportSettings,
   parseSettings,
   requireInProduction,
   sharedSettings,
@@ -24,8 +25,6 @@ const count = (fallback: number) =>
 
 /** "Create an account without a link" (src/identity/find-record/). */
 const findRecordSettings = z.object({
-  /** What the teacher is told about when support will have looked for their record. */
-  SUPPORT_RESPONSE_TIME: z.string().trim().min(1, "must not be empty").default("5 working days"),
   /** Times records may answer "no match" in one journey before the journey goes to support instead. */
   FIND_RECORD_FAILURES_BEFORE_SUPPORT: count(3),
   /** Record searches one client IP may make per RATE_LIMIT_WINDOW (a school may share one address). */
@@ -75,6 +74,7 @@ export const identitySettings = sharedSettings
   .extend(identityOwnSettings.shape)
   .superRefine((settings, ctx) => {
     checkSharedSettings(settings, ctx);
+    checkSupportSettings(settings, ctx);
     checkEmailSettings(settings, ctx);
     checkSmsSettings(settings, ctx);
     checkInternalClientSettings("IDENTITY")(settings, ctx);

@@ -1,6 +1,6 @@
-// How messages say a time and how long a link works, the way a person would: "30 days", "36 hours",
-// "90 minutes", "45 seconds", and "5:30pm on 1 July 2026" in UK time. Shared by every service that
-// emails a link with a lifetime (records' invitation, identity's new link).
+// How pages and messages say a time and how long something lasts, the way a person would: "30 days",
+// "36 hours", "90 minutes", "45 seconds", and "5:30pm on 1 July 2026 (UK time)". Every service uses
+// ukTime() for every time it shows a person (pages, emails, texts): there is no other time formatter.
 
 const second = 1000;
 const minute = 60 * second;
@@ -31,8 +31,14 @@ export function durationInWords(ms: number): string {
 // and the first one in a process ~10 ms, which start-up should not pay.
 let ukDateTimeFormat: Intl.DateTimeFormat | undefined;
 
-/** An instant as UK time, GOV.UK style: "5:30pm on 1 July 2026", "9am on 15 January 2026". */
-export function ukDateTime(instant: Date): string {
+/**
+ * THE way every time shown to a person is written (pages, emails, texts, in every service): GOV.UK
+ * style, in UK time (Europe/London, so BST in summer and GMT in winter), labelled so.
+ * `ukTime(t)`: "11am (UK time)", "3:45pm (UK time)", "midday (UK time)", "midnight (UK time)";
+ * `ukTime(t, { date: true })`: "10:39am on 29 December 2026 (UK time)".
+ * `label: false` leaves the label off, for a sentence that says "UK time" itself once for several times.
+ */
+export function ukTime(instant: Date | number, options: { date?: boolean; label?: boolean } = {}): string {
   ukDateTimeFormat ??= new Intl.DateTimeFormat("en-GB", {
     timeZone: "Europe/London",
     day: "numeric",
@@ -40,14 +46,24 @@ export function ukDateTime(instant: Date): string {
     year: "numeric",
     hour: "numeric",
     minute: "2-digit",
-    hour12: true,
+    hourCycle: "h23",
   });
   const parts = Object.fromEntries(ukDateTimeFormat.formatToParts(instant).map((p) => [p.type, p.value]));
-  const time = parts.minute === "00" ? `${parts.hour}${parts.dayPeriod}` : `${parts.hour}:${parts.minute}${parts.dayPeriod}`;
-  return `${time.toLowerCase().replace(/\s/g, "")} on ${parts.day} ${parts.month} ${parts.year}`;
+  const hour24 = Number(parts.hour) % 24;
+  const minute = parts.minute;
+  let time: string;
+  if (minute === "00" && hour24 === 12) time = "midday";
+  else if (minute === "00" && hour24 === 0) time = "midnight";
+  else {
+    const hour12 = hour24 % 12 === 0 ? 12 : hour24 % 12;
+    const period = hour24 < 12 ? "am" : "pm";
+    time = minute === "00" ? `${hour12}${period}` : `${hour12}:${minute}${period}`;
+  }
+  const text = options.date ? `${time} on ${parts.day} ${parts.month} ${parts.year}` : time;
+  return options.label === false ? text : `${text} (UK time)`;
 }
 
-/** What an email says about a link that expires at `expires`, sent at `now`. */
+/** What an email says about a link that expires at `expires`, sent at `now`: "30 days", "5:30pm on 1 July 2026 (UK time)". */
 export function linkLifetime(expires: Date, now: Date): { validFor: string; expiresAt: string } {
-  return { validFor: durationInWords(expires.getTime() - now.getTime()), expiresAt: ukDateTime(expires) };
+  return { validFor: durationInWords(expires.getTime() - now.getTime()), expiresAt: ukTime(expires, { date: true }) };
 }

@@ -1,4 +1,5 @@
 // records (the Qualified Teachers API): teacher records, ITT outcomes and QTS, invitation emails.
+import { feedbackUrl, supportContact } from "../config/config";
 import { existsSync } from "node:fs";
 import { createApiRateLimiter } from "../api-rate-limit/api-rate-limiter";
 import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
@@ -21,6 +22,7 @@ import { openRecordsDatabase, recordsDatabaseFile } from "./db/database";
 import { demoTeacher, demoTeachersLoaded, loadDemoTeachers } from "./demo/demo-teachers";
 import { devMailboxRoutes } from "./dev-mailbox/dev-mailbox-routes";
 import { createAwardInvitationHandler } from "./invitations/award-invitation-handler";
+import { preferredNameForTrn } from "./identity-events/teacher-id-accounts";
 import { invitationKinds } from "./invitations/award-invitation";
 import { awardRoutes } from "./awards/award-routes";
 import { identityEventRoutes, identityWebhookPath, identityWebhookSecret } from "./identity-events/identity-event-routes";
@@ -59,6 +61,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     tokens,
     sendEmail: mailer.sendEmail,
     logger: log,
+    preferredNameFor: (trn) => preferredNameForTrn(db, trn),
   });
   const worker = createOutboxWorker({
     name: "records-outbox",
@@ -89,7 +92,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     limiter: createApiRateLimiter({ defaultLimit: config.API_RATE_LIMIT, failedAuthLimitPerIp: config.API_FAILED_AUTH_LIMIT_PER_IP, logger: log }),
     trustProxy: config.TRUST_PROXY,
   };
-  const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records };
+  const brand: ServiceBrand = { name: "Qualified Teachers API", url: config.urls.records, support: supportContact(config), feedbackUrl: feedbackUrl(config, "records") };
   const readiness = createReadiness({
     service: "records",
     database: db.$client,

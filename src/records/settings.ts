@@ -5,6 +5,7 @@ import { z } from "zod";
 import { duration, optionalString } from "../config/env-schema";
 import {
   checkSharedSettings,
+  checkSupportSettings,
   parseSettings,
   requireInProduction,
   sharedSettings,
@@ -52,6 +53,7 @@ export const recordsSettings = sharedSettings
   })
   .superRefine((settings, ctx) => {
     checkSharedSettings(settings, ctx);
+    checkSupportSettings(settings, ctx);
     checkEmailSettings(settings, ctx);
     checkInternalClientSettings("RECORDS")(settings, ctx);
     requireInProduction(settings, ctx, ["IDENTITY_WEBHOOK_SECRET"], "records verifies identity's webhooks with it; give identity the same one with 'identity webhooks add --secret'");

@@ -17,6 +17,7 @@ import type { ServiceBrand } from "./layout";
 import { problemResponse } from "./problem";
 import { bodyTooLarge, declaresTooLarge, formBodyLimit, largestBodyLimit, limitBody, parseBody, serverBodyLimit } from "./request-body";
 import { securityHeaders } from "./security-headers";
+import { helpRoutes } from "./support";
 
 export interface ServiceAppOptions {
   service: string;
@@ -291,6 +292,8 @@ export function createServiceApp(options: ServiceAppOptions) {
         ms: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
       });
     })
+    // "Get help", every footer's link (src/web/support.tsx).
+    .use(helpRoutes(brand))
     .get("/health", () => {
       try {
         options.healthCheck();

@@ -1,5 +1,6 @@
 // GOV.UK error pages. They show no internals: no stack, no error message from code.
 import { Page, type ServiceBrand } from "./layout";
+import { HelpContact } from "./support";
 
 export function NotFoundPage(props: { brand: ServiceBrand }): JSX.Element {
   return (
@@ -22,6 +23,7 @@ export function ServerErrorPage(props: { brand: ServiceBrand }): JSX.Element {
       <h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>
       <p class="govuk-body">Try again later.</p>
       <p class="govuk-body">If you entered any information, it has not been saved.</p>
+      <HelpContact brand={props.brand} about="what you were trying to do and when" />
     </Page>
   );
 }

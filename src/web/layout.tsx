@@ -10,6 +10,10 @@ export interface ServiceBrand {
   name: string;
   /** Where the service name links to. */
   url: string;
+  /** Who to contact for help (src/web/support.tsx): the footer's "Get help" and every dead-end page. */
+  support?: { email: string; responseTime: string };
+  /** The beta banner's feedback link. */
+  feedbackUrl?: string;
 }
 
 export interface PageProps {
@@ -88,7 +92,19 @@ export function Page(props: PageProps): JSX.Element {
             <div class="govuk-phase-banner govuk-width-container">
               <p class="govuk-phase-banner__content">
                 <strong class="govuk-tag govuk-phase-banner__content__tag">Beta</strong>
-                <span class="govuk-phase-banner__text">This is a new service. Your feedback will help us to improve it.</span>
+                <span class="govuk-phase-banner__text">
+                  {props.brand.feedbackUrl ? (
+                    <>
+                      This is a new service. Help us improve it and{" "}
+                      <a class="govuk-link" href={props.brand.feedbackUrl}>
+                        give your feedback
+                      </a>
+                      .
+                    </>
+                  ) : (
+                    "This is a new service. Your feedback will help us to improve it."
+                  )}
+                </span>
               </p>
             </div>
           </header>
@@ -109,6 +125,20 @@ export function Page(props: PageProps): JSX.Element {
               {footerCrown}
               <div class="govuk-footer__meta">
                 <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+                  {props.brand.support ? (
+                    <>
+                      <h2 class="govuk-visually-hidden">Support links</h2>
+                      <ul class="govuk-footer__inline-list">
+                        <li class="govuk-footer__inline-list-item">
+                          <a class="govuk-footer__link" href={`${props.brand.url}/help`}>
+                            Get help
+                          </a>
+                        </li>
+                      </ul>
+                    </>
+                  ) : (
+                    ""
+                  )}
                   {licenceLogo}
                   <span class="govuk-footer__licence-description">
                     All content is available under the{" "}

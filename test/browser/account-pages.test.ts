@@ -98,7 +98,8 @@ describe("your Teacher ID account in a browser", () => {
     const testPage = await browser.newPage();
     const { page } = testPage;
     await page.goto(`${system.urls.identity}/`);
-    await clickAndLoad(page, link(page, "Sign in to your Teacher ID account"));
+    // Teacher ID's start page: "Sign in" (a link styled as a start button).
+    await clickAndLoad(page, page.locator("main").getByRole("button", { name: "Sign in" }));
     expect(await heading(page)).toBe("Enter your email address");
     await page.locator("#email").fill(teacher.email);
     await clickAndLoad(page, button(page, "Continue"));
@@ -131,7 +132,7 @@ describe("your Teacher ID account in a browser", () => {
     await clickAndLoad(page, button(page, "Continue"));
     await expectErrorPage(testPage, "Check your email", "email-code-error");
     await page.getByText("I have not received an email").click();
-    await clickAndLoad(page, button(page, "Send a new code"));
+    await clickAndLoad(page, button(page, "Send another code"));
     await expectPage(testPage, "Check your email", "email-code-resent");
     expect(await page.locator(".govuk-notification-banner").innerText()).toContain("We have sent you a new code");
     await page.locator("#code").fill(await devMailboxCode(system.dataDir, "email", schoolEmail));

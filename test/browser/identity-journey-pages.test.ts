@@ -67,6 +67,8 @@ async function expectErrorPage(testPage: TestPage, title: string, name: string) 
   expect(await links.count()).toBeGreaterThan(0);
   for (const href of await links.evaluateAll((as) => as.map((a: any) => a.getAttribute("href") as string))) {
     expect(await page.locator(href).count()).toBe(1);
+    // Never a control hidden in a closed <details>: the link must lead somewhere the teacher can see.
+    expect(await page.locator(href).isVisible()).toBe(true);
   }
   // The error message is announced with its field: some field or fieldset is described by it.
   const described = await page.locator("[aria-describedby]").evaluateAll((els) => els.map((e: any) => e.getAttribute("aria-describedby") as string));
@@ -100,7 +102,7 @@ describe("identity's journey pages in a browser", () => {
     await clickAndLoad(page, button(page, "Continue"));
     await expectErrorPage(testPage, "Check your phone", "register-phone-code-error");
     await page.getByText("I have not received a text message").click();
-    await clickAndLoad(page, button(page, "Send a new code"));
+    await clickAndLoad(page, button(page, "Send another code"));
     await expectPage(testPage, "Check your phone", "register-phone-code-resent");
     expect(await page.locator("main").innerText()).toContain("We have sent you a new code");
     await page.locator("#code").fill(await devMailboxCode(system.dataDir, "sms", "+447911123400"));
@@ -184,7 +186,7 @@ describe("identity's journey pages in a browser", () => {
     const expired = await openLink(expiredToken);
     await expectPage(expired, "Your link has expired", "link-expired");
     await clickAndLoad(expired.page, button(expired.page, "Email me a new link"));
-    await expectPage(expired, "Check your email", "link-new-link-sent");
+    await expectPage(expired, "We have sent you a new link", "link-new-link-sent");
 
     const usedToken = await createTrnToken(system, newTeacher());
     db.update(trnTokens).set({ consumedAt: Date.now() }).where(eq(trnTokens.tokenHash, sha256(usedToken))).run();
@@ -241,16 +243,15 @@ describe("identity's journey pages in a browser", () => {
     await expectErrorPage(testPage, "Check your email", "sign-in-check-email-error");
 
     await page.getByText("I have not received an email").click();
-    await clickAndLoad(page, page.getByRole("link", { name: "Send another code" }));
-    await expectPage(testPage, "Send another code", "sign-in-resend");
-    await clickAndLoad(page, button(page, "Send a new code"));
+    // The same pattern as "Check your phone": the button is in the details, and the page says a new code went.
+    await clickAndLoad(page, button(page, "Send another code"));
     await expectPage(testPage, "Check your email", "sign-in-check-email-resent");
     expect(await page.locator(".govuk-notification-banner").innerText()).toContain("We have sent you a new code");
 
     // CODE_SEND_LIMIT_PER_ADDRESS_AND_IP is 3 here: two sent so far, one more allowed, the fourth refused.
     for (let i = 0; i < 2; i++) {
-      await page.goto(`${system.urls.identity}/sign-in/resend`);
-      await clickAndLoad(page, button(page, "Send a new code"));
+      await page.getByText("I have not received an email").click();
+      await clickAndLoad(page, button(page, "Send another code"));
     }
     await expectPage(testPage, "You need to wait before trying again", "sign-in-too-many-codes");
   }, 30_000);
@@ -258,7 +259,27 @@ describe("identity's journey pages in a browser", () => {
   test("nothing to continue: no journey, an unknown authorization request, a broken client link", async () => {
     const noJourney = await browser.newPage();
     await noJourney.page.goto(`${system.urls.identity}/sign-in`);
-    await expectPage(noJourney, "Your session has timed out", "journey-expired");
+    await expectPage(noJourney, "There is nothing to continue on this page", "journey-none");
+
+    // A journey cookie whose journey has ended: only this is "timed out", with the rule as it is.
+    const timedOut = await browser.newPage();
+    await timedOut.context.addCookies([{ name: "identity_journey", value: "an-ended-journey", url: system.urls.identity }]);
+    await timedOut.page.goto(`${system.urls.identity}/sign-in`);
+    await expectPage(timedOut, "Your session has timed out", "journey-expired");
+    expect(await timedOut.page.locator("main").innerText()).toContain("You have 1 hour from when you start");
+
+    // Every footer's "Get help", and the beta banner's feedback form with its thank-you page.
+    const help = await browser.newPage();
+    await help.page.goto(`${system.urls.identity}/`);
+    await clickAndLoad(help.page, help.page.locator("footer").getByRole("link", { name: "Get help" }));
+    await expectPage(help, "Get help", "help");
+    await clickAndLoad(help.page, help.page.getByRole("link", { name: "give your feedback" }));
+    await expectPage(help, "Give feedback", "feedback");
+    await clickAndLoad(help.page, button(help.page, "Send feedback"));
+    await expectErrorPage(help, "Give feedback", "feedback-error");
+    await help.page.locator("#feedback").fill("Clear pages, thank you.");
+    await clickAndLoad(help.page, button(help.page, "Send feedback"));
+    await expectPage(help, "Thank you for your feedback", "feedback-thank-you");
 
     const oldRequest = await browser.newPage();
     await oldRequest.page.goto(`${system.urls.identity}/interaction/no-such-request`);

@@ -246,8 +246,9 @@ describe("register via a magic link, in a browser, against the built binary", ()
     const text = await mainText(page);
     expect(text).toContain("Qualified teacher status (QTS)");
     expect(text).toMatch(new RegExp(`Date awarded ${teacher.qtsDateText}`));
-    // As themselves: their own record, and a way to sign out.
-    expect(text).toContain(teacher.fullName);
+    // As themselves: greeted by the name they chose, their official name kept in "Your details", and a way to sign out.
+    expect((await page.locator(".govuk-caption-l").innerText()).trim()).toBe(teacher.preferredName);
+    expect(await page.locator(".govuk-summary-list", { hasText: "Teacher reference number" }).innerText()).toContain(teacher.fullName);
     expect(text).toContain(teacher.trn);
     expect(await page.getByRole("link", { name: "Sign out" }).count()).toBe(1);
     await check(testPage, "qualifications");

@@ -56,6 +56,9 @@ export function testEnv(options: TestSystemOptions = {}): { env: Record<string, 
       LOG_LEVEL: "debug",
       // Metrics on a port of the system's choosing (RunningSystem.metricsUrl): nothing to clash with.
       METRICS_PORT: "0",
+      // Production requires these; every test system has them, so a production-mode test need not name them.
+      SUPPORT_EMAIL: "teacher-id-support@example.com",
+      SUPPORT_RESPONSE_TIME: "5 working days",
       ...options.env,
     },
   };

@@ -162,7 +162,7 @@ describe("your account", () => {
     await tokensFor(browser);
     const fromAccess = await fetch(`${served.urls.access}/account`, { redirect: "manual" });
     expect(fromAccess.headers.get("location")).toBe(`${served.urls.identity}/account`);
-    expect(mainText(browser.html)).toMatch(/Access your teaching qualifications Last signed in \d+(?::\d\d)?[ap]m on \d+ \w+ \d{4} Remove access for Access your teaching qualifications/);
+    expect(mainText(browser.html)).toMatch(/Access your teaching qualifications Last signed in (\d+(?::\d\d)?[ap]m|midday|midnight) on \d+ \w+ \d{4} \(UK time\) Remove access for Access your teaching qualifications/);
     expect(browser.html).toContain(`href="/account/services/${access.clientId}/remove"`);
   });
 
@@ -422,7 +422,8 @@ describe("abuse", () => {
     await browser.post("/account/delete/code", { code: await devMailboxCode(served.dataDir, "email", teacher.email) });
     expect(browser.url).toBe(`${served.urls.identity}/account/deleted`);
     expect(mainText(browser.html)).toContain("Your Teacher ID account has been deleted");
-    expect(mainText(browser.html)).toContain("ask for a new Teacher ID link");
+    expect(mainText(browser.html)).toContain("that you want a new Teacher ID link");
+    expect(browser.html).toContain('href="mailto:teacher-id-support@example.com"');
 
     const deletedAt = Date.now();
     // The old session cookie, replayed.

@@ -79,6 +79,8 @@ describe("demo teachers", () => {
       ACCESS_URL: "https://access.example",
       SMTP_URL: "smtp://127.0.0.1:1",
       SIGNING_KEY_PASSPHRASE: "a production passphrase for this test",
+      SUPPORT_EMAIL: "support@example.com",
+      SUPPORT_RESPONSE_TIME: "5 working days",
     };
     const refused = await cli(["serve", "--demo"], production);
     expect(refused.code).toBe(2);

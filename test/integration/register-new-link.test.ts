@@ -1,6 +1,7 @@
 // "Email me a new link" from the expired-link page: the reply is the same whatever the token, a
 // link is sent only for an expired token (once), and asking is rate-limited per client IP and per
 // address. Real SMTP server; each browser has its own client IP (X-Forwarded-For behind a trusted proxy).
+import { partlyMaskEmail } from "../../src/identity/accounts/accounts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { desc, eq } from "drizzle-orm";
 import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
@@ -74,12 +75,12 @@ describe("email me a new link", () => {
     // An hour later the authorization request itself has expired; the button must still send.
     db.update(authorizationRequests).set({ expiresAt: Date.now() - 1000 }).where(eq(authorizationRequests.id, request.id)).run();
     await browser.post(`/interaction/${request.id}/new-link`);
-    expect(pageText(browser.html)).toContain("Check your email");
+    expect(pageText(browser.html)).toContain("We have sent you a new link");
     const mail = await smtp.waitForMessage(expired.email, { match: (m) => m.subject.includes("new link") });
     expect(mail.text).toMatch(/\/register\?trn_token=[A-Za-z0-9_-]{43}/);
   });
 
-  test("the reply is the same for an expired, a valid, a used and an unknown token; only the expired one gets a link", async () => {
+  test("only the expired token gets a link, and its page says plainly where it went (partly masked); a valid, a used and an unknown token get the same 'not sent' reply", async () => {
     const replies: string[] = [];
     const expired = await tokenFor("expired");
     const valid = await tokenFor("valid");
@@ -90,8 +91,11 @@ describe("email me a new link", () => {
       expect(browser.status).toBe(200);
       replies.push(pageText(browser.html));
     }
-    expect(new Set(replies).size).toBe(1);
-    expect(replies[0]).toContain("Check your email");
+    expect(replies[0]).toContain("We have sent you a new link");
+    expect(replies[0]).toContain(partlyMaskEmail(expired.email));
+    expect(replies[0]).not.toContain(expired.email);
+    expect(new Set(replies.slice(1)).size).toBe(1);
+    expect(replies[1]).toContain("We could not send you a new link");
     expect(newLinksQueued(expired.email)).toBe(1);
     expect(newLinksQueued(valid.email)).toBe(0);
     expect(newLinksQueued(used.email)).toBe(0);
@@ -107,7 +111,7 @@ describe("email me a new link", () => {
       await askForNewLink(browser, t.token);
       if (i < 4) {
         expect(browser.status).toBe(200);
-        expect(pageText(browser.html)).toContain("Check your email");
+        expect(pageText(browser.html)).toContain("We have sent you a new link");
         expect(newLinksQueued(t.email)).toBe(1);
       } else {
         expect(browser.status).toBe(429);
@@ -124,17 +128,18 @@ describe("email me a new link", () => {
     await smtp.waitForMessage(tokens[3].email, { match: (m) => m.subject.includes("new link") });
   });
 
-  test("asking is limited per address: expired links to one address get at most the limit of new links, with the same reply", async () => {
+  test("asking is limited per address: expired links to one address get at most the limit of new links; past it the page says none was sent", async () => {
     const email = `one-inbox-${Date.now()}@example.com`;
     const expired = [await tokenFor("expired", email), await tokenFor("expired", email), await tokenFor("expired", email)];
-    const replies = new Set<string>();
+    const replies: string[] = [];
     for (const t of expired) {
       const browser = newBrowser();
       await askForNewLink(browser, t.token);
       expect(browser.status).toBe(200);
-      replies.add(pageText(browser.html));
+      replies.push(pageText(browser.html));
     }
-    expect(replies.size).toBe(1);
+    expect(replies.map((r) => r.includes("We have sent you a new link"))).toEqual([true, true, false]);
+    expect(replies[2]).toContain("We could not send you a new link");
     expect(newLinksQueued(email)).toBe(2);
     await smtp.waitForMessage(email, { match: (m) => newLinkMails(email).length >= 2 && m.subject.includes("new link") });
   });

@@ -244,10 +244,13 @@ describe("sign in with an emailed code", () => {
     expect(outboxText).not.toMatch(standAlone);
   });
 
-  test("sign-in pages without a journey say the session timed out", async () => {
+  test("sign-in pages opened with no journey say there is nothing to continue (not 'timed out') and link to the start", async () => {
     const browser = newBrowser();
     await browser.get("/sign-in/code");
     expect(browser.status).toBe(400);
-    expect(pageText(browser.html)).toContain("Your session has timed out");
+    const text = pageText(browser.html);
+    expect(text).toContain("There is nothing to continue on this page");
+    expect(text).not.toContain("timed out");
+    expect(browser.html).toContain(`href="${system.urls.identity}"`);
   });
 });

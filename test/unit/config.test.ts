@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { ConfigError, loadSharedConfig, publicUrlsInDevelopment, type Env } from "../../src/config/config";
+import { ConfigError, loadSharedConfig, publicUrlsInDevelopment, supportContact, type Env } from "../../src/config/config";
 import { internalClientCredentials, readProvisionedSecrets } from "../../src/config/internal-clients";
 import { accessSettings, loadAccessConfig } from "../../src/access/settings";
 import { identitySettings, loadIdentityConfig } from "../../src/identity/settings";
@@ -22,12 +22,14 @@ function problemsFor(load: () => unknown): string[] {
 /** The setting each problem names (the first word). */
 const named = (problems: string[]) => problems.map((p) => p.split(" ")[0]).sort();
 
-/** Production with https URLs, and nothing else. */
+/** Production with https URLs and the support contact, and nothing else. */
 const production: Env = {
   ENVIRONMENT: "production",
   IDENTITY_URL: "https://id.example",
   RECORDS_URL: "https://records.example",
   ACCESS_URL: "https://access.example",
+  SUPPORT_EMAIL: "support@teacher.example",
+  SUPPORT_RESPONSE_TIME: "5 working days",
 };
 
 describe("configuration", () => {
@@ -99,6 +101,19 @@ describe("configuration per service", () => {
     const records = loadRecordsConfig({ ACCESS_SESSION_LIFETIME: "2h", NOTIFY_SMS_TEMPLATE_ID: "t" }) as Record<string, unknown>;
     expect(records.ACCESS_SESSION_LIFETIME).toBeUndefined();
     expect(records.NOTIFY_SMS_TEMPLATE_ID).toBeUndefined();
+  });
+
+  test("every service that shows pages needs the support contact in production; development has demo values", () => {
+    const { SUPPORT_EMAIL: _email, SUPPORT_RESPONSE_TIME: _time, ...withoutSupport } = production;
+    for (const load of [loadAccessConfig, loadRecordsConfig, loadIdentityConfig]) {
+      const problems = problemsFor(() => load(withoutSupport));
+      expect(named(problems)).toContain("SUPPORT_EMAIL");
+      expect(named(problems)).toContain("SUPPORT_RESPONSE_TIME");
+      expect(problems).toContain("SUPPORT_EMAIL is required when ENVIRONMENT=production (every page where a teacher cannot go on says how to get help)");
+    }
+    expect(named(problemsFor(() => loadAccessConfig({ SUPPORT_EMAIL: "not an address" })))).toEqual(["SUPPORT_EMAIL"]);
+    expect(supportContact(loadAccessConfig({}))).toEqual({ email: "teacher-id-support@example.com", responseTime: "5 working days" });
+    expect(supportContact(loadAccessConfig({ ...production, ACCESS_CLIENT_ID: "access", ACCESS_CLIENT_SECRET: "a".repeat(43) }))).toEqual({ email: "support@teacher.example", responseTime: "5 working days" });
   });
 
   test("in production each service asks only for what it needs", () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openRecordsDatabase, type RecordsDatabase } from "../../src/records/db/database";
-import { applyIdentityEvent, createTeacherIdAccountReader, pruneWebhookDeliveries, webhookIdRetentionMs } from "../../src/records/identity-events/teacher-id-accounts";
+import { applyIdentityEvent, createTeacherIdAccountReader, preferredNameForTrn, pruneWebhookDeliveries, webhookIdRetentionMs } from "../../src/records/identity-events/teacher-id-accounts";
+import { awardInvitationEmail } from "../../src/records/invitations/qts-invitation-email";
 
 let dir: string;
 let db: RecordsDatabase;
@@ -77,4 +78,17 @@ test("webhook-ids are forgotten an hour after they arrived (a replay is refused 
   expect(applyIdentityEvent(db, { id: "recent", type: "UserDeleted", timestamp: "2026-06-01T11:59:00.000Z", data: { sub: "p" } }, now)).toBe(false);
   expect(createTeacherIdAccountReader(db)("4700006").exists).toBe(true);
   expect(pruneWebhookDeliveries(db, now)).toBe(0);
+});
+
+test("records keeps the account's preferred name from identity's events, and an award email to an account holder greets by it", () => {
+  applyIdentityEvent(db, event("UserRegistered", "2026-01-01T10:00:00.000Z", { sub: "k", trn: "4700009", preferredName: "Kanye Ashworth" }));
+  expect(preferredNameForTrn(db, "4700009")).toBe("Kanye Ashworth");
+  applyIdentityEvent(db, event("UserUpdated", "2026-02-01T10:00:00.000Z", { sub: "k", trn: "4700009", preferredName: "Kanye" }));
+  expect(preferredNameForTrn(db, "4700009")).toBe("Kanye");
+  const award = { award: "eyts" as const, to: "k@example.com", firstName: "Kanye", lastName: "Robert Ashworth", trn: "4700009", awardDate: "2026-07-01", link: "http://127.0.0.1:4002/sign-in", accessUrl: "http://127.0.0.1:4002" };
+  expect(awardInvitationEmail({ ...award, accountExists: true, preferredName: preferredNameForTrn(db, "4700009") }).text).toStartWith("Dear Kanye,");
+  // Before an account exists (an invitation), the record's name is the only one there is.
+  expect(awardInvitationEmail({ ...award, accountExists: false, expiresUtc: "2026-08-01T10:00:00Z", preferredName: "ignored" }).text).toStartWith("Dear Kanye Robert Ashworth,");
+  applyIdentityEvent(db, event("UserDeleted", "2026-03-01T10:00:00.000Z", { sub: "k" }));
+  expect(preferredNameForTrn(db, "4700009")).toBeUndefined();
 });

@@ -1,6 +1,6 @@
 // How emails say a link's lifetime and expiry (src/mail/time-in-words.ts), over many durations.
 import { describe, expect, test } from "bun:test";
-import { durationInWords, linkLifetime, ukDateTime } from "../../src/mail/time-in-words";
+import { durationInWords, linkLifetime, ukTime } from "../../src/mail/time-in-words";
 
 const second = 1000;
 const minute = 60 * second;
@@ -95,16 +95,34 @@ describe("a duration in words", () => {
 });
 
 describe("a time in words", () => {
-  test("UK time, GOV.UK style, in winter and summer", () => {
-    expect(ukDateTime(new Date("2026-01-15T09:00:00Z"))).toBe("9am on 15 January 2026");
-    expect(ukDateTime(new Date("2026-07-15T23:30:00Z"))).toBe("12:30am on 16 July 2026");
-    expect(ukDateTime(new Date("2026-07-01T11:00:00Z"))).toBe("12pm on 1 July 2026");
+  test("UK time, GOV.UK style, in winter and summer, labelled", () => {
+    expect(ukTime(new Date("2026-01-15T09:00:00Z"), { date: true })).toBe("9am on 15 January 2026 (UK time)");
+    expect(ukTime(new Date("2026-07-15T23:30:00Z"), { date: true })).toBe("12:30am on 16 July 2026 (UK time)");
+    expect(ukTime(new Date("2026-07-01T11:00:00Z"), { date: true })).toBe("midday on 1 July 2026 (UK time)");
+    expect(ukTime(new Date("2026-12-29T10:39:00Z"), { date: true })).toBe("10:39am on 29 December 2026 (UK time)");
+    expect(ukTime(Date.parse("2026-12-29T11:00:00Z"))).toBe("11am (UK time)");
+    expect(ukTime(Date.parse("2026-12-29T00:00:00Z"))).toBe("midnight (UK time)");
+    expect(ukTime(Date.parse("2026-12-29T15:45:00Z"), { label: false })).toBe("3:45pm");
+  });
+
+  // 2026: BST starts at 01:00 UTC on 29 March (clocks go 1am -> 2am) and ends at 01:00 UTC on
+  // 25 October (2am BST -> 1am GMT).
+  test("across the BST and GMT boundaries: the UK clock, not UTC and not the server's zone", () => {
+    expect(ukTime(Date.parse("2026-03-29T00:59:00Z"), { date: true })).toBe("12:59am on 29 March 2026 (UK time)");
+    expect(ukTime(Date.parse("2026-03-29T01:00:00Z"), { date: true })).toBe("2am on 29 March 2026 (UK time)");
+    expect(ukTime(Date.parse("2026-03-29T11:00:00Z"))).toBe("midday (UK time)");
+    expect(ukTime(Date.parse("2026-10-25T00:30:00Z"), { date: true })).toBe("1:30am on 25 October 2026 (UK time)");
+    expect(ukTime(Date.parse("2026-10-25T01:30:00Z"), { date: true })).toBe("1:30am on 25 October 2026 (UK time)");
+    expect(ukTime(Date.parse("2026-10-25T12:00:00Z"))).toBe("midday (UK time)");
+    // Late evening UTC in summer is already tomorrow in the UK; in winter it is not.
+    expect(ukTime(Date.parse("2026-06-30T23:15:00Z"), { date: true })).toBe("12:15am on 1 July 2026 (UK time)");
+    expect(ukTime(Date.parse("2026-12-31T23:15:00Z"), { date: true })).toBe("11:15pm on 31 December 2026 (UK time)");
   });
 
   test("a link's lifetime: how long, and until when", () => {
     expect(linkLifetime(new Date("2026-07-31T16:30:00Z"), new Date("2026-07-01T16:30:02Z"))).toEqual({
       validFor: "30 days",
-      expiresAt: "5:30pm on 31 July 2026",
+      expiresAt: "5:30pm on 31 July 2026 (UK time)",
     });
   });
 });

@@ -1,4 +1,5 @@
 // The pages where a teacher asks records to correct their name or date of birth, with evidence.
+import { ukTime } from "../../mail/time-in-words";
 import type { Children } from "@kitajs/html";
 import { ErrorSummary, Page, type ServiceBrand } from "../../web/layout";
 import { signedInNavigation } from "../context";
@@ -216,9 +217,7 @@ export function RequestNotFoundPage(props: { brand: ServiceBrand }): JSX.Element
 /** Too many change requests sent by one teacher in a short time (changeRequestsPerHour). */
 export function TooManyChangeRequestsPage(props: { brand: ServiceBrand; retryAt: number }): JSX.Element {
   // Rounded up to the minute, so "try again after 3:45pm" is never too early.
-  const at = new Date(Math.ceil(props.retryAt / 60_000) * 60_000)
-    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
-    .replace(" ", "");
+  const at = ukTime(Math.ceil(props.retryAt / 60_000) * 60_000);
   return (
     <Page title="You need to wait before trying again" brand={props.brand}>
       <h1 class="govuk-heading-l">You need to wait before trying again</h1>

@@ -1,6 +1,7 @@
 // The qualifications page: GOV.UK summary cards for QTS, initial teacher training, induction and
 // the teacher's details. Every value from records is rendered `safe` (escaped).
 import { CsrfField, Page, type ServiceBrand } from "../../web/layout";
+import { HelpContact } from "../../web/support";
 import { signedInNavigation } from "../context";
 import { formatDate, formatUkDate, fullName, humanise } from "../display/format";
 import type { InitialTeacherTraining, PendingDetailChange, Qualification, TeacherRecord } from "./records-client";
@@ -67,6 +68,16 @@ function DetailRow(props: { label: string; value: string; pending: PendingDetail
         ))}
       </dd>
     </div>
+  );
+}
+
+/** Said once, under the cards, when any row says "Not known". */
+function NotKnownNote(): JSX.Element {
+  return (
+    <p class="govuk-body" id="not-known">
+      “Not known” means your teaching record does not include that detail. It does not change your qualifications or
+      certificates. If you think something is missing, get help using the link at the bottom of this page.
+    </p>
   );
 }
 
@@ -200,33 +211,15 @@ export function QualificationsPage(props: {
   certificates?: DownloadedCertificate[];
   csrfToken?: string;
   notice?: string;
+  /** What the teacher asked to be called: the greeting. The official name stays in "Your details" and on certificates. */
+  preferredName?: string;
 }): JSX.Element {
   const { teacher } = props;
   const name = fullName(teacher);
   const pending = (type: string) => (teacher.pendingDetailChanges ?? []).filter((change) => change.type === type);
   // DfE's order: the statuses (QTS, EYTS), induction, training, then further qualifications.
-  return (
-    <Page title="Your teaching qualifications" brand={props.brand} navigation={signedInNavigation}>
-      {props.notice ? (
-        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner">
-          <div class="govuk-notification-banner__header">
-            <h2 class="govuk-notification-banner__title" id="notice-title">
-              Success
-            </h2>
-          </div>
-          <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading" safe>
-              {props.notice}
-            </p>
-          </div>
-        </div>
-      ) : (
-        ""
-      )}
-      <span class="govuk-caption-l" safe>
-        {name}
-      </span>
-      <h1 class="govuk-heading-l">Your teaching qualifications</h1>
+  const cards = (
+    <>
       <Card
         title="Qualified teacher status (QTS)"
         action={teacher.qtsDate ? { href: certificatePaths.qts, text: "Download QTS certificate" } : undefined}
@@ -256,6 +249,32 @@ export function QualificationsPage(props: {
       {(teacher.mandatoryQualifications ?? []).map((mq) => (
         <QualificationCard title="Mandatory qualification (MQ)" q={mq} />
       ))}
+    </>
+  );
+  return (
+    <Page title="Your teaching qualifications" brand={props.brand} navigation={signedInNavigation}>
+      {props.notice ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="notice-title" data-module="govuk-notification-banner">
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="notice-title">
+              Success
+            </h2>
+          </div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading" safe>
+              {props.notice}
+            </p>
+          </div>
+        </div>
+      ) : (
+        ""
+      )}
+      <span class="govuk-caption-l" safe>
+        {props.preferredName ?? name}
+      </span>
+      <h1 class="govuk-heading-l">Your teaching qualifications</h1>
+      {cards as "safe"}
+      {(cards as string).includes(notKnown) ? <NotKnownNote /> : ""}
       <CertificatesList certificates={props.certificates ?? []} csrfToken={props.csrfToken ?? ""} />
       <h2 class="govuk-heading-m">Your details</h2>
       <dl class="govuk-summary-list">
@@ -297,6 +316,7 @@ export function NoRecordPage(props: { brand: ServiceBrand }): JSX.Element {
       <p class="govuk-body">
         If you have been awarded qualified teacher status, use the link in the email we sent you to link your account.
       </p>
+      <HelpContact brand={props.brand} about="that we could not find your teaching record" />
     </Page>
   );
 }
@@ -349,6 +369,7 @@ export function AmbiguousRecordPage(props: { brand: ServiceBrand }): JSX.Element
         can show your qualifications.
       </p>
       <p class="govuk-body">This is a problem with our records, not with your Teacher ID account.</p>
+      <HelpContact brand={props.brand} about="that there is more than one teaching record with your TRN" />
     </Page>
   );
 }

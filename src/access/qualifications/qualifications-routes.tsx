@@ -2,6 +2,7 @@
 // downloaded whose check links still work (given by service.tsx, from src/access/certificates/).
 // The certificates themselves are in src/access/certificates/.
 import { Elysia } from "elysia";
+import { decodeJwt } from "jose";
 import { htmlResponse } from "../../web/html";
 import type { AccessContext } from "../context";
 import { requireSession } from "../sessions/require-session";
@@ -23,7 +24,18 @@ export function qualificationsRoutes(ctx: AccessContext, options: { downloadedCe
         certificates={options.downloadedCertificates(session.sub)}
         csrfToken={(context as unknown as { csrfToken: string }).csrfToken}
         notice={stopped ? "The certificate’s link has stopped working" : undefined}
+        preferredName={preferredNameOf(session.idToken)}
       />,
     );
   });
+}
+
+/** The name the teacher chose to be called (the ID token's preferred_name, checked when they signed in). */
+function preferredNameOf(idToken: string): string | undefined {
+  try {
+    const name = decodeJwt(idToken).preferred_name;
+    return typeof name === "string" && name.trim() ? name.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }

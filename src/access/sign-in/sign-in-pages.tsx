@@ -1,5 +1,6 @@
 // Pages a teacher may see around signing in. They name what happened and what to do next, and
 // never show protocol details.
+import { ukTime } from "../../mail/time-in-words";
 import { Page, type ServiceBrand } from "../../web/layout";
 
 export type SignInProblem = "not_completed" | "already_used" | "expired" | "access_denied" | "identity_error";
@@ -79,9 +80,7 @@ export function IdentityUnavailablePage(props: { brand: ServiceBrand }): JSX.Ele
 /** Too many sign-ins started from one client IP (ACCESS_SIGN_IN_LIMIT_PER_IP); `retryAt` in unix ms. */
 export function TooManySignInsPage(props: { brand: ServiceBrand; retryAt: number }): JSX.Element {
   // Rounded up to the minute, so "try again after 3:45pm" is never too early.
-  const at = new Date(Math.ceil(props.retryAt / 60_000) * 60_000)
-    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
-    .replace(" ", "");
+  const at = ukTime(Math.ceil(props.retryAt / 60_000) * 60_000);
   return (
     <Page title="You need to wait before trying again" brand={props.brand}>
       <h1 class="govuk-heading-l">You need to wait before trying again</h1>

@@ -15,6 +15,9 @@ import type { AccessContext } from "../context";
 import { destroySession, isLogoutReturn, readSession, startLogout, type AccessSession } from "../sessions/session";
 import { SignedOutPage, SignOutPage } from "./sign-out-pages";
 
+/** On /signed-out: access signed the teacher out, but could not reach Teacher ID to do the same. */
+const notReachedParam = "teacher_id=not_reached";
+
 export function signOutRoutes(ctx: AccessContext) {
   /** identity's end-session address for this session, or undefined when identity cannot be reached. */
   const endSessionUrl = async (session: AccessSession, state?: string): Promise<string | undefined> => {
@@ -34,6 +37,7 @@ export function signOutRoutes(ctx: AccessContext) {
     return url.toString();
   };
   const csrfOf = (context: object) => (context as { csrfToken: string }).csrfToken;
+  const identityUrl = ctx.config.urls.identity;
 
   return new Elysia({ name: "access-sign-out" })
     .get("/sign-out", async (context) => {
@@ -41,7 +45,7 @@ export function signOutRoutes(ctx: AccessContext) {
       if (!session) return seeOther("/signed-out");
       const location = await endSessionUrl(session, startLogout(ctx.db, session));
       // identity is down: sign out of access here, with our own confirmation form.
-      if (!location) return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfOf(context)} />);
+      if (!location) return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfOf(context)} identityUrl={identityUrl} identityUnreachable />);
       ctx.log.info("sign_out_started", { sub: session.sub });
       return seeOther(location);
     })
@@ -51,20 +55,24 @@ export function signOutRoutes(ctx: AccessContext) {
       const clearCookie = destroySession(ctx.db, cookieHeader, ctx.secure);
       if (!session) return seeOther("/signed-out", { "set-cookie": clearCookie });
       ctx.log.info("signed_out", { sub: session.sub, at_identity: "attempted" });
-      return seeOther((await endSessionUrl(session)) ?? "/signed-out", { "set-cookie": clearCookie });
+      return seeOther((await endSessionUrl(session)) ?? `/signed-out?${notReachedParam}`, { "set-cookie": clearCookie });
     })
     .get("/signed-out", (context) => {
       const cookieHeader = context.request.headers.get("cookie");
       const session = readSession(ctx.db, cookieHeader);
-      if (!session) return htmlResponse(<SignedOutPage brand={ctx.brand} />);
-      const states = new URL(context.request.url).searchParams.getAll("state");
+      const query = new URL(context.request.url).searchParams;
+      if (!session) {
+        const teacherId = query.has(notReachedParam.split("=")[0]) ? "not-reached" : "unknown";
+        return htmlResponse(<SignedOutPage brand={ctx.brand} teacherId={teacherId} identityUrl={identityUrl} />);
+      }
+      const states = query.getAll("state");
       if (states.length === 1 && isLogoutReturn(session, states[0])) {
         ctx.log.info("signed_out", { sub: session.sub, at_identity: true });
-        return htmlResponse(<SignedOutPage brand={ctx.brand} />, 200, {
+        return htmlResponse(<SignedOutPage brand={ctx.brand} teacherId="signed-out" identityUrl={identityUrl} />, 200, {
           "set-cookie": destroySession(ctx.db, cookieHeader, ctx.secure),
         });
       }
       // Not identity answering our sign-out (a stale or forged link): ask before signing out.
-      return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfOf(context)} />);
+      return htmlResponse(<SignOutPage brand={ctx.brand} csrfToken={csrfOf(context)} identityUrl={identityUrl} identityUnreachable={false} />);
     });
 }

@@ -19,7 +19,7 @@ export function startRoutes(ctx: AccessContext) {
               <li>see your qualified teacher status (QTS), initial teacher training and induction</li>
               <li>download your QTS certificate</li>
             </ul>
-            <p class="govuk-body">You sign in with your Teacher ID account.</p>
+            <p class="govuk-body">You sign in with your Teacher ID account. If you already have one, start here.</p>
             {signedIn ? (
               <a href="/qualifications" role="button" draggable="false" class="govuk-button" data-module="govuk-button">
                 Go to your qualifications
@@ -43,13 +43,6 @@ export function startRoutes(ctx: AccessContext) {
                 create an account without a link
               </a>
               . We will ask some questions to find your teaching record.
-            </p>
-            <p class="govuk-body">
-              Already have an account?{" "}
-              <a class="govuk-link" href="/sign-in">
-                Sign in
-              </a>
-              .
             </p>
           </div>
         </div>

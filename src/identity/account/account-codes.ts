@@ -40,7 +40,7 @@ export function sendCodeFor(
     const email = change.kind === "email" ? change.value! : account.email;
     const message = change.kind === "email" ? emailChangeCodeEmail : deletionCodeEmail;
     const purpose = change.kind === "email" ? "email_change" : "account_deletion";
-    result = sendEmailCode(deps.db, deps.config, { purpose, email, ip, message: (code) => message(email, code) }, now);
+    result = sendEmailCode(deps.db, deps.config, { purpose, email, ip, message: (code) => message(email, code, account.preferredName) }, now);
   }
   if (!result.sent) {
     deps.logger.warn("account_code_rate_limited", { account_id: account.id, kind: change.kind });

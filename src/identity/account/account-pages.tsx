@@ -1,9 +1,10 @@
 // The pages of "Your Teacher ID account" (/account). Every value a person typed or records holds is
 // escaped (`safe`). Page titles never carry an email address or number: titles end up in browser
 // history, synced tabs and analytics, where the page body does not.
+import { HelpContact } from "../../web/support";
 import type { Children } from "@kitajs/html";
 import { ErrorSummary, type ServiceBrand } from "../../web/layout";
-import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
+import { Button, CodeField, CodeNotReceived, codeExpirySentence, ErrorMessage, NewCodeSentBanner, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
 
 /** The service navigation on every account page. */
 export const accountNavigation = [
@@ -250,7 +251,7 @@ export function CodePage(
   return (
     <AccountPage title={title} brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
       <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? <SuccessBanner heading="We have sent you a new code" /> : ""}
+      <NewCodeSentBanner resent={!!props.resent} />
       <h1 class="govuk-heading-l" safe>
         {title}
       </h1>
@@ -262,8 +263,8 @@ export function CodePage(
         ""
       )}
       <p class="govuk-body">
-        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.sentTo}</strong>. The code expires
-        after 10 minutes.
+        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.sentTo}</strong>.{" "}
+        {codeExpirySentence}
       </p>
       <PostForm action={props.action} csrfToken={props.csrfToken}>
         <CodeField
@@ -280,26 +281,12 @@ export function CodePage(
           <Button text={props.buttonText ?? "Continue"} />
         )}
       </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">{props.channel === "email" ? "I have not received an email" : "I have not received a text message"}</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">
-            {props.channel === "email"
-              ? "The email may take a few minutes to arrive. Check your spam or junk folder."
-              : "Text messages can take a few minutes to arrive."}
-          </p>
-          <PostForm action={props.resendAction} csrfToken={props.csrfToken}>
-            <Button text="Send a new code" secondary />
-          </PostForm>
-          <p class="govuk-body">
-            <a class="govuk-link" href={props.change.href} safe>
-              {props.change.text}
-            </a>
-          </p>
-        </div>
-      </details>
+      <CodeNotReceived
+        channel={props.channel === "email" ? "email" : "sms"}
+        csrfToken={props.csrfToken}
+        resendAction={props.resendAction}
+        change={props.change}
+      />
     </AccountPage>
   );
 }
@@ -466,10 +453,10 @@ export function DeletedPage(props: { brand: ServiceBrand }): JSX.Element {
       <p class="govuk-body">Your teaching record has not changed.</p>
       <h2 class="govuk-heading-m">If you want a Teacher ID account again</h2>
       <p class="govuk-body">
-        You need a new link to create an account linked to your TRN. Email the Teaching Regulation Agency at
-        qts.enquiries@education.gov.uk, tell them your TRN, and ask for a new Teacher ID link. They will send it to the email
-        address on your teaching record.
+        You need a new link to create an account linked to your TRN. We will send it to the email address on your teaching
+        record.
       </p>
+      <HelpContact brand={props.brand} heading={false} about="that you want a new Teacher ID link" />
     </AccountPage>
   );
 }

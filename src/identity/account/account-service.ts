@@ -1,5 +1,6 @@
 // What /account changes, as plain functions over plain values. Each change is ONE synchronous
 // transaction with its audit event (events/) and its outbox rows, so all of it commits or none.
+import { supportContact } from "../../config/config";
 import { and, eq, inArray } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
 import { enqueueEmail } from "../../outbox/enqueue";
@@ -26,7 +27,11 @@ export type EmailChange = { ok: true } | { ok: false; reason: "in-use" };
  * Makes `newEmail` (its code already checked) the account's address; the old address gets a
  * notice. An address another account has is refused, naming nobody.
  */
-export function changeEmail(db: IdentityDb, input: { account: Account; session: IdentitySession; newEmail: string }, now = Date.now()): EmailChange {
+export function changeEmail(
+  db: IdentityDb,
+  input: { account: Account; session: IdentitySession; newEmail: string; supportEmail?: string },
+  now = Date.now(),
+): EmailChange {
   const { account, newEmail } = input;
   try {
     db.transaction((tx) => {
@@ -34,9 +39,12 @@ export function changeEmail(db: IdentityDb, input: { account: Account; session: 
       tx.update(accounts).set({ email: newEmail, emailVerified: true, updatedAt: now }).where(eq(accounts.id, account.id)).run();
       // After a recovery the old address is told how: with a code texted to the account's mobile.
       const recovered = input.session.signedInWith === "sms-recovery" && account.phoneNumber !== null;
+      const extra = { preferredName: account.preferredName, supportEmail: input.supportEmail ?? supportContact({}).email };
       enqueueEmail(
         tx,
-        recovered ? emailChangedAfterRecoveryNotice(account.email, newEmail, now, account.phoneNumber!.slice(-3)) : emailChangedNotice(account.email, newEmail, now),
+        recovered
+          ? emailChangedAfterRecoveryNotice(account.email, newEmail, now, account.phoneNumber!.slice(-3), extra)
+          : emailChangedNotice(account.email, newEmail, now, extra),
         now,
       );
       recordEvent(

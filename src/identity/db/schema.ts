@@ -386,3 +386,15 @@ export const supportCases = sqliteTable(
   },
   (t) => [index("support_cases_status").on(t.status, t.createdAt), index("support_cases_account").on(t.accountId, t.createdAt)],
 );
+
+/**
+ * What people wrote in the beta banner's feedback form (src/identity/feedback/), when FEEDBACK_URL is
+ * not set. The text only: no name, email, IP or account is asked for or kept with it.
+ */
+export const feedback = sqliteTable("feedback", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The service the teacher came from ("identity", "access", "records"), when the link said. */
+  service: text("service"),
+  text: text("text").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

@@ -1,6 +1,7 @@
 // Small GOV.UK form pieces the journey pages share. Values and messages are always escaped (`safe`).
 import type { Children } from "@kitajs/html";
 import { CsrfField, ErrorSummary, Page, type PageProps } from "../../web/layout";
+import { codeExpiresIn } from "../security-codes/messages";
 
 /** A GOV.UK page whose content sits in the two-thirds column, as question pages do. */
 export function TwoThirdsPage(props: PageProps): JSX.Element {
@@ -137,6 +138,55 @@ export function EmailQuestion(props: { action: string; csrfToken: string; label:
   );
 }
 
+/** "We have sent you a new code": the one way every code page says a new code went (after "Send another code"). */
+export function NewCodeSentBanner(props: { resent: boolean }): JSX.Element {
+  if (!props.resent) return "";
+  return (
+    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="new-code-title" data-module="govuk-notification-banner">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="new-code-title">
+          Success
+        </h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">We have sent you a new code</p>
+      </div>
+    </div>
+  );
+}
+
+/** How every code page says how long a code lasts (from the code lifetime: "The code expires in 10 minutes."). */
+export const codeExpirySentence = `The code expires in ${codeExpiresIn}.`;
+
+/**
+ * "I have not received an email / a text message": the one pattern on every code page. It holds no
+ * field an error could point to (errors point to the code box, outside it).
+ */
+export function CodeNotReceived(props: { channel: "email" | "sms"; csrfToken: string; resendAction: string; change: { href: string; text: string } }): JSX.Element {
+  return (
+    <details class="govuk-details">
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">{props.channel === "email" ? "I have not received an email" : "I have not received a text message"}</span>
+      </summary>
+      <div class="govuk-details__text">
+        <p class="govuk-body">
+          {props.channel === "email"
+            ? "The email may take a few minutes to arrive. Check your spam or junk folder."
+            : "Text messages can take a few minutes to arrive."}
+        </p>
+        <PostForm action={props.resendAction} csrfToken={props.csrfToken}>
+          <Button text="Send another code" secondary />
+        </PostForm>
+        <p class="govuk-body">
+          <a class="govuk-link" href={props.change.href} safe>
+            {props.change.text}
+          </a>
+        </p>
+      </div>
+    </details>
+  );
+}
+
 /**
  * "Check your email" for a code sent to an address the journey is proving: the heading, where it
  * went, a warning for a school or university address, the code box, and "Send a new code" / "Use a
@@ -156,11 +206,11 @@ export function EmailCodeQuestion(props: {
   return (
     <>
       <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? <div class="govuk-inset-text">We have sent you a new code.</div> : ""}
+      <NewCodeSentBanner resent={props.resent} />
       <h1 class="govuk-heading-l">Check your email</h1>
       <p class="govuk-body">
-        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>. It expires after 10
-        minutes.
+        We have sent a 6-digit security code to <strong class="govuk-!-text-break-word" safe>{props.email}</strong>.{" "}
+        {codeExpirySentence}
       </p>
       {props.schoolAddress ? (
         <div class="govuk-warning-text">
@@ -180,22 +230,12 @@ export function EmailCodeQuestion(props: {
         <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
         <Button text="Continue" />
       </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">I have not received an email</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
-          <PostForm action={props.resendAction} csrfToken={props.csrfToken}>
-            <Button text="Send a new code" secondary />
-          </PostForm>
-          <p class="govuk-body">
-            <a class="govuk-link" href={props.changeEmailHref}>
-              Use a different email address
-            </a>
-          </p>
-        </div>
-      </details>
+      <CodeNotReceived
+        channel="email"
+        csrfToken={props.csrfToken}
+        resendAction={props.resendAction}
+        change={{ href: props.changeEmailHref, text: "Use a different email address" }}
+      />
     </>
   );
 }

@@ -10,7 +10,7 @@ import type { SecurityCodeSettings } from "../security-codes/settings";
 export interface JourneyDeps {
   db: IdentityDatabaseFile;
   /** The code and rate-limit settings, and whether to trust X-Forwarded-For for the client IP. */
-  config: SecurityCodeSettings & z.output<typeof startLimitSettings> & { TRUST_PROXY: boolean };
+  config: SecurityCodeSettings & z.output<typeof startLimitSettings> & { TRUST_PROXY: boolean; SUPPORT_EMAIL?: string; SUPPORT_RESPONSE_TIME?: string };
   logger: Logger;
   brand: ServiceBrand;
   /** Cookies get Secure when identity's URL is https. */

@@ -8,7 +8,7 @@ import { readCookie } from "../../web/cookies";
 import { htmlResponse, seeOther } from "../../web/html";
 import { finishedJourneyReply } from "./finish-journey";
 import type { JourneyDeps } from "./journey-deps";
-import { CookiesBlockedPage, journeyExpired } from "./journey-pages";
+import { CookiesBlockedPage, journeyExpired, noJourneyHere } from "./journey-pages";
 import type { JourneyState } from "./journey-state";
 import { journeyCookieName, readJourney, startJourney, type Journey } from "./journey-store";
 
@@ -43,11 +43,13 @@ export function noJourney(deps: JourneyDeps, ctx: RouteContext): Response {
   const cookieHeader = ctx.request.headers.get("cookie");
   const journey = readJourney(deps.db, cookieHeader);
   if (journey?.state.finished) return finishedJourneyReply(deps, journey);
-  if (!readCookie(cookieHeader, journeyCookieName) && queryParam(ctx, journeyStartedParam) !== null) {
+  const hasCookie = readCookie(cookieHeader, journeyCookieName) !== undefined;
+  if (!hasCookie && queryParam(ctx, journeyStartedParam) !== null) {
     deps.logger.info("journey_cookie_refused", {});
     return htmlResponse(CookiesBlockedPage({ brand: deps.brand }), 400);
   }
-  return journeyExpired(deps.brand);
+  // The cookie outlives its journey (journeyCookieLifetimeMs), so a cookie here means one timed out.
+  return hasCookie ? journeyExpired(deps.brand) : noJourneyHere(deps.brand);
 }
 
 export function ipOf(deps: Pick<JourneyDeps, "config">, ctx: RouteContext): string {

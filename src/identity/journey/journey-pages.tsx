@@ -2,19 +2,45 @@
 // again" page is src/identity/rate-limit/rate-limit-pages.tsx.)
 import { Page, type ServiceBrand } from "../../web/layout";
 import { htmlResponse } from "../../web/html";
+import { durationInWords } from "../../mail/time-in-words";
+import { journeyLifetimeMs } from "./journey-store";
 
-/** No journey cookie, or the journey is too old. (A journey that finished a while ago says so instead.) */
+/**
+ * The browser's journey is too old: its cookie names one that has ended (journeyLifetimeMs from when it
+ * started). Only ever a real timeout: a visit with no journey at all gets NoJourneyPage.
+ */
 export function JourneyExpiredPage(props: { brand: ServiceBrand }): JSX.Element {
   return (
     <Page title="Your session has timed out" brand={props.brand}>
       <h1 class="govuk-heading-l">Your session has timed out</h1>
-      <p class="govuk-body">
-        This happens when you leave a page open for more than an hour, or open it in another browser. If you had not finished, we
-        have not saved your answers.
+      <p class="govuk-body" safe>
+        {`You have ${durationInWords(journeyLifetimeMs)} from when you start to sign in or create your account, and more time than that has passed. If you had not finished, we have not saved your answers.`}
       </p>
       <p class="govuk-body">
         Go back to the service you were using, for example Access your teaching qualifications, and sign in again. If you
         were creating an account, use the link in your email again: if your account was created, it lets you sign in.
+      </p>
+    </Page>
+  );
+}
+
+/**
+ * A journey page opened with no journey in this browser (a bookmark, an old tab, a link copied from
+ * another browser): nothing timed out, there is simply nothing to continue.
+ */
+export function NoJourneyPage(props: { brand: ServiceBrand }): JSX.Element {
+  return (
+    <Page title="There is nothing to continue on this page" brand={props.brand}>
+      <h1 class="govuk-heading-l">There is nothing to continue on this page</h1>
+      <p class="govuk-body">
+        This page is part of signing in or creating a Teacher ID account, and you have not started doing that in this browser. It
+        may have been saved as a bookmark, or opened from an old tab.
+      </p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={props.brand.url}>
+          Go to the start page
+        </a>{" "}
+        to sign in, or use the link in your email to create your account.
       </p>
     </Page>
   );
@@ -97,7 +123,12 @@ export function RequestExpiredPage(props: { brand: ServiceBrand; signedIn: boole
   );
 }
 
-/** 400 with the "timed out" page: no journey cookie, or the journey is over or too old. */
+/** 400 with the "timed out" page: the browser's journey is over or too old. */
 export function journeyExpired(brand: ServiceBrand): Response {
   return htmlResponse(<JourneyExpiredPage brand={brand} />, 400);
+}
+
+/** 400 with the "nothing to continue" page: no journey in this browser, or not one this page belongs to. */
+export function noJourneyHere(brand: ServiceBrand): Response {
+  return htmlResponse(<NoJourneyPage brand={brand} />, 400);
 }

@@ -13,6 +13,11 @@ export const journeyCookieName = "identity_journey";
 /** Long enough to fetch a phone and read a text; short enough that an abandoned journey goes. */
 export const journeyLifetimeMs = 60 * 60 * 1000;
 /**
+ * The cookie lives longer than its journey, so that a page opened after the journey ended can say
+ * "timed out", and a page opened with no cookie at all can say there is nothing to continue.
+ */
+export const journeyCookieLifetimeMs = 24 * 60 * 60 * 1000;
+/**
  * How long a finished journey is remembered: long enough for a double click, a refresh, or going
  * back and sending the last page again; short, because it can give its browser the session again.
  */
@@ -46,7 +51,7 @@ export function startJourney(
     .run();
   return {
     journey: { id, idHash, state },
-    setCookie: serializeCookie(journeyCookieName, id, { secure: options.secure, maxAgeSeconds: journeyLifetimeMs / 1000 }),
+    setCookie: serializeCookie(journeyCookieName, id, { secure: options.secure, maxAgeSeconds: journeyCookieLifetimeMs / 1000 }),
   };
 }
 

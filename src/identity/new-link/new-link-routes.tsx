@@ -3,7 +3,9 @@
 // email" (POST-redirect-GET: refreshing that page, or going back to it, sends nothing).
 import { Elysia } from "elysia";
 import { htmlResponse, seeOther } from "../../web/html";
-import { ipOf, type RouteContext } from "../journey/journey-guard";
+import { ipOf, queryParam, type RouteContext } from "../journey/journey-guard";
+import { partlyMaskEmail } from "../accounts/accounts";
+import { findTrnToken } from "../trn-tokens/trn-tokens";
 import type { JourneyDeps } from "../journey/journey-deps";
 import { readNewLinkRequest } from "../oidc/hand-off";
 import { hitRateLimit } from "../rate-limit/rate-limit";
@@ -30,13 +32,18 @@ export function newLinkRoutes(deps: JourneyDeps & { trnTokenLifetimeMs: number }
         const limit = hitRateLimit(db, `send:ip:${ipOf(deps, ctx)}`, { limit: config.CODE_SEND_LIMIT_PER_IP, windowMs: config.RATE_LIMIT_WINDOW });
         if (!limit.allowed) return tooManyRequests(brand, { retryAt: limit.retryAt, backLink: "/", what: "You have asked for too many new links." });
         const request = readNewLinkRequest(db, requestId);
-        if (request) {
-          sendNewLink(serviceDeps, { tokenHash: request.trnTokenHash, initiateLoginUri: request.initiateLoginUri });
-          deps.nudgeOutbox();
-        }
-        return seeOther(newLinkPath(requestId));
+        const sent = request ? sendNewLink(serviceDeps, { tokenHash: request.trnTokenHash, initiateLoginUri: request.initiateLoginUri }) : undefined;
+        if (sent) deps.nudgeOutbox();
+        return seeOther(sent ? `${newLinkPath(requestId)}?sent=1` : newLinkPath(requestId));
       })
-      // The same page for every request id, whether or not a link was sent: it tells nobody anything.
-      .get("/interaction/:requestId/new-link", () => htmlResponse(<NewLinkSentPage brand={brand} />))
+      // Says where the new link went (partly masked), which only the holder of the expired link can
+      // see: the request id is in no address but that link's own pages.
+      .get("/interaction/:requestId/new-link", (c) => {
+        const ctx = c as unknown as RouteContext;
+        const sent = queryParam(ctx, "sent") === "1";
+        const request = sent ? readNewLinkRequest(db, ctx.params?.requestId ?? "") : undefined;
+        const token = request ? findTrnToken(db, request.trnTokenHash) : undefined;
+        return htmlResponse(<NewLinkSentPage brand={brand} sentTo={token ? partlyMaskEmail(token.email) : undefined} />);
+      })
   );
 }

@@ -8,6 +8,7 @@ import type { IdentityDatabaseFile } from "../db/database";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import { newLinkEmail } from "../security-codes/messages";
 import { findTrnToken, issueTrnToken, tokenStatus } from "../trn-tokens/trn-tokens";
+import { partlyMaskEmail } from "../accounts/accounts";
 
 export interface NewLinkDeps {
   db: IdentityDatabaseFile;
@@ -19,23 +20,29 @@ export interface NewLinkDeps {
   rateLimitWindowMs: number;
 }
 
-export function sendNewLink(deps: NewLinkDeps, input: { tokenHash: string; initiateLoginUri: string | null }, now = Date.now()): void {
-  deps.db.transaction((tx) => {
+/**
+ * Sends a new link for an expired one. Returns the address (partly masked) a new link for it went
+ * to, now or the first time the button was pressed; undefined when none was sent.
+ */
+export function sendNewLink(deps: NewLinkDeps, input: { tokenHash: string; initiateLoginUri: string | null }, now = Date.now()): string | undefined {
+  return deps.db.transaction((tx) => {
     const old = findTrnToken(tx, input.tokenHash);
-    if (!old || tokenStatus(old, now) !== "expired") return;
+    if (!old || tokenStatus(old, now) !== "expired") return undefined;
     if (!input.initiateLoginUri) {
       deps.logger.warn("new_link_not_sent", { reason: "client has no initiate_login_uri", client_id: old.clientId });
-      return;
+      return undefined;
     }
     const limit = hitRateLimit(tx, `send:link:to:${old.email}`, { limit: deps.sendLimitPerAddress, windowMs: deps.rateLimitWindowMs }, now);
-    if (!limit.allowed) return;
-    // Each expired token gets at most one successor, however often the button is pressed.
+    if (!limit.allowed) return undefined;
+    // Each expired token gets at most one successor, however often the button is pressed: a press
+    // after the first is told where that one went.
     const renewed = hitRateLimit(tx, `renewed:${old.tokenHash}`, { limit: 1, windowMs: deps.trnTokenLifetimeMs }, now);
-    if (!renewed.allowed) return;
+    if (!renewed.allowed) return partlyMaskEmail(old.email);
     const issued = issueTrnToken(tx, { trn: old.trn, email: old.email, clientId: old.clientId }, { ttlMs: deps.trnTokenLifetimeMs, now });
     const link = new URL(input.initiateLoginUri);
     link.searchParams.set("trn_token", issued.trnToken);
     enqueueEmail(tx, newLinkEmail(old.email, link.toString(), linkLifetime(new Date(issued.expiresUtc), new Date(now))), now);
     deps.logger.info("new_link_sent", { client_id: old.clientId });
+    return partlyMaskEmail(old.email);
   });
 }

@@ -1,5 +1,6 @@
 // Pages the protocol itself shows: a broken link from a client, and RP-initiated sign-out.
 import { CsrfField, Page, type ServiceBrand } from "../../web/layout";
+import { HelpContact } from "../../web/support";
 
 export function AuthorizeErrorPage(props: { brand: ServiceBrand; reason: string }): JSX.Element {
   return (
@@ -7,7 +8,8 @@ export function AuthorizeErrorPage(props: { brand: ServiceBrand; reason: string 
       <h1 class="govuk-heading-l">There is a problem with the link you followed</h1>
       <p class="govuk-body" safe>{props.reason}</p>
       <p class="govuk-body">Go back to the service you came from and try again.</p>
-      <p class="govuk-body">If the problem continues, contact the service that sent you here.</p>
+      <p class="govuk-body">If the problem continues, contact us.</p>
+      <HelpContact brand={props.brand} about="which service sent you here and what the page said" />
     </Page>
   );
 }
@@ -16,6 +18,16 @@ export interface SignOutForm {
   clientId?: string;
   postLogoutRedirectUri?: string;
   state?: string;
+}
+
+/** Cancel goes back to the service that asked (its own start page, where it still has the teacher signed in), else Teacher ID's. */
+function cancelHref(form: SignOutForm): string {
+  if (!form.postLogoutRedirectUri) return "/";
+  try {
+    return `${new URL(form.postLogoutRedirectUri).origin}/`;
+  } catch {
+    return "/";
+  }
 }
 
 export function SignOutConfirmPage(props: { brand: ServiceBrand; csrfToken: string; form: SignOutForm; clientName?: string }): JSX.Element {
@@ -38,9 +50,14 @@ export function SignOutConfirmPage(props: { brand: ServiceBrand; csrfToken: stri
             {form.clientId ? <input type="hidden" name="client_id" value={form.clientId} /> : ""}
             {form.postLogoutRedirectUri ? <input type="hidden" name="post_logout_redirect_uri" value={form.postLogoutRedirectUri} /> : ""}
             {form.state ? <input type="hidden" name="state" value={form.state} /> : ""}
-            <button type="submit" class="govuk-button" data-module="govuk-button">
-              Sign out
-            </button>
+            <div class="govuk-button-group">
+              <button type="submit" class="govuk-button" data-module="govuk-button">
+                Sign out
+              </button>
+              <a class="govuk-link" href={cancelHref(form)}>
+                Cancel
+              </a>
+            </div>
           </form>
         </div>
       </div>

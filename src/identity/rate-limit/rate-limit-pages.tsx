@@ -1,13 +1,12 @@
 // The page identity shows when a rate limit refuses a request: the journeys (codes sent or tried)
 // and the protocol (too many sign-ins started from one network) use the same one.
+import { ukTime } from "../../mail/time-in-words";
 import { htmlResponse } from "../../web/html";
 import { Page, type ServiceBrand } from "../../web/layout";
 
-/** "3:45pm" style time for "try again after" messages, in UK time. */
+/** "3:45pm (UK time)" for "try again after" messages (src/mail/time-in-words.ts ukTime). */
 export function retryTime(at: number): string {
-  return new Date(at)
-    .toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "Europe/London" })
-    .replace(" ", "");
+  return ukTime(at);
 }
 
 /** The same words whether or not an address has an account. */

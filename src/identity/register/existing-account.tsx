@@ -6,7 +6,7 @@ import { formFields, htmlResponse, seeOther } from "../../web/html";
 import type { Account } from "../accounts/accounts";
 import { finishJourney } from "../journey/finish-journey";
 import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
-import { journeyExpired } from "../journey/journey-pages";
+import { noJourneyHere } from "../journey/journey-pages";
 import { clientRequestId } from "../journey/journey-state";
 import type { Journey } from "../journey/journey-store";
 import { destroySession, readSession, type IdentitySession } from "../sessions/session";
@@ -30,14 +30,14 @@ export function finishWithExistingAccount(
 }
 
 export function existingAccountRoutes(deps: RegisterDeps) {
-  /** The registration journey and its situation now; without one, the "timed out" page. */
+  /** The registration journey and its situation now; without one, noJourney() (timed out, or nothing to continue). */
   const withSituation =
     (handler: (journey: Journey, situation: Situation, ctx: RouteContext, cookie: string | null) => Response) => (c: unknown) => {
       const ctx = c as RouteContext;
       const journey = currentJourney(deps, ctx);
       const answers = journey?.state.registration;
       if (!journey) return noJourney(deps, ctx);
-      if (!answers) return journeyExpired(deps.brand);
+      if (!answers) return noJourneyHere(deps.brand);
       const cookie = ctx.request.headers.get("cookie");
       return handler(journey, currentSituation(deps, journey.state.requestId, answers, cookie), ctx, cookie);
     };

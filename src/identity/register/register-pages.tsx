@@ -1,7 +1,8 @@
 // Pages of the "register via the magic link" journey, and one clear page for each case that stops it.
 import { ErrorSummary, type PageProps, type ServiceBrand } from "../../web/layout";
+import { HelpContact } from "../../web/support";
 import { partlyMaskEmail } from "../accounts/accounts";
-import { Button, CodeField, ErrorMessage, PostForm, TextField, TwoThirdsPage, EmailQuestion, EmailCodeQuestion } from "../journey/components";
+import { Button, CodeField, CodeNotReceived, codeExpirySentence, ErrorMessage, NewCodeSentBanner, PostForm, TextField, TwoThirdsPage, EmailQuestion, EmailCodeQuestion } from "../journey/components";
 import type { RegistrationAnswers } from "../journey/journey-state";
 import { signInHref } from "../sign-in/sign-in-paths";
 import type { BindFailure } from "./trn-token-binding";
@@ -72,9 +73,7 @@ export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailu
         <>
           <p class="govuk-body" safe>{`The Teacher ID account for ${f.account.email} is already linked to a different teacher reference number (TRN) from the one in your link.`}</p>
           <p class="govuk-body">We have not changed anything, and your link has not been used.</p>
-          <p class="govuk-body">
-            If you think your TRN is wrong, contact the Teaching Regulation Agency at qts.enquiries@education.gov.uk.
-          </p>
+          <HelpContact brand={props.brand} about="that your account is linked to a different TRN from the one in your link" />
         </>
       );
       break;
@@ -85,6 +84,8 @@ export function BindFailurePage(props: { brand: ServiceBrand; failure: BindFailu
           <p class="govuk-body" safe>{`Your teacher reference number (TRN) is already linked to the Teacher ID account for ${partlyMaskEmail(f.otherEmail)}.`}</p>
           <p class="govuk-body">Each TRN can be linked to one account. Sign in to that account to continue.</p>
           {signIn("Sign in to that account")}
+          <p class="govuk-body">If that account is not yours, or you cannot sign in to it, contact us.</p>
+          <HelpContact brand={props.brand} about="that your TRN is linked to another account" />
         </>
       );
       break;
@@ -109,6 +110,7 @@ export function TeacherUnavailablePage(props: { brand: ServiceBrand; notFound: b
           : "We could not reach the service that holds teaching records."}
       </p>
       <p class="govuk-body">Try again later using the same link. We have not saved anything and your link still works.</p>
+      {props.notFound ? <HelpContact brand={props.brand} about="that we could not find your teaching record" /> : ""}
     </TwoThirdsPage>
   );
 }
@@ -238,35 +240,21 @@ export function PhoneCodePage(props: Common & { phone: string; error?: string; c
   return (
     <TwoThirdsPage title="Check your phone" brand={props.brand} hasErrors={!!props.error} backLink={props.backLink}>
       <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? (
-        <div class="govuk-inset-text">We have sent you a new code.</div>
-      ) : (
-        ""
-      )}
+      <NewCodeSentBanner resent={props.resent} />
       <h1 class="govuk-heading-l">Check your phone</h1>
       <p class="govuk-body">
-        We have sent a code to <strong safe>{props.phone}</strong>. It expires after 10 minutes.
+        We have sent a 6-digit security code to <strong safe>{props.phone}</strong>. {codeExpirySentence}
       </p>
       <PostForm action="/register/phone-code" csrfToken={props.csrfToken}>
         <CodeField label="Enter the 6-digit code from the text message" hint="For example, 123456" error={props.error} value={props.code} />
         <Button text="Continue" />
       </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">I have not received a text message</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">Text messages can take a few minutes to arrive.</p>
-          <PostForm action="/register/phone-code/resend" csrfToken={props.csrfToken}>
-            <Button text="Send a new code" secondary />
-          </PostForm>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/register/phone">
-              Change your mobile number
-            </a>
-          </p>
-        </div>
-      </details>
+      <CodeNotReceived
+        channel="sms"
+        csrfToken={props.csrfToken}
+        resendAction="/register/phone-code/resend"
+        change={{ href: "/register/phone", text: "Change your mobile number" }}
+      />
     </TwoThirdsPage>
   );
 }
@@ -401,15 +389,25 @@ export function DateOfBirthPage(
   );
 }
 
+/** Said under a value that came from the teacher's record (through their link), not from their answers. */
+const fromRecord = "From your teaching record";
+
 export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers; phoneDisplay?: string; dateOfBirth: string }): JSX.Element {
   const a = props.answers;
-  const row = (key: string, value: string, change?: { href: string; what: string }) => (
+  const row = (key: string, value: string, change?: { href: string; what: string }, source?: string) => (
     <div class="govuk-summary-list__row">
       <dt class="govuk-summary-list__key" safe>
         {key}
       </dt>
-      <dd class="govuk-summary-list__value" safe>
-        {value}
+      <dd class="govuk-summary-list__value">
+        <span safe>{value}</span>
+        {source ? (
+          <p class="govuk-hint govuk-!-font-size-16 govuk-!-margin-top-1 govuk-!-margin-bottom-0" safe>
+            {source}
+          </p>
+        ) : (
+          ""
+        )}
       </dd>
       {change ? (
         <dd class="govuk-summary-list__actions">
@@ -422,6 +420,7 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
       )}
     </div>
   );
+  const dateOfBirthFromRecord = !!a.teacher?.dateOfBirth;
   return (
     <TwoThirdsPage title="Check your answers" brand={props.brand} backLink={props.backLink}>
       <h1 class="govuk-heading-l">Check your answers</h1>
@@ -432,10 +431,17 @@ export function CheckAnswersPage(props: Common & { answers: RegistrationAnswers;
         {row(
           "Date of birth",
           props.dateOfBirth,
-          a.teacher?.dateOfBirth ? undefined : { href: "/register/date-of-birth", what: "date of birth" },
+          dateOfBirthFromRecord ? undefined : { href: "/register/date-of-birth", what: "date of birth" },
+          dateOfBirthFromRecord ? fromRecord : undefined,
         )}
-        {row("Teacher reference number (TRN)", a.trn)}
+        {row("Teacher reference number (TRN)", a.trn, undefined, fromRecord)}
       </dl>
+      <h2 class="govuk-heading-m">If something from your teaching record is wrong</h2>
+      <p class="govuk-body">
+        You can still create your account. {dateOfBirthFromRecord ? "To correct your date of birth, sign in to Access your teaching qualifications and choose “Request a change”. " : ""}
+        If your TRN is wrong, do not create an account with it: contact us.
+      </p>
+      <HelpContact brand={props.brand} heading={false} about="which detail from your teaching record is wrong" />
       <h2 class="govuk-heading-m">Create your account</h2>
       <p class="govuk-body">By creating an account you confirm that these details are correct.</p>
       <PostForm action="/register/check-answers" csrfToken={props.csrfToken}>

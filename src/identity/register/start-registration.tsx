@@ -6,6 +6,7 @@ import { enterJourney, type RouteContext } from "../journey/journey-guard";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
 import type { AccountRequest } from "../oidc/hand-off";
 import { findTrnToken, tokenStatus } from "../trn-tokens/trn-tokens";
+import { partlyMaskEmail } from "../accounts/accounts";
 import { BindFailurePage } from "./register-pages";
 import type { RegisterDeps } from "./register-service";
 
@@ -18,7 +19,7 @@ export function startRegistration(deps: RegisterDeps, request: AccountRequest & 
     case "used":
       return htmlResponse(<BindFailurePage brand={brand} failure={{ kind: "used" }} requestId={request.id} />, 410);
     case "expired":
-      return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={request.id} />, 410);
+      return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={request.id} sentTo={partlyMaskEmail(token!.email)} />, 410);
     case "valid": {
       const registration = { trnTokenHash: token!.tokenHash, trn: token!.trn, email: token!.email };
       registrations.started.inc();

@@ -3,10 +3,11 @@
 // Every other case gets its page here, in one place.
 import { htmlResponse, seeOther } from "../../web/html";
 import { currentJourney, noJourney, type RouteContext } from "../journey/journey-guard";
-import { journeyExpired } from "../journey/journey-pages";
+import { noJourneyHere } from "../journey/journey-pages";
 import { clientRequestId, type RegistrationAnswers } from "../journey/journey-state";
 import { saveJourney, type Journey } from "../journey/journey-store";
 import { TokenExpiredPage } from "../new-link/new-link-pages";
+import { partlyMaskEmail } from "../accounts/accounts";
 import { BindFailurePage, ChooseAccountPage, ExistingAccountPage, TeacherUnavailablePage } from "./register-pages";
 import { currentSituation, ensureTeacher, type RegisterDeps, type Situation } from "./register-service";
 import { canReach, currentStep, nextStep, previousStep, stepPath, type RegisterStepId } from "./register-steps";
@@ -19,7 +20,10 @@ export function situationPage(deps: RegisterDeps, situation: Exclude<Situation, 
   const requestId = clientRequestId(journey.state);
   switch (situation.kind) {
     case "token-expired":
-      return htmlResponse(<TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={requestId} />, 410);
+      return htmlResponse(
+        <TokenExpiredPage brand={brand} csrfToken={ctx.csrfToken} requestId={requestId} sentTo={partlyMaskEmail(journey.state.registration?.email ?? "")} />,
+        410,
+      );
     case "token-used":
       return htmlResponse(<BindFailurePage brand={brand} failure={{ kind: "used" }} requestId={requestId} />, 410);
     case "token-unknown":
@@ -51,7 +55,7 @@ export function registrationStep(deps: RegisterDeps, id: RegisterStepId, handler
     const journey = currentJourney(deps, ctx);
     const answers = journey?.state.registration;
     if (!journey) return noJourney(deps, ctx);
-    if (!answers) return journeyExpired(deps.brand);
+    if (!answers) return noJourneyHere(deps.brand);
     const situation = currentSituation(deps, journey.state.requestId, answers, ctx.request.headers.get("cookie"));
     if (situation.kind !== "new") return id === "landing" ? situationPage(deps, situation, journey, ctx) : seeOther("/register");
     const teacher = await ensureTeacher(deps, journey);

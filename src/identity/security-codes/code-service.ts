@@ -8,6 +8,7 @@
 //   elsewhere uses up only their own buckets; a refused try counts nowhere;
 // - a per-address ceiling over every IP, far above one person's use, stops a flood of codes to one
 //   inbox; like every limit here it slows down (one more each interval) and never locks out.
+import { supportContact, type SharedSettings } from "../../config/config";
 import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
 import type { IdentityDatabaseFile } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
@@ -17,7 +18,7 @@ import { hitRateLimits, type RateLimit } from "../rate-limit/rate-limit";
 import { mergedAccountEmail, noAccountEmail, phoneCodeSms, recoveryCodeSms, signInCodeEmail } from "./messages";
 import { checkSecurityCode, issueSecurityCode, normaliseCode, type CodeCheck, type CodePurpose } from "./security-codes";
 
-type Limits = SecurityCodeSettings;
+type Limits = SecurityCodeSettings & Partial<Pick<SharedSettings, "SUPPORT_EMAIL" | "SUPPORT_RESPONSE_TIME">>;
 
 export type SendResult = { sent: true; codeId: string } | { sent: false; retryAt: number };
 
@@ -49,7 +50,7 @@ export function sendSignInCode(db: IdentityDatabaseFile, config: Limits, input: 
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
     const account = findAccountByEmail(tx, input.email);
     const { id, code } = issueSecurityCode(tx, { purpose: "email_sign_in", destination: input.email }, now);
-    enqueueEmail(tx, account ? signInCodeEmail(input.email, code) : noAccountOrMergedEmail(tx, input.email), now);
+    enqueueEmail(tx, account ? signInCodeEmail(input.email, code, account.preferredName) : noAccountOrMergedEmail(tx, input.email, supportContact(config).email), now);
     return { sent: true, codeId: id };
   });
 }
@@ -58,9 +59,9 @@ export function sendSignInCode(db: IdentityDatabaseFile, config: Limits, input: 
  * An address with no account: if support merged its account into another, the email says so and
  * names the other account's address (partly masked) to sign in with; the page is the same either way.
  */
-function noAccountOrMergedEmail(db: IdentityDatabaseFile | Parameters<typeof survivorForMergedEmail>[0], email: string): EmailMessage {
+function noAccountOrMergedEmail(db: IdentityDatabaseFile | Parameters<typeof survivorForMergedEmail>[0], email: string, supportEmail: string): EmailMessage {
   const survivor = survivorForMergedEmail(db, email);
-  return survivor ? mergedAccountEmail(email, partlyMaskEmail(survivor.email)) : noAccountEmail(email);
+  return survivor ? mergedAccountEmail(email, partlyMaskEmail(survivor.email), supportEmail) : noAccountEmail(email, supportEmail);
 }
 
 /**

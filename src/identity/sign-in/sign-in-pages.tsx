@@ -1,6 +1,6 @@
 // Sign in with an email address and a 6-digit code sent to it (GOV.UK "Check your email").
 import { ErrorSummary, type ServiceBrand } from "../../web/layout";
-import { Button, CodeField, PostForm, TextField, TwoThirdsPage } from "../journey/components";
+import { Button, CodeField, CodeNotReceived, codeExpirySentence, NewCodeSentBanner, PostForm, TextField, TwoThirdsPage } from "../journey/components";
 import { findRecordHref } from "./sign-in-paths";
 
 interface Common {
@@ -64,48 +64,23 @@ export function CheckEmailPage(
   return (
     <TwoThirdsPage title="Check your email" brand={props.brand} hasErrors={!!props.error} backLink="/sign-in">
       <ErrorSummary errors={errors} />
-      {props.resent ? (
-        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="banner-title" data-module="govuk-notification-banner">
-          <div class="govuk-notification-banner__header">
-            <h2 class="govuk-notification-banner__title" id="banner-title">
-              Success
-            </h2>
-          </div>
-          <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">We have sent you a new code</p>
-          </div>
-        </div>
-      ) : (
-        ""
-      )}
+      <NewCodeSentBanner resent={props.resent} />
       <h1 class="govuk-heading-l">Check your email</h1>
       <p class="govuk-body">
         We have sent an email to <strong safe>{props.email}</strong>. If this address has a Teacher ID account, the email has a
         6-digit security code in it.
       </p>
-      <p class="govuk-body">The code expires after 10 minutes.</p>
+      <p class="govuk-body">{codeExpirySentence}</p>
       <PostForm action="/sign-in/code" csrfToken={props.csrfToken}>
         <CodeField label="Enter the 6-digit security code" hint="For example, 123456" error={props.error} value={props.code} />
         <Button text="Continue" />
       </PostForm>
-      <details class="govuk-details">
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">I have not received an email</span>
-        </summary>
-        <div class="govuk-details__text">
-          <p class="govuk-body">The email may take a few minutes to arrive. Check your spam or junk folder.</p>
-          <p class="govuk-body">
-            <a class="govuk-link" href="/sign-in/resend">
-              Send another code
-            </a>{" "}
-            or{" "}
-            <a class="govuk-link" href="/sign-in">
-              use a different email address
-            </a>
-            .
-          </p>
-        </div>
-      </details>
+      <CodeNotReceived
+        channel="email"
+        csrfToken={props.csrfToken}
+        resendAction="/sign-in/resend"
+        change={{ href: "/sign-in", text: "Use a different email address" }}
+      />
     </TwoThirdsPage>
   );
 }
@@ -123,7 +98,7 @@ export function ResendPage(props: Common & { email: string }): JSX.Element {
         </a>
       </p>
       <PostForm action="/sign-in/resend" csrfToken={props.csrfToken}>
-        <Button text="Send a new code" />
+        <Button text="Send another code" />
       </PostForm>
     </TwoThirdsPage>
   );

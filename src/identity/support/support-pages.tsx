@@ -1,7 +1,7 @@
 // The support operations' pages (GOV.UK Design System). Each says exactly what will change, takes a
 // reason, and shows its errors in an error summary. Children are not escaped: values are `safe`.
 import type { Children } from "@kitajs/html";
-import { ukDateTime } from "../../mail/time-in-words";
+import { ukTime } from "../../mail/time-in-words";
 import { CsrfField, ErrorSummary, Page, type ServiceBrand } from "../../web/layout";
 import type { Account } from "../accounts/accounts";
 import type { ChangeRequestDetail } from "./records-support-client";
@@ -116,7 +116,7 @@ export function AccountSummary(props: { account: Account; caption?: string }): J
     ["Name", [account.givenName, account.familyName].filter(Boolean).join(" ") || "Not given"],
     ["TRN", account.trn ?? "None"],
     ["Account id (sub)", account.id],
-    ["Created", ukDateTime(new Date(account.createdAt))],
+    ["Created", ukTime(new Date(account.createdAt), { date: true })],
   ];
   return (
     <dl class="govuk-summary-list">
@@ -293,11 +293,11 @@ export function ChangeRequestPage(props: Common & { detail: ChangeRequestDetail 
     ["TRN", detail.trn],
     [`Current ${words}`, currentText(detail)],
     [`Requested ${words}`, requestedText(detail.requested)],
-    ["Asked", ukDateTime(new Date(detail.createdUtc))],
+    ["Asked", ukTime(new Date(detail.createdUtc), { date: true })],
     ["Evidence", `${detail.evidence.fileName} (${detail.evidence.mediaType}, ${Math.ceil(detail.evidence.size / 1024)} KB)`],
   ];
   if (detail.status !== "open") {
-    rows.push(["Decided", detail.closedUtc ? ukDateTime(new Date(detail.closedUtc)) : ""], ["Decided by", detail.decidedBy ?? ""], ["Reason", detail.decisionReason ?? ""]);
+    rows.push(["Decided", detail.closedUtc ? ukTime(new Date(detail.closedUtc), { date: true }) : ""], ["Decided by", detail.decidedBy ?? ""], ["Reason", detail.decisionReason ?? ""]);
   }
   const decision = props.values?.decision;
   const decisionError = props.errors?.decision;

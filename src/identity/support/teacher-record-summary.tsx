@@ -1,7 +1,7 @@
 // TeacherRecordSummary: what records knows that support needs beside the account (the console's
 // "see a teacher" page includes it): the TRN's status, open change requests and invitations, read
 // live from records' support API. fetchTeacherRecordSummary gets its data; the component only shows it.
-import { ukDateTime } from "../../mail/time-in-words";
+import { ukTime } from "../../mail/time-in-words";
 import type { Read, RecordsSupportClient, TeacherSupportSummary } from "./records-support-client";
 
 export type TeacherRecordSummaryData = { trn: null } | { trn: string; record: Read<TeacherSupportSummary> };
@@ -12,7 +12,7 @@ export async function fetchTeacherRecordSummary(records: RecordsSupportClient, t
   return { trn, record: await records.teacherSummary(trn) };
 }
 
-const when = (iso: string | null) => (iso ? ukDateTime(new Date(iso)) : "Not yet");
+const when = (iso: string | null) => (iso ? ukTime(new Date(iso), { date: true }) : "Not yet");
 const awardNames = { qts: "QTS", eyts: "EYTS", induction: "Induction passed" } as const;
 const invitationStatus = { pending: "Waiting to be sent", sent: "Sent", failed: "Could not be sent" } as const;
 

@@ -8,6 +8,7 @@ import type { RecordsDatabase } from "../db/database";
 import { changeRequestEvidence, changeRequests, teachers, type ChangeRequestType } from "../db/schema";
 import { randomCaseReference } from "./case-reference";
 import { changeRequestEmail } from "./change-request-email";
+import { preferredNameForTrn } from "../identity-events/teacher-id-accounts";
 import type { AcceptedFile } from "./evidence-file";
 
 /** How many requests a teacher may have open at once. */
@@ -104,7 +105,8 @@ export function createChangeRequest(
         })
         .run();
       if (teacher.email) {
-        const name = [teacher.firstName, teacher.lastName].filter(Boolean).join(" ");
+        // The teacher has a Teacher ID account (they asked through access): greeted by the name they chose there.
+        const name = preferredNameForTrn(tx, input.trn) ?? [teacher.firstName, teacher.lastName].filter(Boolean).join(" ");
         enqueueEmail(tx, changeRequestEmail({ to: teacher.email, name, caseReference: reference, type, requested, accessUrl: input.accessUrl }), now);
       }
       return { ok: true, change: pendingChange(row), emailed: !!teacher.email };

@@ -179,6 +179,8 @@ export const teacherIdAccounts = sqliteTable(
     trn: text("trn").notNull(),
     /** When identity bound this TRN to this account (the event's time, ms). */
     since: integer("since").notNull(),
+    /** The name the teacher asked to be called at Teacher ID: the greeting of emails to an account holder. */
+    preferredName: text("preferred_name"),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("teacher_id_accounts_trn").on(t.trn)],

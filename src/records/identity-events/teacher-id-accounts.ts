@@ -18,7 +18,7 @@ export interface IdentityEvent {
   /** When the event happened (ISO). */
   timestamp: string;
   /** UserMerged: `sub` is the account merged away, `mergedIntoSub` the one that remains (with `trn`, its TRN now). */
-  data: { sub?: unknown; trn?: unknown; mergedIntoSub?: unknown };
+  data: { sub?: unknown; trn?: unknown; mergedIntoSub?: unknown; preferredName?: unknown };
 }
 
 /**
@@ -41,14 +41,18 @@ export function applyIdentityEvent(db: RecordsDatabase, event: IdentityEvent, no
       tx.delete(teacherIdAccounts).where(eq(teacherIdAccounts.sub, sub)).run();
       return true;
     }
+    const preferredName = typeof event.data.preferredName === "string" && event.data.preferredName.trim() ? event.data.preferredName.trim() : null;
     const held = tx.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.sub, sub)).get();
-    if (held?.trn === trn) return true;
+    if (held?.trn === trn) {
+      if (held.preferredName !== preferredName) tx.update(teacherIdAccounts).set({ preferredName, updatedAt: now }).where(eq(teacherIdAccounts.sub, sub)).run();
+      return true;
+    }
     const since = Date.parse(event.timestamp) || now;
     // One account per TRN (identity enforces it): whoever held it before (a merge) no longer does.
     tx.delete(teacherIdAccounts).where(eq(teacherIdAccounts.trn, trn)).run();
     tx.insert(teacherIdAccounts)
-      .values({ sub, trn, since, updatedAt: now })
-      .onConflictDoUpdate({ target: teacherIdAccounts.sub, set: { trn, since, updatedAt: now } })
+      .values({ sub, trn, since, preferredName, updatedAt: now })
+      .onConflictDoUpdate({ target: teacherIdAccounts.sub, set: { trn, since, preferredName, updatedAt: now } })
       .run();
     return true;
   });
@@ -121,4 +125,13 @@ export function createWebhookDeliveryPruner(options: { db: RecordsDatabase; logg
       timer = undefined;
     },
   };
+}
+
+/**
+ * The name the holder of `trn`'s Teacher ID account asked to be called, for an email's greeting;
+ * undefined when no account holds it or it gave none (then the record's name greets).
+ */
+export function preferredNameForTrn(db: Pick<RecordsDatabase, "select">, trn: string): string | undefined {
+  const row = db.select({ preferredName: teacherIdAccounts.preferredName }).from(teacherIdAccounts).where(eq(teacherIdAccounts.trn, trn)).limit(1).get();
+  return row?.preferredName ?? undefined;
 }

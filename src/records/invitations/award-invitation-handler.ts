@@ -20,6 +20,8 @@ export interface AwardInvitationHandlerOptions {
   sendEmail: (email: { to: string; subject: string; text: string; html?: string }) => Promise<void>;
   logger: Logger;
   timeoutMs?: number;
+  /** The preferred name of the Teacher ID account holding a TRN (records' copy from identity's webhooks). */
+  preferredNameFor?: (trn: string) => string | undefined;
 }
 
 export function createAwardInvitationHandler(options: AwardInvitationHandlerOptions): OutboxHandler {
@@ -68,6 +70,9 @@ export function createAwardInvitationHandler(options: AwardInvitationHandlerOpti
       expiresUtc: current.expiresUtc,
       accountExists: current.accountExists === true,
       accessUrl: options.accessUrl,
+      // An account holds the TRN: greet by its preferred name. An invitation goes before any account
+      // exists, so the record's name is the only one there is.
+      preferredName: current.accountExists === true ? options.preferredNameFor?.(current.trn) : undefined,
     });
     await options.sendEmail(email);
     logger.info("invitation_sent", { outboxId: context.id, to: maskEmail(current.email), award, reason: current.reason });

@@ -61,6 +61,8 @@ export interface AwardEmailInput {
   accountExists: boolean;
   expiresUtc?: string;
   now?: Date;
+  /** The account holder's preferred name (only when an account exists): the greeting instead of the record's name. */
+  preferredName?: string;
 }
 
 /** The email for any award; QTS with a registration link is the invitation above (with its HTML part). */
@@ -69,7 +71,7 @@ export function awardInvitationEmail(input: AwardEmailInput): EmailMessage {
     return qtsInvitationEmail({ ...input, qtsDate: input.awardDate, expiresUtc: input.expiresUtc ?? "" });
   }
   const values: Record<string, string> = {
-    name: `${input.firstName} ${input.lastName}`,
+    name: (input.accountExists && input.preferredName) || `${input.firstName} ${input.lastName}`,
     trn: input.trn,
     qtsDate: formatDate(input.awardDate),
     awardDate: formatDate(input.awardDate),

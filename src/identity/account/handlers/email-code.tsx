@@ -1,5 +1,6 @@
 // /account/email/code: "Check your email" for the code sent to the new address. Once it is right,
 // the change is made (or, if another account has that address, refused naming nobody).
+import { supportContact } from "../../../config/config";
 import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { ipOf, queryParam, type RouteContext } from "../../journey/journey-guard";
 import { tooManyRequests } from "../../rate-limit/rate-limit-pages";
@@ -43,7 +44,7 @@ export function emailCodePage(deps: AccountDeps): { show: AccountHandler; answer
       if (typeof check === "object" && "retryAt" in check)
         return tooManyRequests(deps.brand, { retryAt: check.retryAt, backLink: "/account/email/code", what: "You have entered too many security codes." });
       if (check !== "ok") return page(ctx, email, { error: check.error, code: typed });
-      const changed = changeEmail(deps.db, { account: signedIn.account, session: signedIn.session, newEmail: email });
+      const changed = changeEmail(deps.db, { account: signedIn.account, session: signedIn.session, newEmail: email, supportEmail: supportContact(deps.config).email });
       if (!changed.ok) {
         clearPendingChange(deps.db, signedIn.session);
         deps.logger.info("account_email_in_use", { account_id: signedIn.account.id });

@@ -4,7 +4,7 @@ import { htmlResponse } from "../../../web/html";
 import type { Account } from "../../accounts/accounts";
 import { findClient } from "../../clients/clients";
 import { queryParam } from "../../journey/journey-guard";
-import { ukDateTime } from "../../../mail/time-in-words";
+import { ukTime } from "../../../mail/time-in-words";
 import { clientsWithAccess } from "../../oidc/grants";
 import { displayDate, displayPhone } from "../../register/register-answers";
 import type { AccountHandler } from "../account-guard";
@@ -56,7 +56,7 @@ export function overviewPage(deps: AccountDeps): { show: AccountHandler } {
           phone={account.phoneNumber ? displayPhone(account.phoneNumber) : null}
           preferredName={account.preferredName}
           official={await officialDetails(deps, account)}
-          services={clientsWithAccess(deps.db, account.id).map((s) => ({ ...s, lastSignedIn: ukDateTime(new Date(s.lastSignedInAt)) }))}
+          services={clientsWithAccess(deps.db, account.id).map((s) => ({ ...s, lastSignedIn: ukTime(s.lastSignedInAt, { date: true }) }))}
           banner={banner(deps, queryParam(ctx, "done"), queryParam(ctx, "client"))}
         />,
       ),

@@ -1,7 +1,7 @@
 // Admin only: the OAuth clients (as `teacher-id identity clients add|list|remove|rotate-secret`),
 // each change with a confirmation, a reason and a ClientChanged event by `staff:<id>`. A new or
 // rotated secret is shown once.
-import { ukDateTime } from "../../../mail/time-in-words";
+import { ukTime } from "../../../mail/time-in-words";
 import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { ErrorSummary } from "../../../web/layout";
 import { fieldErrors } from "../../../web/problem";
@@ -112,7 +112,7 @@ export function clientRoutes(deps: AdminDeps): ConsoleRouteEntry[] {
                 c.name,
                 c.grantTypes.join(", "),
                 c.scopes.join(" "),
-                c.secretRotatedAt ? ukDateTime(new Date(c.secretRotatedAt)) : "Never",
+                c.secretRotatedAt ? ukTime(c.secretRotatedAt, { date: true }) : "Never",
                 <span>
                   <a class="govuk-link" href={`/admin/clients/${encodeURIComponent(c.clientId)}/rotate-secret`}>
                     Rotate secret<span class="govuk-visually-hidden" safe>{` of ${c.clientId}`}</span>

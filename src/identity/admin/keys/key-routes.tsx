@@ -7,7 +7,7 @@ import { Table } from "../admin-forms";
 import { ConfirmPage, ConsolePage, parseReason, SuccessBanner } from "../admin-layout";
 import { consoleRoute } from "../admin-page";
 import type { ConsoleRouteEntry } from "../sign-in/sign-in-routes";
-import { ukDateTime } from "../../../mail/time-in-words";
+import { ukTime } from "../../../mail/time-in-words";
 
 export function keyRoutes(deps: AdminDeps): ConsoleRouteEntry[] {
   const brand = deps.brand;
@@ -17,7 +17,7 @@ export function keyRoutes(deps: AdminDeps): ConsoleRouteEntry[] {
       access: "admin",
       get: consoleRoute(deps, "admin", (member, ctx) => {
         const done = new URL(ctx.request.url).searchParams.get("done");
-        const when = (at: number | null) => (at === null ? "" : ukDateTime(new Date(at)));
+        const when = (at: number | null) => (at === null ? "" : ukTime(at, { date: true }));
         const keys = deps.db.select({ kid: signingKeys.kid, alg: signingKeys.alg, createdAt: signingKeys.createdAt, retiredAt: signingKeys.retiredAt, publishUntil: signingKeys.publishUntil }).from(signingKeys).all();
         return htmlResponse(
           <ConsolePage title="Signing keys" brand={brand} member={member} wide>

@@ -1,6 +1,6 @@
 // Admin only: the support staff (as `teacher-id identity staff add|list|remove|set-role`), plus
 // resetting a lost authenticator. Each change: a confirmation, a reason, a StaffChanged event.
-import { ukDateTime } from "../../../mail/time-in-words";
+import { ukTime } from "../../../mail/time-in-words";
 import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { ErrorSummary } from "../../../web/layout";
 import { normaliseEmail } from "../../accounts/accounts";
@@ -123,7 +123,7 @@ export function staffRoutes(deps: AdminDeps): ConsoleRouteEntry[] {
               rows={listStaff(deps.db).map((s) => [
                 s.email,
                 s.role,
-                s.totpEnrolledAt ? `Set up ${ukDateTime(new Date(s.totpEnrolledAt))}` : "Not set up yet",
+                s.totpEnrolledAt ? `Set up ${ukTime(s.totpEnrolledAt, { date: true })}` : "Not set up yet",
                 <span>
                   {(
                     [

@@ -1,7 +1,7 @@
 // The console's teacher pages: find, see, change email or mobile, block and unblock. Every value
 // is escaped (`safe`); titles carry no email address.
 import { ErrorSummary, type ServiceBrand } from "../../../web/layout";
-import { ukDateTime } from "../../../mail/time-in-words";
+import { ukTime } from "../../../mail/time-in-words";
 import type { Account } from "../../accounts/accounts";
 import type { AccountBlock } from "../../accounts/account-blocks";
 import type { StoredEvent } from "../../events/events";
@@ -11,7 +11,7 @@ import { ConsolePage, SuccessBanner } from "../admin-layout";
 import type { StaffMember } from "../staff-guard";
 import type { GrantRow, SearchKind, SessionRow } from "./teacher-support";
 
-const when = (ms: number | null) => (ms === null ? "Never" : ukDateTime(new Date(ms)));
+const when = (ms: number | null) => (ms === null ? "Never" : ukTime(new Date(ms), { date: true }));
 const fullName = (a: Account) => [a.givenName, a.familyName].filter(Boolean).join(" ") || "Not given";
 
 interface Common {

@@ -101,13 +101,20 @@ export interface StaffAction {
 export type EmailChangeResult = { ok: true } | { ok: false; reason: "in-use" | "same" };
 
 /** Staff change a teacher's email (confirmed by other means: no code); the old address is told. */
-export function staffChangeEmail(db: IdentityDb, account: Account, newEmail: string, by: StaffAction, now = Date.now()): EmailChangeResult {
+export function staffChangeEmail(
+  db: IdentityDb,
+  account: Account,
+  newEmail: string,
+  by: StaffAction,
+  supportEmail: string,
+  now = Date.now(),
+): EmailChangeResult {
   const email = normaliseEmail(newEmail);
   if (email === account.email) return { ok: false, reason: "same" };
   try {
     db.transaction((tx) => {
       tx.update(accounts).set({ email, emailVerified: true, updatedAt: now }).where(eq(accounts.id, account.id)).run();
-      enqueueEmail(tx, staffChangedEmailNotice(account.email, email, now), now);
+      enqueueEmail(tx, staffChangedEmailNotice(account.email, email, now, { preferredName: account.preferredName, supportEmail }), now);
       recordEvent(
         tx,
         { type: "UserUpdated", actor: actor.staff(by.staffId), subject: account.id, payload: { changes: { email: maskedChange("email", account.email, email) }, by: "support", reason: by.reason } },

@@ -1,7 +1,7 @@
 // Admin only: webhook subscribers (as `teacher-id identity webhooks add|list|remove|rotate-secret|test`),
 // with the same functions (webhooks/subscriptions.ts). Each change: a confirmation, a reason and a
 // WebhookChanged event by `staff:<id>` (subject `webhook:<id>`). A new secret is shown once.
-import { ukDateTime } from "../../../mail/time-in-words";
+import { ukTime } from "../../../mail/time-in-words";
 import { enqueueMessage } from "../../../outbox/enqueue";
 import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { ErrorSummary } from "../../../web/layout";
@@ -89,7 +89,7 @@ export function webhookRoutes(deps: AdminDeps): ConsoleRouteEntry[] {
       get: consoleRoute(deps, "admin", (member, ctx) => {
         const done = new URL(ctx.request.url).searchParams.get("done");
         const banner = done === "removed" ? "The subscriber has been removed" : done === "pinged" ? "A Ping is on its way" : undefined;
-        const when = (at: number | null) => (at === null ? "" : ukDateTime(new Date(at)));
+        const when = (at: number | null) => (at === null ? "" : ukTime(at, { date: true }));
         return htmlResponse(
           <ConsolePage title="Webhooks" brand={brand} member={member} wide>
             {banner ? <SuccessBanner heading={banner} /> : ""}

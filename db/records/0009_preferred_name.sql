@@ -1,0 +1,1 @@
+ALTER TABLE `teacher_id_accounts` ADD `preferred_name` text;
