@@ -26,7 +26,7 @@ import { runRegistrations, type RegistrationTeacher } from "./registration";
 import { startSmtpSink } from "./smtp-sink";
 
 const root = resolve(import.meta.dir, "..");
-const binary = join(root, "dist/teacher-id");
+const binary = process.env.BENCH_BINARY ? resolve(process.env.BENCH_BINARY) : join(root, "dist/teacher-id");
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
@@ -51,6 +51,7 @@ const serveCommand = profileDir
       "--cpu-prof",
       "--cpu-prof-md",
       `--cpu-prof-dir=${profileDir}`,
+      ...(process.env.BENCH_PRELOAD ? ["--preload", resolve(process.env.BENCH_PRELOAD)] : []),
       join(root, "src/main.ts"),
       "serve",
     ]

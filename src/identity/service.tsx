@@ -116,7 +116,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
         logger: log,
       }),
     )
-    .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
+    .use(openApiRoutes({ document: () => identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
     .get("/", () =>
       htmlResponse(
