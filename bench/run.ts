@@ -12,7 +12,9 @@
 // token, trn-tokens, itt-outcome, registration, open-loop, certificates, check; the loads to run, all by default),
 // BENCH_OPEN_SECONDS (seconds of arrivals per open-loop run, default 30), BENCH_OPEN_RATES
 // (registrations a second, comma-separated, default 50,100,150; plus one at 100/s right after a restart), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
-// profiler and write a profile per run into DIR; the numbers are then not comparable).
+// profiler and write a profile per run into DIR; the numbers are then not comparable), BENCH_PRELOAD=FILE
+// (with BENCH_PROFILE: a module serve preloads, e.g. one that times each SQL statement), BENCH_BINARY=PATH
+// (measure another build, e.g. an older release's, instead of dist/teacher-id).
 import { Database } from "bun:sqlite";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -82,27 +82,7 @@ export function webhookHandler(options: { db: IdentityDb; secretKey: Buffer; log
     )
     .limit(1)
     .prepare();
-  // In order per subscriber, within this process too: a batch the worker claimed runs at once, so
-  // each delivery waits for the one before it to the same subscriber (claimed in id order) and its
-  // outcome to be stored, instead of finding it still pending and failing into a retry.
-  const queues = new Map<string, Promise<void>>();
-  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const deliverInTurn: OutboxHandler = (payload: { subscriptionId: string }, context) => {
-    const previous = queues.get(payload.subscriptionId);
-    const mine = (previous ? previous.then(nextTurn) : Promise.resolve()).then(() => deliver(payload as DeliveryPayload, context));
-    const settled = mine.then(
-      () => {},
-      () => {},
-    );
-    queues.set(payload.subscriptionId, settled);
-    void settled.then(() => {
-      if (queues.get(payload.subscriptionId) === settled) queues.delete(payload.subscriptionId);
-    });
-    return mine;
-  };
-  return deliverInTurn;
-
-  async function deliver(payload: DeliveryPayload, context: Parameters<OutboxHandler>[1]) {
+  return async (payload: { subscriptionId: string; eventId: number; ping?: boolean }, context) => {
     const subscription = findSubscription(db, payload.subscriptionId);
     if (!subscription) throw new PermanentFailure("the subscription was removed");
     if (subscription.disabledAt !== null && !payload.ping) throw new PermanentFailure("the subscription is disabled");
@@ -129,11 +109,5 @@ export function webhookHandler(options: { db: IdentityDb; secretKey: Buffer; log
       throw error;
     }
     if (subscription.failingSince !== null) db.update(webhookSubscriptions).set({ failingSince: null }).where(eq(webhookSubscriptions.id, subscription.id)).run();
-  }
-}
-
-interface DeliveryPayload {
-  subscriptionId: string;
-  eventId: number;
-  ping?: boolean;
+  };
 }
