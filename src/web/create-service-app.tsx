@@ -1,7 +1,7 @@
 // The Elysia instance each service starts from: security headers, embedded assets, bounded
 // request bodies, CSRF on every state-changing page request, one JSON log line per request,
 // GOV.UK error pages or problem+json, /health, /health/ready, and request metrics.
-import { Elysia, ParseError, type AnyElysia, type PreContext } from "elysia";
+import { Elysia, type AnyElysia, type PreContext } from "elysia";
 import { html } from "@elysiajs/html";
 import type { Logger } from "../log/logger";
 import { databaseBusy, databaseErrors } from "../metrics/metrics";
@@ -15,7 +15,7 @@ import { FormExpiredPage, FormNotAcceptedPage, MethodNotAllowedPage, NotFoundPag
 import { htmlResponse } from "./html";
 import type { ServiceBrand } from "./layout";
 import { problemResponse } from "./problem";
-import { bodyTooLarge, declaresTooLarge, formBodyLimit, largestBodyLimit, limitBody, mediaTypeOf, parseBody, serverBodyLimit } from "./request-body";
+import { bodyTooLarge, declaresTooLarge, formBodyLimit, largestBodyLimit, limitBody, parseBody, serverBodyLimit } from "./request-body";
 import { securityHeaders } from "./security-headers";
 
 export interface ServiceAppOptions {
@@ -230,11 +230,9 @@ export function createServiceApp(options: ServiceAppOptions) {
       if (csrf.setCookie) appendSetCookie(set.headers as Record<string, unknown>, csrf.setCookie);
       return { csrfToken: csrf.token };
     })
-    // The form is read here, not taken from Elysia's `body`: a global hook that names `body` makes
-    // Elysia parse the body of every route, APIs that read it themselves included (twice, then).
-    .onBeforeHandle({ as: "global" }, async ({ request }) => {
+    .onBeforeHandle({ as: "global" }, ({ request, body }) => {
       if (!requestInfo.get(request)?.needsCsrfToken) return;
-      const submitted = ((await submittedForm(request)) as Record<string, unknown> | null | undefined)?.[csrfFieldName];
+      const submitted = (body as Record<string, unknown> | null | undefined)?.[csrfFieldName];
       if (isValidCsrf(request.headers.get("cookie"), service, submitted)) return;
       logger.warn("csrf_rejected", { path: pathOf(request), reason: "token" });
       return formExpired(request);
@@ -322,16 +320,6 @@ export function createServiceApp(options: ServiceAppOptions) {
     });
   apiPrefixesOf.set(app, apiPrefixes);
   return app;
-}
-
-/** A page's form, parsed once (parseBody shares it with Elysia's parse step); unreadable is Elysia's PARSE error. */
-async function submittedForm(request: Request): Promise<unknown> {
-  try {
-    return await parseBody(request, mediaTypeOf(request));
-  } catch (error) {
-    if (bodyTooLarge(error)) throw error;
-    throw new ParseError(error as Error);
-  }
 }
 
 function appendSetCookie(headers: Record<string, unknown>, cookie: string) {

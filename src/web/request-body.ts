@@ -101,28 +101,11 @@ async function readWithin(request: Request, limit: number): Promise<Uint8Array> 
   return bytes;
 }
 
-const parsed = new WeakMap<Request, Promise<unknown>>();
-
 /**
  * The body as Elysia's handlers expect it, by media type (as Elysia's own parsers would give it),
- * read through readBody. Undefined when there is no body or no parser for its type. Parsed at most
- * once per request: Elysia's parse step and the CSRF check share the result.
+ * read through readBody. Undefined when there is no body or no parser for its type.
  */
-export function parseBody(request: Request, mediaType: string): Promise<unknown> {
-  let body = parsed.get(request);
-  if (!body) parsed.set(request, (body = parseBodyOnce(request, mediaType)));
-  return body;
-}
-
-/** The media type of the request's body as Elysia names it (the Content-Type up to any parameters). */
-export function mediaTypeOf(request: Request): string {
-  const type = request.headers.get("content-type");
-  if (!type) return "";
-  const semicolon = type.indexOf(";");
-  return semicolon < 0 ? type : type.substring(0, semicolon);
-}
-
-async function parseBodyOnce(request: Request, mediaType: string): Promise<unknown> {
+export async function parseBody(request: Request, mediaType: string): Promise<unknown> {
   if (!request.body) return undefined;
   const bytes = await readBody(request);
   switch (mediaType) {
