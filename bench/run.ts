@@ -14,7 +14,9 @@
 // (registrations with and without a subscriber, default 300 each),
 // BENCH_OPEN_SECONDS (seconds of arrivals per open-loop run, default 30), BENCH_OPEN_RATES
 // (registrations a second, comma-separated, default 50,100,150; plus one at 100/s right after a restart), BENCH_PROFILE=DIR (run serve from source under Bun's CPU
-// profiler and write a profile per run into DIR; the numbers are then not comparable).
+// profiler and write a profile per run into DIR; the numbers are then not comparable), BENCH_PRELOAD=FILE
+// (with BENCH_PROFILE: a module serve preloads, e.g. one that times each SQL statement), BENCH_BINARY=PATH
+// (measure another build, e.g. an older release's, instead of dist/teacher-id).
 import { Database } from "bun:sqlite";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +31,7 @@ import { startSmtpSink } from "./smtp-sink";
 import { startWebhookSubscriber } from "./webhook-subscriber";
 
 const root = resolve(import.meta.dir, "..");
-const binary = join(root, "dist/teacher-id");
+const binary = process.env.BENCH_BINARY ? resolve(process.env.BENCH_BINARY) : join(root, "dist/teacher-id");
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const teacherCount = Number(process.env.BENCH_TEACHERS ?? 60_000);
@@ -58,6 +60,7 @@ const serveCommand = profileDir
       "--cpu-prof",
       "--cpu-prof-md",
       `--cpu-prof-dir=${profileDir}`,
+      ...(process.env.BENCH_PRELOAD ? ["--preload", resolve(process.env.BENCH_PRELOAD)] : []),
       join(root, "src/main.ts"),
       "serve",
     ]

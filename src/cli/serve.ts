@@ -43,9 +43,19 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
   const listening: RunningSystem["listening"] = {};
   const announce: string[] = [];
   let metrics: MetricsServer | undefined;
+  // All created at once: while identity waits for its key derivation (scrypt, on the thread pool),
+  // the others are built. Each listens once all are made, in order.
+  const creating = config.running.map((name) => createService(name, config, logger));
+  const created = await Promise.allSettled(creating);
+  const failed = created.find((result) => result.status === "rejected");
+  if (failed) {
+    for (const result of created) if (result.status === "fulfilled") result.value.close();
+    throw failed.reason;
+  }
+  const instances = created.map((result) => (result as PromiseFulfilledResult<ServiceInstance>).value);
   try {
-    for (const name of config.running) {
-      const instance = await createService(name, config, logger);
+    for (const [index, name] of config.running.entries()) {
+      const instance = instances[index];
       // Bodies are limited per route by the web layer (src/web/request-body.ts); Bun's own cap is
       // only a backstop, just above the largest route limit, in place of its 128 MiB default.
       const maxRequestBodySize = instance.maxRequestBodySize ?? bunBodyLimit;
@@ -69,6 +79,8 @@ export async function startServices(config: ServeConfig, logger: Logger): Promis
   } catch (error) {
     await metrics?.stop();
     await stopAll(started, logger);
+    // Made but never listening (a later port was taken): their databases close too.
+    for (const instance of instances.slice(started.length)) instance.close();
     throw error;
   }
   let stopping: Promise<void> | undefined;

@@ -137,7 +137,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
         logger: log,
       }),
     )
-    .use(openApiRoutes({ document: identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
+    .use(openApiRoutes({ document: () => identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
     // The support console (/admin). Another console feature mounts here as a plugin that takes
     // staffResolver(adminDeps): adminRoutes(adminDeps, [yourRoutes(staffResolver(adminDeps))]).

@@ -39,10 +39,23 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
   };
 }
 
+// Field names are few and fixed in the code: each is tested against secretField once.
+const secretNames = new Map<string, boolean>();
+function isSecretName(key: string): boolean {
+  let secret = secretNames.get(key);
+  if (secret === undefined) {
+    secret = secretField.test(key);
+    if (secretNames.size < 10_000) secretNames.set(key, secret);
+  }
+  return secret;
+}
+
 function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (secretField.test(key)) out[key] = "[redacted]";
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const value = fields[key];
+    if (isSecretName(key)) out[key] = "[redacted]";
     else if (value instanceof Error) out[key] = { name: value.name, message: value.message };
     else out[key] = value;
   }

@@ -6,15 +6,21 @@ import type { ServiceBrand } from "../web/layout";
 import { ApiDocsPage } from "./docs-page";
 import type { OpenApiDocument } from "./openapi-document";
 
-export function openApiRoutes(options: { document: OpenApiDocument; brand: ServiceBrand; defaultRateLimit: number }) {
-  const json = JSON.stringify(options.document, null, 2);
-  // Rendered once: the document does not change while the service runs.
-  const page = String(<ApiDocsPage document={options.document} brand={options.brand} defaultRateLimit={options.defaultRateLimit} />);
+/**
+ * `document` is called at the first request for either page, not at start-up: building it (JSON
+ * Schema from every operation's zod schemas) and rendering its page took a large share of start-up.
+ */
+export function openApiRoutes(options: { document: () => OpenApiDocument; brand: ServiceBrand; defaultRateLimit: number }) {
+  let document: OpenApiDocument | undefined;
+  const documentOnce = () => (document ??= options.document());
+  // Each made once: the document does not change while the service runs.
+  let json: string | undefined;
+  let page: string | undefined;
   return new Elysia({ name: `openapi-${options.brand.url}` })
     .get(
       "/openapi.json",
       () =>
-        new Response(json, {
+        new Response((json ??= JSON.stringify(documentOnce(), null, 2)), {
           headers: {
             "content-type": "application/json",
             "cache-control": "public, max-age=300",
@@ -23,5 +29,9 @@ export function openApiRoutes(options: { document: OpenApiDocument; brand: Servi
           },
         }),
     )
-    .get("/docs", () => htmlResponse(page));
+    .get("/docs", () =>
+      htmlResponse(
+        (page ??= String(<ApiDocsPage document={documentOnce()} brand={options.brand} defaultRateLimit={options.defaultRateLimit} />)),
+      ),
+    );
 }

@@ -2,6 +2,7 @@
 // that causes the message, so both commit or neither does.
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
+import { perConnection } from "../db/per-connection";
 import { outbox } from "./schema";
 
 /** Payload of kind "email". */
@@ -29,20 +30,11 @@ export function enqueueMessage(
   message: { kind: string; payload: unknown; dedupeKey?: string },
   now = Date.now(),
 ): number | undefined {
-  const row = db
-    .insert(outbox)
-    .values({
-      kind: message.kind,
-      payload: JSON.stringify(message.payload),
-      dedupeKey: message.dedupeKey,
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .returning({ id: outbox.id })
-    .get();
-  return row?.id;
+  return preparedEnqueue(db)(message, now);
 }
+
+// The statement of prepareEnqueue, made once per connection (a transaction shares its database's).
+const preparedEnqueue = perConnection((db: AnySqliteDb) => prepareEnqueue(db));
 
 export const enqueueEmail = (db: AnySqliteDb, email: EmailMessage, now?: number) =>
   enqueueMessage(db, { kind: "email", payload: email }, now);

@@ -135,7 +135,7 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
     .use(identityEventRoutes({ db, secret: () => identityWebhookSecret(config), logger: log }))
     .use(changeRequestRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
     .use(supportRoutes({ db, door, accessUrl: config.urls.access, logger: log, onEmailEnqueued: () => worker.nudge() }))
-    .use(openApiRoutes({ document: recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
+    .use(openApiRoutes({ document: () => recordsApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(devMailboxRoutes({ mailbox: pageMailbox, brand }));
   const announce: string[] = [];
   if (pageMailbox) {

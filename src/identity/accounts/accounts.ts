@@ -74,8 +74,16 @@ export function attachTrn(tx: IdentityDb, accountId: string, trn: string, now = 
 
 /** Notes a sign-in (a new identity session) for operators: `identity accounts show`. */
 export function recordSignIn(db: IdentityDb, accountId: string, at: number): void {
-  db.update(accounts).set({ lastSignedInAt: at }).where(eq(accounts.id, accountId)).run();
+  signedIn(db).run({ at, id: accountId });
 }
+// Every sign-in: prepared once per connection (db/per-connection).
+const signedIn = perConnection((db: IdentityDb) =>
+  db
+    .update(accounts)
+    .set({ lastSignedInAt: sql`${sql.placeholder("at")}` })
+    .where(eq(accounts.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 /** `jane.doe@example.com` -> `ja****e@example.com`: recognisable to its owner, not to others. */
 export function partlyMaskEmail(email: string): string {

@@ -30,6 +30,21 @@ export interface Journey {
   state: JourneyState;
 }
 
+// Every journey's first request: prepared once (see db/per-connection).
+const insertJourney = perConnection((db: IdentityDb) =>
+  db
+    .insert(journeys)
+    .values({
+      idHash: sql.placeholder("idHash"),
+      authorizationRequestId: sql.placeholder("requestId"),
+      state: sql.placeholder("state"),
+      createdAt: sql.placeholder("now"),
+      updatedAt: sql.placeholder("now"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare(),
+);
+
 export function startJourney(
   db: IdentityDb,
   state: JourneyState,
@@ -39,16 +54,7 @@ export function startJourney(
   const now = options.now ?? Date.now();
   const id = randomToken();
   const idHash = sha256(id);
-  db.insert(journeys)
-    .values({
-      idHash,
-      authorizationRequestId: state.requestId ?? null,
-      state: JSON.stringify(state),
-      createdAt: now,
-      updatedAt: now,
-      expiresAt: now + journeyLifetimeMs,
-    })
-    .run();
+  insertJourney(db).run({ idHash, requestId: state.requestId ?? null, state: JSON.stringify(state), now, expiresAt: now + journeyLifetimeMs });
   return {
     journey: { id, idHash, state },
     setCookie: serializeCookie(journeyCookieName, id, { secure: options.secure, maxAgeSeconds: journeyCookieLifetimeMs / 1000 }),
@@ -88,6 +94,14 @@ export function saveJourney(db: IdentityDb, journey: Journey, now = Date.now()):
   updateJourney(db).run({ state: JSON.stringify(journey.state), now, idHash: journey.idHash });
 }
 
+const finishJourneyRow = perConnection((db: IdentityDb) =>
+  db
+    .update(journeys)
+    .set({ state: sql`${sql.placeholder("state")}`, updatedAt: sql`${sql.placeholder("now")}`, expiresAt: sql`${sql.placeholder("expiresAt")}` })
+    .where(eq(journeys.idHash, sql.placeholder("idHash")))
+    .prepare(),
+);
+
 /**
  * Marks the journey finished (after it signed someone in) and keeps it for finishedJourneyLifetimeMs,
  * instead of forgetting it at once; returns the Set-Cookie header that keeps the cookie as long.
@@ -100,9 +114,6 @@ export function markJourneyFinished(
 ): string {
   const now = options.now ?? Date.now();
   journey.state.finished = finished;
-  db.update(journeys)
-    .set({ state: JSON.stringify(journey.state), updatedAt: now, expiresAt: now + finishedJourneyLifetimeMs })
-    .where(eq(journeys.idHash, journey.idHash))
-    .run();
+  finishJourneyRow(db).run({ state: JSON.stringify(journey.state), now, expiresAt: now + finishedJourneyLifetimeMs, idHash: journey.idHash });
   return serializeCookie(journeyCookieName, journey.id, { secure: options.secure, maxAgeSeconds: finishedJourneyLifetimeMs / 1000 });
 }

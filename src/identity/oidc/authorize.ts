@@ -1,7 +1,8 @@
 // GET /authorize (authorization code flow with PKCE S256), and the hand-off to the sign-in and
 // registration journeys: a request that needs the user is stored in `authorization_requests` and
 // the browser goes to /interaction/{requestId}; the journey calls completeAuthorization().
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import { randomToken, sha256 } from "../../security/tokens";
 import { findClient, type Client } from "../clients/clients";
 import type { IdentityDatabaseFile } from "../db/database";
@@ -11,6 +12,79 @@ import { consumeOnce } from "../../db/changed-rows";
 import { hitRateLimit, type RateLimit } from "../rate-limit/rate-limit";
 import { authorizationCodeTtlMs, authorizationRequestTtlMs } from "./context";
 import { sessionIsFreshEnough } from "./session-freshness";
+
+// The statements every registration and sign-in runs, prepared once per connection (db/per-connection).
+const ph = sql.placeholder;
+const insertAuthorizationRequest = perConnection((db: IdentityDatabaseFile) =>
+  db
+    .insert(authorizationRequests)
+    .values({
+      id: ph("id"),
+      clientId: ph("clientId"),
+      redirectUri: ph("redirectUri"),
+      scope: ph("scope"),
+      state: ph("state"),
+      nonce: ph("nonce"),
+      codeChallenge: ph("codeChallenge"),
+      prompt: ph("prompt"),
+      maxAge: ph("maxAge"),
+      trnTokenHash: ph("trnTokenHash"),
+      createdAt: ph("createdAt"),
+      expiresAt: ph("expiresAt"),
+    })
+    .prepare(),
+);
+const pendingRequest = perConnection((db: IdentityDatabaseFile) =>
+  db
+    .select()
+    .from(authorizationRequests)
+    .where(and(eq(authorizationRequests.id, ph("id")), isNull(authorizationRequests.completedAt), gt(authorizationRequests.expiresAt, ph("now"))))
+    .prepare(),
+);
+const requestById = perConnection((db: IdentityDatabaseFile) =>
+  db.select().from(authorizationRequests).where(eq(authorizationRequests.id, ph("id"))).prepare(),
+);
+const completeRequest = perConnection((db: IdentityDatabaseFile) =>
+  db
+    .update(authorizationRequests)
+    .set({ completedAt: sql`${ph("now")}` })
+    .where(and(eq(authorizationRequests.id, ph("id")), isNull(authorizationRequests.completedAt)))
+    .prepare(),
+);
+const insertGrant = perConnection((db: IdentityDatabaseFile) =>
+  db
+    .insert(grants)
+    .values({
+      id: ph("id"),
+      clientId: ph("clientId"),
+      accountId: ph("accountId"),
+      scope: ph("scope"),
+      sessionIdHash: ph("sessionIdHash"),
+      createdAt: ph("createdAt"),
+    })
+    .prepare(),
+);
+const insertCode = perConnection((db: IdentityDatabaseFile) =>
+  db
+    .insert(authorizationCodes)
+    .values({
+      codeHash: ph("codeHash"),
+      grantId: ph("grantId"),
+      clientId: ph("clientId"),
+      accountId: ph("accountId"),
+      redirectUri: ph("redirectUri"),
+      scope: ph("scope"),
+      nonce: ph("nonce"),
+      codeChallenge: ph("codeChallenge"),
+      authTime: ph("authTime"),
+      createdAt: ph("createdAt"),
+      expiresAt: ph("expiresAt"),
+    })
+    .prepare(),
+);
+const issuerSetting = perConnection((db: IdentityDatabaseFile) =>
+  db.select({ value: settings.value }).from(settings).where(eq(settings.key, "issuer")).prepare(),
+);
 
 export type AuthorizeErrorCode =
   | "invalid_request"
@@ -190,22 +264,20 @@ export function authorize(
     if (!limit.allowed) return { kind: "rate_limited", retryAt: limit.retryAt };
   }
   const id = randomToken(16);
-  db.insert(authorizationRequests)
-    .values({
-      id,
-      clientId: client.clientId,
-      redirectUri,
-      scope: request.scopes.join(" "),
-      state: request.state ?? null,
-      nonce: request.nonce ?? null,
-      codeChallenge: request.codeChallenge,
-      prompt: request.prompt ?? null,
-      maxAge: request.maxAge ?? null,
-      trnTokenHash: request.trnToken ? sha256(request.trnToken) : null,
-      createdAt: now,
-      expiresAt: now + authorizationRequestTtlMs,
-    })
-    .run();
+  insertAuthorizationRequest(db).run({
+    id,
+    clientId: client.clientId,
+    redirectUri,
+    scope: request.scopes.join(" "),
+    state: request.state ?? null,
+    nonce: request.nonce ?? null,
+    codeChallenge: request.codeChallenge,
+    prompt: request.prompt ?? null,
+    maxAge: request.maxAge ?? null,
+    trnTokenHash: request.trnToken ? sha256(request.trnToken) : null,
+    createdAt: now,
+    expiresAt: now + authorizationRequestTtlMs,
+  });
   return { kind: "redirect", location: `/interaction/${id}` };
 }
 
@@ -235,32 +307,28 @@ interface CodeInput {
 /** Records a grant and a single-use code for it; returns the redirect back to the client. */
 function issueCode(tx: IdentityDatabaseFile, issuer: string, input: CodeInput): string {
   const grantId = crypto.randomUUID();
-  tx.insert(grants)
-    .values({
-      id: grantId,
-      clientId: input.clientId,
-      accountId: input.accountId,
-      scope: input.scope,
-      sessionIdHash: input.sessionIdHash,
-      createdAt: input.now,
-    })
-    .run();
+  insertGrant(tx).run({
+    id: grantId,
+    clientId: input.clientId,
+    accountId: input.accountId,
+    scope: input.scope,
+    sessionIdHash: input.sessionIdHash,
+    createdAt: input.now,
+  });
   const code = randomToken();
-  tx.insert(authorizationCodes)
-    .values({
-      codeHash: sha256(code),
-      grantId,
-      clientId: input.clientId,
-      accountId: input.accountId,
-      redirectUri: input.redirectUri,
-      scope: input.scope,
-      nonce: input.nonce ?? null,
-      codeChallenge: input.codeChallenge,
-      authTime: input.authTime,
-      createdAt: input.now,
-      expiresAt: input.now + authorizationCodeTtlMs,
-    })
-    .run();
+  insertCode(tx).run({
+    codeHash: sha256(code),
+    grantId,
+    clientId: input.clientId,
+    accountId: input.accountId,
+    redirectUri: input.redirectUri,
+    scope: input.scope,
+    nonce: input.nonce ?? null,
+    codeChallenge: input.codeChallenge,
+    authTime: input.authTime,
+    createdAt: input.now,
+    expiresAt: input.now + authorizationCodeTtlMs,
+  });
   const url = new URL(input.redirectUri);
   url.searchParams.set("code", code);
   if (input.state) url.searchParams.set("state", input.state);
@@ -289,11 +357,7 @@ export function readPendingAuthorizationRequest(
   requestId: string,
   now = Date.now(),
 ): PendingAuthorizationRequest | null {
-  const row = db
-    .select()
-    .from(authorizationRequests)
-    .where(and(eq(authorizationRequests.id, requestId), isNull(authorizationRequests.completedAt), gt(authorizationRequests.expiresAt, now)))
-    .get();
+  const row = pendingRequest(db).get({ id: requestId, now });
   if (!row) return null;
   const client = findClient(db, row.clientId);
   if (!client) return null;
@@ -329,14 +393,9 @@ export function completeAuthorization(
 ): string {
   const now = input.now ?? Date.now();
   const run = (tx: IdentityDatabaseFile) => {
-    const row = tx.select().from(authorizationRequests).where(eq(authorizationRequests.id, input.requestId)).get();
+    const row = requestById(tx).get({ id: input.requestId });
     if (!row || row.expiresAt <= now) throw new AuthorizationRequestUnusableError();
-    const completed = consumeOnce(
-      tx
-        .update(authorizationRequests)
-        .set({ completedAt: now })
-        .where(and(eq(authorizationRequests.id, input.requestId), isNull(authorizationRequests.completedAt))),
-    );
+    const completed = consumeOnce({ run: () => completeRequest(tx).run({ id: input.requestId, now }) });
     if (!completed) throw new AuthorizationRequestUnusableError();
     return issueCode(tx, input.issuer ?? issuerFor(db), {
       clientId: row.clientId,
@@ -384,7 +443,7 @@ export function registerIssuer(db: IdentityDatabaseFile, issuer: string): void {
   db.insert(settings).values({ key: "issuer", value: issuer }).onConflictDoUpdate({ target: settings.key, set: { value: issuer } }).run();
 }
 function issuerFor(db: IdentityDatabaseFile): string {
-  const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, "issuer")).get();
+  const row = issuerSetting(db).get();
   if (!row) throw new Error("completeAuthorization needs the issuer: pass { issuer } or call registerIssuer at start-up");
   return row.value;
 }

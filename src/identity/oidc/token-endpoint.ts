@@ -1,6 +1,8 @@
 // POST /token: client_credentials, authorization_code (PKCE S256, single use) and refresh_token
 // (rotated; a reused refresh token or code revokes its whole grant).
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
+import type { IdentityDb } from "../db/database";
 import { createHash } from "node:crypto";
 import { tokensIssued } from "../../metrics/metrics";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
@@ -15,6 +17,30 @@ import { trnLookupOf } from "../accounts/trn-lookup";
 import type { OidcContext } from "./context";
 import { signAccessToken, signIdToken } from "./jwt-tokens";
 import { OAuthError, jsonNoStore, param, requiredParam } from "./oauth-errors";
+
+// A code's redemption, on every sign-in: prepared once per connection (db/per-connection).
+const codeByHash = perConnection((db: IdentityDb) =>
+  db.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, sql.placeholder("codeHash"))).prepare(),
+);
+const consumeCode = perConnection((db: IdentityDb) =>
+  db
+    .update(authorizationCodes)
+    .set({ consumedAt: sql`${sql.placeholder("now")}` })
+    .where(and(eq(authorizationCodes.codeHash, sql.placeholder("codeHash")), isNull(authorizationCodes.consumedAt)))
+    .prepare(),
+);
+const grantById = perConnection((db: IdentityDb) => db.select().from(grants).where(eq(grants.id, sql.placeholder("id"))).prepare());
+const insertRefreshToken = perConnection((db: IdentityDb) =>
+  db
+    .insert(refreshTokens)
+    .values({
+      tokenHash: sql.placeholder("tokenHash"),
+      grantId: sql.placeholder("grantId"),
+      createdAt: sql.placeholder("createdAt"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare(),
+);
 
 /** `client` has authenticated (routes.tsx, which also counts the request against its rate limit). */
 export async function handleTokenRequest(ctx: OidcContext, client: Client, form: URLSearchParams): Promise<Response> {
@@ -78,20 +104,15 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
 
   // Consume the code with a conditional update: of two concurrent redemptions, one wins.
   const outcome = ctx.db.transaction((tx) => {
-    const row = tx.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash)).get();
+    const row = codeByHash(tx).get({ codeHash });
     if (!row) return { kind: "unknown" as const };
-    const consumed = consumeOnce(
-      tx
-        .update(authorizationCodes)
-        .set({ consumedAt: now })
-        .where(and(eq(authorizationCodes.codeHash, codeHash), isNull(authorizationCodes.consumedAt))),
-    );
+    const consumed = consumeOnce({ run: () => consumeCode(tx).run({ codeHash, now }) });
     if (!consumed) {
       // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it issued.
       revokeGrant(tx, row.grantId, { by: actor.client(client.clientId), reason: "code-reused" }, now);
       return { kind: "reused" as const, row };
     }
-    const grant = tx.select().from(grants).where(eq(grants.id, row.grantId)).get();
+    const grant = grantById(tx).get({ id: row.grantId });
     return { kind: "fresh" as const, row, grant };
   });
 
@@ -135,10 +156,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
   }
   if (client.grantTypes.includes("refresh_token")) {
     const refresh = randomToken();
-    ctx.db
-      .insert(refreshTokens)
-      .values({ tokenHash: sha256(refresh), grantId: grant.id, createdAt: now, expiresAt: grant.createdAt + ctx.refreshTokenTtlMs })
-      .run();
+    insertRefreshToken(ctx.db).run({ tokenHash: sha256(refresh), grantId: grant.id, createdAt: now, expiresAt: grant.createdAt + ctx.refreshTokenTtlMs });
     body.refresh_token = refresh;
   }
   ctx.logger.info("tokens_issued", { grant_type: "authorization_code", client_id: client.clientId, grant_id: grant.id });

@@ -1,8 +1,9 @@
 // Everything that consumes a TRN token. Each runs in ONE synchronous transaction and consumes the
 // token with a conditional update (unconsumed, unexpired, changes = 1), so a token binds at most one
 // account however many tabs submit at once; any failure rolls the consumption back.
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { consumeOnce } from "../../db/changed-rows";
+import { perConnection } from "../../db/per-connection";
 import type { IdentityDatabaseFile } from "../db/database";
 import { trnTokens } from "../db/schema";
 import { findTrnToken, tokenStatus, type TrnToken } from "../trn-tokens/trn-tokens";
@@ -39,13 +40,17 @@ class Rollback extends Error {
   }
 }
 
+// Every registration consumes its token: prepared once per connection (db/per-connection).
+const consumeToken = perConnection((db: IdentityDb) =>
+  db
+    .update(trnTokens)
+    .set({ consumedAt: sql`${sql.placeholder("now")}`, accountId: sql`${sql.placeholder("accountId")}` })
+    .where(and(eq(trnTokens.tokenHash, sql.placeholder("tokenHash")), isNull(trnTokens.consumedAt), gt(trnTokens.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
+
 function consume(tx: IdentityDb, tokenHash: string, accountId: string, now: number): void {
-  const consumed = consumeOnce(
-    tx
-      .update(trnTokens)
-      .set({ consumedAt: now, accountId })
-      .where(and(eq(trnTokens.tokenHash, tokenHash), isNull(trnTokens.consumedAt), gt(trnTokens.expiresAt, now))),
-  );
+  const consumed = consumeOnce({ run: () => consumeToken(tx).run({ now, accountId, tokenHash }) });
   if (consumed) return;
   const status = tokenStatus(findTrnToken(tx, tokenHash), now);
   throw new Rollback({ kind: status === "valid" ? "used" : status });

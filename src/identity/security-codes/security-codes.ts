@@ -2,7 +2,8 @@
 // after 5 wrong tries. Each code belongs to the journey that asked for it (which keeps its id):
 // a code asked for elsewhere, by anyone, neither retires it nor uses up its tries.
 import { createHmac } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import type { IdentityDb } from "../db/database";
 import { consumeOnce } from "../../db/changed-rows";
 import { constantTimeEqual, randomSixDigitCode, randomToken } from "../../security/tokens";
@@ -28,6 +29,38 @@ function hashCode(db: IdentityDb, input: { purpose: CodePurpose; destination: st
   return createHmac("sha256", key).update(`${input.purpose}\n${input.destination}\n${code}`).digest("hex");
 }
 
+// Every code sent and checked runs these: prepared once per connection (db/per-connection).
+const ph = sql.placeholder;
+const insertCode = perConnection((db: IdentityDb) =>
+  db
+    .insert(securityCodes)
+    .values({
+      id: ph("id"),
+      purpose: ph("purpose"),
+      destination: ph("destination"),
+      codeHash: ph("codeHash"),
+      createdAt: ph("createdAt"),
+      expiresAt: ph("expiresAt"),
+    })
+    .prepare(),
+);
+const unusedCode = perConnection((db: IdentityDb) =>
+  db
+    .select()
+    .from(securityCodes)
+    .where(
+      and(eq(securityCodes.id, ph("id")), eq(securityCodes.purpose, ph("purpose")), eq(securityCodes.destination, ph("destination")), isNull(securityCodes.consumedAt)),
+    )
+    .prepare(),
+);
+const consumeCode = perConnection((db: IdentityDb) =>
+  db
+    .update(securityCodes)
+    .set({ consumedAt: sql`${ph("now")}` })
+    .where(and(eq(securityCodes.id, ph("id")), isNull(securityCodes.consumedAt)))
+    .prepare(),
+);
+
 /** What a code proves; it works only for the purpose it was sent for. */
 export type CodePurpose = (typeof securityCodes.$inferInsert)["purpose"];
 
@@ -45,16 +78,14 @@ export function issueSecurityCode(
 ): { id: string; code: string } {
   const code = randomSixDigitCode();
   const id = randomToken(16);
-  tx.insert(securityCodes)
-    .values({
-      id,
-      purpose: input.purpose,
-      destination: input.destination,
-      codeHash: hashCode(tx, input, code),
-      createdAt: now,
-      expiresAt: now + codeLifetimeMs,
-    })
-    .run();
+  insertCode(tx).run({
+    id,
+    purpose: input.purpose,
+    destination: input.destination,
+    codeHash: hashCode(tx, input, code),
+    createdAt: now,
+    expiresAt: now + codeLifetimeMs,
+  });
   return { id, code };
 }
 
@@ -78,18 +109,7 @@ export function checkSecurityCode(
   now = Date.now(),
 ): CodeCheck {
   return db.transaction((tx) => {
-    const row = tx
-      .select()
-      .from(securityCodes)
-      .where(
-        and(
-          eq(securityCodes.id, input.id),
-          eq(securityCodes.purpose, input.purpose),
-          eq(securityCodes.destination, input.destination),
-          isNull(securityCodes.consumedAt),
-        ),
-      )
-      .get();
+    const row = unusedCode(tx).get({ id: input.id, purpose: input.purpose, destination: input.destination });
     if (!row) return "none";
     if (row.failedAttempts >= maxWrongAttempts) return "too_many_attempts";
     if (row.expiresAt <= now) return "expired";
@@ -98,12 +118,7 @@ export function checkSecurityCode(
       tx.update(securityCodes).set({ failedAttempts: attempts }).where(eq(securityCodes.id, row.id)).run();
       return attempts >= maxWrongAttempts ? "too_many_attempts" : "wrong";
     }
-    const consumed = consumeOnce(
-      tx
-        .update(securityCodes)
-        .set({ consumedAt: now })
-        .where(and(eq(securityCodes.id, row.id), isNull(securityCodes.consumedAt))),
-    );
+    const consumed = consumeOnce({ run: () => consumeCode(tx).run({ id: row.id, now }) });
     return consumed ? "ok" : "none";
   });
 }

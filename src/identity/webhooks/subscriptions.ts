@@ -150,8 +150,12 @@ export function addSubscription(db: IdentityDb, key: Buffer, input: { url: strin
 
 export const listSubscriptions = (db: IdentityDb): Subscription[] => db.select().from(webhookSubscriptions).orderBy(webhookSubscriptions.createdAt).all();
 
-export const findSubscription = (db: IdentityDb, id: string): Subscription | undefined =>
-  db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)).get();
+// Read before every delivery: prepared once per connection.
+const subscriptionById = perConnection((db: IdentityDb) =>
+  db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, sql.placeholder("id"))).prepare(),
+);
+
+export const findSubscription = (db: IdentityDb, id: string): Subscription | undefined => subscriptionById(db).get({ id });
 
 export function removeSubscription(db: IdentityDb, id: string): boolean {
   return db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)).returning({ id: webhookSubscriptions.id }).all().length > 0;
