@@ -173,6 +173,8 @@ test("dist/teacher-id in production refuses an http:// webhook URL and one at 12
     NOTIFY_SMS_TEMPLATE_ID: crypto.randomUUID(),
     IDENTITY_CLIENT_ID: "identity-prod",
     IDENTITY_CLIENT_SECRET: "i".repeat(43),
+    SUPPORT_EMAIL: "support@teacher.example",
+    SUPPORT_RESPONSE_TIME: "5 working days",
   };
   const run = (...args: string[]) => {
     const done = Bun.spawnSync([builtBinary, "identity", "webhooks", ...args], { env, cwd: dataDir });
