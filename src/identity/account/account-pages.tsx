@@ -5,6 +5,7 @@ import { HelpContact } from "../../web/support";
 import type { Children } from "@kitajs/html";
 import { ErrorSummary, type ServiceBrand } from "../../web/layout";
 import { Button, CodeField, CodeNotReceived, codeExpirySentence, ErrorMessage, NewCodeSentBanner, PostForm, TextField, TwoThirdsPage, EmailQuestion } from "../journey/components";
+import { SuccessBanner } from "../../web/banners";
 
 /** The service navigation on every account page. */
 export const accountNavigation = [
@@ -31,22 +32,6 @@ function AccountPage(props: { title: string; brand: ServiceBrand; hasErrors?: bo
   );
 }
 
-function SuccessBanner(props: { heading: string }): JSX.Element {
-  return (
-    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="banner-title" data-module="govuk-notification-banner">
-      <div class="govuk-notification-banner__header">
-        <h2 class="govuk-notification-banner__title" id="banner-title">
-          Success
-        </h2>
-      </div>
-      <div class="govuk-notification-banner__content">
-        <p class="govuk-notification-banner__heading" safe>
-          {props.heading}
-        </p>
-      </div>
-    </div>
-  );
-}
 
 function Row(props: { label: string; value: string; action?: { href: string; text: string; what: string } }): JSX.Element {
   return (

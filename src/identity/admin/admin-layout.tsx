@@ -5,6 +5,7 @@ import type { Children } from "@kitajs/html";
 import { ErrorSummary, Page, type ServiceBrand } from "../../web/layout";
 import { Button, ErrorMessage, PostForm } from "../journey/components";
 import type { StaffMember } from "./staff-guard";
+import { SuccessBanner } from "../../web/banners";
 
 export const consoleBrand = (brand: ServiceBrand): ServiceBrand => ({ name: "Teacher ID support", url: `${brand.url}/admin` });
 
@@ -46,22 +47,7 @@ export function ConsolePage(props: {
   );
 }
 
-export function SuccessBanner(props: { heading: string }): JSX.Element {
-  return (
-    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="banner-title" data-module="govuk-notification-banner">
-      <div class="govuk-notification-banner__header">
-        <h2 class="govuk-notification-banner__title" id="banner-title">
-          Success
-        </h2>
-      </div>
-      <div class="govuk-notification-banner__content">
-        <p class="govuk-notification-banner__heading" safe>
-          {props.heading}
-        </p>
-      </div>
-    </div>
-  );
-}
+export { SuccessBanner };
 
 /** The reason every action takes: it goes into the audit event. */
 export function ReasonField(props: { value?: string; error?: string }): JSX.Element {

@@ -2,6 +2,7 @@
 import type { Children } from "@kitajs/html";
 import { CsrfField, ErrorSummary, Page, type PageProps } from "../../web/layout";
 import { codeExpiresIn } from "../security-codes/messages";
+import { SuccessBanner } from "../../web/banners";
 
 /** A GOV.UK page whose content sits in the two-thirds column, as question pages do. */
 export function TwoThirdsPage(props: PageProps): JSX.Element {
@@ -140,19 +141,7 @@ export function EmailQuestion(props: { action: string; csrfToken: string; label:
 
 /** "We have sent you a new code": the one way every code page says a new code went (after "Send another code"). */
 export function NewCodeSentBanner(props: { resent: boolean }): JSX.Element {
-  if (!props.resent) return "";
-  return (
-    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="new-code-title" data-module="govuk-notification-banner">
-      <div class="govuk-notification-banner__header">
-        <h2 class="govuk-notification-banner__title" id="new-code-title">
-          Success
-        </h2>
-      </div>
-      <div class="govuk-notification-banner__content">
-        <p class="govuk-notification-banner__heading">We have sent you a new code</p>
-      </div>
-    </div>
-  );
+  return props.resent ? <SuccessBanner heading="We have sent you a new code" id="new-code-title" /> : "";
 }
 
 /** How every code page says how long a code lasts (from the code lifetime: "The code expires in 10 minutes."). */

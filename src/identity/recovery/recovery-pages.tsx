@@ -1,7 +1,7 @@
 // "I cannot access this email address": the pages of account recovery by a code texted to the
 // account's verified mobile (GOV.UK "Check your phone").
 import { ErrorSummary, type ServiceBrand } from "../../web/layout";
-import { Button, CodeField, EmailQuestion, PostForm, TwoThirdsPage } from "../journey/components";
+import { Button, CodeField, EmailQuestion, NewCodeSentBanner, PostForm, TwoThirdsPage } from "../journey/components";
 
 interface Common {
   brand: ServiceBrand;
@@ -46,20 +46,7 @@ export function CheckPhonePage(
   return (
     <TwoThirdsPage title="Check your phone" brand={props.brand} hasErrors={!!props.error} backLink="/recover">
       <ErrorSummary errors={props.error ? { code: props.error } : {}} />
-      {props.resent ? (
-        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="banner-title" data-module="govuk-notification-banner">
-          <div class="govuk-notification-banner__header">
-            <h2 class="govuk-notification-banner__title" id="banner-title">
-              Success
-            </h2>
-          </div>
-          <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">We have sent you a new code</p>
-          </div>
-        </div>
-      ) : (
-        ""
-      )}
+      <NewCodeSentBanner resent={props.resent} />
       <h1 class="govuk-heading-l">Check your phone</h1>
       <p class="govuk-body">
         We have sent a text message with a 6-digit security code to the mobile number ending <strong safe>{props.phoneEnding}</strong>, the
