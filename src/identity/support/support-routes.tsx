@@ -1,6 +1,8 @@
 // The support console's operations on accounts and on records (thin routes over the service
-// functions in this folder). Every route asks `resolveStaff` who is acting, and refuses (403) when
-// nobody is: the lead mounts this behind the console's staff guard (src/identity/admin/). Every
+// functions in this folder). identity's service mounts them through adminRoutes' plugin list
+// (ADMIN_ALLOWED_IPS and no-store apply), with the console's resolver (staffResolver). Every route
+// asks it who is acting and checks the role (`mayAct`): signed out (or a teacher's session), a GET
+// goes to the console's sign-in page and a POST is refused (403). Every
 // POST needs a reason (without one the page comes back with an error summary and nothing changes),
 // is rate-limited per staff member, and ends in a 303 to the page with a success banner.
 import { Elysia } from "elysia";
@@ -17,7 +19,8 @@ import type { TeacherLookup } from "../register/records-client";
 import { mergeAccounts, mergeRefusal } from "./merge-accounts";
 import { sendLinkToCorrectedEmail, type NewLinkSettings } from "./new-magic-link";
 import type { RecordsSupportClient } from "./records-support-client";
-import type { ResolveStaff, StaffMember } from "./staff";
+import { mayAct } from "../admin/staff-guard";
+import type { ResolveStaff, StaffMember, StaffRole } from "./staff";
 import { ChangeRequestPage, MergePage, NewLinkPage, SupportMessagePage, TrnPage, type Errors } from "./support-pages";
 import { assignTrn, removeTrn } from "./trn-assignment";
 
@@ -67,6 +70,9 @@ function check(fields: Record<string, [z.ZodType, unknown]>): { values: Record<s
   return { values, errors };
 }
 
+/** Where a signed-out GET goes (the console's sign-in page). */
+const consoleSignInPath = "/admin/sign-in";
+
 const hasErrors = (errors: Errors) => Object.keys(errors).length > 0;
 
 const doneMessages: Record<string, string> = {
@@ -87,9 +93,10 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
   const done = (query: Ctx["query"]) => (query.done ? doneMessages[query.done] : undefined);
 
   /** The staff member and their posting allowance; a Response when the request must stop here. */
-  const staffFor = (ctx: Ctx, posting: boolean): StaffMember | Response => {
+  const staffFor = (ctx: Ctx, posting: boolean, needs: StaffRole = "support"): StaffMember | Response => {
     const staff = resolveStaff(ctx.request);
-    if (!staff) return notStaff();
+    if (!staff) return posting ? notStaff() : seeOther(consoleSignInPath);
+    if (!mayAct(staff.role, needs)) return message(403, "You cannot use this page", "Only admins can use this page.");
     if (posting) {
       const limit = hitRateLimit(db, `support:post:staff:${staff.id}`, { limit: deps.postsPerMinute, windowMs: 60_000 });
       if (!limit.allowed) {
