@@ -128,6 +128,7 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
       postsPerMinute: 30,
       onEmailEnqueued: journeys.nudgeOutbox,
     },
+    journeys.support,
     staffResolver(adminDeps),
   );
   const app = createServiceApp({

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { servedRoutes } from "../../src/web/create-service-app";
 import { randomToken, sha256 } from "../../src/security/tokens";
 import { addStaff } from "../../src/identity/admin/staff/staff";
-import { staffSessions } from "../../src/identity/db/schema";
+import { staffSessions, supportCases } from "../../src/identity/db/schema";
 import { developmentPassphrase, unlockKeyVault } from "../../src/identity/keys/key-vault";
 import { addSubscription } from "../../src/identity/webhooks/subscriptions";
 import { startIdentity, type IdentityUnderTest } from "../helpers/identity-helpers";
@@ -43,6 +43,10 @@ beforeAll(async () => {
   const account = identity.addAccount();
   teacherCookie = identity.signIn(account.id);
   ids.sub = account.id;
+  // An open support case ("Create an account without a link" found no record) for the /admin/cases routes.
+  ids.case = "TID-ABCD-EFGH";
+  const answers = JSON.stringify({ firstName: "Guard", lastName: "Case", previousLastName: null, dateOfBirth: "1980-01-01", identifier: { kind: "none" } });
+  identity.db.insert(supportCases).values({ reference: ids.case, accountId: account.id, kind: "trn-lookup", answers, status: "open", createdAt: Date.now(), updatedAt: Date.now() }).run();
   identity.addClient({ clientId: "guarded-client", name: "Guarded", grantTypes: ["client_credentials"], scopes: ["teachers:read"] });
   ids.clientId = "guarded-client";
   const vault = await unlockKeyVault(identity.db, developmentPassphrase);
@@ -61,7 +65,7 @@ function consoleRoutes(): { path: string; methods: string[] }[] {
       path: route.path
         .replace(":sub", ids.sub!)
         .replace(":clientId", ids.clientId!)
-        .replace(":reference", "CASE-ABCDEF")
+        .replace(":reference", route.path.startsWith("/admin/cases/") ? ids.case! : "CASE-ABCDEF")
         .replace(":id", route.path.startsWith("/admin/webhooks") ? ids.webhook! : ids.staff!),
     }));
 }
@@ -79,7 +83,7 @@ function digest(): string {
 }
 
 /** A form that would change something if the guard let it through. */
-const plausibleForm = { confirm: "yes", reason: "Guard test", email: "changed@example.com", phone: "07700900999", role: "admin", name: "X", "client-id": "x-client", "grant-types": "client_credentials", scopes: "teachers:read", url: "http://127.0.0.1:9/x", events: "UserUpdated" };
+const plausibleForm = { trn: "1234567", confirm: "yes", reason: "Guard test", email: "changed@example.com", phone: "07700900999", role: "admin", name: "X", "client-id": "x-client", "grant-types": "client_credentials", scopes: "teachers:read", url: "http://127.0.0.1:9/x", events: "UserUpdated" };
 
 async function send(method: string, path: string, cookie: string): Promise<Response> {
   const headers: Record<string, string> = { cookie: [`identity_csrf=${csrf}`, cookie].filter(Boolean).join("; ") };
@@ -99,6 +103,8 @@ describe("every console route checks who is asking", () => {
     for (const expected of ["/admin", "/admin/sign-in", `/admin/teachers/${ids.sub}/block`, "/admin/clients/add", "/admin/keys/rotate", `/admin/staff/${ids.staff}/set-role`]) expect(paths).toContain(expected);
     // support's operations (src/identity/support/), mounted through adminRoutes' plugin list.
     for (const expected of [`/admin/teachers/${ids.sub}/trn`, "/admin/new-link", "/admin/merge", "/admin/change-requests/CASE-ABCDEF", "/admin/change-requests/CASE-ABCDEF/evidence"]) expect(paths).toContain(expected);
+    // Support cases (src/identity/support/support-case-routes.tsx).
+    for (const expected of ["/admin/cases", `/admin/cases/${ids.case}`, `/admin/cases/${ids.case}/assign`, `/admin/cases/${ids.case}/close`]) expect(paths).toContain(expected);
   });
 
   test("signed out, or with a teacher's session: GET goes to the sign-in page, POST is 403, nothing changes", async () => {

@@ -1,7 +1,11 @@
-// The support operations as the console mounts them: the routes (behind the console's resolver,
-// staffResolver), and the teacher page's panels: the records summary (TeacherRecordSummary, read from
-// records' support API) and the links to each operation on that teacher.
+// The support operations as the console mounts them: the routes (operations and support cases,
+// behind the console's resolver, staffResolver), and the teacher page's panels: the links to each
+// operation on that teacher, their support cases, and the records summary (TeacherRecordSummary, read
+// from records' support API).
+import { Elysia } from "elysia";
 import type { Account } from "../accounts/accounts";
+import { supportCasesOf, type SupportDeps as CaseDeps } from "../find-record/support-cases";
+import { supportCaseRoutes, TeacherCasesPanel } from "./support-case-routes";
 import type { StaffMember } from "./staff";
 import type { ResolveStaff } from "./staff";
 import { supportOperationRoutes, type SupportDeps } from "./support-routes";
@@ -10,15 +14,19 @@ import { fetchTeacherRecordSummary, TeacherRecordSummary } from "./teacher-recor
 /** A panel on the console's teacher page, as rendered HTML (the admin folder's TeacherPanel). */
 export type SupportTeacherPanel = (account: Account, member: StaffMember) => Promise<string> | string;
 
-export function supportConsole(deps: SupportDeps, resolveStaff: ResolveStaff) {
+/** `cases`: what find-record's support-case functions need (createJourneys' `support`). */
+export function supportConsole(deps: SupportDeps, cases: CaseDeps, resolveStaff: ResolveStaff) {
   const recordPanel: SupportTeacherPanel = async (account) => {
     const data = await fetchTeacherRecordSummary(deps.records, account.trn);
     return (<TeacherRecordSummary data={data} />) as string;
   };
   const actionsPanel: SupportTeacherPanel = (account) => <SupportActions account={account} />;
+  const casesPanel: SupportTeacherPanel = (account) => <TeacherCasesPanel cases={supportCasesOf(deps.db, account.id)} />;
   return {
-    routes: supportOperationRoutes(deps, resolveStaff),
-    teacherPanels: [actionsPanel, recordPanel],
+    routes: new Elysia({ name: "identity-support-console" })
+      .use(supportOperationRoutes(deps, resolveStaff))
+      .use(supportCaseRoutes({ ...cases, brand: deps.brand, postsPerMinute: deps.postsPerMinute }, resolveStaff)),
+    teacherPanels: [actionsPanel, casesPanel, recordPanel],
   };
 }
 

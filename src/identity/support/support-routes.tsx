@@ -84,18 +84,20 @@ const doneMessages: Record<string, string> = {
   rejected: "The change request was rejected and the teacher is being emailed.",
 };
 
-export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveStaff) {
-  const { db, brand, logger } = deps;
+/**
+ * The check each support route runs first, returning the staff member or the Response to stop with:
+ * signed out (or a teacher's session), a GET goes to the console's sign-in page and a POST is 403; a
+ * role below `needs` is 403; posts are rate-limited per staff member.
+ */
+export function staffGate(deps: Pick<SupportDeps, "db" | "brand" | "postsPerMinute">, resolveStaff: ResolveStaff) {
+  const { db, brand } = deps;
   const message = (status: number, title: string, text: string) => htmlResponse(<SupportMessagePage brand={brand} title={title} message={text} />, status);
-  const notStaff = () => message(403, "You cannot use this page", "Only Teacher ID support staff who are signed in to the support console can use this page.");
-  const notFound = (what: string) => message(404, `${what} not found`, `There is no ${what.toLowerCase()} with this id. Check it and try again.`);
-  const recordsDown = () => message(503, "Sorry, there is a problem", "The teaching record could not be reached. Nothing was changed. Try again in a few minutes.");
-  const done = (query: Ctx["query"]) => (query.done ? doneMessages[query.done] : undefined);
-
-  /** The staff member and their posting allowance; a Response when the request must stop here. */
-  const staffFor = (ctx: Ctx, posting: boolean, needs: StaffRole = "support"): StaffMember | Response => {
+  return (ctx: { request: Request }, posting: boolean, needs: StaffRole = "support"): StaffMember | Response => {
     const staff = resolveStaff(ctx.request);
-    if (!staff) return posting ? notStaff() : seeOther(consoleSignInPath);
+    if (!staff) {
+      if (!posting) return seeOther(consoleSignInPath);
+      return message(403, "You cannot use this page", "Only Teacher ID support staff who are signed in to the support console can use this page.");
+    }
     if (!mayAct(staff.role, needs)) return message(403, "You cannot use this page", "Only admins can use this page.");
     if (posting) {
       const limit = hitRateLimit(db, `support:post:staff:${staff.id}`, { limit: deps.postsPerMinute, windowMs: 60_000 });
@@ -110,6 +112,16 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
     }
     return staff;
   };
+}
+
+export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveStaff) {
+  const { db, brand, logger } = deps;
+  const message = (status: number, title: string, text: string) => htmlResponse(<SupportMessagePage brand={brand} title={title} message={text} />, status);
+  const notFound = (what: string) => message(404, `${what} not found`, `There is no ${what.toLowerCase()} with this id. Check it and try again.`);
+  const recordsDown = () => message(503, "Sorry, there is a problem", "The teaching record could not be reached. Nothing was changed. Try again in a few minutes.");
+  const done = (query: Ctx["query"]) => (query.done ? doneMessages[query.done] : undefined);
+
+  const staffFor = staffGate(deps, resolveStaff);
 
   const csrf = (ctx: Ctx) => ctx.csrfToken ?? "";
 
