@@ -13,6 +13,7 @@ export function consoleNavigation(member: StaffMember | null): { text: string; h
   const items = [
     { text: "Find a teacher", href: "/admin" },
     { text: "Cases", href: "/admin/cases" },
+    { text: "Send a new link", href: "/admin/new-link" },
   ];
   if (member.role === "admin") {
     items.push({ text: "Clients", href: "/admin/clients" }, { text: "Webhooks", href: "/admin/webhooks" }, { text: "Staff", href: "/admin/staff" }, { text: "Signing keys", href: "/admin/keys" });
