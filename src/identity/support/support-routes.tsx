@@ -133,7 +133,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (staff instanceof Response) return staff;
         const account = findAccountById(db, ctx.params.sub);
         if (!account) return notFound("Account");
-        return htmlResponse(<TrnPage brand={brand} csrfToken={csrf(ctx)} account={account} done={done(ctx.query)} />);
+        return htmlResponse(<TrnPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} done={done(ctx.query)} />);
       })
       .post("/admin/teachers/:sub/trn", async (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -143,7 +143,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         const form = formFields(ctx.body);
         const path = `/admin/teachers/${encodeURIComponent(account.id)}/trn`;
         const again = (errors: Errors, status = 400) =>
-          htmlResponse(<TrnPage brand={brand} csrfToken={csrf(ctx)} account={account} values={form} errors={errors} />, status);
+          htmlResponse(<TrnPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} values={form} errors={errors} />, status);
         if (form.action === "remove") {
           const { values, errors } = check({ reason: [reasonSchema, form.reason] });
           if (account.trn === null || form.trn !== account.trn) return again({ reason: "The account's TRN has changed since this page was shown. Check it and try again" }, 409);
@@ -180,7 +180,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (staff instanceof Response) return staff;
         const account = ctx.query.sub ? findAccountById(db, ctx.query.sub) : undefined;
         if (ctx.query.sub && !account) return notFound("Account");
-        return htmlResponse(<NewLinkPage brand={brand} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} done={done(ctx.query)} />);
+        return htmlResponse(<NewLinkPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} done={done(ctx.query)} />);
       })
       .post("/admin/new-link", async (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -190,7 +190,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (form.sub && !account) return notFound("Account");
         const again = (errors: Errors, status = 400, headers: Record<string, string> = {}) =>
           htmlResponse(
-            <NewLinkPage brand={brand} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} values={form} errors={errors} />,
+            <NewLinkPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} values={form} errors={errors} />,
             status,
             headers,
           );
@@ -229,7 +229,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (staff instanceof Response) return staff;
         const survivor = ctx.query.survivor ? findAccountById(db, ctx.query.survivor) : undefined;
         const merged = ctx.query.merged ? findAccountById(db, ctx.query.merged) : undefined;
-        return htmlResponse(<MergePage brand={brand} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} done={done(ctx.query)} />);
+        return htmlResponse(<MergePage brand={brand} member={staff} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} done={done(ctx.query)} />);
       })
       .post("/admin/merge", (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -246,7 +246,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
           errors.merged = `These accounts have different TRNs (${refusal.survivorTrn} and ${refusal.mergedTrn}), so they are not the same teacher's. They cannot be merged`;
         }
         const again = (status = 400) =>
-          htmlResponse(<MergePage brand={brand} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} values={form} errors={errors} />, status);
+          htmlResponse(<MergePage brand={brand} member={staff} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} values={form} errors={errors} />, status);
         if (hasErrors(errors)) return again(refusal ? 409 : 400);
         const outcome = mergeAccounts(db, { staff, reason: values.reason!, survivorSub: survivor!.id, mergedSub: merged!.id });
         if (outcome.kind !== "merged") {
@@ -264,7 +264,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         const found = await deps.records.changeRequest(ctx.params.reference);
         if (found.status === "not_found") return notFound("Change request");
         if (found.status === "unavailable") return recordsDown();
-        return htmlResponse(<ChangeRequestPage brand={brand} csrfToken={csrf(ctx)} detail={found.value} done={done(ctx.query)} />);
+        return htmlResponse(<ChangeRequestPage brand={brand} member={staff} csrfToken={csrf(ctx)} detail={found.value} done={done(ctx.query)} />);
       })
       .post("/admin/change-requests/:reference", async (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -278,7 +278,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
           decision: [z.enum(["approve", "reject"], { error: "Select whether to approve or reject the request" }), form.decision],
           reason: [reasonSchema, form.reason],
         });
-        const again = (status = 400) => htmlResponse(<ChangeRequestPage brand={brand} csrfToken={csrf(ctx)} detail={found.value} values={form} errors={errors} />, status);
+        const again = (status = 400) => htmlResponse(<ChangeRequestPage brand={brand} member={staff} csrfToken={csrf(ctx)} detail={found.value} values={form} errors={errors} />, status);
         if (hasErrors(errors)) return again();
         const decision = values.decision as "approve" | "reject";
         const outcome = await deps.records.decide(ctx.params.reference, decision, { reason: values.reason!, decidedBy: `staff:${staff.id}` });
