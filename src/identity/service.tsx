@@ -5,7 +5,7 @@ import type { BearerApiDoor } from "../api-rate-limit/bearer-api";
 import { createClientCredentialsTokenSource } from "../auth/client-credentials";
 import { createAccessTokenVerifier } from "../auth/verify-access-token";
 import { createReadiness } from "../metrics/readiness";
-import { internalClientCredentials } from "../config/internal-clients";
+import { configuredClient, internalClientCredentials } from "../config/internal-clients";
 import { openApiRoutes } from "../openapi/openapi-routes";
 import { createServiceApp } from "../web/create-service-app";
 import { htmlResponse } from "../web/html";
@@ -33,6 +33,9 @@ import { identityApiDocument } from "./openapi";
 import { createTeacherLookup } from "./register/records-client";
 import { usersApiRoutes } from "./users-api/users-api-routes";
 import { adminRoutes } from "./admin/admin-routes";
+import { staffResolver } from "./admin/staff-guard";
+import { createRecordsSupportClient } from "./support/records-support-client";
+import { supportConsole } from "./support/support-console";
 import type { AdminDeps } from "./admin/admin-deps";
 import { allowedIps } from "../web/allowed-ips";
 import { actor } from "./events/events";
@@ -105,6 +108,32 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     nudgeOutbox: journeys.nudgeOutbox,
     now: Date.now,
   };
+  // The support operations (src/identity/support/): records' support API with identity's own client.
+  const supportTokens = createClientCredentialsTokenSource({
+    tokenUrl: `${config.urls.identity}/token`,
+    credentials: () => internalClientCredentials(config, "identity"),
+    scope: "teachers:read support:read support:write",
+  });
+  const support = supportConsole(
+    {
+      db,
+      brand,
+      logger: log,
+      findTeacher,
+      records: createRecordsSupportClient({ recordsUrl: config.urls.records, tokens: supportTokens, logger: log }),
+      newLink: {
+        registerUrl: `${config.urls.access}/register`,
+        clientId: configuredClient(config, "access").clientId,
+        ttlMs: config.TRN_TOKEN_TTL,
+        perStaffPerHour: 20,
+        perAddressPerHour: 3,
+      },
+      postsPerMinute: 30,
+      onEmailEnqueued: journeys.nudgeOutbox,
+    },
+    journeys.support,
+    staffResolver(adminDeps),
+  );
   const app = createServiceApp({
     service: "identity",
     brand,
@@ -139,9 +168,10 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
     )
     .use(openApiRoutes({ document: () => identityApiDocument(config.urls), brand, defaultRateLimit: config.API_RATE_LIMIT }))
     .use(journeys.routes)
-    // The support console (/admin). Another console feature mounts here as a plugin that takes
-    // staffResolver(adminDeps): adminRoutes(adminDeps, [yourRoutes(staffResolver(adminDeps))]).
-    .use(adminRoutes(adminDeps, []))
+    // The support console (/admin), with support's operations mounted behind its guard (the
+    // resolver staffResolver(adminDeps); ADMIN_ALLOWED_IPS and no-store from adminRoutes) and their
+    // panels on the teacher page.
+    .use(adminRoutes(adminDeps, [support.routes], { teacherPanels: support.teacherPanels }))
     .use(feedbackRoutes({ db, brand, trustProxy: config.TRUST_PROXY }))
     .get("/", () => htmlResponse(<TeacherIdStartPage brand={brand} accessUrl={config.urls.access} />));
   return {

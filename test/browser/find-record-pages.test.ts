@@ -1,15 +1,17 @@
 // "Create an account without a link" in Chromium, one system for the file (the three services, the
-// real records behind the TEST-ONLY matcher stand-in, a real SMTP server): a strong match lands at
-// access signed in with qualifications; no match opens a case that access shows, support assigns
-// the TRN, and signing in again shows the qualifications; an email that has an account becomes a
+// real records and its matcher behind a TEST-ONLY forwarding proxy, a real SMTP server): a strong
+// match lands at access signed in with qualifications; no match opens a case that access shows, a
+// support officer signs in to the console and assigns the TRN on the case's page (records-checked,
+// confirmed with a reason), and signing in again shows the qualifications; an email that has an account becomes a
 // sign-in. Every new page: screenshot, axe, 320 px reflow, no console or CSP errors.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { insertAccount } from "../../src/identity/accounts/accounts";
-import { assignTrnToSupportCase } from "../../src/identity/find-record/support-cases";
+import { addStaff } from "../../src/identity/admin/staff/staff";
 import { seeding, type SeedTeacher } from "../helpers/access-seed";
 import { browserTestTimeoutMs, checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
 import { startFindRecordSystem, type FindRecordSystem } from "../helpers/find-record-system";
+import { totpCode } from "../helpers/staff-console";
 
 setDefaultTimeout(browserTestTimeoutMs * 2);
 
@@ -18,6 +20,7 @@ const unmatched: SeedTeacher = { trn: "5023456", firstName: "Gwen", lastName: "L
 const signedUp: SeedTeacher = { trn: "5034567", firstName: "Omar", lastName: "Haddad", dateOfBirth: "1990-02-11", email: "omar.record@example.com", qtsDate: "2023-07-01" };
 
 let s: FindRecordSystem;
+const staffEmail = "kim.support@education.gov.uk";
 let browser: TestBrowser;
 
 beforeAll(async () => {
@@ -25,7 +28,7 @@ beforeAll(async () => {
   const seed = seeding(s.system.dataDir);
   for (const t of [matched, unmatched, signedUp]) seed.teacher(t);
   seed.close();
-  s.standIn.teachers.push({ trn: matched.trn, lastName: matched.lastName, dateOfBirth: matched.dateOfBirth });
+  addStaff(s.db, { email: staffEmail, role: "support" });
 });
 afterAll(async () => {
   await browser?.close();
@@ -119,8 +122,36 @@ describe("create an account without a link", () => {
     expect(await mainText(page)).toContain(`We are looking for your record (case reference ${reference}).`);
     await checkPage(t, "find-record-09-access-looking");
 
-    const assigned = await assignTrnToSupportCase(s.support, { staffId: "support-1", reference, trn: unmatched.trn, reason: "Found under Llewellyn" });
-    expect(assigned.ok).toBe(true);
+    // Support, in the console: sign in (email code, TOTP enrolment), Cases, the case, Assign a TRN.
+    const staff = await browser.newPage();
+    const console_ = staff.page;
+    await console_.goto(`${s.system.urls.identity}/admin`);
+    const codeAfter = Date.now();
+    await console_.getByLabel("Sign in to Teacher ID support").fill(staffEmail);
+    await submit(console_);
+    const code = await s.smtp.waitForMessage(staffEmail, { match: (m) => m.receivedAt >= codeAfter && /\b\d{6}\b/.test(m.text) });
+    await console_.getByLabel("Security code").fill(/\b(\d{6})\b/.exec(code.text)![1]!);
+    await submit(console_);
+    const secret = (await console_.locator("#totp-secret").innerText()).replaceAll(" ", "");
+    await console_.getByLabel("Code from your authenticator app").fill(totpCode(secret));
+    await submit(console_);
+    await Promise.all([console_.waitForEvent("load"), console_.locator("main").getByRole("link", { name: "I have saved my recovery codes" }).click()]);
+    expect(pathOf(console_)).toBe("/admin");
+    // "Cases" is in the console's navigation.
+    expect(await console_.locator("a[href='/admin/cases']").count()).toBeGreaterThan(0);
+    await console_.goto(`${s.system.urls.identity}/admin/cases`);
+    await checkPage(staff, "admin-cases");
+    await Promise.all([console_.waitForEvent("load"), console_.locator("main").getByRole("link", { name: reference }).click()]);
+    expect(await mainText(console_)).toContain("Lewellyn");
+    await checkPage(staff, "admin-case");
+    await console_.getByLabel("TRN", { exact: true }).fill(unmatched.trn);
+    await submit(console_, "Check the TRN");
+    expect(await mainText(console_)).toContain("Gwen Llewellyn");
+    await checkPage(staff, "admin-case-assign-confirm");
+    await console_.getByLabel("Reason").fill("Ticket 301: found under Llewellyn");
+    await submit(console_, "Assign the TRN");
+    expect(await mainText(console_)).toContain("The TRN was assigned to the account and the teacher is being emailed.");
+    expect(await mainText(console_)).toContain(`Resolved: TRN ${unmatched.trn} assigned`);
     await s.smtp.waitForMessage(email, { match: (m) => m.subject.startsWith("We have found your teaching record") });
 
     const again = await browser.newPage();

@@ -1,7 +1,7 @@
 // The support operations' pages (src/identity/support/) in Chromium, under the real CSP: each page
 // and each error state axe-checked (serious or critical findings fail), reflow-checked at 320px,
-// screenshotted (test-artifacts/screenshots/support-*). Mounted through the TEST-ONLY staff seam
-// (test/helpers/support-console-seam.ts): the staff member comes from a header Chromium sends.
+// screenshotted (test-artifacts/screenshots/support-*). A support officer signs in to identity's
+// console in Chromium (email code, then TOTP enrolment), which mounts these pages behind its guard.
 // What the operations do is tested over HTTP in test/integration/support-operations.test.tsx.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
@@ -9,14 +9,15 @@ import { insertAccount } from "../../src/identity/accounts/accounts";
 import { createChangeRequest } from "../../src/records/change-requests/change-requests";
 import { seeding, type Seeding } from "../helpers/access-seed";
 import { browserTestTimeoutMs, checkPage, launchBrowser, type TestBrowser, type TestPage } from "../helpers/browser";
-import { startSupportConsoleSeam, testStaffHeader, type SupportConsoleSeam } from "../helpers/support-console-seam";
+import { addStaff } from "../../src/identity/admin/staff/staff";
+import { devMailboxCode } from "../helpers/identity-journey";
+import { totpCode } from "../helpers/staff-console";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
 setDefaultTimeout(browserTestTimeoutMs);
 
 let system: TestSystem;
 let seed: Seeding;
-let seam: SupportConsoleSeam;
 let browser: TestBrowser;
 let testPage: TestPage;
 let nextTrn = 6700001;
@@ -24,13 +25,22 @@ let nextTrn = 6700001;
 beforeAll(async () => {
   [system, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
   seed = seeding(system.dataDir);
-  seam = startSupportConsoleSeam({ dataDir: system.dataDir, urls: system.urls, config: system.config as any });
+  const email = "sol.support@education.gov.uk";
+  addStaff(seed.identityDb, { email, role: "support" });
   testPage = await browser.newPage();
-  await testPage.context.setExtraHTTPHeaders({ [testStaffHeader]: "s-9:support" });
+  const { page } = testPage;
+  const next = () => Promise.all([page.waitForEvent("load"), page.locator("main").getByRole("button", { name: "Continue", exact: true }).click()]);
+  await page.goto(`${system.urls.identity}/admin`);
+  await page.getByLabel("Sign in to Teacher ID support").fill(email);
+  await next();
+  await page.getByLabel("Security code").fill(await devMailboxCode(system.dataDir, "email", email));
+  await next();
+  await page.getByLabel("Code from your authenticator app").fill(totpCode((await page.locator("#totp-secret").innerText()).replaceAll(" ", "")));
+  await next();
+  expect(await page.locator("#recovery-codes li").count()).toBe(10);
 });
 afterAll(async () => {
   await browser?.close();
-  seam?.stop();
   seed?.close();
   await system?.stop();
 });
@@ -48,7 +58,7 @@ const heading = (page: Page) => page.locator("main h1").first().innerText();
 const errorSummary = (page: Page) => page.locator(".govuk-error-summary").innerText();
 
 async function open(path: string, title: string, name: string) {
-  await testPage.page.goto(`${seam.url}${path}`);
+  await testPage.page.goto(`${system.urls.identity}${path}`);
   expect(await heading(testPage.page)).toBe(title);
   await checkPage(testPage, `support-${name}`);
 }

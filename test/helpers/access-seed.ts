@@ -15,6 +15,10 @@ export interface SeedTeacher {
   dateOfBirth: string;
   email: string;
   qtsDate?: string;
+  /** Upper case without spaces, as records keeps it (its matcher compares it). */
+  nationalInsuranceNumber?: string;
+  /** Earlier last names (e.g. a maiden name), which records' matcher also compares. */
+  previousLastNames?: string[];
 }
 
 export const qualified: SeedTeacher = {
@@ -54,7 +58,7 @@ export function seeding(dataDir: string): Seeding {
       const now = Date.now();
       const { id } = recordsDb
         .insert(teachers)
-        .values({ ...t, middleName: t.middleName ?? null, qtsDate: t.qtsDate ?? null, inductionStatus: "RequiredToComplete", createdAt: now, updatedAt: now })
+        .values({ ...t, middleName: t.middleName ?? null, qtsDate: t.qtsDate ?? null, nationalInsuranceNumber: t.nationalInsuranceNumber ?? null, previousLastNames: JSON.stringify(t.previousLastNames ?? []), inductionStatus: "RequiredToComplete", createdAt: now, updatedAt: now })
         .returning({ id: teachers.id })
         .get();
       recordsDb

@@ -1,6 +1,7 @@
 // A system for "Create an account without a link" tests: the three services in this process, with
-// the TEST-ONLY matcher stand-in (records-matcher-standin.ts) in front of the real records, a real
-// SMTP server, and what support's functions need (over real HTTP to records).
+// a TEST-ONLY forwarding proxy (records-proxy.ts: counts finds, can answer 503) in front of the real
+// records and its real matcher, a real SMTP server, and what support's functions need (over real
+// HTTP to records).
 import { createClientCredentialsTokenSource } from "../../src/auth/client-credentials";
 import { internalClientCredentials } from "../../src/config/internal-clients";
 import { openIdentityDatabase, type IdentityDatabaseFile } from "../../src/identity/db/database";
@@ -9,14 +10,15 @@ import { createTeacherLookup } from "../../src/identity/register/records-client"
 import { createLogger } from "../../src/log/logger";
 import { Browser, authorize, emailedCode } from "./identity-journey";
 import { freshServicePorts } from "./ports";
-import { startMatcherStandIn, type MatcherStandIn } from "./records-matcher-standin";
+import { startRecordsProxy, type RecordsProxy } from "./records-proxy";
 import { startSmtpServer, type TestSmtpServer } from "./smtp";
 import { startTestSystem, type TestSystem } from "./system";
 
 export interface FindRecordSystem {
   system: TestSystem;
   smtp: TestSmtpServer;
-  standIn: MatcherStandIn;
+  /** In front of records: what identity asked records' matcher, and 503 on demand. */
+  records: RecordsProxy;
   db: IdentityDatabaseFile;
   support: SupportDeps;
   stop(): Promise<void>;
@@ -24,11 +26,11 @@ export interface FindRecordSystem {
 
 export async function startFindRecordSystem(env: Record<string, string> = {}): Promise<FindRecordSystem> {
   const smtp = await startSmtpServer();
-  const standIn = startMatcherStandIn();
+  const proxy = startRecordsProxy();
   const ports = freshServicePorts();
-  standIn.forwardTo = `http://127.0.0.1:${ports.records}`;
-  // Everything that calls records (identity, access) goes through the stand-in's address.
-  const system = await startTestSystem({ ports, env: { SMTP_URL: smtp.url, RECORDS_URL: standIn.url, ...env } });
+  proxy.forwardTo = `http://127.0.0.1:${ports.records}`;
+  // Everything that calls records (identity, access) goes through the proxy's address.
+  const system = await startTestSystem({ ports, env: { SMTP_URL: smtp.url, RECORDS_URL: proxy.url, ...env } });
   const db = openIdentityDatabase(system.dataDir);
   const logger = createLogger({ level: "error", write: () => {} });
   const tokens = createClientCredentialsTokenSource({
@@ -39,20 +41,20 @@ export async function startFindRecordSystem(env: Record<string, string> = {}): P
   const support: SupportDeps = {
     db,
     logger,
-    // Straight to records (not through the stand-in): support checks a TRN with the real GET /v2/teachers/{trn}.
-    findTeacher: createTeacherLookup({ recordsUrl: standIn.forwardTo, tokens, logger }),
+    // Straight to records (not through the proxy): support checks a TRN with the real GET /v2/teachers/{trn}.
+    findTeacher: createTeacherLookup({ recordsUrl: proxy.forwardTo, tokens, logger }),
     settings: { accessUrl: system.urls.access, responseTime: "5 working days" },
   };
   return {
     system,
     smtp,
-    standIn,
+    records: proxy,
     db,
     support,
     async stop() {
       db.$client.close();
       await system.stop();
-      standIn.close();
+      proxy.close();
       await smtp.close();
     },
   };

@@ -3,7 +3,11 @@
 // app would.
 import { Secret, TOTP } from "otpauth";
 import { readDevMailbox } from "../../src/mail/dev-mailbox";
-import { devMailboxCode, type Browser } from "./identity-journey";
+import { devMailboxCode, emailedCode, type Browser } from "./identity-journey";
+import type { TestSmtpServer } from "./smtp";
+
+/** Where staff's email codes arrive: the dev mailbox of a data directory, or a test SMTP server. */
+export type CodeSource = string | TestSmtpServer;
 
 /** The TOTP code for `secret` (base32) at `at` (ms). */
 export function totpCode(secret: string, at = Date.now()): string {
@@ -16,7 +20,15 @@ export const enrolmentSecret = (html: string) => /id="totp-secret"[^>]*>([A-Z2-7
 export const recoveryCodesIn = (html: string) => [...html.matchAll(/<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<\/code>/g)].map((m) => m[1]!);
 
 /** Asks for an email code and enters it; the browser ends on the TOTP, enrolment or code page. */
-export async function emailCodeStep(browser: Browser, dataDir: string, email: string): Promise<void> {
+export async function emailCodeStep(browser: Browser, source: CodeSource, email: string): Promise<void> {
+  if (typeof source !== "string") {
+    const after = Date.now();
+    await browser.get("/admin/sign-in");
+    await browser.post("/admin/sign-in", { email });
+    await browser.post("/admin/sign-in/code", { code: await emailedCode(source, email, after) });
+    return;
+  }
+  const dataDir = source;
   const [latest] = readDevMailbox(dataDir, { to: email }).filter((m) => m.channel === "email");
   const before = latest ? /\b(\d{6})\b/.exec(latest.text)?.[1] : undefined;
   await browser.get("/admin/sign-in");
@@ -32,11 +44,11 @@ export async function emailCodeStep(browser: Browser, dataDir: string, email: st
  */
 export async function signInStaff(
   browser: Browser,
-  dataDir: string,
+  source: CodeSource,
   email: string,
   options: { secret?: string; step?: number } = {},
 ): Promise<{ secret: string; recoveryCodes: string[] }> {
-  await emailCodeStep(browser, dataDir, email);
+  await emailCodeStep(browser, source, email);
   const at = Date.now() + (options.step ?? 0) * 30_000;
   if (!options.secret) {
     if (!browser.url.endsWith("/admin/sign-in/enrol")) throw new Error(`expected the enrolment page, at ${browser.url} (${browser.status})`);

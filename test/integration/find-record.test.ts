@@ -1,23 +1,30 @@
-// "Create an account without a link" over real HTTP (identity's journey, the real records behind the
-// TEST-ONLY matcher stand-in, a real SMTP server): a unique match binds the TRN; no match makes the
+// "Create an account without a link" over real HTTP (identity's journey, the real records and its
+// matcher behind a TEST-ONLY forwarding proxy that counts finds and can answer 503, a real SMTP
+// server; support works in the console, signed in as staff): a unique match binds the TRN; no match makes the
 // account with a support case, which support resolves; repeated failures go to support without
 // asking records again; the limits per journey and per IP; check answers' change links; bad input.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { findAccountByEmail, insertAccount } from "../../src/identity/accounts/accounts";
 import { events, supportCases } from "../../src/identity/db/schema";
-import { assignTrnToSupportCase, closeSupportCase, findSupportCase, listOpenSupportCases } from "../../src/identity/find-record/support-cases";
+import { closeSupportCase, findSupportCase, listOpenSupportCases } from "../../src/identity/find-record/support-cases";
+import { addStaff, findStaffByEmail } from "../../src/identity/admin/staff/staff";
 import { seeding } from "../helpers/access-seed";
+import { signInStaff } from "../helpers/staff-console";
 import { answerDetails, startFindRecordSystem, throughEmailCode, type FindRecordSystem } from "../helpers/find-record-system";
 import { Browser, authorize, emailedCode, pageText, redeem } from "../helpers/identity-journey";
 
 let s: FindRecordSystem;
+/** A support officer's browser, signed in to the console (email code, TOTP). */
+let staff: Browser;
+let staffId = "";
+const staffEmail = "casey.support@education.gov.uk";
 let ip = 1;
 let n = 1;
 const newBrowser = () => new Browser(s.system.urls.identity, { "x-forwarded-for": `203.0.113.${ip++}` });
 const newEmail = () => `no-link-${n++}@example.com`;
 
-const amelia = { trn: "4012345", firstName: "Amelia", lastName: "Okafor", dateOfBirth: "1994-03-09", email: "amelia.record@example.com", qtsDate: "2026-07-01" };
+const amelia = { trn: "4012345", firstName: "Amelia", lastName: "Okafor", dateOfBirth: "1994-03-09", email: "amelia.record@example.com", qtsDate: "2026-07-01", nationalInsuranceNumber: "AB123456C" };
 const ben = { trn: "4023456", firstName: "Ben", lastName: "Ashby", dateOfBirth: "1988-11-02", email: "ben.record@example.com", qtsDate: "2025-07-01" };
 
 beforeAll(async () => {
@@ -31,7 +38,9 @@ beforeAll(async () => {
   seed.teacher(amelia);
   seed.teacher(ben);
   seed.close();
-  s.standIn.teachers.push({ trn: amelia.trn, lastName: amelia.lastName, dateOfBirth: amelia.dateOfBirth, nationalInsuranceNumber: "AB123456C" });
+  addStaff(s.db, { email: staffEmail, role: "support" });
+  staff = new Browser(s.system.urls.identity, { "x-forwarded-for": "198.51.100.7" });
+  staffId = (await signInStaff(staff, s.smtp, staffEmail)) && findStaffByEmail(s.db, staffEmail)!.id;
 });
 afterAll(async () => {
   await s?.stop();
@@ -54,7 +63,7 @@ describe("a unique match", () => {
     expect(idToken.trn).toBe(amelia.trn);
     expect(idToken.trn_lookup_status).toBe("Found");
     expect(userinfo.email).toBe(email);
-    expect(s.standIn.requests.at(-1)).toMatchObject({ lastName: "okafor", dateOfBirth: amelia.dateOfBirth, nationalInsuranceNumber: "AB123456C" });
+    expect(s.records.requests.at(-1)).toMatchObject({ lastName: "okafor", dateOfBirth: amelia.dateOfBirth, nationalInsuranceNumber: "AB123456C" });
     const account = findAccountByEmail(s.db, email)!;
     expect(account.trn).toBe(amelia.trn);
     expect(eventsOf(account.id).map((e) => e.type)).toEqual(["UserRegistered", "TrnBound", "UserSignedIn"]);
@@ -91,21 +100,21 @@ describe("no match", () => {
     const email = newEmail();
     const auth = await throughEmailCode(s, browser, email);
     await answerDetails(browser, { firstName: "Ben", lastName: "Ashbey", dateOfBirth: ben.dateOfBirth, identifier: { identifier: "none" } });
-    const asked = s.standIn.requests.length;
+    const asked = s.records.requests.length;
     await browser.post("/find-record/check-answers");
     expect(browser.url).toEndWith("/find-record/not-found");
     expect(pageText(browser.html)).toContain("Check your details and try again");
     // The same details again: the same answer, records not asked.
     await browser.post("/find-record/check-answers");
     expect(browser.url).toEndWith("/find-record/not-found");
-    expect(s.standIn.requests.length).toBe(asked + 1);
+    expect(s.records.requests.length).toBe(asked + 1);
     // Two more tries with edited details.
     await browser.post("/find-record/name", { firstName: "Ben", lastName: "Ashbie", hasPreviousName: "no" });
     expect(browser.url).toEndWith("/find-record/check-answers");
     await browser.post("/find-record/check-answers");
     await browser.post("/find-record/identifier", { identifier: "provider", providerName: "Somewhere SCITT", awardYear: "2025" });
     await browser.post("/find-record/check-answers");
-    expect(s.standIn.requests.length).toBe(asked + 3);
+    expect(s.records.requests.length).toBe(asked + 3);
     expect(browser.url).toEndWith("/find-record/not-found");
     expect(pageText(browser.html)).not.toContain("Check your details and try again");
     // No more searching: check answers goes to support, and a POST asks records nothing.
@@ -113,7 +122,7 @@ describe("no match", () => {
     expect(browser.url).toEndWith("/find-record/not-found");
     await browser.post("/find-record/identifier", { identifier: "trn", trn: ben.trn });
     await browser.post("/find-record/check-answers");
-    expect(s.standIn.requests.length).toBe(asked + 3);
+    expect(s.records.requests.length).toBe(asked + 3);
     expect(findAccountByEmail(s.db, email)).toBeUndefined();
 
     // Ask for help: the account without a TRN, and its case.
@@ -139,15 +148,37 @@ describe("no match", () => {
     expect(idToken.trn_lookup_status).toBe("Pending");
     expect(idToken.trn_lookup_case).toBe(reference);
 
-    // Support: refused for a TRN with no record and for one another account holds; then assigned.
-    expect(await assignTrnToSupportCase(s.support, { staffId: "s1", reference, trn: "4999999", reason: "checked" })).toMatchObject({ ok: false, reason: "no-record" });
-    expect(await assignTrnToSupportCase(s.support, { staffId: "s1", reference, trn: amelia.trn, reason: "checked" })).toMatchObject({ ok: false, reason: "trn-held-elsewhere" });
-    expect(await assignTrnToSupportCase(s.support, { staffId: "s1", reference, trn: "12", reason: "checked" })).toMatchObject({ ok: false, reason: "invalid" });
-    const assigned = await assignTrnToSupportCase(s.support, { staffId: "s1", reference: reference.toLowerCase(), trn: ben.trn, reason: "Found under a misspelt surname" });
-    expect(assigned).toMatchObject({ ok: true, supportCase: { status: "resolved", trn: ben.trn, resolvedBy: "staff:s1" } });
-    expect(await assignTrnToSupportCase(s.support, { staffId: "s1", reference, trn: ben.trn, reason: "again" })).toMatchObject({ ok: false, reason: "not-open" });
+    // Support, in the console: the case is listed, and its page shows the answers.
+    await staff.get("/admin/cases");
+    expect(staff.html).toContain(reference);
+    await staff.get(`/admin/cases/${reference}`);
+    expect(pageText(staff.html)).toContain("Ashbie");
+    expect(pageText(staff.html)).toContain(`TRN ${ben.trn}`);
+    // Refused (and nothing changes): a TRN with no record, a malformed one, one another account holds.
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: "4999999" });
+    expect([staff.status, pageText(staff.html)]).toEqual([400, expect.stringContaining("No teaching record has this TRN")]);
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: "12" });
+    expect(staff.status).toBe(400);
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: amelia.trn, confirm: "yes", reason: "checked" });
+    expect([staff.status, pageText(staff.html)]).toEqual([409, expect.stringContaining("Another Teacher ID account holds that TRN")]);
+    // Checked with records, then the confirmation page names the record; without a reason, nothing.
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: ben.trn });
+    expect(pageText(staff.html)).toContain("Ben Ashby");
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: ben.trn, confirm: "yes", reason: "" });
+    expect(staff.status).toBe(400);
+    expect(findAccountByEmail(s.db, email)!.trn).toBeNull();
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: ben.trn, confirm: "yes", reason: "Found under a misspelt surname" });
+    expect(staff.url).toEndWith(`/admin/cases/${reference}?done=assigned`);
+    expect(pageText(staff.html)).toContain(`Resolved: TRN ${ben.trn} assigned`);
+    expect(findSupportCase(s.db, reference)).toMatchObject({ status: "resolved", trn: ben.trn, resolvedBy: `staff:${staffId}` });
+    await staff.post(`/admin/cases/${reference}/assign`, { trn: ben.trn, confirm: "yes", reason: "again" });
+    expect(staff.status).toBe(409);
     const bound = s.db.select().from(events).where(and(eq(events.subject, account.id), eq(events.type, "TrnBound"))).all();
-    expect(bound.map((e) => e.actor)).toEqual(["staff:s1"]);
+    expect(bound.map((e) => e.actor)).toEqual([`staff:${staffId}`]);
+    expect(JSON.parse(bound[0]!.payload)).toMatchObject({ reason: "Found under a misspelt surname", reference });
+    // The teacher page lists the case.
+    await staff.get(`/admin/teachers/${account.id}`);
+    expect(pageText(staff.html)).toContain(`${reference} (resolved: TRN ${ben.trn}`);
     await s.smtp.waitForMessage(email, { match: (m) => m.subject.startsWith("We have found your teaching record") });
 
     // Signing in again: the TRN and "Found".
@@ -169,8 +200,18 @@ describe("no match", () => {
     await browser.post("/find-record/check-answers");
     await browser.post("/find-record/not-found");
     const reference = /TID-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(browser.html)![0];
-    expect(closeSupportCase(s.support, { staffId: "s2", reference, reason: "  " })).toMatchObject({ ok: false, reason: "invalid" });
-    expect(closeSupportCase(s.support, { staffId: "s2", reference, reason: "No record in DQT" })).toMatchObject({ ok: true, supportCase: { status: "closed" } });
+    // In the console: without a reason nothing changes; with one, closed, with its event by the staff member.
+    await staff.get(`/admin/cases/${reference}/close`);
+    expect(staff.status).toBe(200);
+    await staff.post(`/admin/cases/${reference}/close`, { confirm: "yes", reason: "  " });
+    expect(staff.status).toBe(400);
+    expect(findSupportCase(s.db, reference)!.status).toBe("open");
+    await staff.post(`/admin/cases/${reference}/close`, { confirm: "yes", reason: "No record in DQT" });
+    expect(staff.url).toEndWith(`/admin/cases/${reference}?done=closed`);
+    expect(findSupportCase(s.db, reference)).toMatchObject({ status: "closed", reason: "No record in DQT" });
+    const closed = s.db.select().from(events).where(eq(events.type, "SupportCaseClosed")).all().at(-1)!;
+    expect([closed.actor, JSON.parse(closed.payload)]).toEqual([`staff:${staffId}`, { reference, reason: "No record in DQT" }]);
+    expect(closeSupportCase(s.support, { staffId, reference, reason: "again" })).toMatchObject({ ok: false, reason: "not-open" });
     await s.smtp.waitForMessage(email, { match: (m) => m.subject.startsWith("We could not find your teaching record") });
     await browser.post("/find-record/case");
     const { idToken } = await redeem(s.system, browser, auth);
@@ -182,17 +223,17 @@ describe("limits", () => {
   test("per journey: records down 3 times, then the 4th search is refused (429) without asking", async () => {
     const browser = newBrowser();
     await throughEmailCode(s, browser, newEmail());
-    s.standIn.unavailableFor.add("Downing");
+    s.records.unavailableFor.add("Downing");
     await answerDetails(browser, { firstName: "Dee", lastName: "Downing", dateOfBirth: "1990-01-01", identifier: { identifier: "none" } });
     for (let i = 0; i < 3; i++) {
       await browser.post("/find-record/check-answers");
       expect(browser.status).toBe(503);
       expect(pageText(browser.html)).toContain("We have kept your answers and not created your account");
     }
-    const asked = s.standIn.requests.length;
+    const asked = s.records.requests.length;
     await browser.post("/find-record/check-answers");
     expect(browser.status).toBe(429);
-    expect(s.standIn.requests.length).toBe(asked);
+    expect(s.records.requests.length).toBe(asked);
   });
 
   test("per IP: two journeys from one address share its 5 searches", async () => {
@@ -201,7 +242,7 @@ describe("limits", () => {
     const second = new Browser(s.system.urls.identity, { "x-forwarded-for": address });
     for (const [browser, lastName] of [[first, "Ipone"], [second, "Iptwo"]] as const) {
       await throughEmailCode(s, browser, newEmail());
-      s.standIn.unavailableFor.add(lastName);
+      s.records.unavailableFor.add(lastName);
       await answerDetails(browser, { firstName: "Ira", lastName, dateOfBirth: "1990-01-01", identifier: { identifier: "none" } });
     }
     for (let i = 0; i < 3; i++) await first.post("/find-record/check-answers");

@@ -1,9 +1,8 @@
 // Issue 15, the support console's operations on accounts and records, over real HTTP: the built
-// binary (dist/teacher-id serve) runs identity, records and access with a real SMTP server; the
-// console's routes (src/identity/support/) are mounted in this test process on identity's database
-// through a TEST-ONLY seam (test/helpers/support-console-seam.ts: the staff member comes from a test
-// header, standing in for the console's staff guard). Emails and webhooks are sent by the running
-// identity's outbox worker; records is reached with identity's own client credentials.
+// binary (dist/teacher-id serve) runs identity, records and access with a real SMTP server; support
+// officers sign in to identity's console (/admin: email code, then TOTP) and use the operations
+// (src/identity/support/) it mounts behind its staff guard. Emails and webhooks are sent by the
+// running identity's outbox worker; records is reached with identity's own client credentials.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
@@ -11,7 +10,6 @@ import { loadServeConfig } from "../../src/cli/configuration";
 import { internalClientCredentials } from "../../src/config/internal-clients";
 import { insertAccount, type Account } from "../../src/identity/accounts/accounts";
 import { accounts, events, mergedAccounts, trnTokens } from "../../src/identity/db/schema";
-import { fetchTeacherRecordSummary, TeacherRecordSummary } from "../../src/identity/support/teacher-record-summary";
 import { createChangeRequest } from "../../src/records/change-requests/change-requests";
 import { changeRequests, teacherIdAccounts, teachers } from "../../src/records/db/schema";
 import { awardInvitation } from "../../src/records/invitations/award-invitation";
@@ -24,13 +22,15 @@ import { freePort } from "../helpers/ports";
 import { clientToken, registerApiClient } from "../helpers/records-support";
 import { serveBinary, type ServedBinary } from "../helpers/served-binary";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp";
-import { startSupportConsoleSeam, testStaffHeader, type SupportConsoleSeam } from "../helpers/support-console-seam";
+import { signInStaff } from "../helpers/staff-console";
+import { addStaff } from "../../src/identity/admin/staff/staff";
 import type { TestSystem } from "../helpers/system";
 
 let smtp: TestSmtpServer;
 let served: ServedBinary;
 let seed: Seeding;
-let seam: SupportConsoleSeam;
+/** Support officers by name: their id and their signed-in browser. */
+const officers = new Map<string, { id: string; browser: Browser }>();
 let system: TestSystem;
 let watch: ResponseWatch;
 const webhookSecret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
@@ -57,7 +57,13 @@ beforeAll(async () => {
   const config = Object.assign({}, ...Object.values(loadServeConfig(served.env, ["identity", "records", "access"]).services));
   system = { urls: served.urls, config, dataDir: served.dataDir } as TestSystem;
   seed = seeding(served.dataDir);
-  seam = startSupportConsoleSeam({ dataDir: served.dataDir, urls: served.urls, config, newLink: { perAddressPerHour: 2 } });
+  for (const name of ["s-1", "s-2", "s-3"]) {
+    const email = `${name}@education.gov.uk`;
+    const id = addStaff(seed.identityDb, { email, role: "support" }).id;
+    const browser = new Browser(served.urls.identity);
+    await signInStaff(browser, smtp, email);
+    officers.set(name, { id, browser });
+  }
   // records' support API, as identity's client calls it, checked against records' own document.
   watch = watchApiResponses(served.urls.records, await loadApiDocument(served.urls.records), { apiPrefixes: ["/v2/support"] });
 }, 60_000);
@@ -66,15 +72,16 @@ afterEach(() => {
 });
 afterAll(async () => {
   watch?.restore();
-  seam?.stop();
   seed?.close();
   receiver.stop(true);
   await served?.stop();
   await smtp?.close();
 });
 
-/** A support officer's browser at the console (the test header stands in for their signed-in session). */
-const staffBrowser = (id = "s-1") => new Browser(seam.url, { [testStaffHeader]: `${id}:support` });
+/** A support officer's browser, signed in to the console. */
+const staffBrowser = (name = "s-1") => officers.get(name)!.browser;
+/** The actor of a staff member's events. */
+const staffActor = (name: string) => `staff:${officers.get(name)!.id}`;
 
 function teacher(trn: string, fields: { email?: string; firstName?: string; lastName?: string } = {}) {
   seed.teacher({ trn, firstName: fields.firstName ?? "Sam", lastName: fields.lastName ?? `Okoro-${trn}`, dateOfBirth: "1995-04-03", email: fields.email ?? `record.${trn}@example.com` });
@@ -98,11 +105,12 @@ const eventsOf = (subject: string) => seed.identityDb.select().from(events).wher
 const errorSummary = (html: string) => pageText(/<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? "");
 
 describe("every operation needs a staff member", () => {
-  test("without one, each page and each post is refused with 403 and nothing changes", async () => {
+  test("without one, each page goes to the console's sign-in, each post is refused with 403, and nothing changes", async () => {
     const target = account();
-    const anonymous = new Browser(seam.url);
+    const anonymous = new Browser(served.urls.identity);
     for (const path of [`/admin/teachers/${target.id}/trn`, "/admin/new-link", "/admin/merge", "/admin/change-requests/CASE-2222AA"]) {
-      expect((await anonymous.get(path)).status).toBe(403);
+      await anonymous.get(path);
+      expect(anonymous.url).toEndWith("/admin/sign-in");
     }
     // A post with a valid CSRF token and a reason, but nobody signed in.
     teacher(freshTrn());
@@ -127,7 +135,7 @@ describe("assign or remove a TRN", () => {
     expect(pageText(browser.html)).toContain("The TRN was assigned.");
     expect(accountRow(target.id)?.trn).toBe(trn);
     const bound = eventsOf(target.id).find((e) => e.type === "TrnBound");
-    expect(bound?.actor).toBe("staff:s-1");
+    expect(bound?.actor).toBe(staffActor("s-1"));
     expect(JSON.parse(bound!.payload)).toMatchObject({ trn, reason: "Ticket 4411: confirmed by phone" });
   });
 
@@ -174,7 +182,7 @@ describe("assign or remove a TRN", () => {
     expect(browser.url).toEndWith("?done=trn-removed");
     expect(accountRow(target.id)?.trn).toBeNull();
     const removed = eventsOf(target.id).find((e) => e.type === "TrnRemoved");
-    expect(removed?.actor).toBe("staff:s-2");
+    expect(removed?.actor).toBe(staffActor("s-2"));
     expect(JSON.parse(removed!.payload)).toEqual({ trn, reason: "Wrong TRN linked at registration" });
   });
 });
@@ -198,7 +206,7 @@ describe("send a new link to a corrected email address", () => {
     const stored = seed.identityDb.select().from(trnTokens).where(eq(trnTokens.tokenHash, sha256(token))).get();
     expect(stored).toMatchObject({ trn, email: corrected, consumedAt: null });
     const issued = eventsOf(`trn:${trn}`).find((e) => e.type === "TrnTokenIssued");
-    expect(issued?.actor).toBe("staff:s-1");
+    expect(issued?.actor).toBe(staffActor("s-1"));
     expect(JSON.parse(issued!.payload).reason).toBe("Ticket 77: DQT email had a typo");
     // The teacher can start registering with it: identity takes the token (the registration journey).
     const teacherBrowser = new Browser(served.urls.identity, { "x-forwarded-for": "198.51.100.60" });
@@ -224,20 +232,20 @@ describe("send a new link to a corrected email address", () => {
     expect(seed.identityDb.select().from(trnTokens).where(eq(trnTokens.email, "x1@example.com")).all()).toEqual([]);
   });
 
-  test("rate-limited per address: the third link to one address in an hour is refused (429)", async () => {
+  test("rate-limited per address: the fourth link to one address in an hour is refused (429)", async () => {
     const trn = freshTrn();
     teacher(trn);
     const browser = staffBrowser("s-3");
     await browser.get("/admin/new-link");
     const to = `limited.${trn}@example.com`;
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       await browser.post("/admin/new-link", { trn, email: to, reason: "ticket 9" });
       expect(browser.url).toContain("done=link-sent");
     }
     await browser.post("/admin/new-link", { trn, email: to, reason: "ticket 9" });
     expect(browser.status).toBe(429);
     expect(errorSummary(browser.html)).toContain("Too many links have been sent");
-    expect(seed.identityDb.select().from(trnTokens).where(eq(trnTokens.email, to)).all()).toHaveLength(2);
+    expect(seed.identityDb.select().from(trnTokens).where(eq(trnTokens.email, to)).all()).toHaveLength(3);
   });
 });
 
@@ -256,7 +264,7 @@ describe("merge two accounts", () => {
     expect(accountRow(survivor.id)?.trn).toBe(trn);
     expect(seed.identityDb.select().from(mergedAccounts).where(eq(mergedAccounts.sub, duplicate.id)).get()?.mergedIntoSub).toBe(survivor.id);
     const merged = eventsOf(duplicate.id).find((e) => e.type === "UserMerged");
-    expect(merged?.actor).toBe("staff:s-1");
+    expect(merged?.actor).toBe(staffActor("s-1"));
     expect(JSON.parse(merged!.payload)).toMatchObject({ sub: duplicate.id, mergedIntoSub: survivor.id, reason: "Ticket 5: same teacher, two accounts" });
 
     // The webhook subscriber gets UserMerged, signed (Standard Webhooks), without the staff's reason.
@@ -379,7 +387,7 @@ describe("change requests", () => {
     expect(email.subject).toBe(`We have not changed your date of birth (${reference})`);
     expect(email.text).toContain("The document does not show a date of birth.");
     const row = seed.recordsDb.select().from(changeRequests).where(eq(changeRequests.reference, reference)).get();
-    expect(row).toMatchObject({ status: "rejected", decidedBy: "staff:s-1", decisionReason: "The document does not show a date of birth." });
+    expect(row).toMatchObject({ status: "rejected", decidedBy: staffActor("s-1"), decisionReason: "The document does not show a date of birth." });
   });
 
   test("records' support API: only a token with its scopes; the evidence headers at the source", async () => {
@@ -400,7 +408,7 @@ describe("change requests", () => {
     const noReason = await fetch(`${served.urls.records}/v2/support/change-requests/${reference}/reject`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ reason: " ", decidedBy: "staff:s-1" }),
+      body: JSON.stringify({ reason: " ", decidedBy: staffActor("s-1") }),
     });
     expect(noReason.status).toBe(400);
     expect(((await noReason.json()) as { errors: Record<string, string[]> }).errors.reason).toEqual(["reason is required"]);
@@ -408,20 +416,27 @@ describe("change requests", () => {
   });
 });
 
-describe("TeacherRecordSummary", () => {
-  test("shows the TRN's open change requests and invitations from records", async () => {
+describe("TeacherRecordSummary on the console's teacher page", () => {
+  test("shows the TRN's open change requests and invitations from records, and links to each operation", async () => {
     const trn = freshTrn();
     teacher(trn, { firstName: "Lee", lastName: "Chan" });
     const reference = changeRequest(trn, { firstName: "Lee", middleName: null, lastName: "Chan-Smith" });
     // An invitation, as an award enqueues it in records' outbox (records' worker then sends it).
     enqueueMessage(seed.recordsDb, awardInvitation("qts", "put-qts", { trn, email: `record.${trn}@example.com`, firstName: "Lee", lastName: "Chan" }, "2026-07-01"));
-    const html = String(<TeacherRecordSummary data={await fetchTeacherRecordSummary(seam.records, trn)} />);
-    const text = pageText(html);
+    const browser = staffBrowser();
+    const holder = account({ trn });
+    await browser.get(`/admin/teachers/${holder.id}`);
+    const text = pageText(browser.html);
     expect(text).toContain("Lee Chan");
     expect(text).toContain(`${reference} : name to Lee Chan-Smith`);
     expect(text).toMatch(new RegExp(`QTS record\\.${trn}@example\\.com (Waiting to be sent|Sent)`));
-    expect(pageText(String(<TeacherRecordSummary data={await fetchTeacherRecordSummary(seam.records, "6999997")} />))).toContain("No teaching record has TRN 6999997");
-    expect(pageText(String(<TeacherRecordSummary data={await fetchTeacherRecordSummary(seam.records, null)} />))).toContain("This account has no TRN");
+    expect(browser.html).toContain(`href="/admin/change-requests/${reference}"`);
+    // The operations on this teacher.
+    for (const href of [`/admin/teachers/${holder.id}/trn`, `/admin/new-link?sub=${holder.id}`, `/admin/merge?survivor=${holder.id}`]) expect(browser.html).toContain(`href="${href}"`);
+    await browser.get(`/admin/teachers/${account({ trn: "6999997" }).id}`);
+    expect(pageText(browser.html)).toContain("No teaching record has TRN 6999997");
+    await browser.get(`/admin/teachers/${account().id}`);
+    expect(pageText(browser.html)).toContain("This account has no TRN");
     expect(watch.checked).toBeGreaterThan(0);
   });
 });

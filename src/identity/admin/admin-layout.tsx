@@ -11,7 +11,11 @@ export const consoleBrand = (brand: ServiceBrand): ServiceBrand => ({ name: "Tea
 
 export function consoleNavigation(member: StaffMember | null): { text: string; href: string }[] {
   if (!member) return [];
-  const items = [{ text: "Find a teacher", href: "/admin" }];
+  const items = [
+    { text: "Find a teacher", href: "/admin" },
+    { text: "Cases", href: "/admin/cases" },
+    { text: "Send a new link", href: "/admin/new-link" },
+  ];
   if (member.role === "admin") {
     items.push({ text: "Clients", href: "/admin/clients" }, { text: "Webhooks", href: "/admin/webhooks" }, { text: "Staff", href: "/admin/staff" }, { text: "Signing keys", href: "/admin/keys" });
   }

@@ -53,7 +53,9 @@ export type EventType =
   /** A webhook subscriber was added, removed, re-keyed or pinged from the console (subject `webhook:<id>`): payload `{ change, reason }`. */
   | "WebhookChanged"
   /** A staff member was added, removed or given another role (subject `staff:<id>`): payload `{ change, role?, reason? }`. */
-  | "StaffChanged";
+  | "StaffChanged"
+  /** Support closed a "no match" support case without a TRN (subject: the case's account): payload `{ reference, reason }`. */
+  | "SupportCaseClosed";
 
 export const eventTypes: readonly EventType[] = [
   "UserRegistered",
@@ -72,6 +74,7 @@ export const eventTypes: readonly EventType[] = [
   "UserUnblocked",
   "WebhookChanged",
   "StaffChanged",
+  "SupportCaseClosed",
 ];
 
 export interface NewEvent {

@@ -3,7 +3,7 @@
 // support (the console in src/identity/admin/ calls these plain functions): a TRN assigned, checked
 // with records and bound to the account, or the case closed. The teacher is emailed each time,
 // through the outbox in the same transaction.
-import { and, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import { randomInt } from "node:crypto";
 import { enqueueEmail } from "../../outbox/enqueue";
 import type { Logger } from "../../log/logger";
@@ -123,14 +123,32 @@ export function findSupportCase(db: IdentityDb, reference: string): SupportCase 
   return row ? toCase(db, row) : undefined;
 }
 
-/** Open cases, oldest first (the order support works through them). */
-export function listOpenSupportCases(db: IdentityDb, options: { limit?: number } = {}): SupportCase[] {
+/** Open cases, oldest first (the order support works through them); `offset` for the next page. */
+export function listOpenSupportCases(db: IdentityDb, options: { limit?: number; offset?: number } = {}): SupportCase[] {
   return db
     .select()
     .from(supportCases)
     .where(eq(supportCases.status, "open"))
     .orderBy(supportCases.createdAt, supportCases.reference)
     .limit(options.limit ?? 100)
+    .offset(options.offset ?? 0)
+    .all()
+    .map((row) => toCase(db, row));
+}
+
+/** How many cases are open. */
+export function countOpenSupportCases(db: IdentityDb): number {
+  return db.select({ n: count() }).from(supportCases).where(eq(supportCases.status, "open")).get()?.n ?? 0;
+}
+
+/** An account's cases, newest first (the console's teacher page). */
+export function supportCasesOf(db: IdentityDb, accountId: string): SupportCase[] {
+  return db
+    .select()
+    .from(supportCases)
+    .where(eq(supportCases.accountId, accountId))
+    .orderBy(desc(supportCases.createdAt))
+    .limit(20)
     .all()
     .map((row) => toCase(db, row));
 }
@@ -194,7 +212,7 @@ export async function assignTrnToSupportCase(
       const holder = findAccountByTrn(tx, trn);
       if (holder) return refuse("trn-held-elsewhere", "Another Teacher ID account holds that TRN");
       attachTrn(tx, account.id, trn, now);
-      recordEvent(tx, { type: "TrnBound", actor: actor.staff(input.staffId), subject: account.id, payload: { trn, via: "support-case", reference: current.reference } }, now);
+      recordEvent(tx, { type: "TrnBound", actor: actor.staff(input.staffId), subject: account.id, payload: { trn, via: "support-case", reference: current.reference, reason: input.reason.trim() } }, now);
       tx.update(supportCases)
         .set({ status: "resolved", trn, reason: input.reason.trim(), resolvedBy: actor.staff(input.staffId), resolvedAt: now, updatedAt: now })
         .where(and(eq(supportCases.reference, current.reference), eq(supportCases.status, "open")))
@@ -225,6 +243,7 @@ export function closeSupportCase(deps: SupportDeps, input: { staffId: string; re
       .set({ status: "closed", reason: input.reason.trim(), resolvedBy: actor.staff(input.staffId), resolvedAt: now, updatedAt: now })
       .where(and(eq(supportCases.reference, current.reference), eq(supportCases.status, "open")))
       .run();
+    recordEvent(tx, { type: "SupportCaseClosed", actor: actor.staff(input.staffId), subject: current.accountId, payload: { reference: current.reference, reason: input.reason.trim() } }, now);
     if (current.email) enqueueEmail(tx, supportCaseClosedEmail(current.email, { reference: current.reference, accessUrl: deps.settings.accessUrl }), now);
     return { ok: true, supportCase: findSupportCase(tx, current.reference)! };
   });

@@ -1,11 +1,8 @@
-// Who acts in the support console. The console's staff guard (src/identity/admin/staff-guard.ts, built
-// alongside) exports these same two types; until the branches meet they are defined here, and the
-// routes take a resolver (request -> staff member or null) rather than knowing the guard.
-export type StaffRole = "support" | "admin";
-export type StaffMember = { id: string; email: string; role: StaffRole };
+// Who acts in the support console: the console's own staff types (src/identity/admin/staff-guard.ts),
+// and what every staff action carries into its event.
+import type { StaffMember } from "../admin/staff-guard";
 
-/** Finds the signed-in staff member of a request, or null (then the route refuses with 403). */
-export type ResolveStaff = (request: Request) => StaffMember | null;
+export type { ResolveStaff, StaffMember, StaffRole } from "../admin/staff-guard";
 
 /** What every staff action carries into its event: who (`staff:<id>`) and why. */
 export interface StaffAction {

@@ -2,7 +2,9 @@
 // reason, and shows its errors in an error summary. Children are not escaped: values are `safe`.
 import type { Children } from "@kitajs/html";
 import { ukTime } from "../../mail/time-in-words";
-import { CsrfField, ErrorSummary, Page, type ServiceBrand } from "../../web/layout";
+import { CsrfField, ErrorSummary, type ServiceBrand } from "../../web/layout";
+import { ConsolePage, SuccessBanner } from "../admin/admin-layout";
+import type { StaffMember } from "./staff";
 import type { Account } from "../accounts/accounts";
 import type { ChangeRequestDetail } from "./records-support-client";
 import { requestedText } from "./teacher-record-summary";
@@ -11,41 +13,27 @@ export type Errors = Record<string, string>;
 
 interface Common {
   brand: ServiceBrand;
+  /** Who is signed in (the console's header names them). */
+  member: StaffMember | null;
   csrfToken: string;
   errors?: Errors;
   values?: Record<string, string>;
   done?: string;
 }
 
-function SupportPage(props: { brand: ServiceBrand; title: string; errors?: Errors; done?: string; children?: Children }): JSX.Element {
+/** The console's page frame (its header names the staff member and links to what they may use). */
+function SupportPage(props: { brand: ServiceBrand; member: StaffMember | null; title: string; errors?: Errors; done?: string; children?: Children }): JSX.Element {
   const hasErrors = !!props.errors && Object.keys(props.errors).length > 0;
   return (
-    <Page title={props.title} brand={props.brand} hasErrors={hasErrors} navigation={[{ text: "Support console", href: "/admin" }]}>
+    <ConsolePage title={props.title} brand={props.brand} member={props.member} hasErrors={hasErrors} wide>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          {props.done ? <Done message={props.done} /> : ""}
+          {props.done ? <SuccessBanner heading={props.done} /> : ""}
           <ErrorSummary errors={props.errors ?? {}} />
           {props.children}
         </div>
       </div>
-    </Page>
-  );
-}
-
-function Done(props: { message: string }): JSX.Element {
-  return (
-    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="govuk-notification-banner">
-      <div class="govuk-notification-banner__header">
-        <h2 class="govuk-notification-banner__title" id="done-title">
-          Success
-        </h2>
-      </div>
-      <div class="govuk-notification-banner__content">
-        <p class="govuk-notification-banner__heading" safe>
-          {props.message}
-        </p>
-      </div>
-    </div>
+    </ConsolePage>
   );
 }
 
@@ -140,7 +128,7 @@ export function TrnPage(props: Common & { account: Account }): JSX.Element {
   const action = `/admin/teachers/${encodeURIComponent(account.id)}/trn`;
   if (account.trn === null) {
     return (
-      <SupportPage brand={props.brand} title="Assign a TRN" errors={props.errors} done={props.done}>
+      <SupportPage brand={props.brand} member={props.member} title="Assign a TRN" errors={props.errors} done={props.done}>
         <h1 class="govuk-heading-l">Assign a TRN</h1>
         <AccountSummary account={account} />
         <h2 class="govuk-heading-m">What will change</h2>
@@ -163,7 +151,7 @@ export function TrnPage(props: Common & { account: Account }): JSX.Element {
     );
   }
   return (
-    <SupportPage brand={props.brand} title="Remove the TRN" errors={props.errors} done={props.done}>
+    <SupportPage brand={props.brand} member={props.member} title="Remove the TRN" errors={props.errors} done={props.done}>
       <h1 class="govuk-heading-l">Remove the TRN</h1>
       <AccountSummary account={account} />
       <h2 class="govuk-heading-m">What will change</h2>
@@ -191,7 +179,7 @@ export function TrnPage(props: Common & { account: Account }): JSX.Element {
 export function NewLinkPage(props: Common & { account?: Account; linkLifetime: string }): JSX.Element {
   const { account } = props;
   return (
-    <SupportPage brand={props.brand} title="Send a new link to create an account" errors={props.errors} done={props.done}>
+    <SupportPage brand={props.brand} member={props.member} title="Send a new link to create an account" errors={props.errors} done={props.done}>
       <h1 class="govuk-heading-l">Send a new link to create an account</h1>
       {account ? <AccountSummary account={account} /> : ""}
       <h2 class="govuk-heading-m">What will change</h2>
@@ -224,7 +212,7 @@ export function NewLinkPage(props: Common & { account?: Account; linkLifetime: s
 export function MergePage(props: Common & { survivor?: Account; merged?: Account }): JSX.Element {
   const { survivor, merged } = props;
   return (
-    <SupportPage brand={props.brand} title="Merge two accounts" errors={props.errors} done={props.done}>
+    <SupportPage brand={props.brand} member={props.member} title="Merge two accounts" errors={props.errors} done={props.done}>
       <h1 class="govuk-heading-l">Merge two accounts</h1>
       {survivor && merged ? (
         <>
@@ -302,7 +290,7 @@ export function ChangeRequestPage(props: Common & { detail: ChangeRequestDetail 
   const decision = props.values?.decision;
   const decisionError = props.errors?.decision;
   return (
-    <SupportPage brand={props.brand} title={`Change request ${detail.caseReference}`} errors={props.errors} done={props.done}>
+    <SupportPage brand={props.brand} member={props.member} title={`Change request ${detail.caseReference}`} errors={props.errors} done={props.done}>
       <span class="govuk-caption-l">Change request</span>
       <h1 class="govuk-heading-l" safe>
         {detail.caseReference}
@@ -373,9 +361,9 @@ export function ChangeRequestPage(props: Common & { detail: ChangeRequestDetail 
 }
 
 /** A page for what cannot be shown: no such account or request, records unavailable, not staff. */
-export function SupportMessagePage(props: { brand: ServiceBrand; title: string; message: string }): JSX.Element {
+export function SupportMessagePage(props: { brand: ServiceBrand; member?: StaffMember | null; title: string; message: string }): JSX.Element {
   return (
-    <SupportPage brand={props.brand} title={props.title}>
+    <SupportPage brand={props.brand} member={props.member ?? null} title={props.title}>
       <h1 class="govuk-heading-l" safe>
         {props.title}
       </h1>

@@ -1,6 +1,8 @@
 // The support console's operations on accounts and on records (thin routes over the service
-// functions in this folder). Every route asks `resolveStaff` who is acting, and refuses (403) when
-// nobody is: the lead mounts this behind the console's staff guard (src/identity/admin/). Every
+// functions in this folder). identity's service mounts them through adminRoutes' plugin list
+// (ADMIN_ALLOWED_IPS and no-store apply), with the console's resolver (staffResolver). Every route
+// asks it who is acting and checks the role (`mayAct`): signed out (or a teacher's session), a GET
+// goes to the console's sign-in page and a POST is refused (403). Every
 // POST needs a reason (without one the page comes back with an error summary and nothing changes),
 // is rate-limited per staff member, and ends in a 303 to the page with a success banner.
 import { Elysia } from "elysia";
@@ -17,7 +19,8 @@ import type { TeacherLookup } from "../register/records-client";
 import { mergeAccounts, mergeRefusal } from "./merge-accounts";
 import { sendLinkToCorrectedEmail, type NewLinkSettings } from "./new-magic-link";
 import type { RecordsSupportClient } from "./records-support-client";
-import type { ResolveStaff, StaffMember } from "./staff";
+import { mayAct } from "../admin/staff-guard";
+import type { ResolveStaff, StaffMember, StaffRole } from "./staff";
 import { ChangeRequestPage, MergePage, NewLinkPage, SupportMessagePage, TrnPage, type Errors } from "./support-pages";
 import { assignTrn, removeTrn } from "./trn-assignment";
 
@@ -67,6 +70,9 @@ function check(fields: Record<string, [z.ZodType, unknown]>): { values: Record<s
   return { values, errors };
 }
 
+/** Where a signed-out GET goes (the console's sign-in page). */
+const consoleSignInPath = "/admin/sign-in";
+
 const hasErrors = (errors: Errors) => Object.keys(errors).length > 0;
 
 const doneMessages: Record<string, string> = {
@@ -78,18 +84,21 @@ const doneMessages: Record<string, string> = {
   rejected: "The change request was rejected and the teacher is being emailed.",
 };
 
-export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveStaff) {
-  const { db, brand, logger } = deps;
+/**
+ * The check each support route runs first, returning the staff member or the Response to stop with:
+ * signed out (or a teacher's session), a GET goes to the console's sign-in page and a POST is 403; a
+ * role below `needs` is 403; posts are rate-limited per staff member.
+ */
+export function staffGate(deps: Pick<SupportDeps, "db" | "brand" | "postsPerMinute">, resolveStaff: ResolveStaff) {
+  const { db, brand } = deps;
   const message = (status: number, title: string, text: string) => htmlResponse(<SupportMessagePage brand={brand} title={title} message={text} />, status);
-  const notStaff = () => message(403, "You cannot use this page", "Only Teacher ID support staff who are signed in to the support console can use this page.");
-  const notFound = (what: string) => message(404, `${what} not found`, `There is no ${what.toLowerCase()} with this id. Check it and try again.`);
-  const recordsDown = () => message(503, "Sorry, there is a problem", "The teaching record could not be reached. Nothing was changed. Try again in a few minutes.");
-  const done = (query: Ctx["query"]) => (query.done ? doneMessages[query.done] : undefined);
-
-  /** The staff member and their posting allowance; a Response when the request must stop here. */
-  const staffFor = (ctx: Ctx, posting: boolean): StaffMember | Response => {
+  return (ctx: { request: Request }, posting: boolean, needs: StaffRole = "support"): StaffMember | Response => {
     const staff = resolveStaff(ctx.request);
-    if (!staff) return notStaff();
+    if (!staff) {
+      if (!posting) return seeOther(consoleSignInPath);
+      return message(403, "You cannot use this page", "Only Teacher ID support staff who are signed in to the support console can use this page.");
+    }
+    if (!mayAct(staff.role, needs)) return message(403, "You cannot use this page", "Only admins can use this page.");
     if (posting) {
       const limit = hitRateLimit(db, `support:post:staff:${staff.id}`, { limit: deps.postsPerMinute, windowMs: 60_000 });
       if (!limit.allowed) {
@@ -103,6 +112,16 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
     }
     return staff;
   };
+}
+
+export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveStaff) {
+  const { db, brand, logger } = deps;
+  const message = (status: number, title: string, text: string) => htmlResponse(<SupportMessagePage brand={brand} title={title} message={text} />, status);
+  const notFound = (what: string) => message(404, `${what} not found`, `There is no ${what.toLowerCase()} with this id. Check it and try again.`);
+  const recordsDown = () => message(503, "Sorry, there is a problem", "The teaching record could not be reached. Nothing was changed. Try again in a few minutes.");
+  const done = (query: Ctx["query"]) => (query.done ? doneMessages[query.done] : undefined);
+
+  const staffFor = staffGate(deps, resolveStaff);
 
   const csrf = (ctx: Ctx) => ctx.csrfToken ?? "";
 
@@ -114,7 +133,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (staff instanceof Response) return staff;
         const account = findAccountById(db, ctx.params.sub);
         if (!account) return notFound("Account");
-        return htmlResponse(<TrnPage brand={brand} csrfToken={csrf(ctx)} account={account} done={done(ctx.query)} />);
+        return htmlResponse(<TrnPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} done={done(ctx.query)} />);
       })
       .post("/admin/teachers/:sub/trn", async (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -124,7 +143,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         const form = formFields(ctx.body);
         const path = `/admin/teachers/${encodeURIComponent(account.id)}/trn`;
         const again = (errors: Errors, status = 400) =>
-          htmlResponse(<TrnPage brand={brand} csrfToken={csrf(ctx)} account={account} values={form} errors={errors} />, status);
+          htmlResponse(<TrnPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} values={form} errors={errors} />, status);
         if (form.action === "remove") {
           const { values, errors } = check({ reason: [reasonSchema, form.reason] });
           if (account.trn === null || form.trn !== account.trn) return again({ reason: "The account's TRN has changed since this page was shown. Check it and try again" }, 409);
@@ -161,7 +180,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (staff instanceof Response) return staff;
         const account = ctx.query.sub ? findAccountById(db, ctx.query.sub) : undefined;
         if (ctx.query.sub && !account) return notFound("Account");
-        return htmlResponse(<NewLinkPage brand={brand} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} done={done(ctx.query)} />);
+        return htmlResponse(<NewLinkPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} done={done(ctx.query)} />);
       })
       .post("/admin/new-link", async (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -171,7 +190,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (form.sub && !account) return notFound("Account");
         const again = (errors: Errors, status = 400, headers: Record<string, string> = {}) =>
           htmlResponse(
-            <NewLinkPage brand={brand} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} values={form} errors={errors} />,
+            <NewLinkPage brand={brand} member={staff} csrfToken={csrf(ctx)} account={account} linkLifetime={durationInWords(deps.newLink.ttlMs)} values={form} errors={errors} />,
             status,
             headers,
           );
@@ -210,7 +229,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         if (staff instanceof Response) return staff;
         const survivor = ctx.query.survivor ? findAccountById(db, ctx.query.survivor) : undefined;
         const merged = ctx.query.merged ? findAccountById(db, ctx.query.merged) : undefined;
-        return htmlResponse(<MergePage brand={brand} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} done={done(ctx.query)} />);
+        return htmlResponse(<MergePage brand={brand} member={staff} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} done={done(ctx.query)} />);
       })
       .post("/admin/merge", (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -227,7 +246,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
           errors.merged = `These accounts have different TRNs (${refusal.survivorTrn} and ${refusal.mergedTrn}), so they are not the same teacher's. They cannot be merged`;
         }
         const again = (status = 400) =>
-          htmlResponse(<MergePage brand={brand} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} values={form} errors={errors} />, status);
+          htmlResponse(<MergePage brand={brand} member={staff} csrfToken={csrf(ctx)} survivor={survivor} merged={merged} values={form} errors={errors} />, status);
         if (hasErrors(errors)) return again(refusal ? 409 : 400);
         const outcome = mergeAccounts(db, { staff, reason: values.reason!, survivorSub: survivor!.id, mergedSub: merged!.id });
         if (outcome.kind !== "merged") {
@@ -245,7 +264,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
         const found = await deps.records.changeRequest(ctx.params.reference);
         if (found.status === "not_found") return notFound("Change request");
         if (found.status === "unavailable") return recordsDown();
-        return htmlResponse(<ChangeRequestPage brand={brand} csrfToken={csrf(ctx)} detail={found.value} done={done(ctx.query)} />);
+        return htmlResponse(<ChangeRequestPage brand={brand} member={staff} csrfToken={csrf(ctx)} detail={found.value} done={done(ctx.query)} />);
       })
       .post("/admin/change-requests/:reference", async (ctx: Ctx) => {
         const staff = staffFor(ctx, true);
@@ -259,7 +278,7 @@ export function supportOperationRoutes(deps: SupportDeps, resolveStaff: ResolveS
           decision: [z.enum(["approve", "reject"], { error: "Select whether to approve or reject the request" }), form.decision],
           reason: [reasonSchema, form.reason],
         });
-        const again = (status = 400) => htmlResponse(<ChangeRequestPage brand={brand} csrfToken={csrf(ctx)} detail={found.value} values={form} errors={errors} />, status);
+        const again = (status = 400) => htmlResponse(<ChangeRequestPage brand={brand} member={staff} csrfToken={csrf(ctx)} detail={found.value} values={form} errors={errors} />, status);
         if (hasErrors(errors)) return again();
         const decision = values.decision as "approve" | "reject";
         const outcome = await deps.records.decide(ctx.params.reference, decision, { reason: values.reason!, decidedBy: `staff:${staff.id}` });

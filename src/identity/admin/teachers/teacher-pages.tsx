@@ -187,13 +187,17 @@ export function TeacherPage(props: Omit<Common, "csrfToken"> & {
       <p class="govuk-body" id="trn-binding" safe>
         {a.trn ? `This account holds TRN ${a.trn}.` : "This account holds no TRN."}
       </p>
-      {/* The records summary (open change requests, invitations) goes here: support-ops supplies it as a panel. */}
-      <section id="records-summary" aria-labelledby="records-summary-heading">
-        <h2 class="govuk-heading-m" id="records-summary-heading">
-          Teaching record
-        </h2>
-        {props.panels.length ? props.panels.join("") as "safe" : <p class="govuk-body">The records summary (open change requests and invitations) is not available in this version of the console.</p>}
-      </section>
+      {/* Other features' panels (support's actions and the records summary): each brings its own heading. */}
+      {props.panels.length ? (
+        (props.panels.join("") as "safe")
+      ) : (
+        <section id="records-summary" aria-labelledby="records-summary-heading">
+          <h2 class="govuk-heading-m" id="records-summary-heading">
+            Teaching record
+          </h2>
+          <p class="govuk-body">The records summary (open change requests and invitations) is not available in this version of the console.</p>
+        </section>
+      )}
       <h2 class="govuk-heading-m" id="sessions-heading">Sessions</h2>
       {props.sessions.length ? (
         <ul class="govuk-list govuk-list--bullet" aria-labelledby="sessions-heading">

@@ -5,7 +5,6 @@ import { supportContact } from "../../../config/config";
 import { formFields, htmlResponse, seeOther } from "../../../web/html";
 import { accountBlock } from "../../accounts/account-blocks";
 import { findAccountById, type Account } from "../../accounts/accounts";
-import { eventsAbout } from "../../events/events";
 import type { RouteContext } from "../../journey/journey-guard";
 import { tooManyRequests } from "../../rate-limit/rate-limit-pages";
 import { hitRateLimits } from "../../rate-limit/rate-limit";
@@ -22,6 +21,7 @@ import {
   liveSessionsOf,
   searchAccounts,
   searchPageSize,
+  timelineOf,
   staffChangeEmail,
   staffChangePhone,
   unblockAccount,
@@ -76,7 +76,7 @@ export function teacherRoutes(deps: AdminDeps, panels: TeacherPanel[] = []): Con
             block={accountBlock(deps.db, account.id)}
             sessions={liveSessionsOf(deps.db, account.id, deps.now())}
             grants={grantsOf(deps.db, account.id)}
-            events={eventsAbout(deps.db, account.id, "newest-first").slice(0, 200)}
+            events={timelineOf(deps.db, account.id)}
             done={query(ctx, "done")}
             panels={rendered}
           />,

@@ -9,8 +9,8 @@ import { changedRows } from "../../../db/changed-rows";
 import { enqueueEmail } from "../../../outbox/enqueue";
 import { isUniqueViolation, normaliseEmail, type Account } from "../../accounts/accounts";
 import type { IdentityDb } from "../../db/database";
-import { accountBlocks, accounts, grants, sessions } from "../../db/schema";
-import { actor, recordEvent } from "../../events/events";
+import { accountBlocks, accounts, grants, mergedAccounts, sessions } from "../../db/schema";
+import { actor, eventsAbout, recordEvent, type StoredEvent } from "../../events/events";
 import { maskedChange } from "../../events/masking";
 import { revokeAccountGrants } from "../../oidc/grants";
 import { staffChangedEmailNotice } from "../admin-messages";
@@ -168,3 +168,15 @@ export function unblockAccount(db: IdentityDb, accountId: string, by: StaffActio
 
 export const standingGrantCount = (db: IdentityDb, accountId: string) =>
   db.select({ n: count() }).from(grants).where(and(eq(grants.accountId, accountId), isNull(grants.revokedAt))).get()?.n ?? 0;
+
+/**
+ * The teacher page's timeline, newest first: the account's events and those of every account merged
+ * into it (so the merge itself, UserMerged, whose subject is the merged account, shows here too).
+ */
+export function timelineOf(db: IdentityDb, accountId: string, limit = 200): StoredEvent[] {
+  const merged = db.select({ sub: mergedAccounts.sub }).from(mergedAccounts).where(eq(mergedAccounts.mergedIntoSub, accountId)).all();
+  return [accountId, ...merged.map((m) => m.sub)]
+    .flatMap((subject) => eventsAbout(db, subject, "newest-first").slice(0, limit))
+    .sort((a, b) => b.id - a.id)
+    .slice(0, limit);
+}
