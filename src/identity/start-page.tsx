@@ -36,6 +36,13 @@ export function TeacherIdStartPage(props: { brand: ServiceBrand; accessUrl: stri
             When you are awarded qualified teacher status, we email you a link to create your account. Use the link in that email: it
             connects your new account to your teaching record.
           </p>
+          <p class="govuk-body">
+            If you do not have a link (for example, you were awarded QTS some time ago), you can{" "}
+            <a class="govuk-link" href={`${props.accessUrl}/create-account`}>
+              create an account without a link
+            </a>
+            . We will ask some questions to find your teaching record.
+          </p>
         </div>
       </div>
     </Page>
