@@ -46,3 +46,17 @@ export function claimsForScopes(account: Account, scopes: string[], trnLookup?: 
   return claims;
 }
 
+
+/** How long after an account's creation a sign-in still counts as the one that created it. */
+const newAccountWindowMs = 60_000;
+
+/**
+ * The ID token's `new_account` claim: true when the session behind this authorization began with
+ * the account's creation (a registration signs the teacher in in the same request that creates the
+ * account, so auth_time follows created_at by milliseconds). Lets a client say "your account has been
+ * created" once, truthfully; a later sign-in to the same account does not carry it (docs/CONTRACTS.md).
+ */
+export function newAccountClaim(account: Pick<Account, "createdAt">, authTime: number): { new_account?: true } {
+  const since = authTime - account.createdAt;
+  return since >= 0 && since <= newAccountWindowMs ? { new_account: true } : {};
+}
