@@ -48,7 +48,7 @@ export function claimsForScopes(account: Account, scopes: string[], trnLookup?: 
 
 
 /** How long after an account's creation a sign-in still counts as the one that created it. */
-const newAccountWindowMs = 60_000;
+const newAccountWindowMs = 10_000;
 
 /**
  * The ID token's `new_account` claim: true when the session behind this authorization began with
