@@ -441,3 +441,50 @@ describe("when identity cannot be reached", () => {
     }
   });
 });
+
+describe("when Teacher ID cannot be reached during sign-out", () => {
+  test("access signs the teacher out of access only, says so, and says how to sign out of Teacher ID", async () => {
+    // Its own identity (the tiny issuer) and access, so stopping identity spoils no other test.
+    const identity = await startTestIssuer();
+    const alone = await startTestSystem({
+      only: ["access"],
+      env: { IDENTITY_URL: identity.url, ACCESS_CLIENT_ID: identity.client.id, ACCESS_CLIENT_SECRET: identity.client.secret },
+    });
+    identity.client.redirectUri = `${alone.urls.access}/sign-in/callback`;
+    let identityStopped = false;
+    try {
+      const browser = new HttpBrowser();
+      expect((await browser.follow(`${alone.urls.access}/sign-in`)).url).toBe(`${alone.urls.access}/qualifications`);
+      expect(browser.cookies.has("access_session")).toBe(true);
+      // identity goes away; access still holds its discovery document (cached), so it must ask.
+      identity.stop();
+      identityStopped = true;
+      const endSessionsBefore = identity.endSessionRequests.length;
+
+      const asked = await browser.request(`${alone.urls.access}/sign-out`);
+      expect(asked.status).toBe(200); // not a redirect to a page that will not load
+      const askedText = await asked.text();
+      expect(askedText).toContain("We cannot reach Teacher ID at the moment");
+      expect(askedText).toContain("Sign out of Access your teaching qualifications");
+      expect(browser.cookies.has("access_session")).toBe(true); // nothing ended by a GET
+
+      const { response, url } = await browser.submit(`${alone.urls.access}/sign-out`, { _csrf: csrfFieldIn(askedText) });
+      expect(url).toBe(`${alone.urls.access}/signed-out?teacher_id=not_reached`);
+      expect(response.status).toBe(200);
+      const text = (await response.text()).replace(/\s+/g, " ");
+      expect(text).toContain("You have signed out of Access your teaching qualifications only.");
+      expect(text).toContain("you are still signed in to your Teacher ID account on this device");
+      // How to sign out of Teacher ID: its sign-out page, or closing the browser.
+      expect(text).toContain(`href="${identity.url}/end-session"`);
+      expect(text).toContain("close every window of your browser");
+      expect(text).not.toContain("signed out of Access your teaching qualifications and your Teacher ID account");
+      expect(browser.cookies.has("access_session")).toBe(false);
+      expect(identity.endSessionRequests.length).toBe(endSessionsBefore);
+      const after = await browser.request(`${alone.urls.access}/qualifications`);
+      expect(after.status).toBe(302);
+    } finally {
+      await alone.stop();
+      if (!identityStopped) identity.stop();
+    }
+  });
+});
