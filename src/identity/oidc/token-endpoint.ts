@@ -152,7 +152,7 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
       authTime: row.authTime,
       claims: {
         ...claimsForScopes(account, scopes, grantsTrnClaim(scopes) ? trnLookupOf(ctx.db, account) : undefined),
-        ...newAccountClaim(account, row.authTime),
+        ...newAccountClaim(ctx.db, account, row.authTime),
       },
       alg: client.idTokenSignedResponseAlg,
     });
