@@ -139,7 +139,7 @@ describe("access in a browser", () => {
 
   test("the 'problem with the service' page, and Teacher ID's help and feedback pages, pass axe and reflow", async () => {
     // The 500 page (src/web/error-pages.tsx, what every service answers an unexpected error with),
-    // rendered for access and shown at access's address so its own styles and CSP-free assets load.
+    // rendered for access and shown at access's address, so its own styles load.
     const html = String(
       ServerErrorPage({
         brand: { name: "Access your teaching qualifications", url: system.urls.access, support: { email: "support@example.gov.uk", responseTime: "5 working days" }, feedbackUrl: `${system.urls.identity}/feedback?from=access` },
