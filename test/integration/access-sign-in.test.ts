@@ -308,6 +308,32 @@ describe("sessions", () => {
     for (const file of wal) expect(readFileSync(join(system.dataDir, file)).includes(sessionId)).toBe(false);
   });
 
+  test("'account created' is kept for the session only when access started a registration and identity says the account is new", async () => {
+    const noticeFor = (sessionId: string) => {
+      const db = new Database(join(system.dataDir, "access.sqlite"), { readonly: true });
+      const row = db.query("SELECT account_created_notice AS notice FROM sessions WHERE id_hash = ?").get(sha256(sessionId)) as { notice: number };
+      db.close();
+      return row.notice === 1;
+    };
+    const signInVia = async (start: string, newAccount: boolean) => {
+      resetIssuer();
+      if (newAccount) issuer.behaviour.claims.new_account = true;
+      else delete issuer.behaviour.claims.new_account;
+      const browser = new HttpBrowser();
+      await browser.follow(start);
+      delete issuer.behaviour.claims.new_account;
+      return noticeFor(browser.cookies.get("access_session")!);
+    };
+    // The magic link and "Create an account without a link", with an account identity has just made.
+    expect(await signInVia(`${access}/register?trn_token=${trnToken}`, true)).toBe(true);
+    expect(await signInVia(`${access}/create-account`, true)).toBe(true);
+    // The same starts, but the account already existed (identity does not say new_account).
+    expect(await signInVia(`${access}/register?trn_token=${trnToken}`, false)).toBe(false);
+    expect(await signInVia(`${access}/create-account`, false)).toBe(false);
+    // A normal sign-in never shows it, whatever the token says.
+    expect(await signInVia(`${access}/sign-in`, true)).toBe(false);
+  });
+
   test("a signed-out teacher asking for the certificate is sent to sign in, and comes back to it", async () => {
     resetIssuer();
     const browser = new HttpBrowser();
