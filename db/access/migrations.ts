@@ -6,6 +6,7 @@ import m1 from "./0001_sign_in_and_sessions.sql" with { type: "text" };
 import m2 from "./0002_logout_state.sql" with { type: "text" };
 import m3 from "./0003_session_without_personal_data.sql" with { type: "text" };
 import m4 from "./0004_certificates.sql" with { type: "text" };
+import m5 from "./0005_account_created_notice.sql" with { type: "text" };
 
 export const migrations = embeddedMigrations(journal, {
   "0000_init": m0,
@@ -13,4 +14,5 @@ export const migrations = embeddedMigrations(journal, {
   "0002_logout_state": m2,
   "0003_session_without_personal_data": m3,
   "0004_certificates": m4,
+  "0005_account_created_notice": m5,
 });

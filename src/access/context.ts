@@ -3,7 +3,7 @@ import type { ClientCredentials } from "../config/internal-clients";
 import type { Logger } from "../log/logger";
 import type { ServiceBrand } from "../web/layout";
 import type { AccessDatabase } from "./db/database";
-import type { IdentityProvider } from "./oidc/identity-provider";
+import type { IdentityProviderSource } from "./oidc/identity-provider";
 import type { AccessConfig } from "./settings";
 
 export interface AccessContext {
@@ -13,8 +13,8 @@ export interface AccessContext {
   brand: ServiceBrand;
   /** True under https: cookies get Secure. */
   secure: boolean;
-  /** identity's discovery document and keys (cached). */
-  identity: () => Promise<IdentityProvider>;
+  /** identity's discovery document and keys (cached), and whether identity answers now. */
+  identity: IdentityProviderSource;
   /** access's own client at identity; read when first needed, so serve can provision it first. */
   clientCredentials: () => ClientCredentials;
   /** The redirect URI registered at identity for access. */

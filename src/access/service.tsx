@@ -17,6 +17,7 @@ import type { AccessContext } from "./context";
 import { openAccessDatabase, type AccessDatabase } from "./db/database";
 import { identityProvider } from "./oidc/identity-provider";
 import { qualificationsRoutes } from "./qualifications/qualifications-routes";
+import { certificateSizes } from "./certificates/certificate-size";
 import { registerRoutes } from "./register/register-routes";
 import { purgeExpiredSessions } from "./sessions/session";
 import { purgeExpiredLoginAttempts } from "./sign-in/login-attempts";
@@ -75,6 +76,7 @@ export const createAccessService: ServiceFactory<AccessConfig> = async ({ config
             awardedDate: c.awardedDate,
             downloadedUtc: new Date(c.createdAt).toISOString(),
           })),
+        certificateSizes: () => certificateSizes(db),
       }),
     )
     .use(certificateRoutes(ctx))

@@ -68,6 +68,7 @@ function checkUrlIn(text: string): string {
 
 describe("certificates in a browser", () => {
   const checkUrls: Record<string, string> = {};
+  const lastBytes: Record<string, number> = {};
 
   test("the teacher downloads each certificate from the qualifications page: QTS, EYTS, induction and each NPQ", async () => {
     const { page } = teacherPage;
@@ -75,11 +76,11 @@ describe("certificates in a browser", () => {
     await checkPage(teacherPage, "certificate-qualifications-every-award");
 
     const expected = [
-      { kind: "qts", link: page.getByRole("link", { name: "Download QTS certificate" }), sentence: "has been awarded qualified teacher status (QTS) on 1 July 2026." },
-      { kind: "eyts", link: page.getByRole("link", { name: "Download EYTS certificate" }), sentence: "has been awarded early years teacher status (EYTS) on 1 June 2025." },
-      { kind: "induction", link: page.getByRole("link", { name: "Download induction certificate" }), sentence: "has passed statutory induction for teachers in England on 1 July 2027." },
+      { kind: "qts", link: page.getByRole("button", { name: /^Download QTS certificate \(PDF, about \d+ KB\)$/ }), sentence: "has been awarded qualified teacher status (QTS) on 1 July 2026." },
+      { kind: "eyts", link: page.getByRole("button", { name: /^Download EYTS certificate \(PDF, about \d+ KB\)$/ }), sentence: "has been awarded early years teacher status (EYTS) on 1 June 2025." },
+      { kind: "induction", link: page.getByRole("button", { name: /^Download induction certificate \(PDF, about \d+ KB\)$/ }), sentence: "has passed statutory induction for teachers in England on 1 July 2027." },
     ];
-    // The NPQ cards each have a "Download certificate" link, in the page's order.
+    // The NPQ cards each have a "Download certificate" link (styled as a button), in the page's order.
     const npqCards = page.locator(".govuk-summary-card", { hasText: "National professional qualification (NPQ)" });
     expect(await npqCards.count()).toBe(2);
     for (const [index, sentence] of [
@@ -87,11 +88,19 @@ describe("certificates in a browser", () => {
       "has been awarded the National Professional Qualification (NPQ) for Senior Leadership on 4 March 2024.",
     ].entries()) {
       const card = npqCards.filter({ hasText: index === 0 ? "Headship" : "Senior Leadership" });
-      expected.push({ kind: `npq-${index}`, link: card.getByRole("link", { name: "Download certificate" }), sentence });
+      expected.push({ kind: `npq-${index}`, link: card.getByRole("button", { name: /^Download certificate \(PDF, about \d+ KB\)$/ }), sentence });
     }
 
+    const statedKb = async (link: (typeof expected)[number]["link"]) => Number(/about (\d+) KB/.exec(await link.innerText())![1]);
     for (const { kind, link, sentence } of expected) {
+      // A link styled as a button (GOV.UK): not draggable, role=button.
+      expect(await link.getAttribute("draggable")).toBe("false");
+      expect(await link.getAttribute("class")).toContain("govuk-button");
+      // Before any of its kind was rendered, the stated size is the measured one: honest within 25%.
+      const stated = await statedKb(link);
       const { filename, bytes, text } = await downloadFrom(link);
+      expect(Math.abs(stated * 1024 - bytes.byteLength) / bytes.byteLength).toBeLessThan(0.25);
+      lastBytes[kind.replace(/-\d$/, "")] = bytes.byteLength;
       expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe("%PDF-");
       expect(filename).toMatch(new RegExp(`^${kind.replace(/-\d$/, "")}-certificate-${teacher.trn}(-\\d+)?\\.pdf$`));
       expect(text).toContain(`This is to certify that ${holder}`);
@@ -102,6 +111,8 @@ describe("certificates in a browser", () => {
     expect(new Set(Object.values(checkUrls)).size).toBe(5);
     // The downloads are listed on the page (after a reload), each with its "stop" action.
     await page.reload();
+    // Now each link states the size of the last certificate of its kind rendered.
+    for (const { kind, link } of expected.slice(0, 3)) expect(await statedKb(link)).toBe(Math.round(lastBytes[kind] / 1024));
     expect(await page.getByRole("button", { name: /Stop this link working/ }).count()).toBe(5);
     await checkPage(teacherPage, "certificate-qualifications-downloaded");
   });

@@ -97,6 +97,11 @@ describe("create an account without a link", () => {
     const text = await mainText(page);
     expect(text).toContain("Your teaching qualifications");
     expect(text).toContain("Qualified teacher status (QTS)");
+    // access started it as "create an account" and identity says the account is new: said once.
+    expect(await page.locator(".govuk-notification-banner--success").innerText()).toContain("Your Teacher ID account has been created");
+    await checkPage(t, "access-qualifications-account-created");
+    await page.reload();
+    expect(await page.locator(".govuk-notification-banner").count()).toBe(0);
   });
 
   test("no match: the case page, access says it is looking; support assigns; signing in again shows the qualifications", async () => {
@@ -173,5 +178,7 @@ describe("create an account without a link", () => {
     await proveEmail(t, signedUp.email, false);
     expect(t.page.url()).toBe(`${s.system.urls.access}/qualifications`);
     expect(await mainText(t.page)).toContain("Qualified teacher status (QTS)");
+    // Started as "create an account", but no account was created: no "has been created" banner.
+    expect(await mainText(t.page)).not.toContain("has been created");
   });
 });

@@ -246,19 +246,26 @@ describe("register via a magic link, in a browser, against the built binary", ()
     const text = await mainText(page);
     expect(text).toContain("Qualified teacher status (QTS)");
     expect(text).toMatch(new RegExp(`Date awarded ${teacher.qtsDateText}`));
+    // The registration created the account: a success banner says so, on this first page only.
+    const banner = page.locator(".govuk-notification-banner--success");
+    expect((await banner.innerText()).replace(/\s+/g, " ")).toContain("Your Teacher ID account has been created");
     // As themselves: greeted by the name they chose, their official name kept in "Your details", and a way to sign out.
     expect((await page.locator(".govuk-caption-l").innerText()).trim()).toBe(teacher.preferredName);
     expect(await page.locator(".govuk-summary-list", { hasText: "Teacher reference number" }).innerText()).toContain(teacher.fullName);
     expect(text).toContain(teacher.trn);
     expect(await page.getByRole("link", { name: "Sign out" }).count()).toBe(1);
     await check(testPage, "qualifications");
+    // Once: a refresh no longer shows it.
+    await page.reload();
+    expect(await page.locator(".govuk-notification-banner").count()).toBe(0);
+    expect(await mainText(page)).not.toContain("has been created");
   }, 30_000);
 
   test("'Download QTS certificate' saves a PDF with the teacher's name and TRN", async () => {
     const { page } = testPage;
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("link", { name: /download (your )?QTS certificate/i }).click(),
+      page.getByRole("button", { name: /download (your )?QTS certificate/i }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(`qts-certificate-${teacher.trn}.pdf`);
     const bytes = new Uint8Array(readFileSync(await download.path()));

@@ -72,6 +72,8 @@ describe("access with the real identity and records", () => {
     expect(callback.searchParams.get("iss")).toBe(urls.identity);
     const html = await response.text();
     expect(html).toContain("Amelia Rose Okafor");
+    // A sign-in, not a registration: no "account created" banner.
+    expect(html).not.toContain("Your Teacher ID account has been created");
     expect(html).toContain("1 July 2026");
     expect(html).toContain("9 March 1994");
     expect(html).toContain("3012345");
@@ -181,10 +183,17 @@ describe("access with the real identity and records", () => {
     // The Sign out link leads to identity, which asks to confirm.
     const { response: confirm, url } = await browser.follow(`${urls.access}/sign-out`);
     expect(url).toStartWith(`${urls.identity}/end-session`);
-    const form = hiddenFields(await confirm.text());
+    // One confirmation: identity's, naming the service that asks, with a Cancel link.
+    const confirmHtml = await confirm.text();
+    expect(confirmHtml).toContain("Access your teaching qualifications");
+    expect(confirmHtml).toMatch(/<a [^>]*class="govuk-link"[^>]*>\s*Cancel\s*<\/a>/);
+    const form = hiddenFields(confirmHtml);
     const { response, url: landed } = await browser.submit(`${urls.identity}/end-session`, form);
     expect(landed).toStartWith(`${urls.access}/signed-out`);
-    expect(await response.text()).toContain("You have signed out");
+    const signedOut = (await response.text()).replace(/\s+/g, " ");
+    expect(signedOut).toContain("You have signed out of Access your teaching qualifications and your Teacher ID account.");
+    // Not asked a second time: the page access lands on has no sign-out form.
+    expect(signedOut).not.toContain('action="/sign-out"');
     expect(browser.cookies.has("access_session")).toBe(false);
     expect(browser.cookies.has("identity_session")).toBe(false);
     // Signed out of both: asking for the qualifications goes to identity's sign-in, not the page.

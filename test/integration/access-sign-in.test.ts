@@ -308,6 +308,32 @@ describe("sessions", () => {
     for (const file of wal) expect(readFileSync(join(system.dataDir, file)).includes(sessionId)).toBe(false);
   });
 
+  test("'account created' is kept for the session only when access started a registration and identity says the account is new", async () => {
+    const noticeFor = (sessionId: string) => {
+      const db = new Database(join(system.dataDir, "access.sqlite"), { readonly: true });
+      const row = db.query("SELECT account_created_notice AS notice FROM sessions WHERE id_hash = ?").get(sha256(sessionId)) as { notice: number };
+      db.close();
+      return row.notice === 1;
+    };
+    const signInVia = async (start: string, newAccount: boolean) => {
+      resetIssuer();
+      if (newAccount) issuer.behaviour.claims.new_account = true;
+      else delete issuer.behaviour.claims.new_account;
+      const browser = new HttpBrowser();
+      await browser.follow(start);
+      delete issuer.behaviour.claims.new_account;
+      return noticeFor(browser.cookies.get("access_session")!);
+    };
+    // The magic link and "Create an account without a link", with an account identity has just made.
+    expect(await signInVia(`${access}/register?trn_token=${trnToken}`, true)).toBe(true);
+    expect(await signInVia(`${access}/create-account`, true)).toBe(true);
+    // The same starts, but the account already existed (identity does not say new_account).
+    expect(await signInVia(`${access}/register?trn_token=${trnToken}`, false)).toBe(false);
+    expect(await signInVia(`${access}/create-account`, false)).toBe(false);
+    // A normal sign-in never shows it, whatever the token says.
+    expect(await signInVia(`${access}/sign-in`, true)).toBe(false);
+  });
+
   test("a signed-out teacher asking for the certificate is sent to sign in, and comes back to it", async () => {
     resetIssuer();
     const browser = new HttpBrowser();
@@ -438,6 +464,53 @@ describe("when identity cannot be reached", () => {
     } finally {
       await down.stop();
       await identity.close();
+    }
+  });
+});
+
+describe("when Teacher ID cannot be reached during sign-out", () => {
+  test("access signs the teacher out of access only, says so, and says how to sign out of Teacher ID", async () => {
+    // Its own identity (the tiny issuer) and access, so stopping identity spoils no other test.
+    const identity = await startTestIssuer();
+    const alone = await startTestSystem({
+      only: ["access"],
+      env: { IDENTITY_URL: identity.url, ACCESS_CLIENT_ID: identity.client.id, ACCESS_CLIENT_SECRET: identity.client.secret },
+    });
+    identity.client.redirectUri = `${alone.urls.access}/sign-in/callback`;
+    let identityStopped = false;
+    try {
+      const browser = new HttpBrowser();
+      expect((await browser.follow(`${alone.urls.access}/sign-in`)).url).toBe(`${alone.urls.access}/qualifications`);
+      expect(browser.cookies.has("access_session")).toBe(true);
+      // identity goes away; access still holds its discovery document (cached), so it must ask.
+      identity.stop();
+      identityStopped = true;
+      const endSessionsBefore = identity.endSessionRequests.length;
+
+      const asked = await browser.request(`${alone.urls.access}/sign-out`);
+      expect(asked.status).toBe(200); // not a redirect to a page that will not load
+      const askedText = await asked.text();
+      expect(askedText).toContain("We cannot reach Teacher ID at the moment");
+      expect(askedText).toContain("Sign out of Access your teaching qualifications");
+      expect(browser.cookies.has("access_session")).toBe(true); // nothing ended by a GET
+
+      const { response, url } = await browser.submit(`${alone.urls.access}/sign-out`, { _csrf: csrfFieldIn(askedText) });
+      expect(url).toBe(`${alone.urls.access}/signed-out?teacher_id=not_reached`);
+      expect(response.status).toBe(200);
+      const text = (await response.text()).replace(/\s+/g, " ");
+      expect(text).toContain("You have signed out of Access your teaching qualifications only.");
+      expect(text).toContain("you are still signed in to your Teacher ID account on this device");
+      // How to sign out of Teacher ID: its sign-out page, or closing the browser.
+      expect(text).toContain(`href="${identity.url}/end-session"`);
+      expect(text).toContain("close every window of your browser");
+      expect(text).not.toContain("signed out of Access your teaching qualifications and your Teacher ID account");
+      expect(browser.cookies.has("access_session")).toBe(false);
+      expect(identity.endSessionRequests.length).toBe(endSessionsBefore);
+      const after = await browser.request(`${alone.urls.access}/qualifications`);
+      expect(after.status).toBe(302);
+    } finally {
+      await alone.stop();
+      if (!identityStopped) identity.stop();
     }
   });
 });

@@ -30,6 +30,7 @@ describe("login attempts", () => {
       nonceHash: sha256(attempt.nonce),
       returnTo: "/qualifications",
       viaTrnToken: true,
+      createAccount: false,
     });
     expect(consumeLoginAttempt(db, { state: attempt.state, browserId: "browser-a" })).toEqual({ ok: false, reason: "already_used" });
   });

@@ -10,6 +10,7 @@ import { NoCertificatePage } from "../qualifications/qualifications-pages";
 import { requireSession } from "../sessions/require-session";
 import { certificateAward } from "./certificate-kinds";
 import { endCertificate, recordCertificate } from "./certificate-codes";
+import { recordCertificateSize } from "./certificate-size";
 import type { CertificateIssuer } from "./certificate-pdf";
 
 const noCertificateTitles: Record<CertificateKind, string> = {
@@ -42,7 +43,7 @@ export function certificateRoutes(ctx: AccessContext) {
     const award = certificateAward(teacher, kind, qualificationId);
     if (!award) return htmlResponse(<NoCertificatePage brand={ctx.brand} title={noCertificateTitles[kind]} />, 404);
     const holderName = fullName(teacher);
-    const { code } = recordCertificate(ctx.db, {
+    const { id, code } = recordCertificate(ctx.db, {
       sub: session.sub,
       trn: teacher.trn,
       kind,
@@ -65,6 +66,8 @@ export function certificateRoutes(ctx: AccessContext) {
       },
       issuer,
     );
+    // The next qualifications page states this size on the link ("about 24 KB").
+    recordCertificateSize(ctx.db, id, pdf.byteLength);
     ctx.log.info("certificate_downloaded", { sub: session.sub, certificate: kind });
     // The TRN is 7 digits at records; keep the filename safe whatever arrives.
     const filename = `${kind}-certificate-${teacher.trn.replace(/[^0-9A-Za-z]/g, "")}${qualificationId ? `-${qualificationId}` : ""}.pdf`;

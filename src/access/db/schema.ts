@@ -22,6 +22,8 @@ export const loginAttempts = sqliteTable(
     /** Local path to show after sign-in. */
     returnTo: text("return_to").notNull(),
     viaTrnToken: integer("via_trn_token", { mode: "boolean" }).notNull().default(false),
+    /** Started by "Create an account without a link" (/create-account, prompt=create). */
+    createAccount: integer("create_account", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     consumedAt: integer("consumed_at"),
@@ -43,6 +45,12 @@ export const sessions = sqliteTable(
     accessTokenExpiresAt: integer("access_token_expires_at").notNull(),
     /** SHA-256 of the `state` sent with RP-initiated logout: only identity's answer to it ends the session. */
     logoutStateHash: text("logout_state_hash"),
+    /**
+     * Set when this sign-in created the teacher's Teacher ID account (started by /register or
+     * /create-account, and identity's ID token says `new_account`): the qualifications page shows
+     * "Your Teacher ID account has been created" once, and clears it.
+     */
+    accountCreatedNotice: integer("account_created_notice", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },
@@ -74,6 +82,8 @@ export const certificates = sqliteTable(
     qualificationName: text("qualification_name").notNull(),
     awardedDate: text("awarded_date").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** The PDF's size in bytes, once rendered: the download link states the last one's ("about 16 KB"). */
+    sizeBytes: integer("size_bytes"),
     /** Set when the holder stopped the link working. */
     endedAt: integer("ended_at"),
   },

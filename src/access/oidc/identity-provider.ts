@@ -35,8 +35,21 @@ export class IdentityUnavailableError extends Error {
 const refreshAfterMs = 60 * 60 * 1000;
 const timeoutMs = 5000;
 
+/** How long sign-out waits for identity before saying it cannot be reached. */
+const reachableTimeoutMs = 2000;
+
+export interface IdentityProviderSource {
+  (): Promise<IdentityProvider>;
+  /**
+   * Whether identity answers now (its discovery document, within 2 s). The cached copy cannot say:
+   * before sending the browser to identity's end-session page, sign-out asks this, so a teacher is
+   * never sent to a page that will not load.
+   */
+  reachable(): Promise<boolean>;
+}
+
 /** Returns a function giving identity's current metadata and keys. */
-export function identityProvider(identityUrl: string, logger: Logger): () => Promise<IdentityProvider> {
+export function identityProvider(identityUrl: string, logger: Logger): IdentityProviderSource {
   let current: { provider: IdentityProvider; fetchedAt: number } | undefined;
   let inFlight: Promise<IdentityProvider> | undefined;
 
@@ -64,7 +77,7 @@ export function identityProvider(identityUrl: string, logger: Logger): () => Pro
     return { metadata: parsed.data, keys };
   };
 
-  return async () => {
+  const provider = async () => {
     if (current && Date.now() - current.fetchedAt < refreshAfterMs) return current.provider;
     inFlight ??= fetchProvider()
       .then((provider) => {
@@ -83,4 +96,17 @@ export function identityProvider(identityUrl: string, logger: Logger): () => Pro
       });
     return inFlight;
   };
+  const reachable = async (): Promise<boolean> => {
+    try {
+      const response = await fetch(`${identityUrl}/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(reachableTimeoutMs),
+        headers: { accept: "application/json" },
+      });
+      await response.body?.cancel();
+      return response.status === 200;
+    } catch {
+      return false;
+    }
+  };
+  return Object.assign(provider, { reachable });
 }

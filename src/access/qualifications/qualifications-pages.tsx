@@ -19,27 +19,45 @@ function Row(props: { label: string; value: string }): JSX.Element {
   );
 }
 
-function Card(props: { title: string; action?: { href: string; text: string }; children: JSX.Element | JSX.Element[] }): JSX.Element {
+/** Bytes of each kind of certificate PDF, as the download links state them (src/access/certificates/certificate-size.ts). */
+export type CertificateSizes = Record<"qts" | "eyts" | "induction" | "npq", number>;
+
+/** "PDF, about 24 KB": the size is the last one rendered, so "about". */
+function pdfSize(bytes: number): string {
+  return `PDF, about ${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** A certificate download: a link styled as a button (GOV.UK), with the file's type and size. */
+interface Download {
+  href: string;
+  text: string;
+  bytes: number;
+}
+
+function Card(props: { title: string; download?: Download; children: JSX.Element | JSX.Element[] }): JSX.Element {
   return (
     <div class="govuk-summary-card">
       <div class="govuk-summary-card__title-wrapper">
         <h2 class="govuk-summary-card__title" safe>
           {props.title}
         </h2>
-        {props.action ? (
-          <ul class="govuk-summary-card__actions">
-            <li class="govuk-summary-card__action">
-              <a class="govuk-link" href={props.action.href} safe>
-                {props.action.text}
-              </a>
-            </li>
-          </ul>
-        ) : (
-          ""
-        )}
       </div>
       <div class="govuk-summary-card__content">
         <dl class="govuk-summary-list">{props.children as "safe"}</dl>
+        {props.download ? (
+          <a
+            href={props.download.href}
+            role="button"
+            draggable="false"
+            class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-top-4"
+            data-module="govuk-button"
+            safe
+          >
+            {`${props.download.text} (${pdfSize(props.download.bytes)})`}
+          </a>
+        ) : (
+          ""
+        )}
       </div>
     </div>
   );
@@ -130,10 +148,10 @@ export interface DownloadedCertificate {
   downloadedUtc: string;
 }
 
-function QualificationCard(props: { title: string; q: Qualification; certificate?: string }): JSX.Element {
+function QualificationCard(props: { title: string; q: Qualification; certificate?: string; bytes: number }): JSX.Element {
   const { q } = props;
   return (
-    <Card title={props.title} action={props.certificate ? { href: props.certificate, text: "Download certificate" } : undefined}>
+    <Card title={props.title} download={props.certificate ? { href: props.certificate, text: "Download certificate", bytes: props.bytes } : undefined}>
       <Row label="Qualification" value={q.name} />
       {q.providerName ? <Row label="Provider" value={q.providerName} /> : ""}
       <Row label="Status" value={q.status ? humanise(q.status) : notKnown} />
@@ -189,14 +207,18 @@ function CertificatesList(props: { certificates: DownloadedCertificate[]; csrfTo
 }
 
 /** Induction's dates, shown where its status has them. */
-function InductionCard(props: { teacher: TeacherRecord }): JSX.Element {
+function InductionCard(props: { teacher: TeacherRecord; bytes: number }): JSX.Element {
   const status = props.teacher.induction?.status ?? props.teacher.inductionStatus ?? null;
   const started = status === "InProgress" || status === "Passed" || status === "Failed";
   const finished = status === "Passed" || status === "Failed";
   return (
     <Card
       title="Induction"
-      action={status === "Passed" && props.teacher.induction?.completedDate ? { href: certificatePaths.induction, text: "Download induction certificate" } : undefined}
+      download={
+        status === "Passed" && props.teacher.induction?.completedDate
+          ? { href: certificatePaths.induction, text: "Download induction certificate", bytes: props.bytes }
+          : undefined
+      }
     >
       <Row label="Status" value={status ? humanise(status) : notKnown} />
       {started ? <Row label="Start date" value={date(props.teacher.induction?.startDate)} /> : ""}
@@ -209,12 +231,15 @@ export function QualificationsPage(props: {
   brand: ServiceBrand;
   teacher: TeacherRecord;
   certificates?: DownloadedCertificate[];
+  /** What each download link states (certificates/certificate-size.ts). */
+  certificateSizes: CertificateSizes;
   csrfToken?: string;
   notice?: string;
   /** What the teacher asked to be called: the greeting. The official name stays in "Your details" and on certificates. */
   preferredName?: string;
 }): JSX.Element {
   const { teacher } = props;
+  const sizes = props.certificateSizes;
   const name = fullName(teacher);
   const pending = (type: string) => (teacher.pendingDetailChanges ?? []).filter((change) => change.type === type);
   // DfE's order: the statuses (QTS, EYTS), induction, training, then further qualifications.
@@ -222,20 +247,20 @@ export function QualificationsPage(props: {
     <>
       <Card
         title="Qualified teacher status (QTS)"
-        action={teacher.qtsDate ? { href: certificatePaths.qts, text: "Download QTS certificate" } : undefined}
+        download={teacher.qtsDate ? { href: certificatePaths.qts, text: "Download QTS certificate", bytes: sizes.qts } : undefined}
       >
         <Row label="Date awarded" value={teacher.qtsDate ? formatDate(teacher.qtsDate) : "Not awarded"} />
         {teacher.qtsDate ? <Row label="Route" value={teacher.qtsRoute ? humanise(teacher.qtsRoute) : notKnown} /> : ""}
       </Card>
       {teacher.qtsDate ? "" : <p class="govuk-body">When you are awarded QTS, you will be able to download your certificate here.</p>}
       {teacher.eytsDate ? (
-        <Card title="Early years teacher status (EYTS)" action={{ href: certificatePaths.eyts, text: "Download EYTS certificate" }}>
+        <Card title="Early years teacher status (EYTS)" download={{ href: certificatePaths.eyts, text: "Download EYTS certificate", bytes: sizes.eyts }}>
           <Row label="Date awarded" value={formatDate(teacher.eytsDate)} />
         </Card>
       ) : (
         ""
       )}
-      <InductionCard teacher={teacher} />
+      <InductionCard teacher={teacher} bytes={sizes.induction} />
       {(teacher.initialTeacherTraining ?? []).map((itt) => (
         <IttCard itt={itt} />
       ))}
@@ -244,10 +269,11 @@ export function QualificationsPage(props: {
           title="National professional qualification (NPQ)"
           q={npq}
           certificate={npq.status === "Passed" && npq.awardedDate ? certificatePaths.npq(npq.id) : undefined}
+          bytes={sizes.npq}
         />
       ))}
       {(teacher.mandatoryQualifications ?? []).map((mq) => (
-        <QualificationCard title="Mandatory qualification (MQ)" q={mq} />
+        <QualificationCard title="Mandatory qualification (MQ)" q={mq} bytes={0} />
       ))}
     </>
   );

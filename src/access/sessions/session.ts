@@ -1,10 +1,10 @@
 // access's browser sessions. The access_session cookie holds a random id; the database holds its
 // hash, and the teacher's tokens sealed with a key derived from the id (see seal.ts).
-import { eq, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { AccessDatabase } from "../db/database";
-import { changedRows } from "../../db/changed-rows";
+import { changedRows, consumeOnce } from "../../db/changed-rows";
 import { sessions } from "../db/schema";
 import { seal, unseal } from "./seal";
 
@@ -23,7 +23,10 @@ export interface AccessSession {
   expiresAt: number;
 }
 
-export type NewSession = Pick<AccessSession, "sub" | "accessToken" | "idToken" | "accessTokenExpiresAt">;
+export type NewSession = Pick<AccessSession, "sub" | "accessToken" | "idToken" | "accessTokenExpiresAt"> & {
+  /** This sign-in created the teacher's account: say so once (takeAccountCreatedNotice). */
+  accountCreatedNotice?: boolean;
+};
 
 /** Starts a session; returns its Set-Cookie header. */
 export function createSession(
@@ -39,6 +42,7 @@ export function createSession(
       sub: input.sub,
       tokensSealed: seal(id, tokensPurpose, JSON.stringify({ accessToken: input.accessToken, idToken: input.idToken })),
       accessTokenExpiresAt: input.accessTokenExpiresAt,
+      accountCreatedNotice: input.accountCreatedNotice ?? false,
       createdAt: now,
       expiresAt: now + options.lifetimeMs,
     })
@@ -93,4 +97,18 @@ export function startLogout(db: AccessDatabase, session: AccessSession): string 
 /** True when `state` is the one this session sent to identity to sign out. */
 export function isLogoutReturn(session: AccessSession, state: string | undefined): boolean {
   return !!state && !!session.logoutStateHash && constantTimeEqual(sha256(state), session.logoutStateHash);
+}
+
+/**
+ * True once, for the first page that asks after a sign-in that created the account ("Your Teacher
+ * ID account has been created"); false ever after, and for every other session. A conditional
+ * update, so two tabs loading at once show it once between them.
+ */
+export function takeAccountCreatedNotice(db: AccessDatabase, session: AccessSession): boolean {
+  return consumeOnce(
+    db
+      .update(sessions)
+      .set({ accountCreatedNotice: false })
+      .where(and(eq(sessions.idHash, session.idHash), eq(sessions.accountCreatedNotice, true))),
+  );
 }

@@ -17,6 +17,8 @@ const claimsSchema = z
     name: z.string().nullish(),
     preferred_name: z.string().nullish(),
     birthdate: z.string().nullish(),
+    /** identity: this sign-in created the account (docs/CONTRACTS.md). */
+    new_account: z.boolean().optional(),
     azp: z.string().optional(),
     aud: z.union([z.string(), z.array(z.string())]),
   })

@@ -40,7 +40,7 @@ export function admitLoginAttempt(db: AccessDatabase, input: { ip: string; rule:
 
 export function startLoginAttempt(
   db: AccessDatabase,
-  input: { browserId: string; returnTo: string; viaTrnToken: boolean; timeoutMs: number; now?: number },
+  input: { browserId: string; returnTo: string; viaTrnToken: boolean; createAccount?: boolean; timeoutMs: number; now?: number },
 ): { state: string; codeVerifier: string; nonce: string } {
   const now = input.now ?? Date.now();
   const state = randomToken();
@@ -54,6 +54,7 @@ export function startLoginAttempt(
       nonceHash: sha256(nonce),
       returnTo: input.returnTo,
       viaTrnToken: input.viaTrnToken,
+      createAccount: input.createAccount ?? false,
       createdAt: now,
       expiresAt: now + input.timeoutMs,
     })
@@ -62,7 +63,7 @@ export function startLoginAttempt(
 }
 
 export type ConsumedLoginAttempt =
-  | { ok: true; codeVerifier: string; nonceHash: string; returnTo: string; viaTrnToken: boolean }
+  | { ok: true; codeVerifier: string; nonceHash: string; returnTo: string; viaTrnToken: boolean; createAccount: boolean }
   | { ok: false; reason: "unknown_state" | "other_browser" | "already_used" | "expired" };
 
 /** Uses up the attempt `state` names, if this browser started it and it is still open. */
@@ -88,7 +89,7 @@ export function consumeLoginAttempt(
     if (!consumed || !row.codeVerifierSealed) return { ok: false, reason: "already_used" } as const;
     const codeVerifier = unseal(input.state, verifierPurpose, row.codeVerifierSealed);
     if (codeVerifier === null) return { ok: false, reason: "unknown_state" } as const;
-    return { ok: true, codeVerifier, nonceHash: row.nonceHash, returnTo: row.returnTo, viaTrnToken: row.viaTrnToken } as const;
+    return { ok: true, codeVerifier, nonceHash: row.nonceHash, returnTo: row.returnTo, viaTrnToken: row.viaTrnToken, createAccount: row.createAccount } as const;
   });
 }
 

@@ -40,6 +40,7 @@ export async function beginSignIn(
     browserId: browser.id,
     returnTo: input.returnTo,
     viaTrnToken: input.trnToken !== undefined,
+    createAccount: input.create === true,
     timeoutMs,
   });
   const client = new OAuth2Client(clientId, null, ctx.callbackUrl);
@@ -129,10 +130,14 @@ export async function completeSignIn(ctx: AccessContext, input: CallbackInput): 
         accessToken: data.access_token,
         idToken: data.id_token,
         accessTokenExpiresAt: now + expiresIn * 1000,
+        // A registration (the magic link) or "Create an account without a link" that did create the
+        // account: identity says so in the ID token (new_account, docs/CONTRACTS.md). A sign-in to an
+        // account that already existed, or any sign-in access did not start as a registration, does not.
+        accountCreatedNotice: (attempt.viaTrnToken || attempt.createAccount) && claims.new_account === true,
       },
       { secure: ctx.secure, lifetimeMs: ctx.config.ACCESS_SESSION_LIFETIME, now },
     );
-    ctx.log.info("sign_in_completed", { sub: claims.sub, via_trn_token: attempt.viaTrnToken });
+    ctx.log.info("sign_in_completed", { sub: claims.sub, via_trn_token: attempt.viaTrnToken, new_account: claims.new_account === true });
     return { ok: true, returnTo: attempt.returnTo, setCookie };
   } catch (error) {
     ctx.log.error("sign_in_unavailable", { error: error as Error });

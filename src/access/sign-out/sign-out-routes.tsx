@@ -29,6 +29,12 @@ export function signOutRoutes(ctx: AccessContext) {
       return undefined;
     }
     if (!endpoint) return undefined;
+    // The discovery document is cached: ask identity now, so a teacher is never sent to a page that
+    // will not load (they are told they are signed out of access only, and how to leave Teacher ID).
+    if (!(await ctx.identity.reachable())) {
+      ctx.log.warn("end_session_unavailable", { reason: "identity_unreachable" });
+      return undefined;
+    }
     const url = new URL(endpoint);
     url.searchParams.set("client_id", ctx.clientCredentials().clientId);
     url.searchParams.set("logout_hint", session.sub);

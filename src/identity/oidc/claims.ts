@@ -1,6 +1,9 @@
 // Which user claims each scope grants (ID token, access token and /userinfo).
 import type { Account } from "../accounts/accounts";
 import type { TrnLookup } from "../accounts/trn-lookup";
+import { and, eq, gte, lte } from "drizzle-orm";
+import type { IdentityDb } from "../db/database";
+import { events } from "../db/schema";
 
 /**
  * The TRN rule: `trn` asks for the claim, and `dqt:read` (records' teacher API, which finds the
@@ -46,3 +49,29 @@ export function claimsForScopes(account: Account, scopes: string[], trnLookup?: 
   return claims;
 }
 
+
+/** How long before auth_time a registration still counts as this sign-in's. */
+const newAccountWindowMs = 10_000;
+
+/**
+ * The ID token's `new_account` claim: true when the account was registered (its UserRegistered
+ * event) in the sign-in behind this authorization. A registration signs the teacher in in the
+ * request that creates the account, so auth_time follows the event by milliseconds; an account made
+ * any other way (an import, the CLI) or signed in to later does not carry it (docs/CONTRACTS.md).
+ */
+export function newAccountClaim(db: IdentityDb, account: Pick<Account, "id">, authTime: number): { new_account?: true } {
+  const registered = db
+    .select({ id: events.id })
+    .from(events)
+    .where(
+      and(
+        eq(events.subject, account.id),
+        eq(events.type, "UserRegistered"),
+        gte(events.time, authTime - newAccountWindowMs),
+        lte(events.time, authTime),
+      ),
+    )
+    .limit(1)
+    .get();
+  return registered ? { new_account: true } : {};
+}

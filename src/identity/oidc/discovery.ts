@@ -26,7 +26,7 @@ export function discoveryDocument(issuer: string) {
     claims_supported: [
       "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
       "email", "email_verified", "phone_number", "phone_number_verified",
-      "given_name", "family_name", "name", "preferred_name", "birthdate", "trn", "trn_lookup_status", "trn_lookup_case",
+      "given_name", "family_name", "name", "preferred_name", "birthdate", "trn", "trn_lookup_status", "trn_lookup_case", "new_account",
     ],
     claims_parameter_supported: false,
     request_parameter_supported: false,

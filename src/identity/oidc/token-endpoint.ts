@@ -12,7 +12,7 @@ import { consumeOnce } from "../../db/changed-rows";
 import { revokeGrant } from "./grants";
 import { actor } from "../events/events";
 import { findAccountById } from "../accounts/accounts";
-import { claimsForScopes, grantsTrnClaim } from "./claims";
+import { claimsForScopes, grantsTrnClaim, newAccountClaim } from "./claims";
 import { trnLookupOf } from "../accounts/trn-lookup";
 import type { OidcContext } from "./context";
 import { signAccessToken, signIdToken } from "./jwt-tokens";
@@ -150,7 +150,10 @@ async function authorizationCode(ctx: OidcContext, client: Client, form: URLSear
       clientId: client.clientId,
       nonce: row.nonce,
       authTime: row.authTime,
-      claims: claimsForScopes(account, scopes, grantsTrnClaim(scopes) ? trnLookupOf(ctx.db, account) : undefined),
+      claims: {
+        ...claimsForScopes(account, scopes, grantsTrnClaim(scopes) ? trnLookupOf(ctx.db, account) : undefined),
+        ...newAccountClaim(ctx.db, account, row.authTime),
+      },
       alg: client.idTokenSignedResponseAlg,
     });
   }
