@@ -149,6 +149,8 @@ export const createIdentityService: ServiceFactory<IdentityConfig, IdentityServi
       "/introspect": 16 * 1024,
       "/api/v1": 16 * 1024,
     },
+    // The OAuth endpoints read their form themselves (readForm: repeated parameters are refused).
+    rawBodyPaths: ["/token", "/revoke", "/introspect"],
     formActionOrigins: clientRedirectOrigins(db),
     healthCheck: () => db.$client.query("SELECT 1").get(),
     readiness,

@@ -115,6 +115,8 @@ export const createRecordsService: ServiceFactory<RecordsConfig> = async ({ conf
       "/v3/teacher/name-changes": largestBodyLimit,
       "/v3/teacher/date-of-birth-changes": largestBodyLimit,
     },
+    // The signature is checked over the raw body, which the route reads itself.
+    rawBodyPaths: [identityWebhookPath],
     healthCheck: () => db.$client.query("SELECT 1").get(),
     readiness,
   })

@@ -15,7 +15,7 @@ import { FormExpiredPage, FormNotAcceptedPage, MethodNotAllowedPage, NotFoundPag
 import { htmlResponse } from "./html";
 import type { ServiceBrand } from "./layout";
 import { problemResponse } from "./problem";
-import { bodyTooLarge, declaresTooLarge, formBodyLimit, largestBodyLimit, limitBody, parseBody, serverBodyLimit } from "./request-body";
+import { bodyTooLarge, declaresTooLarge, formBodyLimit, largestBodyLimit, limitBody, parseBody, readBody, serverBodyLimit } from "./request-body";
 import { securityHeaders } from "./security-headers";
 import { helpRoutes } from "./support";
 
@@ -36,6 +36,12 @@ export interface ServiceAppOptions {
    * small, up to largestBodyLimit where a route takes a file. Pages take formBodyLimit.
    */
   bodyLimits?: Record<string, number>;
+  /**
+   * API routes (exact paths) whose handler reads the raw body itself (readBody, readBodyText): the
+   * web layer still reads it here, within its limit and before the handler, but does not parse it
+   * (a form or JSON parse the handler would only repeat).
+   */
+  rawBodyPaths?: string[];
   /**
    * Page routes (exact paths) that take a file upload: multipart/form-data as well as a plain form,
    * up to `limit` bytes (at most largestBodyLimit), with the CSRF token checked as on every page.
@@ -109,6 +115,11 @@ export function createServiceApp(options: ServiceAppOptions) {
   for (const limit of [...bodyLimits.map(([, limit]) => limit), ...[...uploadPages.values()].map((page) => page.limit)]) {
     // Bun's backstop (bunBodyLimit) sits just above largestBodyLimit: a larger route limit would never be reached.
     if (limit > largestBodyLimit) throw new Error(`${service}: a body limit of ${limit} bytes is over largestBodyLimit`);
+  }
+  // Only API paths: a page's CSRF check reads the token from the parsed form.
+  const rawBodyPaths = new Set(options.rawBodyPaths ?? []);
+  for (const path of rawBodyPaths) {
+    if (!isApiPath(path, apiPrefixes)) throw new Error(`${service}: raw body path ${path} is not an API path`);
   }
   const isApi = (request: Request) => isApiRequest(request, apiPrefixes);
   const bodyLimitFor = (path: string, api: boolean) =>
@@ -222,7 +233,9 @@ export function createServiceApp(options: ServiceAppOptions) {
     }))
     // Every body, of every route, is read here through readBody: never past its limit, and before
     // any handler (so before any authentication) runs. Handlers that want the raw body call readBody.
-    .onParse({ as: "global" }, ({ request }, mediaType) => parseBody(request, mediaType))
+    .onParse({ as: "global" }, ({ request }, mediaType) =>
+      rawBodyPaths.has(pathOf(request)) ? readBody(request) : parseBody(request, mediaType),
+    )
     .derive({ as: "global" }, ({ request, set }) => {
       // The CSRF token for forms on this page; issued when the browser has none yet. APIs have no
       // forms, so they never get the cookie (nor pay for making it).

@@ -9,6 +9,7 @@ import { createLogger } from "../../src/log/logger";
 import { createServiceApp } from "../../src/web/create-service-app";
 import { CsrfField, Page } from "../../src/web/layout";
 import { htmlResponse, seeOther } from "../../src/web/html";
+import { readBodyText } from "../../src/web/request-body";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
 const saved: string[] = [];
@@ -266,5 +267,52 @@ describe("the three services", () => {
     const response = await fetch(`${system.urls.records}/v2/unknown`);
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
+
+describe("routes that read their raw body (rawBodyPaths)", () => {
+  const handled: string[] = [];
+  const rawApp = createServiceApp({
+    service: "raw",
+    brand,
+    logger: createLogger({ write: () => {} }),
+    secure: false,
+    apiPrefixes: ["/api"],
+    bodyLimits: { "/api/raw": 100 },
+    rawBodyPaths: ["/api/raw"],
+    healthCheck: () => {},
+  })
+    .post("/api/raw", async ({ body, request }) => {
+      const text = await readBodyText(request);
+      handled.push(text);
+      return { parsed: typeof body === "object" && body !== null && !(body instanceof Uint8Array), text };
+    })
+    .listen({ hostname: "127.0.0.1", port: 0 });
+  const rawBase = `http://127.0.0.1:${rawApp.server!.port}`;
+  afterAll(() => rawApp.stop(true));
+
+  test("the handler reads the body as sent; the web layer did not parse it", async () => {
+    const response = await fetch(`${rawBase}/api/raw`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"a":1}' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ parsed: false, text: '{"a":1}' });
+  });
+
+  test("a chunked body over the path's limit is still refused (413) before the handler runs", async () => {
+    const before = handled.length;
+    const body = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode("x".repeat(50)));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${rawBase}/api/raw`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect(response.status).toBe(413);
+    expect(handled.length).toBe(before);
+  });
+
+  test("a page cannot be a raw body path (its CSRF check reads the parsed form)", () => {
+    expect(() =>
+      createServiceApp({ service: "bad", brand, logger: createLogger({ write: () => {} }), secure: false, apiPrefixes: ["/api"], rawBodyPaths: ["/form"], healthCheck: () => {} }),
+    ).toThrow("raw body path /form is not an API path");
   });
 });

@@ -1,9 +1,10 @@
 // Verification codes: each downloaded certificate gets a new one, 128 random bits written in
 // lowercase base32 (26 letters and digits, easy to read out), kept only as its SHA-256. The holder
 // can end a code ("stop this link working"); the next download makes a new one.
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { changedRows } from "../../db/changed-rows";
+import { perConnection } from "../../db/per-connection";
 import { sha256 } from "../../security/tokens";
 import type { AccessDatabase } from "../db/database";
 import { certificates, type CertificateKind } from "../db/schema";
@@ -61,14 +62,19 @@ export function findCertificateByCode(db: AccessDatabase, code: string): Certifi
   return db.select().from(certificates).where(eq(certificates.codeHash, sha256(code))).get();
 }
 
-/** The holder's certificates whose links still work, newest first. */
-export function activeCertificates(db: AccessDatabase, sub: string): CertificateRow[] {
-  return db
+// Read on every qualifications page: prepared once per connection (db/per-connection).
+const activeBySub = perConnection((db: AccessDatabase) =>
+  db
     .select()
     .from(certificates)
-    .where(and(eq(certificates.sub, sub), isNull(certificates.endedAt)))
+    .where(and(eq(certificates.sub, sql.placeholder("sub")), isNull(certificates.endedAt)))
     .orderBy(desc(certificates.createdAt), desc(certificates.id))
-    .all();
+    .prepare(),
+);
+
+/** The holder's certificates whose links still work, newest first. */
+export function activeCertificates(db: AccessDatabase, sub: string): CertificateRow[] {
+  return activeBySub(db).all({ sub });
 }
 
 /** Ends one of the holder's own codes; false when it is not theirs or already ended. */

@@ -1,6 +1,7 @@
 // access's browser sessions. The access_session cookie holds a random id; the database holds its
 // hash, and the teacher's tokens sealed with a key derived from the id (see seal.ts).
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import { constantTimeEqual, randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
 import type { AccessDatabase } from "../db/database";
@@ -28,6 +29,25 @@ export type NewSession = Pick<AccessSession, "sub" | "accessToken" | "idToken" |
   accountCreatedNotice?: boolean;
 };
 
+// Written once and read on every page of a signed-in teacher: prepared once (see db/per-connection).
+const insertSession = perConnection((db: AccessDatabase) =>
+  db
+    .insert(sessions)
+    .values({
+      idHash: sql.placeholder("idHash"),
+      sub: sql.placeholder("sub"),
+      tokensSealed: sql.placeholder("tokensSealed"),
+      accessTokenExpiresAt: sql.placeholder("accessTokenExpiresAt"),
+      accountCreatedNotice: sql.placeholder("accountCreatedNotice"),
+      createdAt: sql.placeholder("createdAt"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare(),
+);
+const sessionById = perConnection((db: AccessDatabase) =>
+  db.select().from(sessions).where(eq(sessions.idHash, sql.placeholder("idHash"))).prepare(),
+);
+
 /** Starts a session; returns its Set-Cookie header. */
 export function createSession(
   db: AccessDatabase,
@@ -36,17 +56,15 @@ export function createSession(
 ): { setCookie: string } {
   const now = options.now ?? Date.now();
   const id = randomToken();
-  db.insert(sessions)
-    .values({
-      idHash: sha256(id),
-      sub: input.sub,
-      tokensSealed: seal(id, tokensPurpose, JSON.stringify({ accessToken: input.accessToken, idToken: input.idToken })),
-      accessTokenExpiresAt: input.accessTokenExpiresAt,
-      accountCreatedNotice: input.accountCreatedNotice ?? false,
-      createdAt: now,
-      expiresAt: now + options.lifetimeMs,
-    })
-    .run();
+  insertSession(db).run({
+    idHash: sha256(id),
+    sub: input.sub,
+    tokensSealed: seal(id, tokensPurpose, JSON.stringify({ accessToken: input.accessToken, idToken: input.idToken })),
+    accessTokenExpiresAt: input.accessTokenExpiresAt,
+    accountCreatedNotice: input.accountCreatedNotice ?? false,
+    createdAt: now,
+    expiresAt: now + options.lifetimeMs,
+  });
   return {
     setCookie: serializeCookie(sessionCookieName, id, {
       secure: options.secure,
@@ -59,7 +77,7 @@ export function createSession(
 export function readSession(db: AccessDatabase, cookieHeader: string | null, now = Date.now()): AccessSession | null {
   const id = readCookie(cookieHeader, sessionCookieName);
   if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
-  const row = db.select().from(sessions).where(eq(sessions.idHash, sha256(id))).get();
+  const row = sessionById(db).get({ idHash: sha256(id) });
   if (!row || row.expiresAt <= now) return null;
   const opened = unseal(id, tokensPurpose, row.tokensSealed);
   if (opened === null) return null;

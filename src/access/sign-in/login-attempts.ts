@@ -3,12 +3,15 @@
 // consumes the attempt once, atomically, so a replayed callback finds nothing to use.
 // Opening /sign-in or a magic link stores an attempt before anyone has signed in, so attempts
 // are limited per client IP (issue 11, item 9) and go when they expire (ACCESS_SIGN_IN_TIMEOUT).
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { perConnection } from "../../db/per-connection";
 import { generateCodeVerifier } from "arctic";
 import { randomToken, sha256 } from "../../security/tokens";
 import { readCookie, serializeCookie } from "../../web/cookies";
 import type { AccessDatabase } from "../db/database";
 import { changedRows, consumeOnce } from "../../db/changed-rows";
+import type * as schema from "../db/schema";
 import { loginAttempts } from "../db/schema";
 import { seal, unseal } from "../sessions/seal";
 import { MemoryRateLimiter, type RateLimit, type RateLimitResult } from "../../rate-limit/leaky-bucket";
@@ -38,6 +41,35 @@ export function admitLoginAttempt(db: AccessDatabase, input: { ip: string; rule:
   return limiter.hit(input.ip, input.now);
 }
 
+// Once each per sign-in: prepared once (see db/per-connection). A transaction shares its connection.
+type AccessDb = BaseSQLiteDatabase<"sync", any, typeof schema>;
+const insertAttempt = perConnection((db: AccessDb) =>
+  db
+    .insert(loginAttempts)
+    .values({
+      stateHash: sql.placeholder("stateHash"),
+      browserHash: sql.placeholder("browserHash"),
+      codeVerifierSealed: sql.placeholder("codeVerifierSealed"),
+      nonceHash: sql.placeholder("nonceHash"),
+      returnTo: sql.placeholder("returnTo"),
+      viaTrnToken: sql.placeholder("viaTrnToken"),
+      createAccount: sql.placeholder("createAccount"),
+      createdAt: sql.placeholder("createdAt"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare(),
+);
+const attemptByState = perConnection((db: AccessDb) =>
+  db.select().from(loginAttempts).where(eq(loginAttempts.stateHash, sql.placeholder("stateHash"))).prepare(),
+);
+const consumeAttempt = perConnection((db: AccessDb) =>
+  db
+    .update(loginAttempts)
+    .set({ consumedAt: sql`${sql.placeholder("now")}`, codeVerifierSealed: null })
+    .where(and(eq(loginAttempts.stateHash, sql.placeholder("stateHash")), isNull(loginAttempts.consumedAt)))
+    .prepare(),
+);
+
 export function startLoginAttempt(
   db: AccessDatabase,
   input: { browserId: string; returnTo: string; viaTrnToken: boolean; createAccount?: boolean; timeoutMs: number; now?: number },
@@ -46,19 +78,17 @@ export function startLoginAttempt(
   const state = randomToken();
   const nonce = randomToken();
   const codeVerifier = generateCodeVerifier();
-  db.insert(loginAttempts)
-    .values({
-      stateHash: sha256(state),
-      browserHash: sha256(input.browserId),
-      codeVerifierSealed: seal(state, verifierPurpose, codeVerifier),
-      nonceHash: sha256(nonce),
-      returnTo: input.returnTo,
-      viaTrnToken: input.viaTrnToken,
-      createAccount: input.createAccount ?? false,
-      createdAt: now,
-      expiresAt: now + input.timeoutMs,
-    })
-    .run();
+  insertAttempt(db).run({
+    stateHash: sha256(state),
+    browserHash: sha256(input.browserId),
+    codeVerifierSealed: seal(state, verifierPurpose, codeVerifier),
+    nonceHash: sha256(nonce),
+    returnTo: input.returnTo,
+    viaTrnToken: input.viaTrnToken,
+    createAccount: input.createAccount ?? false,
+    createdAt: now,
+    expiresAt: now + input.timeoutMs,
+  });
   return { state, codeVerifier, nonce };
 }
 
@@ -74,18 +104,13 @@ export function consumeLoginAttempt(
   const now = input.now ?? Date.now();
   const stateHash = sha256(input.state);
   return db.transaction((tx) => {
-    const row = tx.select().from(loginAttempts).where(eq(loginAttempts.stateHash, stateHash)).get();
+    const row = attemptByState(tx).get({ stateHash });
     if (!row) return { ok: false, reason: "unknown_state" } as const;
     if (!input.browserId || sha256(input.browserId) !== row.browserHash) return { ok: false, reason: "other_browser" } as const;
     if (row.consumedAt !== null) return { ok: false, reason: "already_used" } as const;
     if (row.expiresAt <= now) return { ok: false, reason: "expired" } as const;
     // Conditional update: of two callbacks racing with the same state, exactly one wins.
-    const consumed = consumeOnce(
-      tx
-        .update(loginAttempts)
-        .set({ consumedAt: now, codeVerifierSealed: null })
-        .where(and(eq(loginAttempts.stateHash, stateHash), isNull(loginAttempts.consumedAt))),
-    );
+    const consumed = consumeOnce({ run: () => consumeAttempt(tx).run({ stateHash, now }) });
     if (!consumed || !row.codeVerifierSealed) return { ok: false, reason: "already_used" } as const;
     const codeVerifier = unseal(input.state, verifierPurpose, row.codeVerifierSealed);
     if (codeVerifier === null) return { ok: false, reason: "unknown_state" } as const;

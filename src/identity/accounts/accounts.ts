@@ -39,27 +39,45 @@ export interface NewAccount {
   trn: string | null;
 }
 
-/** Inserts an account; throws on a duplicate email or TRN (unique indexes), so callers roll back. */
-export function insertAccount(tx: IdentityDb, input: NewAccount, now = Date.now()): Account {
-  return tx
+// Every registration: prepared once per connection (db/per-connection).
+const ph = sql.placeholder;
+const newAccount = perConnection((db: IdentityDb) =>
+  db
     .insert(accounts)
     .values({
-      id: randomUUID(),
-      email: normaliseEmail(input.email),
-      // The email came from the teacher's record and the link reached that inbox.
-      emailVerified: true,
-      phoneNumber: input.phoneNumber,
-      phoneNumberVerified: input.phoneNumber !== null,
-      givenName: input.givenName,
-      familyName: input.familyName,
-      preferredName: input.preferredName,
-      birthdate: input.birthdate,
-      trn: input.trn,
-      createdAt: now,
-      updatedAt: now,
+      id: ph("id"),
+      email: ph("email"),
+      emailVerified: ph("emailVerified"),
+      phoneNumber: ph("phoneNumber"),
+      phoneNumberVerified: ph("phoneNumberVerified"),
+      givenName: ph("givenName"),
+      familyName: ph("familyName"),
+      preferredName: ph("preferredName"),
+      birthdate: ph("birthdate"),
+      trn: ph("trn"),
+      createdAt: ph("now"),
+      updatedAt: ph("now"),
     })
     .returning()
-    .get();
+    .prepare(),
+);
+
+/** Inserts an account; throws on a duplicate email or TRN (unique indexes), so callers roll back. */
+export function insertAccount(tx: IdentityDb, input: NewAccount, now = Date.now()): Account {
+  return newAccount(tx).get({
+    id: randomUUID(),
+    email: normaliseEmail(input.email),
+    // The email came from the teacher's record and the link reached that inbox.
+    emailVerified: true,
+    phoneNumber: input.phoneNumber,
+    phoneNumberVerified: input.phoneNumber !== null,
+    givenName: input.givenName,
+    familyName: input.familyName,
+    preferredName: input.preferredName,
+    birthdate: input.birthdate,
+    trn: input.trn,
+    now,
+  })!;
 }
 
 /** Binds a TRN to an account that has none; false when it already had one (nothing changed). */

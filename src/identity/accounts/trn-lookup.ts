@@ -2,7 +2,8 @@
 // claims (released with `trn`, like the real Teacher ID's): "Found" once the account has a TRN;
 // "Pending" while a support case looks for it (src/identity/find-record/support-cases.ts);
 // "Failed" when support closed the case without one; otherwise "None".
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import type { IdentityDb } from "../db/database";
 import { supportCases } from "../db/schema";
 import type { Account } from "./accounts";
@@ -15,14 +16,19 @@ export interface TrnLookup {
   caseReference: string | null;
 }
 
-export function trnLookupOf(db: IdentityDb, account: Pick<Account, "id" | "trn">): TrnLookup {
-  const latest = db
+// Read for every token with `trn` in its scope: prepared once per connection (db/per-connection).
+const latestCase = perConnection((db: IdentityDb) =>
+  db
     .select({ reference: supportCases.reference, status: supportCases.status })
     .from(supportCases)
-    .where(eq(supportCases.accountId, account.id))
+    .where(eq(supportCases.accountId, sql.placeholder("accountId")))
     .orderBy(desc(supportCases.createdAt))
     .limit(1)
-    .get();
+    .prepare(),
+);
+
+export function trnLookupOf(db: IdentityDb, account: Pick<Account, "id" | "trn">): TrnLookup {
+  const latest = latestCase(db).get({ accountId: account.id });
   const caseReference = latest?.reference ?? null;
   if (account.trn !== null) return { status: "Found", caseReference };
   if (latest?.status === "open") return { status: "Pending", caseReference };

@@ -4,7 +4,8 @@
 // teacher's own /account ("Remove access", "Sign out everywhere", deleting the account).
 import type { IdentityDb } from "../db/database";
 import { recordEvent, subject } from "../events/events";
-import { and, desc, eq, isNull, max } from "drizzle-orm";
+import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
+import { perConnection } from "../../db/per-connection";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { clients, grants } from "../db/schema";
 import { changedRows } from "../../db/changed-rows";
@@ -42,10 +43,15 @@ export function revokeSessionGrants(db: BaseSQLiteDatabase<"sync", unknown, any,
   );
 }
 
+// Read for every user token introspected or used at userinfo: prepared once per connection.
+const grantById = perConnection((db: BaseSQLiteDatabase<"sync", unknown, any, any>) =>
+  db.select({ accountId: grants.accountId, revokedAt: grants.revokedAt }).from(grants).where(eq(grants.id, sql.placeholder("id"))).prepare(),
+);
+
 /** A user's token still stands: its grant exists, is not revoked, and is the same user's. */
 export function grantStands(db: BaseSQLiteDatabase<"sync", unknown, any, any>, grantId: string | undefined, sub: string): boolean {
   if (!grantId) return false;
-  const grant = db.select({ accountId: grants.accountId, revokedAt: grants.revokedAt }).from(grants).where(eq(grants.id, grantId)).get();
+  const grant = grantById(db).get({ id: grantId });
   return !!grant && grant.revokedAt === null && grant.accountId === sub;
 }
 

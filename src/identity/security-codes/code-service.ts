@@ -10,7 +10,7 @@
 //   inbox; like every limit here it slows down (one more each interval) and never locks out.
 import { supportContact, type SharedSettings } from "../../config/config";
 import { enqueueEmail, enqueueSms, type EmailMessage } from "../../outbox/enqueue";
-import type { IdentityDatabaseFile } from "../db/database";
+import type { IdentityDatabaseFile, IdentityDb } from "../db/database";
 import type { SecurityCodeSettings } from "./settings";
 import { findAccountByEmail, partlyMaskEmail } from "../accounts/accounts";
 import { survivorForMergedEmail } from "../accounts/merged-accounts";
@@ -85,8 +85,8 @@ export function sendEmailCode(
   });
 }
 
-/** Texts a code to verify a mobile number (E.164). */
-export function sendPhoneCode(db: IdentityDatabaseFile, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
+/** Texts a code to verify a mobile number (E.164). In the caller's transaction when given one (a savepoint). */
+export function sendPhoneCode(db: IdentityDb, config: Limits, input: { phone: string; ip: string }, now = Date.now()): SendResult {
   return db.transaction((tx) => {
     const limit = hitRateLimits(tx, limitsFor(config, "send", "sms", input.phone, input.ip), now);
     if (!limit.allowed) return { sent: false, retryAt: limit.retryAt };
@@ -128,18 +128,24 @@ export interface CodeToCheck {
   ip: string;
 }
 
-/** Counts the attempt against the limits (right or wrong), then checks the code. */
+/**
+ * Counts the attempt against the limits (right or wrong), then checks the code: one commit for
+ * both. Neither throws for a wrong, expired or used-up code (they return), so the attempt is counted
+ * whatever the code; only a database error rolls both back.
+ */
 export function verifyCode(
-  db: IdentityDatabaseFile,
+  db: IdentityDb,
   config: Limits,
   input: CodeToCheck & { code: string },
   now = Date.now(),
 ): CodeCheck | { retryAt: number } {
   const kind = input.purpose === "phone_verification" || input.purpose === "sms_recovery" ? "sms" : "email";
-  const limit = hitRateLimits(db, limitsFor(config, "check", kind, input.destination, input.ip), now);
-  if (!limit.allowed) return { retryAt: limit.retryAt };
-  if (!input.codeId) return "none";
-  return checkSecurityCode(db, { id: input.codeId, purpose: input.purpose, destination: input.destination, code: input.code }, now);
+  return db.transaction((tx) => {
+    const limit = hitRateLimits(tx, limitsFor(config, "check", kind, input.destination, input.ip), now);
+    if (!limit.allowed) return { retryAt: limit.retryAt };
+    if (!input.codeId) return "none";
+    return checkSecurityCode(tx, { id: input.codeId, purpose: input.purpose, destination: input.destination, code: input.code }, now);
+  });
 }
 
 /** What a code page says when the typed code does not work (GOV.UK wording). */
@@ -157,7 +163,7 @@ export const codeErrors = {
  * the limits says when to try again.
  */
 export function checkTypedCode(
-  db: IdentityDatabaseFile,
+  db: IdentityDb,
   config: Limits,
   input: CodeToCheck & { typed: string },
   now = Date.now(),

@@ -4,7 +4,7 @@ import { perConnection } from "../../db/per-connection";
 import { recordSignIn } from "../accounts/accounts";
 import { randomToken, sha256 } from "../../security/tokens";
 import { clearCookie, readCookie, serializeCookie } from "../../web/cookies";
-import type { IdentityDatabaseFile } from "../db/database";
+import type { IdentityDatabaseFile, IdentityDb } from "../db/database";
 import { sessions } from "../db/schema";
 
 export const sessionCookieName = "identity_session";
@@ -20,6 +20,21 @@ export interface IdentitySession {
   signedInWith?: string | null;
 }
 
+// Every sign-in: prepared once per connection (db/per-connection).
+const insertSession = perConnection((db: IdentityDb) =>
+  db
+    .insert(sessions)
+    .values({
+      idHash: sql.placeholder("idHash"),
+      accountId: sql.placeholder("accountId"),
+      authTime: sql.placeholder("authTime"),
+      signedInWith: sql.placeholder("signedInWith"),
+      createdAt: sql.placeholder("createdAt"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare(),
+);
+
 /** Creates a session for an account that has just signed in; returns its Set-Cookie header. */
 export function createSession(
   db: IdentityDatabaseFile,
@@ -30,7 +45,7 @@ export function createSession(
   const id = randomToken();
   const session = { idHash: sha256(id), accountId, authTime: now, signedInWith: options.signedInWith ?? null };
   db.transaction((tx) => {
-    tx.insert(sessions).values({ ...session, createdAt: now, expiresAt: now + sessionLifetimeMs }).run();
+    insertSession(tx).run({ ...session, createdAt: now, expiresAt: now + sessionLifetimeMs });
     recordSignIn(tx, accountId, now);
   });
   return {

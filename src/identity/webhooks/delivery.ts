@@ -22,6 +22,7 @@ import type { Environment } from "../../config/config";
 import type { Logger } from "../../log/logger";
 import { outbox } from "../../outbox/schema";
 import { PermanentFailure, Postpone, type OutboxHandler } from "../../outbox/worker";
+import { findAccountById } from "../accounts/accounts";
 import type { IdentityDb } from "../db/database";
 import { accounts, events, webhookSubscriptions } from "../db/schema";
 import { decryptSecret, findSubscription, isInternalAddress, resolveHost, webhookKind, type Resolver } from "./subscriptions";
@@ -52,7 +53,7 @@ export function webhookMessage(db: IdentityDb, event: typeof events.$inferSelect
       },
     };
   }
-  const account = event.subject.includes(":") || event.subject === "identity" ? undefined : db.select().from(accounts).where(eq(accounts.id, event.subject)).get();
+  const account = event.subject.includes(":") || event.subject === "identity" ? undefined : findAccountById(db, event.subject);
   if (account) {
     return {
       ...base,
@@ -207,6 +208,7 @@ export function webhookHandler(options: WebhookHandlerOptions): OutboxHandler {
     .set({ nextAttemptAt: sql`${sql.placeholder("now")}` })
     .where(and(eq(outbox.id, sql.placeholder("id")), eq(outbox.status, "pending")))
     .prepare();
+  const eventById = db.select().from(events).where(eq(events.id, sql.placeholder("id"))).prepare();
   /** The subscriber's next delivery, due now (called once the one before it is recorded as sent). */
   const wakeNext = (subscriptionId: string) => () => {
     const next = nextPending.get({ subscriptionId });
@@ -229,7 +231,7 @@ export function webhookHandler(options: WebhookHandlerOptions): OutboxHandler {
     const message: WebhookMessage | undefined = payload.ping
       ? { id: `ping-${context.id}`, type: "Ping", timestamp: new Date(now()).toISOString(), data: {} }
       : (() => {
-          const event = db.select().from(events).where(eq(events.id, payload.eventId)).get();
+          const event = eventById.get({ id: payload.eventId });
           return event && webhookMessage(db, event);
         })();
     if (!message) throw new PermanentFailure("the event is gone");

@@ -2,11 +2,14 @@
 // (identity-event-routes.ts). identity delivers in event order per subscriber, each message
 // carrying the account as it is at delivery; a replayed webhook-id is not applied twice.
 import { eq, lt, sql } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { perConnection } from "../../db/per-connection";
 import { recordsWebhook } from "../../config/internal-clients";
 import { changedRows } from "../../db/changed-rows";
 import type { Logger } from "../../log/logger";
 import type { BackgroundWorker } from "../../server/service";
 import type { RecordsDatabase } from "../db/database";
+import type * as schema from "../db/schema";
 import { identityWebhookDeliveries, teacherIdAccounts } from "../db/schema";
 
 const consumedEventTypes: readonly string[] = recordsWebhook.events;
@@ -21,13 +24,49 @@ export interface IdentityEvent {
   data: { sub?: unknown; trn?: unknown; mergedIntoSub?: unknown; preferredName?: unknown };
 }
 
+// Every registration and sign-in delivers an event here: its statements are prepared once per
+// connection (see db/per-connection; a transaction shares its connection).
+type RecordsDb = BaseSQLiteDatabase<"sync", any, typeof schema>;
+const ph = sql.placeholder;
+const rememberDelivery = perConnection((db: RecordsDb) =>
+  db
+    .insert(identityWebhookDeliveries)
+    .values({ webhookId: ph("webhookId"), receivedAt: ph("now") })
+    .onConflictDoNothing()
+    .returning({ webhookId: identityWebhookDeliveries.webhookId })
+    .prepare(),
+);
+const heldBySub = perConnection((db: RecordsDb) =>
+  db.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.sub, ph("sub"))).prepare(),
+);
+const renameHeld = perConnection((db: RecordsDb) =>
+  db
+    .update(teacherIdAccounts)
+    .set({ preferredName: sql`${ph("preferredName")}`, updatedAt: sql`${ph("now")}` })
+    .where(eq(teacherIdAccounts.sub, ph("sub")))
+    .prepare(),
+);
+const releaseTrn = perConnection((db: RecordsDb) =>
+  db.delete(teacherIdAccounts).where(eq(teacherIdAccounts.trn, ph("trn"))).prepare(),
+);
+const holdTrn = perConnection((db: RecordsDb) =>
+  db
+    .insert(teacherIdAccounts)
+    .values({ sub: ph("sub"), trn: ph("trn"), since: ph("since"), preferredName: ph("preferredName"), updatedAt: ph("now") })
+    .onConflictDoUpdate({
+      target: teacherIdAccounts.sub,
+      set: { trn: sql`${ph("trn")}`, since: sql`${ph("since")}`, preferredName: sql`${ph("preferredName")}`, updatedAt: sql`${ph("now")}` },
+    })
+    .prepare(),
+);
+
 /**
  * Applies one event, once per webhook-id, in one transaction. Returns false for a replay.
  * Unknown types and messages without a sub (an account deleted before delivery) change nothing.
  */
 export function applyIdentityEvent(db: RecordsDatabase, event: IdentityEvent, now = Date.now()): boolean {
   return db.transaction((tx) => {
-    const fresh = tx.insert(identityWebhookDeliveries).values({ webhookId: event.id, receivedAt: now }).onConflictDoNothing().returning().all();
+    const fresh = rememberDelivery(tx).all({ webhookId: event.id, now });
     if (fresh.length === 0) return false;
     const sub = typeof event.data.sub === "string" ? event.data.sub : undefined;
     if (!sub || !consumedEventTypes.includes(event.type)) return true;
@@ -42,18 +81,15 @@ export function applyIdentityEvent(db: RecordsDatabase, event: IdentityEvent, no
       return true;
     }
     const preferredName = typeof event.data.preferredName === "string" && event.data.preferredName.trim() ? event.data.preferredName.trim() : null;
-    const held = tx.select().from(teacherIdAccounts).where(eq(teacherIdAccounts.sub, sub)).get();
+    const held = heldBySub(tx).get({ sub });
     if (held?.trn === trn) {
-      if (held.preferredName !== preferredName) tx.update(teacherIdAccounts).set({ preferredName, updatedAt: now }).where(eq(teacherIdAccounts.sub, sub)).run();
+      if (held.preferredName !== preferredName) renameHeld(tx).run({ preferredName, now, sub });
       return true;
     }
     const since = Date.parse(event.timestamp) || now;
     // One account per TRN (identity enforces it): whoever held it before (a merge) no longer does.
-    tx.delete(teacherIdAccounts).where(eq(teacherIdAccounts.trn, trn)).run();
-    tx.insert(teacherIdAccounts)
-      .values({ sub, trn, since, preferredName, updatedAt: now })
-      .onConflictDoUpdate({ target: teacherIdAccounts.sub, set: { trn, since, preferredName, updatedAt: now } })
-      .run();
+    releaseTrn(tx).run({ trn });
+    holdTrn(tx).run({ sub, trn, since, preferredName, now });
     return true;
   });
 }

@@ -8,21 +8,26 @@ import { checkTypedCode, sendPhoneCode } from "../../security-codes/code-service
 import { displayPhone } from "../register-answers";
 import { PhoneCodePage } from "../register-pages";
 import type { RegisterDeps } from "../register-service";
-import { goToNextStep, questionPageProps, type StepHandler } from "../step-guard";
+import { currentStep, stepPath } from "../register-steps";
+import { questionPageProps, type StepHandler } from "../step-guard";
 
-/** Texts a code to `phone` and saves it as the unconfirmed number; then the code page. */
+/** Texts a code to `phone` and saves it as the unconfirmed number (one commit); then the code page. */
 export function textPhoneCode(deps: RegisterDeps, journey: Journey, phone: string, ctx: RouteContext, resent: boolean): Response {
-  const sent = sendPhoneCode(deps.db, deps.config, { phone, ip: ipOf(deps, ctx) });
+  const answers = journey.state.registration!;
+  const sent = deps.db.transaction((tx) => {
+    const sent = sendPhoneCode(tx, deps.config, { phone, ip: ipOf(deps, ctx) });
+    if (!sent.sent) return sent;
+    answers.phone = phone;
+    answers.phoneCodeId = sent.codeId;
+    answers.phoneVerified = false;
+    answers.noPhone = false;
+    saveJourney(tx, journey);
+    return sent;
+  });
   if (!sent.sent)
     return tooManyRequests(deps.brand, { retryAt: sent.retryAt, backLink: "/register/phone", what: "You have asked for too many security codes." });
   deps.nudgeOutbox();
-  const answers = journey.state.registration!;
-  answers.phone = phone;
-  answers.phoneCodeId = sent.codeId;
-  answers.phoneVerified = false;
-  answers.noPhone = false;
-  saveJourney(deps.db, journey);
-  return resent ? seeOther("/register/phone-code?resent=1") : goToNextStep(deps, journey);
+  return resent ? seeOther("/register/phone-code?resent=1") : seeOther(stepPath(currentStep(answers)));
 }
 
 export function phoneCodeStep(deps: RegisterDeps): { show: StepHandler; answer: StepHandler; resend: StepHandler } {
@@ -41,18 +46,25 @@ export function phoneCodeStep(deps: RegisterDeps): { show: StepHandler; answer: 
     show: (_journey, answers, ctx) => page(answers, ctx, { resent: queryParam(ctx, "resent") === "1" }),
     answer: (journey, answers, ctx) => {
       const typed = formFields(ctx.body).code ?? "";
-      const check = checkTypedCode(deps.db, deps.config, {
-        codeId: answers.phoneCodeId,
-        purpose: "phone_verification",
-        destination: answers.phone!,
-        typed,
-        ip: ipOf(deps, ctx),
+      // The attempt, the code's use and the journey's answer: one commit.
+      const check = deps.db.transaction((tx) => {
+        const check = checkTypedCode(tx, deps.config, {
+          codeId: answers.phoneCodeId,
+          purpose: "phone_verification",
+          destination: answers.phone!,
+          typed,
+          ip: ipOf(deps, ctx),
+        });
+        if (check === "ok") {
+          answers.phoneVerified = true;
+          saveJourney(tx, journey);
+        }
+        return check;
       });
       if (check !== "ok" && "retryAt" in check)
         return tooManyRequests(deps.brand, { retryAt: check.retryAt, backLink: "/register/phone-code", what: "You have entered too many security codes." });
       if (check !== "ok") return page(answers, ctx, { error: check.error, code: typed });
-      answers.phoneVerified = true;
-      return goToNextStep(deps, journey);
+      return seeOther(stepPath(currentStep(answers)));
     },
     resend: (journey, answers, ctx) => textPhoneCode(deps, journey, answers.phone!, ctx, true),
   };
