@@ -42,10 +42,10 @@ function outboxRows() {
 }
 const rowsFor = (trn: string) => outboxRows().filter((row) => JSON.parse(row.payload).trn === trn);
 
-async function put(trn: string, what: "qts" | "eyts" | "induction", body: unknown) {
+async function put(trn: string, what: "qts" | "eyts" | "induction", body: unknown, token = writer) {
   const response = await fetch(`${system.urls.records}/v2/teachers/${trn}/${what}`, {
     method: "PUT",
-    headers: { authorization: `Bearer ${writer}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -75,6 +75,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
   await smtp?.close();
+});
+
+test("an awarding service holding only qts:write (or only induction:write) gets a token records accepts", async () => {
+  const [qtsTrn, inductionTrn] = importTeachers([{}, {}]);
+  const qtsOnly = await clientToken(system.urls.identity, registerApiClient(system.dataDir, ["qts:write"]), "qts:write");
+  expect((await put(qtsTrn, "qts", { qtsDate: "2026-07-01", route: "AssessmentOnly" }, qtsOnly)).status).toBe(200);
+  const inductionOnly = await clientToken(system.urls.identity, registerApiClient(system.dataDir, ["induction:write"]), "induction:write");
+  const induction = await put(inductionTrn, "induction", { status: "InProgress", startDate: "2025-09-01" }, inductionOnly);
+  expect(induction.status).toBe(200);
 });
 
 describe("every path to an award sends one email, and a repeat none", () => {

@@ -5,7 +5,7 @@ import { grantsTrnClaim } from "./claims";
 import type { OidcContext } from "./context";
 
 /** Scopes whose tokens `records` accepts: such tokens name RECORDS_URL in `aud` too. */
-export const recordsScopes = ["itt_outcome:write", "teachers:read", "teachers:match", "dqt:read", "support:read", "support:write", "date_of_birth:write"];
+export const recordsScopes = ["itt_outcome:write", "qts:write", "induction:write", "teachers:read", "teachers:match", "dqt:read", "support:read", "support:write", "date_of_birth:write"];
 
 export function accessTokenAudience(ctx: Pick<OidcContext, "issuer" | "recordsUrl">, scopes: string[]): string[] {
   return scopes.some((s) => recordsScopes.includes(s)) ? [ctx.issuer, ctx.recordsUrl] : [ctx.issuer];
