@@ -53,7 +53,7 @@ run: $(BINARY) ## Install what is missing, build, and start all three services
 test: node_modules/.installed browser poppler $(BINARY) ## Install what is missing and run every test
 	$(BUN) x tsc --noEmit -p .
 	$(MAKE) --no-print-directory check-imports
-	$(BUN) test $(TEST_FLAGS)
+	$(BUN) scripts/run-tests.ts
 
 check-imports: node_modules/.installed ## Fail on folders that import each other and on broken import rules (docs/ARCHITECTURE.md)
 	$(BUN) scripts/check-imports.ts
