@@ -191,6 +191,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
       registrations: registrations.acknowledged,
       kills: ledgerKills,
     };
+    await smtp.settled();
     const report = checkFaultInvariants(dataDir, ledger, smtp.messages);
     const logLevels: Record<string, number> = {};
     for (const line of serve.logs()) logLevels[String(line.level)] = (logLevels[String(line.level)] ?? 0) + 1;

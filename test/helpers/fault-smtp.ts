@@ -27,11 +27,15 @@ export interface FaultSmtpServer {
   up(): Promise<void>;
   /** Messages to one address, in the order accepted. */
   to(address: string): AcceptedEmail[];
+  /** Resolves once every message already accepted (250 sent) has been parsed into `messages`. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFaultSmtpServer(): Promise<FaultSmtpServer> {
   const messages: AcceptedEmail[] = [];
+  // Messages accepted but still being parsed: the 250 goes back before parsing.
+  const parsing = new Set<Promise<void>>();
   let server: SMTPServer | undefined;
   let port = 0;
 
@@ -55,9 +59,12 @@ export async function startFaultSmtpServer(): Promise<FaultSmtpServer> {
           // once, and the message is read afterwards (parsing under load would hold the reply).
           const acceptedAt = Date.now();
           const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+          const parsed = simpleParser(Buffer.concat(chunks)).then((mail) => {
+            messages.push({ to, subject: mail.subject ?? "", text: mail.text ?? "", dataStartedAt: dataStartedAt || acceptedAt, acceptedAt });
+          });
+          parsing.add(parsed);
+          void parsed.finally(() => parsing.delete(parsed));
           callback();
-          const parsed = await simpleParser(Buffer.concat(chunks));
-          messages.push({ to, subject: parsed.subject ?? "", text: parsed.text ?? "", dataStartedAt: dataStartedAt || acceptedAt, acceptedAt });
         });
       },
     });
@@ -104,6 +111,9 @@ export async function startFaultSmtpServer(): Promise<FaultSmtpServer> {
       }
     },
     to: (address) => messages.filter((m) => m.to.includes(address.toLowerCase())),
+    settled: async () => {
+      while (parsing.size) await Promise.all([...parsing]);
+    },
     close: stop,
   };
 }

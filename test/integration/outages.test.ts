@@ -48,6 +48,7 @@ async function recordsOutboxDrained(system: SplitSystem): Promise<void> {
 async function finalCheck(system: SplitSystem, passes: Map<string, AcknowledgedPass>, registrations = new Map<string, CompletedRegistration>()): Promise<FaultReport> {
   await system.records.stop();
   await system.front.stop();
+  await system.smtp.settled();
   const report = checkFaultInvariants(system.dataDir, { passes, trnTokens: [], registrations, kills: [] }, system.smtp.messages);
   log(JSON.stringify(report));
   expect(brokenInvariants(report)).toEqual([]);
@@ -163,6 +164,8 @@ test(
       // Each teacher's invitation, from a Pass, as in real life.
       const passes = await recordPasses(system, 0, 2 * teachers);
       await recordsOutboxDrained(system);
+      // The SMTP server answers 250 before it has parsed a message (as a relay queues it).
+      await system.smtp.settled();
       const walks = Array.from({ length: 2 * teachers }, (_, i) => {
         const pass = system.passTeacher(i);
         const [email] = system.smtp.to(pass.email);
