@@ -94,7 +94,7 @@ describe("changes", () => {
     const [mine, theirs] = [newAccount(), newAccount()];
     const session = createSession(db, mine.id, { secure: false }).session;
     const outboxBefore = db.select().from(outbox).all().length;
-    expect(changeEmail(db, { account: mine, session, newEmail: theirs.email })).toEqual({ ok: false, reason: "in-use" });
+    expect(changeEmail(db, { account: mine, session, newEmail: theirs.email, supportEmail: "support@example.com" })).toEqual({ ok: false, reason: "in-use" });
     expect(findAccountById(db, mine.id)!.email).toBe(mine.email);
     expect(db.select().from(outbox).all().length).toBe(outboxBefore);
     expect(eventsAbout(db, mine.id)).toEqual([]);
@@ -104,7 +104,7 @@ describe("changes", () => {
     const account = newAccount();
     const session = createSession(db, account.id, { secure: false }).session;
     savePendingChange(db, session, { kind: "email", value: "new.address@example.com", stage: "code-sent" });
-    expect(changeEmail(db, { account, session, newEmail: "new.address@example.com" })).toEqual({ ok: true });
+    expect(changeEmail(db, { account, session, newEmail: "new.address@example.com", supportEmail: "support@example.com" })).toEqual({ ok: true });
     expect(findAccountById(db, account.id)).toMatchObject({ email: "new.address@example.com", emailVerified: true });
     const notice = db.select().from(outbox).all().map((row) => JSON.parse(row.payload)).find((p) => p.to === account.email);
     expect(notice.subject).toBe("Your Teacher ID email address was changed");

@@ -1,6 +1,5 @@
 // What /account changes, as plain functions over plain values. Each change is ONE synchronous
 // transaction with its audit event (events/) and its outbox rows, so all of it commits or none.
-import { supportContact } from "../../config/config";
 import { and, eq, inArray } from "drizzle-orm";
 import { changedRows } from "../../db/changed-rows";
 import { enqueueEmail } from "../../outbox/enqueue";
@@ -29,7 +28,7 @@ export type EmailChange = { ok: true } | { ok: false; reason: "in-use" };
  */
 export function changeEmail(
   db: IdentityDb,
-  input: { account: Account; session: IdentitySession; newEmail: string; supportEmail?: string },
+  input: { account: Account; session: IdentitySession; newEmail: string; supportEmail: string },
   now = Date.now(),
 ): EmailChange {
   const { account, newEmail } = input;
@@ -39,7 +38,7 @@ export function changeEmail(
       tx.update(accounts).set({ email: newEmail, emailVerified: true, updatedAt: now }).where(eq(accounts.id, account.id)).run();
       // After a recovery the old address is told how: with a code texted to the account's mobile.
       const recovered = input.session.signedInWith === "sms-recovery" && account.phoneNumber !== null;
-      const extra = { preferredName: account.preferredName, supportEmail: input.supportEmail ?? supportContact({}).email };
+      const extra = { preferredName: account.preferredName, supportEmail: input.supportEmail };
       enqueueEmail(
         tx,
         recovered

@@ -13,6 +13,8 @@ export interface AdminDeps {
     ENVIRONMENT: "development" | "production";
     ACCESS_TOKEN_TTL: number;
     ID_TOKEN_TTL: number;
+    /** Named in the notice to a teacher's old address (src/config supportContact: a demo value in development). */
+    SUPPORT_EMAIL?: string;
   };
   logger: Logger;
   brand: ServiceBrand;

@@ -114,7 +114,7 @@ export function teacherRoutes(deps: AdminDeps, panels: TeacherPanel[] = []): Con
         if (form.confirm !== "yes") return confirm();
         const reason = parseReason(form.reason);
         if (!reason.ok) return confirm(reason.message);
-        const result = staffChangeEmail(deps.db, account, parsed.value, by(member, reason.value), supportContact(deps.brand.support ? { SUPPORT_EMAIL: deps.brand.support.email } : {}).email, deps.now());
+        const result = staffChangeEmail(deps.db, account, parsed.value, by(member, reason.value), supportContact(deps.config).email, deps.now());
         if (!result.ok) return htmlResponse(<EmailInUsePage brand={brand} member={member} account={account} />, 409);
         deps.nudgeOutbox();
         deps.logger.info("admin_email_changed", { staff_id: member.id, account_id: account.id });
